@@ -1,0 +1,518 @@
+//! One country's input tables, read from `scenarios/data/<country>/`. Every country
+//! folder holds the same tables (see README "Adding a country"); only `country.toml`
+//! names the base-population file, whose name carries its reference date.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::series::YearSeries;
+use super::table::CsvTable;
+use crate::error::{Error, Result};
+use crate::{AgeVec, NAGES};
+
+/// WPP counts are in thousands; the model works in persons.
+const THOUSAND: f64 = 1000.0;
+
+/// Number of 5-year ASFR groups, 10-14 … 50-54.
+pub const ASFR_GROUPS: usize = 9;
+/// First age of the ASFR groups.
+pub const ASFR_FIRST_AGE: usize = 10;
+/// Number of WPP mortality age groups: 0, 1-4, 5-9, …, 95-99, 100+.
+pub const MX_GROUPS: usize = 22;
+/// Number of WPP population age groups: 0-4, …, 95-99, 100+.
+pub const POP_GROUPS: usize = 21;
+
+/// File names shared by every country folder.
+pub mod files {
+    /// Folder description.
+    pub const COUNTRY: &str = "country.toml";
+    /// TFR estimate and projection variants.
+    pub const TFR: &str = "wpp2024_tfr_1950_2100.csv";
+    /// Percent ASFR by 5-year group, annual.
+    pub const PASFR: &str = "wpp2024_percent_asfr_5yr_annual_1950_2100.csv";
+    /// mx by 5-year group and sex, 5-year periods.
+    pub const MX: &str = "wpp2024_mx_5yr_age_sex_periods_1950_2100.csv";
+    /// Life expectancy at birth.
+    pub const E0: &str = "wpp2024_life_expectancy_e0_1950_2100.csv";
+    /// Sex ratio at birth.
+    pub const SRB: &str = "wpp2024_sex_ratio_at_birth_1950_2100.csv";
+    /// Net migration totals.
+    pub const MIG_TOTAL: &str = "wpp2024_net_migration_total_1950_2100.csv";
+    /// Net migration by single age and sex.
+    pub const MIG_AGE: &str = "wpp2024_net_migration_single_age_sex_2023_2100.csv";
+    /// Population by 5-year group and sex, estimates.
+    pub const POP5: &str = "wpp2024_pop_5yr_age_sex_estimates_1950_2020.csv";
+    /// Births, deaths and vital rates.
+    pub const VITAL: &str = "wpp2024_births_deaths_vital_rates_1950_2023.csv";
+    /// Published force and context figures.
+    pub const FACTS: &str = "force_and_context_facts.csv";
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CountryToml {
+    name: String,
+    base_population: String,
+    base_population_note: String,
+}
+
+/// Single-age base population by sex at mid-year of `year`.
+#[derive(Debug, Clone)]
+pub struct BasePopulation {
+    /// Year of the reference date (taken as 1 July of that year).
+    pub year: i32,
+    /// Reference date as written in the data.
+    pub date: String,
+    /// Men by single age 0..=100 (100 = 100+).
+    pub male: AgeVec,
+    /// Women by single age.
+    pub female: AgeVec,
+    /// Whom the base counts (e.g. citizens only).
+    pub note: String,
+}
+
+/// A WPP 5-year mortality period.
+#[derive(Debug, Clone)]
+pub struct MxPeriod {
+    /// First calendar year of the period (1950 for 1950-1955).
+    pub start: i32,
+    /// Male mx by group (0, 1-4, 5-9, …, 100+).
+    pub male: [f64; MX_GROUPS],
+    /// Female mx by group.
+    pub female: [f64; MX_GROUPS],
+}
+
+/// WPP population estimate by 5-year group for one year (persons).
+#[derive(Debug, Clone)]
+pub struct Pop5 {
+    /// Year (1 July).
+    pub year: i32,
+    /// Men by group 0-4, …, 95-99, 100+.
+    pub male: [f64; POP_GROUPS],
+    /// Women by group.
+    pub female: [f64; POP_GROUPS],
+}
+
+/// One published figure from `force_and_context_facts.csv`.
+#[derive(Debug, Clone)]
+pub struct Fact {
+    /// What the figure is.
+    pub figure: String,
+    /// Its value as written (may be a range such as `6 -> 2`).
+    pub value: String,
+    /// Unit.
+    pub unit: String,
+    /// Year, when given.
+    pub year: Option<i32>,
+    /// Source title.
+    pub source: String,
+    /// Source address.
+    pub url: String,
+}
+
+/// Every input table of one country.
+#[derive(Debug, Clone)]
+pub struct CountryData {
+    /// The folder.
+    pub dir: PathBuf,
+    /// Display name.
+    pub name: String,
+    /// Base population.
+    pub base: BasePopulation,
+    /// TFR series by name: `estimate`, `medium`, `low`, `high`, `pi80_lower`, … .
+    pub tfr: BTreeMap<String, YearSeries>,
+    /// Percent of TFR by 5-year group (10-14 … 50-54) for each year, from 1950.
+    pub pasfr: Vec<[f64; ASFR_GROUPS]>,
+    /// First year of `pasfr`.
+    pub pasfr_first: i32,
+    /// Mortality periods in time order.
+    pub mx: Vec<MxPeriod>,
+    /// e0 by series and sex: (`estimate`|`medium`|…, male, female).
+    pub e0: BTreeMap<String, (YearSeries, YearSeries)>,
+    /// Sex ratio at birth, estimate and projection joined.
+    pub srb: YearSeries,
+    /// Net migration totals (persons) by series name.
+    pub mig_total: BTreeMap<String, YearSeries>,
+    /// Net migration by single age, (year, male, female) in persons, medium variant.
+    pub mig_age: Vec<(i32, AgeVec, AgeVec)>,
+    /// Population estimates by 5-year group.
+    pub pop5: Vec<Pop5>,
+    /// Births (persons) by year.
+    pub births: YearSeries,
+    /// Deaths (persons) by year.
+    pub deaths: YearSeries,
+    /// Published figures.
+    pub facts: Vec<Fact>,
+    /// SHA-256 of every file read, by file name.
+    pub checksums: BTreeMap<String, String>,
+}
+
+fn sha256(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::data(path, None, "", format!("cannot read data table: {e}")))?;
+    let digest = Sha256::digest(&bytes);
+    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn series_by_name(rows: BTreeMap<String, Vec<(i32, f64)>>, path: &Path) -> Result<BTreeMap<String, YearSeries>> {
+    rows.into_iter()
+        .map(|(name, pts)| {
+            YearSeries::from_points(pts)
+                .map(|s| (name.clone(), s))
+                .ok_or_else(|| Error::data(path, None, "year", format!("series `{name}` has missing or duplicate years")))
+        })
+        .collect()
+}
+
+impl CountryData {
+    /// Reads every table of the folder `dir`.
+    pub fn load(dir: &Path) -> Result<CountryData> {
+        if !dir.is_dir() {
+            return Err(Error::data(dir, None, "", "country data folder not found"));
+        }
+        let mut checksums = BTreeMap::new();
+        let mut open = |name: &str, cols: &[&str]| -> Result<CsvTable> {
+            let p = dir.join(name);
+            checksums.insert(name.to_string(), sha256(&p)?);
+            CsvTable::read(&p, cols)
+        };
+
+        // country.toml
+        let ct_path = dir.join(files::COUNTRY);
+        let ct_text = std::fs::read_to_string(&ct_path).map_err(|e| Error::data(&ct_path, None, "", format!("cannot read: {e}")))?;
+        let ct: CountryToml = toml::from_str(&ct_text).map_err(|e| {
+            let line = e.span().map(|s| ct_text[..s.start].matches('\n').count() + 1);
+            Error::data(&ct_path, line, "", e.message().to_string())
+        })?;
+
+        let base = read_base(&mut open, &ct)?;
+        let tfr = read_tfr(&mut open)?;
+        let (pasfr_first, pasfr) = read_pasfr(&mut open)?;
+        let mx = read_mx(&mut open)?;
+        let e0 = read_e0(&mut open)?;
+        let srb = read_srb(&mut open)?;
+        let mig_total = read_mig_total(&mut open)?;
+        let mig_age = read_mig_age(&mut open)?;
+        let pop5 = read_pop5(&mut open)?;
+        let (births, deaths) = read_vital(&mut open)?;
+        let facts = read_facts(&mut open)?;
+        checksums.insert(files::COUNTRY.to_string(), sha256(&ct_path)?);
+        Ok(CountryData {
+            dir: dir.to_path_buf(),
+            name: ct.name,
+            base,
+            tfr,
+            pasfr,
+            pasfr_first,
+            mx,
+            e0,
+            srb,
+            mig_total,
+            mig_age,
+            pop5,
+            births,
+            deaths,
+            facts,
+            checksums,
+        })
+    }
+
+    /// The percent-ASFR groups of a year (clamped to the years the data covers).
+    pub fn pasfr_for(&self, year: i32) -> &[f64; ASFR_GROUPS] {
+        let last = self.pasfr_first + self.pasfr.len() as i32 - 1;
+        let y = year.clamp(self.pasfr_first, last);
+        &self.pasfr[(y - self.pasfr_first) as usize]
+    }
+
+    /// Observed active-duty troop strength (persons) from the facts table: the rows
+    /// whose unit is "thousand persons" and whose figure names standing or active-duty
+    /// troops (not targets, shortfalls or needs).
+    pub fn observed_troops(&self) -> Vec<(i32, f64, &Fact)> {
+        let mut out: Vec<(i32, f64, &Fact)> = self
+            .facts
+            .iter()
+            .filter(|f| f.unit == "thousand persons")
+            .filter(|f| {
+                let l = f.figure.to_lowercase();
+                (l.starts_with("standing troops") || l.starts_with("active-duty troops")) && !l.contains("target")
+            })
+            .filter_map(|f| Some((f.year?, f.value.parse::<f64>().ok()? * THOUSAND, f)))
+            .collect();
+        out.sort_by_key(|x| x.0);
+        out
+    }
+}
+
+type Open<'a> = dyn FnMut(&str, &[&str]) -> Result<CsvTable> + 'a;
+
+fn read_base(open: &mut Open<'_>, ct: &CountryToml) -> Result<BasePopulation> {
+    let t = open(&ct.base_population, &["reference_date", "age", "male_persons", "female_persons"])?;
+    let mut male = AgeVec::zeros();
+    let mut female = AgeVec::zeros();
+    let mut seen = [false; NAGES];
+    let mut date = String::new();
+    for row in t.rows() {
+        let age = row.integer("age")?;
+        if !(0..NAGES as i64).contains(&age) {
+            return Err(row.error("age", format!("age must be 0..=100 (100 = 100+), got {age}")));
+        }
+        let a = age as usize;
+        if seen[a] {
+            return Err(row.error("age", format!("duplicate row for age {a}")));
+        }
+        seen[a] = true;
+        male[a] = row.nonneg("male_persons")?;
+        female[a] = row.nonneg("female_persons")?;
+        let d = row.text("reference_date")?;
+        if date.is_empty() {
+            date = d.to_string();
+        } else if date != d {
+            return Err(row.error("reference_date", format!("all rows must share one date, found {date} and {d}")));
+        }
+    }
+    if let Some(a) = seen.iter().position(|s| !s) {
+        return Err(Error::data(t.path(), None, "age", format!("no row for age {a}; ages 0..=100 are required")));
+    }
+    let year = date.get(0..4).and_then(|y| y.parse::<i32>().ok()).ok_or_else(|| {
+        Error::data(t.path(), Some(2), "reference_date", format!("expected a date YYYY-MM-DD, got `{date}`"))
+    })?;
+    Ok(BasePopulation { year, date, male, female, note: ct.base_population_note.clone() })
+}
+
+fn read_tfr(open: &mut Open<'_>) -> Result<BTreeMap<String, YearSeries>> {
+    let t = open(files::TFR, &["year", "series", "tfr_children_per_woman"])?;
+    let mut rows: BTreeMap<String, Vec<(i32, f64)>> = BTreeMap::new();
+    for row in t.rows() {
+        let y = row.integer("year")? as i32;
+        let v = row.nonneg("tfr_children_per_woman")?;
+        rows.entry(row.text("series")?.to_string()).or_default().push((y, v));
+    }
+    let mut out = series_by_name(rows, t.path())?;
+    // The projection variants start in 2024; prefix them with the estimates so a
+    // variant is a complete series from 1950.
+    if let Some(est) = out.get("estimate").cloned() {
+        for (name, s) in out.iter_mut() {
+            if name != "estimate" && s.first == est.last() + 1 {
+                let mut v = est.values.clone();
+                v.extend_from_slice(&s.values);
+                *s = YearSeries { first: est.first, values: v };
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn group_index(label: &str, firsts: &[usize], row: &super::table::Row<'_>, col: &str, start: usize) -> Result<usize> {
+    firsts
+        .iter()
+        .position(|&a| a == start)
+        .ok_or_else(|| row.error(col, format!("unexpected age group `{label}`")))
+}
+
+fn read_pasfr(open: &mut Open<'_>) -> Result<(i32, Vec<[f64; ASFR_GROUPS]>)> {
+    let t = open(files::PASFR, &["year", "age_group", "pasfr_percent_of_tfr"])?;
+    let firsts: Vec<usize> = (0..ASFR_GROUPS).map(|g| ASFR_FIRST_AGE + 5 * g).collect();
+    let mut by_year: BTreeMap<i32, [Option<f64>; ASFR_GROUPS]> = BTreeMap::new();
+    for row in t.rows() {
+        let y = row.integer("year")? as i32;
+        let label = row.text("age_group")?;
+        let start = label.split('-').next().and_then(|s| s.parse::<usize>().ok()).unwrap_or(usize::MAX);
+        let g = group_index(label, &firsts, &row, "age_group", start)?;
+        let slot = &mut by_year.entry(y).or_insert([None; ASFR_GROUPS])[g];
+        if slot.is_some() {
+            return Err(row.error("age_group", format!("duplicate row for {y} {label}")));
+        }
+        *slot = Some(row.nonneg("pasfr_percent_of_tfr")?);
+    }
+    let first = *by_year.keys().next().ok_or_else(|| Error::data(t.path(), None, "", "no rows"))?;
+    let mut out = Vec::new();
+    for (i, (y, groups)) in by_year.into_iter().enumerate() {
+        if y != first + i as i32 {
+            return Err(Error::data(t.path(), None, "year", format!("years must be consecutive; {} is missing", first + i as i32)));
+        }
+        let mut g = [0.0; ASFR_GROUPS];
+        for (k, v) in groups.iter().enumerate() {
+            g[k] = v.ok_or_else(|| Error::data(t.path(), None, "age_group", format!("year {y} lacks age group {}-{}", firsts[k], firsts[k] + 4)))?;
+        }
+        let total: f64 = g.iter().sum();
+        if (total - 100.0).abs() > 0.5 {
+            return Err(Error::data(t.path(), None, "pasfr_percent_of_tfr", format!("year {y}: groups sum to {total:.3}, expected 100")));
+        }
+        out.push(g);
+    }
+    Ok((first, out))
+}
+
+fn mx_group_of(age_start: i64) -> Option<usize> {
+    match age_start {
+        0 => Some(0),
+        1 => Some(1),
+        a if a >= 5 && a <= 100 && a % 5 == 0 => Some(1 + (a / 5) as usize),
+        _ => None,
+    }
+}
+
+fn read_mx(open: &mut Open<'_>) -> Result<Vec<MxPeriod>> {
+    let t = open(files::MX, &["period", "age_start", "mx_male", "mx_female"])?;
+    let mut by_period: BTreeMap<i32, ([Option<f64>; MX_GROUPS], [Option<f64>; MX_GROUPS])> = BTreeMap::new();
+    for row in t.rows() {
+        let period = row.text("period")?;
+        let start = period.split('-').next().and_then(|s| s.parse::<i32>().ok()).ok_or_else(|| row.error("period", format!("expected YYYY-YYYY, got `{period}`")))?;
+        let a = row.integer("age_start")?;
+        let g = mx_group_of(a).ok_or_else(|| row.error("age_start", format!("unexpected age group start {a}")))?;
+        let entry = by_period.entry(start).or_insert(([None; MX_GROUPS], [None; MX_GROUPS]));
+        if entry.0[g].is_some() {
+            return Err(row.error("age_start", format!("duplicate row for period {period}, age {a}")));
+        }
+        let m = row.nonneg("mx_male")?;
+        let f = row.nonneg("mx_female")?;
+        if m <= 0.0 || f <= 0.0 {
+            return Err(row.error("mx_male", "death rates must be positive".into()));
+        }
+        entry.0[g] = Some(m);
+        entry.1[g] = Some(f);
+    }
+    let mut out = Vec::new();
+    for (start, (m, f)) in by_period {
+        let mut male = [0.0; MX_GROUPS];
+        let mut female = [0.0; MX_GROUPS];
+        for g in 0..MX_GROUPS {
+            male[g] = m[g].ok_or_else(|| Error::data(t.path(), None, "age_start", format!("period starting {start} lacks age group {g}")))?;
+            female[g] = f[g].unwrap_or(0.0);
+        }
+        out.push(MxPeriod { start, male, female });
+    }
+    for w in out.windows(2) {
+        if w[1].start != w[0].start + 5 {
+            return Err(Error::data(t.path(), None, "period", format!("periods must be consecutive 5-year periods; {} follows {}", w[1].start, w[0].start)));
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::data(t.path(), None, "", "no rows"));
+    }
+    Ok(out)
+}
+
+fn read_e0(open: &mut Open<'_>) -> Result<BTreeMap<String, (YearSeries, YearSeries)>> {
+    let t = open(files::E0, &["year", "series", "e0_male_years", "e0_female_years"])?;
+    let mut m: BTreeMap<String, Vec<(i32, f64)>> = BTreeMap::new();
+    let mut f: BTreeMap<String, Vec<(i32, f64)>> = BTreeMap::new();
+    for row in t.rows() {
+        let y = row.integer("year")? as i32;
+        let s = row.text("series")?.to_string();
+        m.entry(s.clone()).or_default().push((y, row.nonneg("e0_male_years")?));
+        f.entry(s).or_default().push((y, row.nonneg("e0_female_years")?));
+    }
+    let m = series_by_name(m, t.path())?;
+    let mut f = series_by_name(f, t.path())?;
+    Ok(m.into_iter().filter_map(|(k, v)| f.remove(&k).map(|fv| (k, (v, fv)))).collect())
+}
+
+fn read_srb(open: &mut Open<'_>) -> Result<YearSeries> {
+    let t = open(files::SRB, &["year", "srb_males_per_female_birth"])?;
+    let mut pts = Vec::new();
+    for row in t.rows() {
+        let v = row.nonneg("srb_males_per_female_birth")?;
+        if !(0.8..=1.3).contains(&v) {
+            return Err(row.error("srb_males_per_female_birth", format!("implausible sex ratio at birth {v}")));
+        }
+        pts.push((row.integer("year")? as i32, v));
+    }
+    YearSeries::from_points(pts).ok_or_else(|| Error::data(t.path(), None, "year", "years must be consecutive and unique"))
+}
+
+fn read_mig_total(open: &mut Open<'_>) -> Result<BTreeMap<String, YearSeries>> {
+    let t = open(files::MIG_TOTAL, &["year", "series", "net_migration_thousands"])?;
+    let mut rows: BTreeMap<String, Vec<(i32, f64)>> = BTreeMap::new();
+    for row in t.rows() {
+        let y = row.integer("year")? as i32;
+        rows.entry(row.text("series")?.to_string()).or_default().push((y, row.number("net_migration_thousands")? * THOUSAND));
+    }
+    series_by_name(rows, t.path())
+}
+
+fn read_mig_age(open: &mut Open<'_>) -> Result<Vec<(i32, AgeVec, AgeVec)>> {
+    let t = open(files::MIG_AGE, &["year", "age", "net_migration_male_thousands", "net_migration_female_thousands"])?;
+    let mut by_year: BTreeMap<i32, (AgeVec, AgeVec, [bool; NAGES])> = BTreeMap::new();
+    for row in t.rows() {
+        let y = row.integer("year")? as i32;
+        let a = row.integer("age")?;
+        if !(0..NAGES as i64).contains(&a) {
+            return Err(row.error("age", format!("age must be 0..=100, got {a}")));
+        }
+        let e = by_year.entry(y).or_insert((AgeVec::zeros(), AgeVec::zeros(), [false; NAGES]));
+        let a = a as usize;
+        if e.2[a] {
+            return Err(row.error("age", format!("duplicate row for {y}, age {a}")));
+        }
+        e.2[a] = true;
+        e.0[a] = row.number("net_migration_male_thousands")? * THOUSAND;
+        e.1[a] = row.number("net_migration_female_thousands")? * THOUSAND;
+    }
+    let mut out = Vec::new();
+    for (y, (m, f, seen)) in by_year {
+        if let Some(a) = seen.iter().position(|s| !s) {
+            return Err(Error::data(t.path(), None, "age", format!("year {y} lacks age {a}")));
+        }
+        out.push((y, m, f));
+    }
+    Ok(out)
+}
+
+fn read_pop5(open: &mut Open<'_>) -> Result<Vec<Pop5>> {
+    let t = open(files::POP5, &["year", "age_start", "pop_male_thousands", "pop_female_thousands"])?;
+    let mut by_year: BTreeMap<i32, Pop5> = BTreeMap::new();
+    for row in t.rows() {
+        let y = row.integer("year")? as i32;
+        let a = row.integer("age_start")?;
+        if !(0..=100).contains(&a) || a % 5 != 0 {
+            return Err(row.error("age_start", format!("expected a multiple of 5 in 0..=100, got {a}")));
+        }
+        let g = (a / 5) as usize;
+        let e = by_year.entry(y).or_insert(Pop5 { year: y, male: [f64::NAN; POP_GROUPS], female: [f64::NAN; POP_GROUPS] });
+        if !e.male[g].is_nan() {
+            return Err(row.error("age_start", format!("duplicate row for {y}, age {a}")));
+        }
+        e.male[g] = row.nonneg("pop_male_thousands")? * THOUSAND;
+        e.female[g] = row.nonneg("pop_female_thousands")? * THOUSAND;
+    }
+    let out: Vec<Pop5> = by_year.into_values().collect();
+    for p in &out {
+        if let Some(g) = p.male.iter().position(|v| v.is_nan()) {
+            return Err(Error::data(t.path(), None, "age_start", format!("year {} lacks the group starting at {}", p.year, g * 5)));
+        }
+    }
+    Ok(out)
+}
+
+fn read_vital(open: &mut Open<'_>) -> Result<(YearSeries, YearSeries)> {
+    let t = open(files::VITAL, &["year", "births_thousands", "deaths_thousands"])?;
+    let mut b = Vec::new();
+    let mut d = Vec::new();
+    for row in t.rows() {
+        let y = row.integer("year")? as i32;
+        b.push((y, row.nonneg("births_thousands")? * THOUSAND));
+        d.push((y, row.nonneg("deaths_thousands")? * THOUSAND));
+    }
+    let err = || Error::data(t.path(), None, "year", "years must be consecutive and unique");
+    Ok((YearSeries::from_points(b).ok_or_else(err)?, YearSeries::from_points(d).ok_or_else(err)?))
+}
+
+fn read_facts(open: &mut Open<'_>) -> Result<Vec<Fact>> {
+    let t = open(files::FACTS, &["figure", "value", "unit", "year", "source_title", "url"])?;
+    let mut out = Vec::new();
+    for row in t.rows() {
+        let year = row.text("year")?;
+        out.push(Fact {
+            figure: row.text("figure")?.to_string(),
+            value: row.text("value")?.to_string(),
+            unit: row.text("unit")?.to_string(),
+            year: if year.is_empty() { None } else { Some(row.integer("year")? as i32) },
+            source: row.text("source_title")?.to_string(),
+            url: row.text("url")?.to_string(),
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,8 @@
+//! Input data: CSV tables with located errors, yearly series, one country's tables.
+
+pub mod country;
+pub mod series;
+pub mod table;
+
+pub use country::CountryData;
+pub use series::{YearSeries, interpolate};

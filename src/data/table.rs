@@ -1,0 +1,102 @@
+//! Reading CSV tables with errors that name the file, line and column.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// A CSV file read whole, with column lookup by name.
+pub struct CsvTable {
+    path: PathBuf,
+    columns: HashMap<String, usize>,
+    rows: Vec<(usize, csv::StringRecord)>,
+}
+
+/// One row of a [`CsvTable`].
+pub struct Row<'a> {
+    table: &'a CsvTable,
+    line: usize,
+    record: &'a csv::StringRecord,
+}
+
+impl CsvTable {
+    /// Reads a CSV file with a header row. The named columns must all be present.
+    pub fn read(path: &Path, required: &[&str]) -> Result<CsvTable> {
+        let bytes = std::fs::read(path).map_err(|e| Error::data(path, None, "", format!("cannot read data table: {e}")))?;
+        let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes.as_slice());
+        let headers = reader
+            .headers()
+            .map_err(|e| Error::data(path, Some(1), "", format!("cannot read header row: {e}")))?
+            .clone();
+        let columns: HashMap<String, usize> = headers.iter().enumerate().map(|(i, h)| (h.trim().to_string(), i)).collect();
+        for col in required {
+            if !columns.contains_key(*col) {
+                let mut have: Vec<&str> = headers.iter().collect();
+                have.sort();
+                return Err(Error::data(path, Some(1), *col, format!("missing column; the header has: {}", have.join(", "))));
+            }
+        }
+        let mut rows = Vec::new();
+        for rec in reader.records() {
+            let rec = rec.map_err(|e| {
+                let line = e.position().map(|p| p.line() as usize);
+                Error::data(path, line, "", format!("malformed CSV: {e}"))
+            })?;
+            let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+            rows.push((line, rec));
+        }
+        Ok(CsvTable { path: path.to_path_buf(), columns, rows })
+    }
+
+    /// The rows in file order.
+    pub fn rows(&self) -> impl Iterator<Item = Row<'_>> {
+        self.rows.iter().map(|(line, record)| Row { table: self, line: *line, record })
+    }
+
+    /// The file path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Row<'_> {
+    /// The row's 1-based line in the file.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The raw text of a column.
+    pub fn text(&self, col: &str) -> Result<&str> {
+        let idx = self.table.columns.get(col).copied().ok_or_else(|| self.error(col, "missing column".into()))?;
+        self.record.get(idx).map(str::trim).ok_or_else(|| self.error(col, "row has too few cells".into()))
+    }
+
+    /// A finite number.
+    pub fn number(&self, col: &str) -> Result<f64> {
+        let t = self.text(col)?;
+        match t.parse::<f64>() {
+            Ok(x) if x.is_finite() => Ok(x),
+            _ => Err(self.error(col, format!("expected a finite number, got `{t}`"))),
+        }
+    }
+
+    /// A finite, non-negative number.
+    pub fn nonneg(&self, col: &str) -> Result<f64> {
+        let x = self.number(col)?;
+        if x < 0.0 {
+            return Err(self.error(col, format!("must not be negative, got {x}")));
+        }
+        Ok(x)
+    }
+
+    /// An integer.
+    pub fn integer(&self, col: &str) -> Result<i64> {
+        let t = self.text(col)?;
+        t.parse::<i64>().map_err(|_| self.error(col, format!("expected an integer, got `{t}`")))
+    }
+
+    /// An error at this row and column.
+    pub fn error(&self, col: &str, message: String) -> Error {
+        Error::data(&self.table.path, Some(self.line), col, message)
+    }
+}

@@ -1,0 +1,10 @@
+//! Demography: graduation, life tables, interval rates and the cohort-component step.
+
+pub mod graduation;
+pub mod leslie;
+pub mod lifetable;
+pub mod projection;
+pub mod rates;
+
+pub use lifetable::{LifeTable, Sex, Survival};
+pub use projection::{Flows, Population, StepInputs, step};

@@ -1,0 +1,134 @@
+//! The cohort-component projection step: a pure function from the population at
+//! 1 July t and the interval's rates to the population at 1 July t+1 and the flows.
+//!
+//! ## Reference
+//! Preston, Heuveline & Guillot (2001), *Demography*, ch. 6; UN DESA (2024), *World
+//! Population Prospects 2024: Methodology of the United Nations population estimates
+//! and projections*. Births use the mean of the female population at the start and end
+//! of the interval; half of the net migrants arrive at the start and are exposed to
+//! mortality, half at the end.
+
+use serde::Serialize;
+
+use super::lifetable::Survival;
+use crate::{AgeVec, NAGES};
+
+/// Population by single age (0..=100, 100 = 100+) and sex at 1 July.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Population {
+    /// Men.
+    pub male: AgeVec,
+    /// Women.
+    pub female: AgeVec,
+}
+
+impl Population {
+    /// Total persons.
+    pub fn total(&self) -> f64 {
+        self.male.sum() + self.female.sum()
+    }
+
+    /// Persons aged `lo..=hi`, both sexes.
+    pub fn between(&self, lo: usize, hi: usize) -> f64 {
+        (lo..=hi.min(NAGES - 1)).map(|a| self.male[a] + self.female[a]).sum()
+    }
+
+    /// The vector of one sex (0 = male, 1 = female).
+    pub fn sex(&self, s: usize) -> &AgeVec {
+        if s == 0 { &self.male } else { &self.female }
+    }
+}
+
+/// What one step needs: single-age fertility, the male share of births, survival and
+/// net migrants by sex.
+#[derive(Debug, Clone, Copy)]
+pub struct StepInputs<'a> {
+    /// Births per woman per year by age.
+    pub asfr: &'a AgeVec,
+    /// Sex ratio at birth (male per female).
+    pub srb: f64,
+    /// Survival ratios, male then female.
+    pub survival: [&'a Survival; 2],
+    /// Net migrants over the interval by age, male then female.
+    pub migration: [&'a AgeVec; 2],
+}
+
+/// Flows over one interval.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Flows {
+    /// Births by sex (male, female).
+    pub births: [f64; 2],
+    /// Deaths by sex.
+    pub deaths: [f64; 2],
+    /// Net migrants actually applied by sex (a departure larger than the population of
+    /// an age is cut to that population).
+    pub net_migration: [f64; 2],
+}
+
+impl Flows {
+    /// Total births.
+    pub fn births(&self) -> f64 {
+        self.births[0] + self.births[1]
+    }
+    /// Total deaths.
+    pub fn deaths(&self) -> f64 {
+        self.deaths[0] + self.deaths[1]
+    }
+    /// Total net migration.
+    pub fn net_migration(&self) -> f64 {
+        self.net_migration[0] + self.net_migration[1]
+    }
+}
+
+/// Projects one year. Returns the population at t+1 and the flows over the interval.
+/// The accounting identity total(t+1) = total(t) + births − deaths + net migration holds
+/// by construction (up to rounding).
+pub fn step(pop: &Population, r: &StepInputs<'_>) -> (Population, Flows) {
+    let mut flows = Flows::default();
+    let mut next = [AgeVec::zeros(), AgeVec::zeros()];
+    for s in 0..2 {
+        let p = pop.sex(s);
+        let mig = r.migration[s];
+        let surv = r.survival[s];
+        let mut start_total = 0.0;
+        let mut applied = 0.0;
+        let mut start = AgeVec::zeros();
+        for x in 0..NAGES {
+            let v = (p[x] + 0.5 * mig[x]).max(0.0);
+            applied += v - p[x];
+            start[x] = v;
+            start_total += v;
+        }
+        let n = &mut next[s];
+        for x in 0..NAGES - 2 {
+            n[x + 1] = start[x] * surv.s[x];
+        }
+        n[NAGES - 1] = (start[NAGES - 2] + start[NAGES - 1]) * surv.s[NAGES - 2];
+        flows.deaths[s] = start_total - n.sum();
+        for x in 1..NAGES {
+            let v = (n[x] + 0.5 * mig[x]).max(0.0);
+            applied += v - n[x];
+            n[x] = v;
+        }
+        flows.net_migration[s] = applied;
+    }
+    // Births over the interval on the mean of start and end female exposure.
+    let mut births = 0.0;
+    for x in 0..NAGES {
+        if r.asfr[x] != 0.0 {
+            births += r.asfr[x] * 0.5 * (pop.female[x] + next[1][x]);
+        }
+    }
+    let male_share = r.srb / (1.0 + r.srb);
+    flows.births = [births * male_share, births * (1.0 - male_share)];
+    for s in 0..2 {
+        let b = flows.births[s];
+        let survivors = b * r.survival[s].newborn;
+        flows.deaths[s] += b - survivors;
+        let v = (survivors + 0.5 * r.migration[s][0]).max(0.0);
+        flows.net_migration[s] += v - survivors;
+        next[s][0] = v;
+    }
+    let [male, female] = next;
+    (Population { male, female }, flows)
+}

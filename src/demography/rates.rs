@@ -1,0 +1,165 @@
+//! Turning a scenario's assumptions and the country data into the rates of each
+//! projection interval t → t+1 (1 July t to 1 July t+1).
+//!
+//! Time conventions: a calendar year y spans [y, y+1); a projection interval
+//! [t + 0.5, t + 1.5) therefore lies half in year t and half in year t+1, so yearly
+//! inputs (TFR, age pattern of fertility, SRB, migration) are averaged over the two.
+//! WPP's 5-year mortality periods are centred on their mid-point (2022.5 for
+//! 2020-2025); single-age ln mx is interpolated linearly in time between period centres
+//! and evaluated at the interval's centre t + 1, held flat beyond the first and last.
+
+use super::graduation::{asfr_pattern, graduate_mx};
+use super::lifetable::{Sex, Survival};
+use crate::data::{CountryData, YearSeries};
+use crate::error::{Error, Result};
+use crate::scenario::{MigrationSpec, PathSpec, Scenario};
+use crate::{AgeVec, NAGES};
+
+/// Rates for one projection interval.
+#[derive(Debug, Clone)]
+pub struct IntervalRates {
+    /// Start year t of the interval t → t+1.
+    pub year: i32,
+    /// TFR over the interval (mean of years t and t+1).
+    pub tfr: f64,
+    /// Single-age fertility rates (births per woman per year).
+    pub asfr: AgeVec,
+    /// Sex ratio at birth (male per female birth).
+    pub srb: f64,
+    /// Single-age mx by sex.
+    pub mx: [AgeVec; 2],
+    /// Net migrants by single age and sex over the interval (persons).
+    pub migration: [AgeVec; 2],
+}
+
+/// The country's WPP mortality graduated to single ages, as ln mx per period.
+#[derive(Debug, Clone)]
+pub struct MortalitySurface {
+    /// Period centres (decimal years, e.g. 2022.5).
+    pub centres: Vec<f64>,
+    /// ln mx per period and sex.
+    pub ln_mx: Vec<[AgeVec; 2]>,
+}
+
+impl MortalitySurface {
+    /// Graduates every WPP period.
+    pub fn from_data(data: &CountryData) -> MortalitySurface {
+        let centres = data.mx.iter().map(|p| f64::from(p.start) + 2.5).collect();
+        let ln_mx = data
+            .mx
+            .iter()
+            .map(|p| [graduate_mx(&p.male, Sex::Male).map(f64::ln), graduate_mx(&p.female, Sex::Female).map(f64::ln)])
+            .collect();
+        MortalitySurface { centres, ln_mx }
+    }
+
+    /// Single-age mx at decimal time `t` for both sexes.
+    pub fn at(&self, t: f64) -> [AgeVec; 2] {
+        let n = self.centres.len();
+        let (k, w) = if t <= self.centres[0] {
+            (0, 0.0)
+        } else if t >= self.centres[n - 1] {
+            (n - 2, 1.0)
+        } else {
+            let k = self.centres.iter().rposition(|&c| c <= t).unwrap_or(0).min(n - 2);
+            (k, (t - self.centres[k]) / (self.centres[k + 1] - self.centres[k]))
+        };
+        let lerp = |s: usize| (self.ln_mx[k][s] * (1.0 - w) + self.ln_mx[k + 1][s] * w).map(f64::exp);
+        [lerp(0), lerp(1)]
+    }
+}
+
+/// Resolves a path to a year series over `first..=last` (named series are held flat
+/// beyond their last year).
+pub fn resolve_path(path: &PathSpec, data: &CountryData, what: &str, first: i32, last: i32) -> Result<YearSeries> {
+    match path {
+        PathSpec::Anchors(a) => Ok(YearSeries::from_anchors(a, first, last)),
+        PathSpec::Series(name) => {
+            let s = match what {
+                "tfr" => data.tfr.get(name.strip_prefix("wpp-").unwrap_or(name)),
+                "srb" => Some(&data.srb),
+                _ => None,
+            }
+            .ok_or_else(|| Error::data(&data.dir, None, what, format!("no `{name}` series in the data")))?;
+            let values = (first..=last)
+                .map(|y| s.get(y.clamp(s.first, s.last())).unwrap_or(0.0))
+                .collect();
+            Ok(YearSeries { first, values })
+        }
+    }
+}
+
+fn migration_for_year(data: &CountryData, year: i32) -> Option<&(i32, AgeVec, AgeVec)> {
+    let first = data.mig_age.first()?.0;
+    let last = data.mig_age.last()?.0;
+    let y = year.clamp(first, last);
+    data.mig_age.get((y - first) as usize)
+}
+
+/// Builds the rates for every interval `base..=last_start` (interval t → t+1).
+pub fn build(scenario: &Scenario, data: &CountryData, mortality: &MortalitySurface, first: i32, last_start: i32) -> Result<Vec<IntervalRates>> {
+    let tfr = resolve_path(&scenario.fertility.tfr, data, "tfr", first, last_start + 1)?;
+    let srb = resolve_path(&scenario.fertility.srb, data, "srb", first, last_start + 1)?;
+    if data.mig_age.is_empty() {
+        return Err(Error::data(&data.dir, None, "migration", "the single-age migration table has no rows"));
+    }
+    let scale = scenario.mortality.mx_scale;
+    let mut out = Vec::with_capacity((last_start - first + 1).max(0) as usize);
+    let mut pattern_cache: Option<(i32, AgeVec)> = None;
+    for t in first..=last_start {
+        let mut asfr = AgeVec::zeros();
+        for (y, w) in [(t, 0.5), (t + 1, 0.5)] {
+            let pat = match &pattern_cache {
+                Some((cy, p)) if *cy == y => *p,
+                _ => {
+                    let p = asfr_pattern(data.pasfr_for(y));
+                    pattern_cache = Some((y, p));
+                    p
+                }
+            };
+            asfr += pat * (w * tfr.get(y).unwrap_or(0.0));
+        }
+        let mut mx = mortality.at(f64::from(t) + 1.0);
+        if scale != 1.0 {
+            for m in mx.iter_mut() {
+                for x in 0..NAGES {
+                    // Below the open group a rate above ~1 has no meaning for a one-year step.
+                    m[x] = if x + 1 < NAGES { (m[x] * scale).min(0.999) } else { m[x] * scale };
+                }
+            }
+        }
+        let (a, b) = (migration_for_year(data, t), migration_for_year(data, t + 1));
+        let (Some(a), Some(b)) = (a, b) else {
+            return Err(Error::data(&data.dir, None, "migration", "no single-age migration data"));
+        };
+        let wpp = [(a.1 + b.1) * 0.5, (a.2 + b.2) * 0.5];
+        let migration = match &scenario.migration {
+            MigrationSpec::Series { scale, .. } => [wpp[0] * *scale, wpp[1] * *scale],
+            MigrationSpec::Anchors(anchors) => {
+                let total = 0.5 * (crate::data::interpolate(anchors, f64::from(t)) + crate::data::interpolate(anchors, f64::from(t + 1)));
+                let wsum = wpp[0].sum() + wpp[1].sum();
+                if total == 0.0 || wsum == 0.0 {
+                    [AgeVec::zeros(), AgeVec::zeros()]
+                } else {
+                    [wpp[0] * (total / wsum), wpp[1] * (total / wsum)]
+                }
+            }
+        };
+        out.push(IntervalRates {
+            year: t,
+            tfr: 0.5 * (tfr.get(t).unwrap_or(0.0) + tfr.get(t + 1).unwrap_or(0.0)),
+            asfr,
+            srb: 0.5 * (srb.get(t).unwrap_or(1.05) + srb.get(t + 1).unwrap_or(1.05)),
+            mx,
+            migration,
+        });
+    }
+    Ok(out)
+}
+
+impl IntervalRates {
+    /// Survival ratios for both sexes.
+    pub fn survival(&self) -> [Survival; 2] {
+        [Survival::from_mx(&self.mx[0], Sex::Male), Survival::from_mx(&self.mx[1], Sex::Female)]
+    }
+}

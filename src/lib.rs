@@ -1,0 +1,28 @@
+//! forcecast: a scenario model of demographics and force structure.
+//!
+//! The data flow: [`scenario`] (what to assume) → [`data`] (the country's tables) →
+//! [`demography`] (cohort-component projection) → [`force`] (conscripts, cadre, target,
+//! gap) → [`automation`] (substitution for the gap) → [`output`] (CSV, JSON, charts).
+//! [`run`] drives the pipeline for one scenario.
+
+#![warn(missing_docs)]
+
+pub mod automation;
+pub mod data;
+pub mod demography;
+pub mod error;
+pub mod force;
+pub mod output;
+pub mod run;
+pub mod scenario;
+
+pub use error::{Error, Result};
+
+/// Number of single ages: 0..=100, with 100 the open group 100+.
+pub const NAGES: usize = 101;
+
+/// A vector over single ages 0..=100.
+pub type AgeVec = nalgebra::SVector<f64, NAGES>;
+
+/// The tool's version, written into every manifest.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,143 @@
+//! The `forcecast` command line: parses arguments, calls the library, maps errors to
+//! exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+use forcecast::output::{WriteOptions, write_projection};
+use forcecast::{Error, run, scenario};
+
+/// Exit code: success.
+const EXIT_OK: u8 = 0;
+/// Exit code: the run failed (data, model or output error).
+const EXIT_FAILURE: u8 = 1;
+/// Exit code: the request or a scenario file is invalid.
+const EXIT_INVALID: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "forcecast",
+    version,
+    about = "Scenario model of South Korea's demography and force structure",
+    long_about = "Projects the population by single age and sex (cohort-component method), the men \
+reaching conscription age, the force they support against a troop target, and the automation \
+needed to close the gap.",
+    after_help = "Examples:\n  forcecast list\n  forcecast run baseline\n  forcecast run baseline fertility-low --out output/\n  forcecast check scenarios/my-scenario.toml"
+)]
+struct Cli {
+    /// Folder holding the scenario files and data/<country>/.
+    #[arg(long, global = true, default_value = "scenarios", env = "FORCECAST_SCENARIOS")]
+    scenarios: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run scenarios and write their outputs.
+    #[command(after_help = "Examples:\n  forcecast run baseline\n  forcecast run scenarios/target-450k.toml --out /tmp/t450\n  forcecast run baseline fertility-low fertility-high")]
+    Run {
+        /// Scenario names (resolved as scenarios/<name>.toml) or paths to .toml files.
+        #[arg(required = true)]
+        scenario: Vec<String>,
+        /// Output folder (default output/<scenario>; with several scenarios, DIR/<scenario>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Skip the charts.
+        #[arg(long)]
+        no_charts: bool,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Validate scenario files (and their data) without running them.
+    #[command(after_help = "Examples:\n  forcecast check baseline\n  forcecast check scenarios/*.toml")]
+    Check {
+        /// Scenario names or paths.
+        #[arg(required = true)]
+        scenario: Vec<String>,
+    },
+    /// List the named scenarios with their descriptions.
+    List,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(()) => ExitCode::from(EXIT_OK),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            let code = match e.downcast_ref::<Error>() {
+                Some(Error::Scenario(_) | Error::Usage(_)) => EXIT_INVALID,
+                _ => EXIT_FAILURE,
+            };
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::List => {
+            for (name, desc) in scenario::list(&cli.scenarios)? {
+                println!("{name:<22} {desc}");
+            }
+            Ok(())
+        }
+        Command::Check { scenario } => {
+            let mut failed = Vec::new();
+            for arg in &scenario {
+                match check_one(arg, &cli.scenarios) {
+                    Ok(name) => println!("ok: {name}"),
+                    Err(e) => {
+                        eprintln!("{e}");
+                        failed.push(arg.clone());
+                    }
+                }
+            }
+            if failed.is_empty() {
+                Ok(())
+            } else {
+                Err(Error::Usage(format!("{} of {} scenario(s) invalid: {}", failed.len(), scenario.len(), failed.join(", "))).into())
+            }
+        }
+        Command::Run { scenario, out, no_charts, quiet } => {
+            let fail_midway = std::env::var_os("FORCECAST_FAIL_MIDWAY").is_some();
+            let several = scenario.len() > 1;
+            for arg in &scenario {
+                let start = Instant::now();
+                let path = scenario::locate(arg, &cli.scenarios)?;
+                let s = scenario::load(&path, &cli.scenarios)?;
+                let inputs = run::load_inputs(&s, &cli.scenarios)?;
+                let p = run::project(&s, &inputs)?;
+                let dest = match (&out, several) {
+                    (Some(d), false) => d.clone(),
+                    (Some(d), true) => d.join(&s.name),
+                    (None, _) => Path::new("output").join(&s.name),
+                };
+                let written = write_projection(&p, &inputs, &dest, WriteOptions { no_charts, fail_midway })?;
+                if !quiet {
+                    let last = p.years.len() - 1;
+                    eprintln!(
+                        "{}: {}-{} projected; wrote {} in {:.2} s",
+                        s.name,
+                        p.years[0],
+                        p.years[last],
+                        written.display(),
+                        start.elapsed().as_secs_f64()
+                    );
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn check_one(arg: &str, dir: &Path) -> Result<String, Error> {
+    let path = scenario::locate(arg, dir)?;
+    let s = scenario::load(&path, dir)?;
+    run::load_inputs(&s, dir)?;
+    Ok(format!("{} ({})", s.name, path.display()))
+}

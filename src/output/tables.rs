@@ -1,0 +1,262 @@
+//! The tidy tables: `summary.csv` (one row per year) and `population.csv` (long).
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::run::Projection;
+
+/// One row of `summary.csv`. Stocks at 1 July of `year`; flows over 1 July `year` to
+/// 1 July `year + 1`. Persons, not thousands; money in the scenario's currency.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SummaryRow {
+    /// Year (1 July).
+    pub year: i32,
+    /// Total population.
+    pub population_total: f64,
+    /// Population aged 15-64.
+    pub population_15_64: f64,
+    /// Population aged 65+.
+    pub population_65_plus: f64,
+    /// Births over year → year+1.
+    pub births: f64,
+    /// Deaths over year → year+1.
+    pub deaths: f64,
+    /// Net migrants over year → year+1.
+    pub net_migration: f64,
+    /// TFR over year → year+1 (children per woman).
+    pub tfr: f64,
+    /// Male life expectancy at birth of the year → year+1 life table.
+    pub e0_male: f64,
+    /// Female life expectancy at birth.
+    pub e0_female: f64,
+    /// Men aged exactly 20 (completed years).
+    pub men_age_20: f64,
+    /// Men liable in the year: Σ_a share_a × men aged a.
+    pub eligible_men: f64,
+    /// Conscripts inducted in the year (including women volunteers).
+    pub conscript_intake: f64,
+    /// Women volunteers inducted.
+    pub female_volunteers: f64,
+    /// Serving conscripts.
+    pub conscripts: f64,
+    /// Career cadre (officers and NCOs).
+    pub cadre: f64,
+    /// Cadre recruits over year → year+1.
+    pub cadre_recruits: f64,
+    /// Cadre need left unmet over year → year+1.
+    pub cadre_shortfall: f64,
+    /// Conscripts + cadre.
+    pub force_available: f64,
+    /// Troop target.
+    pub force_target: f64,
+    /// max(0, target − available).
+    pub force_gap: f64,
+    /// Manpower-equivalents automation must supply.
+    pub automation_manpower_equivalent: f64,
+    /// Systems needed to cover the gap.
+    pub automation_systems_needed: f64,
+    /// Systems in service.
+    pub automation_systems_fielded: f64,
+    /// Systems bought in the year.
+    pub automation_systems_bought: f64,
+    /// Purchase and operating cost in the year.
+    pub automation_cost: f64,
+    /// Fielded systems per 10,000 troops available.
+    pub automation_density_per_10k: f64,
+    /// Gap not covered by automation.
+    pub uncovered_gap: f64,
+}
+
+/// The summary rows of a projection.
+pub fn summary_rows(p: &Projection) -> Vec<SummaryRow> {
+    let f = &p.force;
+    let a = &p.automation;
+    p.years
+        .iter()
+        .enumerate()
+        .map(|(t, &year)| {
+            let pop = &p.population[t];
+            SummaryRow {
+                year,
+                population_total: pop.total(),
+                population_15_64: pop.between(15, 64),
+                population_65_plus: pop.between(65, 100),
+                births: p.flows[t].births(),
+                deaths: p.flows[t].deaths(),
+                net_migration: p.flows[t].net_migration(),
+                tfr: p.tfr[t],
+                e0_male: p.e0[t][0],
+                e0_female: p.e0[t][1],
+                men_age_20: pop.male[20],
+                eligible_men: f.eligible_men[t],
+                conscript_intake: f.intake[t],
+                female_volunteers: f.female_volunteers[t],
+                conscripts: f.conscripts[t],
+                cadre: f.cadre.stock[t],
+                cadre_recruits: f.cadre.recruits[t],
+                cadre_shortfall: f.cadre.shortfall[t],
+                force_available: f.available[t],
+                force_target: f.target[t],
+                force_gap: f.gap[t],
+                automation_manpower_equivalent: a.manpower_equivalent[t],
+                automation_systems_needed: a.systems_needed[t],
+                automation_systems_fielded: a.systems_fielded[t],
+                automation_systems_bought: a.systems_bought[t],
+                automation_cost: a.cost[t],
+                automation_density_per_10k: a.density_per_10k[t],
+                uncovered_gap: a.uncovered_gap[t],
+            }
+        })
+        .collect()
+}
+
+/// Formats a number for CSV: counts to 3 decimals, rates with more, no exponent.
+fn fmt_num(x: f64) -> String {
+    if x == x.trunc() && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else if x.abs() >= 100.0 {
+        format!("{x:.3}")
+    } else {
+        format!("{x:.6}")
+    }
+}
+
+fn csv_writer(path: &Path) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
+    let f = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    Ok(csv::Writer::from_writer(std::io::BufWriter::new(f)))
+}
+
+fn csv_err(path: &Path, e: csv::Error) -> Error {
+    Error::io(path, std::io::Error::other(e.to_string()))
+}
+
+/// Writes `summary.csv`. Numbers are written with fixed decimals so files are
+/// byte-identical across runs.
+pub fn write_summary(rows: &[SummaryRow], path: &Path) -> Result<()> {
+    let mut w = csv_writer(path)?;
+    w.write_record(SUMMARY_COLUMNS).map_err(|e| csv_err(path, e))?;
+    for r in rows {
+        let v = row_values(r);
+        w.write_record(v.iter().map(|x| fmt_num(*x))).map_err(|e| csv_err(path, e))?;
+    }
+    w.flush().map_err(|e| Error::io(path, e))
+}
+
+/// Column names of `summary.csv`, in order.
+pub const SUMMARY_COLUMNS: [&str; 28] = [
+    "year",
+    "population_total",
+    "population_15_64",
+    "population_65_plus",
+    "births",
+    "deaths",
+    "net_migration",
+    "tfr",
+    "e0_male",
+    "e0_female",
+    "men_age_20",
+    "eligible_men",
+    "conscript_intake",
+    "female_volunteers",
+    "conscripts",
+    "cadre",
+    "cadre_recruits",
+    "cadre_shortfall",
+    "force_available",
+    "force_target",
+    "force_gap",
+    "automation_manpower_equivalent",
+    "automation_systems_needed",
+    "automation_systems_fielded",
+    "automation_systems_bought",
+    "automation_cost",
+    "automation_density_per_10k",
+    "uncovered_gap",
+];
+
+/// The row's values in [`SUMMARY_COLUMNS`] order.
+pub fn row_values(r: &SummaryRow) -> [f64; 28] {
+    [
+        f64::from(r.year),
+        r.population_total,
+        r.population_15_64,
+        r.population_65_plus,
+        r.births,
+        r.deaths,
+        r.net_migration,
+        r.tfr,
+        r.e0_male,
+        r.e0_female,
+        r.men_age_20,
+        r.eligible_men,
+        r.conscript_intake,
+        r.female_volunteers,
+        r.conscripts,
+        r.cadre,
+        r.cadre_recruits,
+        r.cadre_shortfall,
+        r.force_available,
+        r.force_target,
+        r.force_gap,
+        r.automation_manpower_equivalent,
+        r.automation_systems_needed,
+        r.automation_systems_fielded,
+        r.automation_systems_bought,
+        r.automation_cost,
+        r.automation_density_per_10k,
+        r.uncovered_gap,
+    ]
+}
+
+/// The inverse of [`row_values`].
+pub fn summary_from_values(v: &[f64; 28]) -> SummaryRow {
+    SummaryRow {
+        year: v[0] as i32,
+        population_total: v[1],
+        population_15_64: v[2],
+        population_65_plus: v[3],
+        births: v[4],
+        deaths: v[5],
+        net_migration: v[6],
+        tfr: v[7],
+        e0_male: v[8],
+        e0_female: v[9],
+        men_age_20: v[10],
+        eligible_men: v[11],
+        conscript_intake: v[12],
+        female_volunteers: v[13],
+        conscripts: v[14],
+        cadre: v[15],
+        cadre_recruits: v[16],
+        cadre_shortfall: v[17],
+        force_available: v[18],
+        force_target: v[19],
+        force_gap: v[20],
+        automation_manpower_equivalent: v[21],
+        automation_systems_needed: v[22],
+        automation_systems_fielded: v[23],
+        automation_systems_bought: v[24],
+        automation_cost: v[25],
+        automation_density_per_10k: v[26],
+        uncovered_gap: v[27],
+    }
+}
+
+/// Writes `population.csv`: `year,sex,age,population`.
+pub fn write_population(p: &Projection, path: &Path) -> Result<()> {
+    let f = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    let mut w = std::io::BufWriter::new(f);
+    let io = |e| Error::io(path, e);
+    writeln!(w, "year,sex,age,population").map_err(io)?;
+    for (t, &year) in p.years.iter().enumerate() {
+        for (sex, v) in [("male", &p.population[t].male), ("female", &p.population[t].female)] {
+            for (age, x) in v.iter().enumerate() {
+                writeln!(w, "{year},{sex},{age},{x:.3}").map_err(io)?;
+            }
+        }
+    }
+    w.flush().map_err(io)
+}

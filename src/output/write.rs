@@ -1,0 +1,41 @@
+//! Writing one projection's output folder.
+
+use std::path::{Path, PathBuf};
+
+use super::{AtomicDir, charts, manifest, tables};
+use crate::error::{Error, Result};
+use crate::run::{Inputs, Projection};
+
+/// Options for writing a run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WriteOptions {
+    /// Skip the charts (faster; tables and manifest only).
+    pub no_charts: bool,
+    /// Test hook: fail after the tables are written, before the commit, to prove that
+    /// a failed run leaves no partial folder and keeps the previous output.
+    pub fail_midway: bool,
+}
+
+/// Writes `summary.csv`, `summary.json`, `population.csv`, `manifest.json` and the
+/// charts into `dest`, atomically.
+pub fn write_projection(p: &Projection, inputs: &Inputs, dest: &Path, opts: WriteOptions) -> Result<PathBuf> {
+    let dir = AtomicDir::new(dest)?;
+    let root = dir.path().to_path_buf();
+    let rows = tables::summary_rows(p);
+    tables::write_summary(&rows, &root.join("summary.csv"))?;
+    let json = serde_json::to_string_pretty(&rows).map_err(|e| Error::io(root.join("summary.json"), std::io::Error::other(e)))?;
+    std::fs::write(root.join("summary.json"), json + "\n").map_err(|e| Error::io(root.join("summary.json"), e))?;
+    tables::write_population(p, &root.join("population.csv"))?;
+    let mut files = vec!["summary.csv".to_string(), "summary.json".to_string(), "population.csv".to_string()];
+    if opts.fail_midway {
+        return Err(Error::Usage("injected failure midway through writing (FORCECAST_FAIL_MIDWAY)".into()));
+    }
+    if !opts.no_charts {
+        let chart_dir = root.join("charts");
+        std::fs::create_dir(&chart_dir).map_err(|e| Error::io(&chart_dir, e))?;
+        files.extend(charts::write_all(p, &inputs.data, &chart_dir)?.into_iter().map(|f| format!("charts/{f}")));
+    }
+    files.push("manifest.json".into());
+    manifest::write(p, inputs, None, files, &root.join("manifest.json"))?;
+    dir.commit()
+}

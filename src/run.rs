@@ -1,0 +1,163 @@
+//! The pipeline for one scenario: load inputs, build rates, project the population year
+//! by year with numeric guards, then run the force and automation models.
+
+use std::path::Path;
+
+use crate::automation::{self, AutomationResult};
+use crate::data::CountryData;
+use crate::demography::leslie::{self, Stable};
+use crate::demography::rates::{self, IntervalRates, MortalitySurface};
+use crate::demography::{Flows, Population, StepInputs, Survival, step};
+use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::force::{self, ForceResult};
+use crate::scenario::Scenario;
+use crate::{AgeVec, NAGES};
+
+/// The inputs a scenario needs, loaded once (and shared by Monte Carlo trajectories).
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// The country's tables.
+    pub data: CountryData,
+    /// WPP mortality graduated to single ages.
+    pub mortality: MortalitySurface,
+}
+
+/// Where a scenario's country data lives: `<scenarios_dir>/data/<country>/`.
+pub fn data_dir(scenario: &Scenario, scenarios_dir: &Path) -> std::path::PathBuf {
+    scenarios_dir.join("data").join(&scenario.country)
+}
+
+/// Loads the country data a scenario names and checks the scenario against it.
+pub fn load_inputs(scenario: &Scenario, scenarios_dir: &Path) -> Result<Inputs> {
+    if !crate::scenario::valid_name(&scenario.country) {
+        return Err(scenario_error(scenario, "country", format!("`{}` is not a country folder name", scenario.country)));
+    }
+    let dir = data_dir(scenario, scenarios_dir);
+    let data = CountryData::load(&dir).map_err(|e| match e {
+        Error::Data(d) => Error::Data(Diagnostic {
+            message: format!("{} (data for country `{}` of scenario {})", d.message, scenario.country, scenario.files[0].display()),
+            ..d
+        }),
+        other => other,
+    })?;
+    if data.base.year != scenario.base_year {
+        return Err(scenario_error(
+            scenario,
+            "base_year",
+            format!("must equal the year of the base population ({}, dated {})", data.base.year, data.base.date),
+        ));
+    }
+    let mortality = MortalitySurface::from_data(&data);
+    Ok(Inputs { data, mortality })
+}
+
+fn scenario_error(s: &Scenario, key: &str, message: String) -> Error {
+    Error::Scenario(Diagnostics(vec![Diagnostic { file: s.files[0].clone(), line: None, key: key.into(), message }]))
+}
+
+/// A deterministic projection of one scenario.
+#[derive(Debug, Clone)]
+pub struct Projection {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Years base..=end.
+    pub years: Vec<i32>,
+    /// Population at 1 July of each year.
+    pub population: Vec<Population>,
+    /// Flows over t → t+1 for each year t (the end year's interval is projected with
+    /// the last year's rates so that every row has its flows).
+    pub flows: Vec<Flows>,
+    /// TFR applied over t → t+1.
+    pub tfr: Vec<f64>,
+    /// Sex ratio at birth over t → t+1.
+    pub srb: Vec<f64>,
+    /// Life expectancy at birth (male, female) of the t → t+1 life tables.
+    pub e0: Vec<[f64; 2]>,
+    /// Force model results.
+    pub force: ForceResult,
+    /// Automation results.
+    pub automation: AutomationResult,
+    /// Leslie-matrix summary of the base interval's female rates.
+    pub stable_base: Stable,
+}
+
+/// Checks a population for non-finite or negative values.
+pub fn guard(pop: &Population, year: i32, quantity: &str) -> Result<()> {
+    for (s, v) in [("male", &pop.male), ("female", &pop.female)] {
+        for a in 0..NAGES {
+            let x = v[a];
+            if !x.is_finite() || x < 0.0 {
+                return Err(Error::Numeric { year, sex: s.into(), age: a, quantity: quantity.into(), value: x });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Projects population over the intervals in `rates` from `base`. Returns populations
+/// (one more than intervals) and flows, checking the numeric guards and the accounting
+/// identity every year.
+pub fn project_population(base: &Population, rates: &[IntervalRates], survival: &[[Survival; 2]]) -> Result<(Vec<Population>, Vec<Flows>)> {
+    let mut pops = Vec::with_capacity(rates.len() + 1);
+    let mut flows = Vec::with_capacity(rates.len());
+    pops.push(base.clone());
+    for (r, surv) in rates.iter().zip(survival) {
+        let prev = pops.last().expect("starts with the base population");
+        let inputs = StepInputs { asfr: &r.asfr, srb: r.srb, survival: [&surv[0], &surv[1]], migration: [&r.migration[0], &r.migration[1]] };
+        let (next, f) = step(prev, &inputs);
+        guard(&next, r.year + 1, "population")?;
+        for (q, v) in [("births", f.births()), ("deaths", f.deaths()), ("net_migration", f.net_migration())] {
+            if !v.is_finite() {
+                return Err(Error::Numeric { year: r.year, sex: "-".into(), age: 0, quantity: q.into(), value: v });
+            }
+        }
+        let lhs = next.total();
+        let rhs = prev.total() + f.births() - f.deaths() + f.net_migration();
+        if (lhs - rhs).abs() > 1e-6 * lhs.max(1.0) {
+            return Err(Error::Consistency(format!("accounting identity broken in {}: {lhs} vs {rhs}", r.year + 1)));
+        }
+        pops.push(next);
+        flows.push(f);
+    }
+    Ok((pops, flows))
+}
+
+/// Runs one scenario deterministically.
+pub fn project(scenario: &Scenario, inputs: &Inputs) -> Result<Projection> {
+    let base_year = scenario.base_year;
+    let end = scenario.end_year;
+    let data = &inputs.data;
+    let base = Population { male: data.base.male, female: data.base.female };
+    guard(&base, base_year, "base population")?;
+    // Intervals base..=end, so the end year's row also has its flows.
+    let rates = rates::build(scenario, data, &inputs.mortality, base_year, end)?;
+    let survival: Vec<[Survival; 2]> = rates.iter().map(|r| r.survival()).collect();
+    let (mut pops, flows) = project_population(&base, &rates, &survival)?;
+    pops.pop(); // the population at end + 1 is not reported
+    let years: Vec<i32> = (base_year..=end).collect();
+    let force = force::simulate(&pops, base_year, &scenario.force);
+    let automation = automation::simulate(&force.gap, &force.available, base_year, &scenario.automation);
+    let srb0 = rates[0].srb;
+    let stable_base = leslie::stable(&rates[0].asfr, &survival[0][1], 1.0 / (1.0 + srb0));
+    Ok(Projection {
+        scenario: scenario.clone(),
+        years,
+        population: pops,
+        flows,
+        tfr: rates.iter().map(|r| r.tfr).collect(),
+        srb: rates.iter().map(|r| r.srb).collect(),
+        e0: survival.iter().map(|s| [s[0].e0, s[1].e0]).collect(),
+        force,
+        automation,
+        stable_base,
+    })
+}
+
+/// Convenience: an age vector from a slice (for tests and tools).
+pub fn age_vec(values: &[f64]) -> AgeVec {
+    let mut v = AgeVec::zeros();
+    for (i, x) in values.iter().take(NAGES).enumerate() {
+        v[i] = *x;
+    }
+    v
+}

@@ -1,0 +1,9 @@
+//! Scenario files: parsing with locations, `extends` resolution, validation.
+
+pub mod node;
+pub mod reader;
+pub mod resolve;
+pub mod spec;
+
+pub use resolve::{list, load, locate, name_of, valid_name};
+pub use spec::{AutomationSpec, CadreSpec, FertilitySpec, ForceSpec, MigrationSpec, MortalitySpec, PathSpec, Scenario};

@@ -1,0 +1,244 @@
+//! A TOML document as an owned tree in which every value remembers the file and line
+//! it came from. `extends` merges trees, so one resolved scenario can mix values from
+//! several files and still point each error at the right one.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::error::Diagnostic;
+
+/// Where a value was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The scenario file.
+    pub file: Arc<PathBuf>,
+    /// 1-based line of the key (for table entries) or of the value (array elements).
+    pub line: usize,
+}
+
+/// A TOML value with its origin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// The value.
+    pub value: Value,
+    /// Where it was written.
+    pub origin: Origin,
+}
+
+/// Table of nodes keyed by key.
+pub type Table = BTreeMap<String, Node>;
+
+/// The TOML value kinds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A string.
+    Str(String),
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A boolean.
+    Bool(bool),
+    /// A date or time (kept as text; no scenario key takes one).
+    Datetime(String),
+    /// An array.
+    Array(Vec<Node>),
+    /// A table.
+    Table(Table),
+}
+
+impl Value {
+    /// The TOML type name, for error messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Str(_) => "a string",
+            Value::Int(_) => "an integer",
+            Value::Float(_) => "a float",
+            Value::Bool(_) => "a boolean",
+            Value::Datetime(_) => "a date-time",
+            Value::Array(_) => "an array",
+            Value::Table(_) => "a table",
+        }
+    }
+}
+
+struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex(starts)
+    }
+    fn line(&self, offset: usize) -> usize {
+        match self.0.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
+}
+
+/// Parses TOML text into a node tree. A syntax error becomes a diagnostic naming the line.
+pub fn parse(text: &str, file: &Path) -> Result<Table, Diagnostic> {
+    let file = Arc::new(file.to_path_buf());
+    let index = LineIndex::new(text);
+    let doc = DeTable::parse(text).map_err(|e| {
+        let line = e.span().map(|s| index.line(s.start));
+        Diagnostic {
+            file: file.as_ref().clone(),
+            line,
+            key: String::new(),
+            message: format!("TOML syntax error: {}", e.message().trim()),
+        }
+    })?;
+    let mut ctx = Ctx { file, index, error: None };
+    let table = ctx.table(doc.get_ref());
+    match ctx.error {
+        Some(d) => Err(d),
+        None => Ok(table),
+    }
+}
+
+struct Ctx {
+    file: Arc<PathBuf>,
+    index: LineIndex,
+    error: Option<Diagnostic>,
+}
+
+impl Ctx {
+    fn origin(&self, offset: usize) -> Origin {
+        Origin { file: self.file.clone(), line: self.index.line(offset) }
+    }
+
+    fn table(&mut self, t: &DeTable<'_>) -> Table {
+        let mut out = Table::new();
+        for (k, v) in t.iter() {
+            let origin = self.origin(k.span().start);
+            let value = self.value(v);
+            out.insert(k.get_ref().to_string(), Node { value, origin });
+        }
+        out
+    }
+
+    fn value(&mut self, v: &Spanned<DeValue<'_>>) -> Value {
+        match v.get_ref() {
+            DeValue::String(s) => Value::Str(s.to_string()),
+            DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+                Ok(n) => Value::Int(n),
+                Err(_) => {
+                    self.fail(v.span().start, format!("integer {} is out of range", i.as_str()));
+                    Value::Int(0)
+                }
+            },
+            DeValue::Float(f) => {
+                let text = f.as_str();
+                match text.parse::<f64>() {
+                    Ok(x) => Value::Float(x),
+                    Err(_) => {
+                        self.fail(v.span().start, format!("cannot read float {text}"));
+                        Value::Float(0.0)
+                    }
+                }
+            }
+            DeValue::Boolean(b) => Value::Bool(*b),
+            DeValue::Datetime(d) => Value::Datetime(d.to_string()),
+            DeValue::Array(a) => Value::Array(
+                a.iter()
+                    .map(|e| {
+                        let origin = self.origin(e.span().start);
+                        let value = self.value(e);
+                        Node { value, origin }
+                    })
+                    .collect(),
+            ),
+            DeValue::Table(t) => Value::Table(self.table(t)),
+        }
+    }
+
+    fn fail(&mut self, offset: usize, message: String) {
+        if self.error.is_none() {
+            self.error = Some(Diagnostic {
+                file: self.file.as_ref().clone(),
+                line: Some(self.index.line(offset)),
+                key: String::new(),
+                message,
+            });
+        }
+    }
+}
+
+/// Keys that exclude each other within a section: a child that sets one drops the
+/// parent's other, so `extends` can switch a path from a named series to anchors.
+const EXCLUSIVE: &[(&str, &str, &str)] = &[
+    ("fertility", "tfr_series", "tfr_anchors"),
+    ("fertility", "srb_series", "srb_anchors"),
+    ("migration", "series", "net_anchors"),
+    ("mortality", "series", "e0_anchors"),
+];
+
+/// Merges `child` over `parent`: tables merge key by key (recursively), anything else
+/// in the child replaces the parent's value whole (arrays included).
+pub fn merge(parent: Table, child: Table) -> Table {
+    merge_at("", parent, child)
+}
+
+fn merge_at(section: &str, mut parent: Table, child: Table) -> Table {
+    for (key, node) in child {
+        for (sec, a, b) in EXCLUSIVE {
+            if *sec == section {
+                if key == *a {
+                    parent.remove(*b);
+                } else if key == *b {
+                    parent.remove(*a);
+                }
+            }
+        }
+        match (parent.remove(&key), node) {
+            (Some(Node { value: Value::Table(pt), .. }), Node { value: Value::Table(ct), origin }) => {
+                let sub = if section.is_empty() { key.clone() } else { format!("{section}.{key}") };
+                parent.insert(key, Node { value: Value::Table(merge_at(&sub, pt, ct)), origin });
+            }
+            (_, node) => {
+                parent.insert(key, node);
+            }
+        }
+    }
+    parent
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_one_based_and_follow_keys() {
+        let t = parse("a = 1\n\n[s]\nb = [1,\n 2.5]\n", Path::new("x.toml")).unwrap();
+        assert_eq!(t["a"].origin.line, 1);
+        let Value::Table(s) = &t["s"].value else { panic!() };
+        assert_eq!(s["b"].origin.line, 4);
+        let Value::Array(items) = &s["b"].value else { panic!() };
+        assert_eq!(items[1].origin.line, 5);
+        assert_eq!(items[1].value, Value::Float(2.5));
+    }
+
+    #[test]
+    fn syntax_error_names_line() {
+        let e = parse("a = 1\nb = = 2\n", Path::new("x.toml")).unwrap_err();
+        assert_eq!(e.line, Some(2));
+    }
+
+    #[test]
+    fn merge_replaces_exclusive_keys() {
+        let p = parse("[fertility]\ntfr_series = 'wpp-medium'\nsrb_series = 'wpp'\n", Path::new("p")).unwrap();
+        let c = parse("[fertility]\ntfr_anchors = [[2025, 0.7]]\n", Path::new("c")).unwrap();
+        let m = merge(p, c);
+        let Value::Table(f) = &m["fertility"].value else { panic!() };
+        assert!(!f.contains_key("tfr_series"));
+        assert!(f.contains_key("tfr_anchors"));
+        assert!(f.contains_key("srb_series"));
+    }
+}

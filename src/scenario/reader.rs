@@ -1,0 +1,296 @@
+//! Typed reading of a node tree that collects every problem instead of stopping at the
+//! first. Each getter records the key it asked for, so keys nobody asked for are unknown
+//! and are reported with a "did you mean" suggestion drawn from the keys that exist.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::node::{Node, Origin, Table, Value};
+use crate::error::Diagnostic;
+
+/// Collects diagnostics while a scenario is read.
+#[derive(Debug, Default)]
+pub struct Sink {
+    /// Problems found so far.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Sink {
+    /// Records a problem at an origin.
+    pub fn at(&mut self, origin: &Origin, key: &str, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic {
+            file: origin.file.as_ref().clone(),
+            line: Some(origin.line),
+            key: key.to_string(),
+            message: message.into(),
+        });
+    }
+}
+
+/// Reads one table (the document root or a section).
+pub struct Reader<'a> {
+    table: &'a Table,
+    prefix: String,
+    /// Where the table itself is (its header line, or line 1 of the file for the root).
+    origin: Origin,
+    asked: BTreeSet<&'static str>,
+}
+
+/// An inclusive numeric range a value must lie in.
+#[derive(Debug, Clone, Copy)]
+pub struct Range {
+    /// Lowest allowed value.
+    pub min: f64,
+    /// Highest allowed value.
+    pub max: f64,
+}
+
+impl Range {
+    /// `[min, max]`.
+    pub const fn new(min: f64, max: f64) -> Self {
+        Range { min, max }
+    }
+    /// A probability, `[0, 1]`.
+    pub const PROB: Range = Range::new(0.0, 1.0);
+    /// Any value `>= 0`.
+    pub const NONNEG: Range = Range::new(0.0, f64::MAX);
+}
+
+impl<'a> Reader<'a> {
+    /// A reader over the document root.
+    pub fn root(table: &'a Table, file: &std::path::Path) -> Self {
+        Reader {
+            table,
+            prefix: String::new(),
+            origin: Origin { file: Arc::new(PathBuf::from(file)), line: 1 },
+            asked: BTreeSet::new(),
+        }
+    }
+
+    /// The dotted path of a key in this table.
+    pub fn full(&self, key: &str) -> String {
+        if self.prefix.is_empty() { key.to_string() } else { format!("{}.{key}", self.prefix) }
+    }
+
+    fn get(&mut self, key: &'static str) -> Option<&'a Node> {
+        self.asked.insert(key);
+        self.table.get(key)
+    }
+
+    /// Whether the key is present (and marks it as known).
+    pub fn has(&mut self, key: &'static str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Reports a missing required key.
+    pub fn missing(&self, key: &str, sink: &mut Sink, what: &str) {
+        sink.at(&self.origin, &self.full(key), format!("missing: {what}"));
+    }
+
+    /// An optional string.
+    pub fn string(&mut self, key: &'static str, sink: &mut Sink) -> Option<(String, Origin)> {
+        let node = self.get(key)?;
+        match &node.value {
+            Value::Str(s) => Some((s.clone(), node.origin.clone())),
+            other => {
+                sink.at(&node.origin, &self.full(key), format!("expected a string, got {}", other.type_name()));
+                None
+            }
+        }
+    }
+
+    /// An optional number (integer or float) in a range.
+    pub fn number(&mut self, key: &'static str, range: Range, sink: &mut Sink) -> Option<f64> {
+        let node = self.get(key)?;
+        let full = self.full(key);
+        number_node(node, &full, range, sink)
+    }
+
+    /// An optional integer in a range.
+    pub fn integer(&mut self, key: &'static str, min: i64, max: i64, sink: &mut Sink) -> Option<i64> {
+        let node = self.get(key)?;
+        let full = self.full(key);
+        integer_node(node, &full, min, max, sink)
+    }
+
+    /// An optional array of `[year, value]` pairs, years strictly increasing within
+    /// `[year_min, year_max]`, values in `range`. An empty array is an error.
+    pub fn anchors(
+        &mut self,
+        key: &'static str,
+        years: (i64, i64),
+        range: Range,
+        sink: &mut Sink,
+    ) -> Option<(Vec<(i32, f64)>, Origin)> {
+        let node = self.get(key)?;
+        let full = self.full(key);
+        let pairs = pairs_node(node, &full, years, range, sink)?;
+        let mut ok = true;
+        for w in pairs.windows(2) {
+            if w[1].0 <= w[0].0 {
+                sink.at(&node.origin, &full, format!("years must be strictly increasing, but {} follows {}", w[1].0, w[0].0));
+                ok = false;
+            }
+        }
+        ok.then_some((pairs, node.origin.clone()))
+    }
+
+    /// An optional sub-table.
+    pub fn section(&mut self, key: &'static str, sink: &mut Sink) -> Option<Reader<'a>> {
+        let node = self.get(key)?;
+        match &node.value {
+            Value::Table(t) => Some(Reader { table: t, prefix: self.full(key), origin: node.origin.clone(), asked: BTreeSet::new() }),
+            other => {
+                sink.at(&node.origin, &self.full(key), format!("expected a table, got {}", other.type_name()));
+                None
+            }
+        }
+    }
+
+    /// Reports every key in the table that no getter asked for.
+    pub fn finish(self, sink: &mut Sink) {
+        for (key, node) in self.table {
+            if !self.asked.contains(key.as_str()) {
+                let hint = suggest(key, self.asked.iter().copied())
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                let known: Vec<&str> = self.asked.iter().copied().collect();
+                sink.at(&node.origin, &self.full(key), format!("unknown key{hint}; known keys here: {}", known.join(", ")));
+            }
+        }
+    }
+
+    /// The table's origin (header line).
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+}
+
+fn number_node(node: &Node, key: &str, range: Range, sink: &mut Sink) -> Option<f64> {
+    let x = match node.value {
+        Value::Int(i) => i as f64,
+        Value::Float(f) => f,
+        ref other => {
+            sink.at(&node.origin, key, format!("expected a number, got {}", other.type_name()));
+            return None;
+        }
+    };
+    if !x.is_finite() {
+        sink.at(&node.origin, key, format!("must be a finite number, got {x}"));
+        return None;
+    }
+    if x < range.min || x > range.max {
+        let msg = if range.max == f64::MAX {
+            format!("must be at least {}, got {x}", range.min)
+        } else {
+            format!("must be between {} and {}, got {x}", range.min, range.max)
+        };
+        sink.at(&node.origin, key, msg);
+        return None;
+    }
+    Some(x)
+}
+
+fn integer_node(node: &Node, key: &str, min: i64, max: i64, sink: &mut Sink) -> Option<i64> {
+    match node.value {
+        Value::Int(i) if (min..=max).contains(&i) => Some(i),
+        Value::Int(i) => {
+            sink.at(&node.origin, key, format!("must be between {min} and {max}, got {i}"));
+            None
+        }
+        ref other => {
+            sink.at(&node.origin, key, format!("expected an integer, got {}", other.type_name()));
+            None
+        }
+    }
+}
+
+fn pairs_node(node: &Node, key: &str, years: (i64, i64), range: Range, sink: &mut Sink) -> Option<Vec<(i32, f64)>> {
+    let Value::Array(items) = &node.value else {
+        sink.at(&node.origin, key, format!("expected an array of [year, value] pairs, got {}", node.value.type_name()));
+        return None;
+    };
+    if items.is_empty() {
+        sink.at(&node.origin, key, "must hold at least one [year, value] pair, got an empty array");
+        return None;
+    }
+    let mut out = Vec::with_capacity(items.len());
+    let mut ok = true;
+    for item in items {
+        match &item.value {
+            Value::Array(pair) if pair.len() == 2 => {
+                let y = integer_node(&pair[0], key, years.0, years.1, sink);
+                let v = number_node(&pair[1], key, range, sink);
+                match (y, v) {
+                    (Some(y), Some(v)) => out.push((y as i32, v)),
+                    _ => ok = false,
+                }
+            }
+            other => {
+                sink.at(&item.origin, key, format!("each element must be a [year, value] pair, got {}", describe(other)));
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(out)
+}
+
+fn describe(v: &Value) -> String {
+    match v {
+        Value::Array(a) => format!("an array of {} elements", a.len()),
+        other => other.type_name().to_string(),
+    }
+}
+
+/// Levenshtein distance between two short strings.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The closest candidate within a distance of a third of the key's length (at least 2).
+pub fn suggest<'k>(key: &str, candidates: impl Iterator<Item = &'k str>) -> Option<&'k str> {
+    let limit = (key.chars().count() / 3).max(2);
+    candidates
+        .map(|c| (edit_distance(key, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::node::parse;
+    use std::path::Path;
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(edit_distance("fit_rat", "fit_rate"), 1);
+        assert_eq!(suggest("fitrate", ["fit_rate", "service_months"].into_iter()), Some("fit_rate"));
+        assert_eq!(suggest("zzzz", ["fit_rate"].into_iter()), None);
+    }
+
+    #[test]
+    fn collects_all_problems() {
+        let t = parse("a = -1\nb = 'x'\nc = [[2030, 1], [2020, 2]]\nfoo = 1\n", Path::new("s.toml")).unwrap();
+        let mut sink = Sink::default();
+        let mut r = Reader::root(&t, Path::new("s.toml"));
+        assert_eq!(r.number("a", Range::NONNEG, &mut sink), None);
+        assert_eq!(r.number("b", Range::NONNEG, &mut sink), None);
+        assert!(r.anchors("c", (2000, 2100), Range::NONNEG, &mut sink).is_none());
+        r.finish(&mut sink);
+        let lines: Vec<_> = sink.diagnostics.iter().map(|d| (d.line, d.key.as_str())).collect();
+        assert_eq!(lines, vec![(Some(1), "a"), (Some(2), "b"), (Some(3), "c"), (Some(4), "foo")]);
+    }
+}

@@ -1,0 +1,131 @@
+//! Finding scenario files by name, following `extends` chains and merging them.
+
+use std::path::{Path, PathBuf};
+
+use super::node::{self, Table, Value};
+use super::reader::Sink;
+use super::spec::{self, Scenario};
+use crate::error::{Diagnostic, Diagnostics, Error, Result};
+
+/// Longest `extends` chain accepted (a longer one is almost surely a mistake).
+const MAX_DEPTH: usize = 16;
+
+/// Whether a scenario name is safe to use as a file stem: letters, digits, `-`, `_`.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty() && name.len() <= 100 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Turns a command-line scenario argument into a file path: a path if it ends in
+/// `.toml` (or names an existing file), else a name looked up as `<dir>/<name>.toml`.
+pub fn locate(arg: &str, scenarios_dir: &Path) -> Result<PathBuf> {
+    let as_path = Path::new(arg);
+    if arg.ends_with(".toml") || as_path.is_file() {
+        if !as_path.is_file() {
+            return Err(Error::Usage(format!("{arg}: scenario file not found")));
+        }
+        return Ok(as_path.to_path_buf());
+    }
+    if !valid_name(arg) {
+        return Err(Error::Usage(format!(
+            "`{arg}` is not a scenario name (names use only letters, digits, `-` and `_`; give a path ending in .toml for a file elsewhere)"
+        )));
+    }
+    let path = scenarios_dir.join(format!("{arg}.toml"));
+    if !path.is_file() {
+        let known = list(scenarios_dir).unwrap_or_default();
+        let names: Vec<&str> = known.iter().map(|(n, _)| n.as_str()).collect();
+        let hint = super::reader::suggest(arg, names.iter().copied()).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+        return Err(Error::Usage(format!(
+            "no scenario named `{arg}` in {}{hint}; known: {}",
+            scenarios_dir.display(),
+            names.join(", ")
+        )));
+    }
+    Ok(path)
+}
+
+/// The scenario name of a file: its stem.
+pub fn name_of(path: &Path) -> String {
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into())
+}
+
+fn read(path: &Path) -> Result<Table> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    node::parse(&text, path).map_err(|d| Error::Scenario(Diagnostics(vec![d])))
+}
+
+/// Loads a scenario file, follows its `extends` chain (names resolved beside the file,
+/// then in `scenarios_dir`), merges parents under children and validates the result.
+/// All problems found are reported together.
+pub fn load(path: &Path, scenarios_dir: &Path) -> Result<Scenario> {
+    let mut chain: Vec<(PathBuf, Table)> = Vec::new();
+    let mut current = path.to_path_buf();
+    loop {
+        let table = read(&current)?;
+        let parent = match table.get("extends") {
+            None => None,
+            Some(n) => match &n.value {
+                Value::Str(s) => Some((s.clone(), n.origin.clone())),
+                other => {
+                    return Err(diag(&current, Some(n.origin.line), "extends", format!("expected a scenario name, got {}", other.type_name())));
+                }
+            },
+        };
+        chain.push((current.clone(), table));
+        let Some((parent, origin)) = parent else { break };
+        if !valid_name(&parent) {
+            return Err(diag(&current, Some(origin.line), "extends", format!("`{parent}` is not a scenario name (letters, digits, `-`, `_`)")));
+        }
+        let beside = current.parent().unwrap_or(Path::new(".")).join(format!("{parent}.toml"));
+        let next = if beside.is_file() { beside } else { scenarios_dir.join(format!("{parent}.toml")) };
+        if !next.is_file() {
+            return Err(diag(&current, Some(origin.line), "extends", format!("no scenario named `{parent}` (looked for {})", next.display())));
+        }
+        let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        if chain.iter().any(|(p, _)| canon(p) == canon(&next)) {
+            let names: Vec<String> = chain.iter().map(|(p, _)| name_of(p)).chain([parent.clone()]).collect();
+            return Err(diag(&current, Some(origin.line), "extends", format!("circular extends: {}", names.join(" -> "))));
+        }
+        if chain.len() >= MAX_DEPTH {
+            return Err(diag(&current, Some(origin.line), "extends", format!("extends chain longer than {MAX_DEPTH}")));
+        }
+        current = next;
+    }
+    let files: Vec<PathBuf> = chain.iter().map(|(p, _)| p.clone()).collect();
+    let mut merged = Table::new();
+    for (_, t) in chain.into_iter().rev() {
+        merged = node::merge(merged, t);
+    }
+    let mut sink = Sink::default();
+    let scenario = spec::from_table(&name_of(path), files, &merged, &mut sink);
+    match scenario {
+        Some(s) if sink.diagnostics.is_empty() => Ok(s),
+        _ => Err(Error::Scenario(Diagnostics(sink.diagnostics))),
+    }
+}
+
+fn diag(file: &Path, line: Option<usize>, key: &str, message: String) -> Error {
+    Error::Scenario(Diagnostics(vec![Diagnostic { file: file.to_path_buf(), line, key: key.into(), message }]))
+}
+
+/// The scenarios in a folder: `(name, description)`, sorted by name. Files that do not
+/// parse are listed with the parse problem as their description.
+pub fn list(dir: &Path) -> Result<Vec<(String, String)>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+            let desc = match read(&path) {
+                Ok(t) => match t.get("description").map(|n| &n.value) {
+                    Some(Value::Str(s)) => s.clone(),
+                    _ => "(no description)".into(),
+                },
+                Err(e) => format!("(invalid: {e})"),
+            };
+            out.push((name_of(&path), desc));
+        }
+    }
+    out.sort();
+    Ok(out)
+}

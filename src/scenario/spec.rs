@@ -1,0 +1,419 @@
+//! The validated scenario: domain types with every value checked, and the defaults with
+//! their sources. A scenario file is read into these by [`from_table`].
+
+use serde::Serialize;
+
+use super::node::Table;
+use super::reader::{Range, Reader, Sink};
+
+/// Earliest and latest year any path may name (the span of the WPP 2024 data).
+pub const DATA_YEARS: (i64, i64) = (1950, 2100);
+
+/// Named TFR series in the country data.
+pub const TFR_SERIES: &[&str] = &["wpp-medium", "wpp-low", "wpp-high"];
+/// Named sex-ratio-at-birth series in the country data.
+pub const SRB_SERIES: &[&str] = &["wpp"];
+
+/// A yearly path: a named series from the country data, or anchor points interpolated
+/// linearly and held flat outside the first and last anchor.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PathSpec {
+    /// A series named in the data (`wpp-medium`, `wpp-low`, `wpp-high`, `wpp`).
+    Series(String),
+    /// `(year, value)` anchors, years strictly increasing.
+    Anchors(Vec<(i32, f64)>),
+}
+
+/// A fully resolved, validated scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scenario {
+    /// Name (the file stem).
+    pub name: String,
+    /// One-line description.
+    pub description: String,
+    /// The files this scenario was read from, the scenario's own first, then its parents.
+    pub files: Vec<std::path::PathBuf>,
+    /// Country data folder name under `scenarios/data/`.
+    pub country: String,
+    /// Base year (mid-year, 1 July); must match the country's base population.
+    pub base_year: i32,
+    /// Last projected year (1 July).
+    pub end_year: i32,
+    /// Fertility assumptions.
+    pub fertility: FertilitySpec,
+    /// Mortality assumptions.
+    pub mortality: MortalitySpec,
+    /// Migration assumptions.
+    pub migration: MigrationSpec,
+    /// Force structure parameters.
+    pub force: ForceSpec,
+    /// Automation substitution parameters.
+    pub automation: AutomationSpec,
+}
+
+/// Fertility: total fertility rate and sex ratio at birth paths.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FertilitySpec {
+    /// TFR, children per woman. Default: WPP 2024 medium variant.
+    pub tfr: PathSpec,
+    /// Sex ratio at birth, male per female birth. Default: WPP 2024 (`wpp`).
+    pub srb: PathSpec,
+}
+
+/// Mortality: WPP medium single-age mx interpolated in time, optionally rescaled.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MortalitySpec {
+    /// `wpp-medium` (the only series shipped).
+    pub series: String,
+    /// Multiplier on every mx (1.0 = WPP medium). Used by sensitivity runs.
+    pub mx_scale: f64,
+}
+
+/// Net international migration.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MigrationSpec {
+    /// WPP 2024 medium net migration by single age and sex (all residents), times `scale`.
+    Series {
+        /// Series name (`wpp-medium`).
+        name: String,
+        /// Multiplier.
+        scale: f64,
+    },
+    /// Total net migrants per year (persons), spread over age and sex by WPP's medium
+    /// age-sex pattern of that year.
+    Anchors(Vec<(i32, f64)>),
+}
+
+/// Force structure parameters (see README "Scenario reference" for sources).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ForceSpec {
+    /// Share of each male birth cohort inducted at each age; sums to at most 1.
+    pub enlistment_age_shares: Vec<(usize, f64)>,
+    /// Share of examined men classified fit for active duty.
+    pub fit_rate: f64,
+    /// Share of fit men who do not enter active conscript service (alternative and
+    /// technical service, direct entry to the career cadre, deferral without service).
+    pub alternative_service_share: f64,
+    /// Conscript service length in months.
+    pub service_months: f64,
+    /// Yearly share of serving conscripts lost before the end of service.
+    pub annual_attrition: f64,
+    /// Share of each female cohort volunteering at each age.
+    pub female_volunteer_age_shares: Vec<(usize, f64)>,
+    /// Troop target anchors (persons).
+    pub target: Vec<(i32, f64)>,
+    /// Career cadre (officers and NCOs).
+    pub cadre: CadreSpec,
+}
+
+/// Career cadre stock parameters.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CadreSpec {
+    /// Stock at 1 July of the base year (persons).
+    pub initial: f64,
+    /// Cadre need as a share of the troop target.
+    pub target_share: f64,
+    /// Share of the cadre retained from one year to the next.
+    pub retention: f64,
+    /// Most recruits per man aged 20-29 per year.
+    pub propensity_male: f64,
+    /// Most recruits per woman aged 20-29 per year.
+    pub propensity_female: f64,
+}
+
+/// Automation substitution parameters.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AutomationSpec {
+    /// First year systems can be fielded.
+    pub start_year: i32,
+    /// Soldiers one fielded system replaces (manpower-equivalents).
+    pub soldiers_replaced_per_system: f64,
+    /// Purchase cost of one system (currency units).
+    pub unit_cost: f64,
+    /// Yearly operating and support cost as a share of the unit cost.
+    pub annual_cost_share: f64,
+    /// Years a system stays in service.
+    pub service_life_years: f64,
+    /// Most systems that can be fielded per year (anchor path).
+    pub fielding_capacity: Vec<(i32, f64)>,
+    /// Currency of the costs.
+    pub currency: String,
+}
+
+impl Default for ForceSpec {
+    fn default() -> Self {
+        ForceSpec {
+            // Assumption centred on 20 (MODEL.md): liable from 18, examined at 19,
+            // enlistment 20-28 (legalclarity.org, "At What Age Is Korean Military Service Required?").
+            enlistment_age_shares: vec![(19, 0.10), (20, 0.45), (21, 0.30), (22, 0.10), (23, 0.05)],
+            // MND policy level of the active-duty fit rate, 88% (MND spokesperson, 2014-10-21).
+            fit_rate: 0.88,
+            // Calibrated (README "Calibration"): not sourced as one published figure.
+            alternative_service_share: 0.15,
+            // Army/Marines service since Defense Reform 2.0 (Arirang / Korea Bizwire, 2018).
+            service_months: 18.0,
+            annual_attrition: 0.0,
+            female_volunteer_age_shares: Vec::new(),
+            // Defense Reform 2.0: 620,000 (2018) to 500,000 (2022) (2020 Defence White Paper p.56).
+            target: vec![(2018, 620_000.0), (2022, 500_000.0)],
+            cadre: CadreSpec::default(),
+        }
+    }
+}
+
+impl Default for CadreSpec {
+    fn default() -> Self {
+        CadreSpec {
+            // 40.5% planned cadre share of 500,000 = 202,500, less the ~21,000 NCO
+            // shortfall reported in mid-2025 (Newsmax/Reuters 2025-08-10): about 180,000.
+            initial: 180_000.0,
+            // Defense Reform 2.0 planned cadre share of the force, 40.5% by 2022 (MND, 2018).
+            target_share: 0.405,
+            // Assumption: ~8% of the cadre leave each year (mean career ~12 years).
+            retention: 0.92,
+            // Calibrated so that 2025 recruitment capacity (~18,000) just covers replacement.
+            propensity_male: 0.0025,
+            propensity_female: 0.0004,
+        }
+    }
+}
+
+impl Default for AutomationSpec {
+    fn default() -> Self {
+        AutomationSpec {
+            start_year: 2026,
+            // Unmanned reconnaissance vehicle cuts a squad from 6 to 2 soldiers
+            // (Joint Chiefs study, Shina Ilbo 2018): 4 soldiers per system.
+            soldiers_replaced_per_system: 4.0,
+            // Assumption: 1 billion won per system, chosen so that covering a 100,000 gap
+            // costs ~5 trillion won a year, inside the 3.2-6.3 trillion won per year that
+            // Korean studies estimate for advanced-weapon substitution (earticle, 2023).
+            unit_cost: 1.0e9,
+            annual_cost_share: 0.10,
+            service_life_years: 15.0,
+            // Assumption: fielding capacity grows from 500 a year to 6,000 a year by 2040.
+            fielding_capacity: vec![(2026, 500.0), (2030, 3_000.0), (2040, 6_000.0)],
+            currency: "KRW".to_string(),
+        }
+    }
+}
+
+fn path_spec(
+    r: &mut Reader<'_>,
+    series_key: &'static str,
+    anchors_key: &'static str,
+    years: (i64, i64),
+    range: Range,
+    (default, allowed): (PathSpec, &[&str]),
+    sink: &mut Sink,
+) -> Option<PathSpec> {
+    let mut series = r.string(series_key, sink);
+    if let Some((name, origin)) = &series {
+        if !allowed.contains(&name.as_str()) {
+            sink.at(origin, &r.full(series_key), format!("unknown series `{name}`; known: {}", allowed.join(", ")));
+            series = None;
+        }
+    }
+    let anchors = r.anchors(anchors_key, years, range, sink);
+    match (series, anchors) {
+        (Some((_, origin)), Some(_)) => {
+            sink.at(&origin, &r.full(series_key), format!("give either `{series_key}` or `{anchors_key}`, not both"));
+            None
+        }
+        (Some((s, _)), None) => Some(PathSpec::Series(s)),
+        (None, Some((a, _))) => Some(PathSpec::Anchors(a)),
+        (None, None) => (!r_has_error_for(r, series_key, anchors_key)).then_some(default),
+    }
+}
+
+// A key that was present but invalid already produced a diagnostic; the default must
+// then not silently stand in for it. `has` tells presence regardless of validity.
+fn r_has_error_for(r: &mut Reader<'_>, a: &'static str, b: &'static str) -> bool {
+    r.has(a) || r.has(b)
+}
+
+fn age_shares(r: &mut Reader<'_>, key: &'static str, default: Vec<(usize, f64)>, sink: &mut Sink) -> Option<Vec<(usize, f64)>> {
+    if !r.has(key) {
+        return Some(default);
+    }
+    let origin = r.origin().clone();
+    // Ages are read with the anchor reader (integer first element), within 15..=40.
+    match r.anchors(key, (15, 40), Range::PROB, sink) {
+        Some((pairs, origin)) => {
+            let total: f64 = pairs.iter().map(|p| p.1).sum();
+            if total > 1.0 + 1e-9 {
+                sink.at(&origin, key, format!("shares must sum to at most 1, got {total:.4}"));
+                return None;
+            }
+            Some(pairs.into_iter().map(|(a, s)| (a as usize, s)).collect())
+        }
+        None => {
+            let _ = origin;
+            None
+        }
+    }
+}
+
+/// Reads and validates a merged scenario tree. Returns `None` when `sink` gained errors.
+pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sink: &mut Sink) -> Option<Scenario> {
+    let before = sink.diagnostics.len();
+    let first = files.first().cloned().unwrap_or_default();
+    let mut root = Reader::root(table, &first);
+    let _ = root.string("extends", sink);
+    let description = root.string("description", sink).map(|s| s.0);
+    if description.is_none() && !root.has("description") {
+        root.missing("description", sink, "a one-line description of the scenario");
+    }
+    let country = root.string("country", sink).map(|s| s.0).unwrap_or_else(|| "korea".to_string());
+    let base_year = root.integer("base_year", DATA_YEARS.0, DATA_YEARS.1, sink).unwrap_or(2025) as i32;
+    let end_year = root.integer("end_year", DATA_YEARS.0, DATA_YEARS.1, sink).unwrap_or(2100) as i32;
+    if end_year <= base_year {
+        let origin = table.get("end_year").map(|n| n.origin.clone()).unwrap_or_else(|| root.origin().clone());
+        sink.at(&origin, "end_year", format!("must be after base_year ({base_year}), got {end_year}"));
+    }
+    let proj_years = (i64::from(base_year), DATA_YEARS.1);
+
+    // [fertility]
+    let mut fertility = None;
+    if let Some(mut f) = root.section("fertility", sink) {
+        let tfr = path_spec(&mut f, "tfr_series", "tfr_anchors", proj_years, Range::new(0.0, 10.0), (PathSpec::Series("wpp-medium".into()), TFR_SERIES), sink);
+        let srb = path_spec(&mut f, "srb_series", "srb_anchors", proj_years, Range::new(0.8, 1.3), (PathSpec::Series("wpp".into()), SRB_SERIES), sink);
+        f.finish(sink);
+        if let (Some(tfr), Some(srb)) = (tfr, srb) {
+            fertility = Some(FertilitySpec { tfr, srb });
+        }
+    } else if !root.has("fertility") {
+        fertility = Some(FertilitySpec { tfr: PathSpec::Series("wpp-medium".into()), srb: PathSpec::Series("wpp".into()) });
+    }
+
+    // [mortality]
+    let mut mortality = Some(MortalitySpec { series: "wpp-medium".into(), mx_scale: 1.0 });
+    if let Some(mut m) = root.section("mortality", sink) {
+        let series = match m.string("series", sink) {
+            Some((s, o)) if s != "wpp-medium" => {
+                sink.at(&o, "mortality.series", format!("unknown series `{s}`; known: wpp-medium"));
+                s
+            }
+            Some((s, _)) => s,
+            None => "wpp-medium".into(),
+        };
+        let scale = m.number("mx_scale", Range::new(0.1, 10.0), sink).unwrap_or(1.0);
+        m.finish(sink);
+        mortality = Some(MortalitySpec { series, mx_scale: scale });
+    }
+
+    // [migration]
+    let mut migration = Some(MigrationSpec::Anchors(vec![(base_year, 0.0)]));
+    if let Some(mut m) = root.section("migration", sink) {
+        let series = m.string("series", sink);
+        let scale = m.number("scale", Range::new(-10.0, 10.0), sink);
+        let anchors = m.anchors("net_anchors", proj_years, Range::new(-5.0e6, 5.0e6), sink);
+        migration = match (series, anchors) {
+            (Some((_, o)), Some(_)) => {
+                sink.at(&o, "migration.series", "give either `series` or `net_anchors`, not both");
+                None
+            }
+            (Some((name, o)), None) if name != "wpp-medium" => {
+                sink.at(&o, "migration.series", format!("unknown series `{name}`; known: wpp-medium"));
+                None
+            }
+            (Some((name, _)), None) => Some(MigrationSpec::Series { name, scale: scale.unwrap_or(1.0) }),
+            (None, Some((a, _))) => Some(MigrationSpec::Anchors(a)),
+            (None, None) => migration,
+        };
+        m.finish(sink);
+    }
+
+    // [force] and [force.cadre]
+    let d = ForceSpec::default();
+    let mut force = None;
+    let mut fr = root.section("force", sink);
+    if let Some(f) = fr.as_mut() {
+        let shares = age_shares(f, "enlistment_age_shares", d.enlistment_age_shares.clone(), sink);
+        let fit_rate = f.number("fit_rate", Range::PROB, sink);
+        let alt = f.number("alternative_service_share", Range::PROB, sink);
+        let months = f.number("service_months", Range::new(1.0, 60.0), sink);
+        let attr = f.number("annual_attrition", Range::PROB, sink);
+        let vols = age_shares(f, "female_volunteer_age_shares", Vec::new(), sink);
+        let target = if f.has("target_anchors") {
+            f.anchors("target_anchors", (2000, DATA_YEARS.1), Range::new(0.0, 1.0e7), sink).map(|a| a.0)
+        } else {
+            Some(d.target.clone())
+        };
+        let mut cadre = Some(d.cadre.clone());
+        if let Some(mut c) = f.section("cadre", sink) {
+            let dc = &d.cadre;
+            cadre = Some(CadreSpec {
+                initial: c.number("initial", Range::new(0.0, 1.0e7), sink).unwrap_or(dc.initial),
+                target_share: c.number("target_share", Range::PROB, sink).unwrap_or(dc.target_share),
+                retention: c.number("retention", Range::PROB, sink).unwrap_or(dc.retention),
+                propensity_male: c.number("propensity_male", Range::PROB, sink).unwrap_or(dc.propensity_male),
+                propensity_female: c.number("propensity_female", Range::PROB, sink).unwrap_or(dc.propensity_female),
+            });
+            c.finish(sink);
+        }
+        if let (Some(shares), Some(vols), Some(target), Some(cadre)) = (shares, vols, target, cadre) {
+            force = Some(ForceSpec {
+                enlistment_age_shares: shares,
+                fit_rate: fit_rate.unwrap_or(d.fit_rate),
+                alternative_service_share: alt.unwrap_or(d.alternative_service_share),
+                service_months: months.unwrap_or(d.service_months),
+                annual_attrition: attr.unwrap_or(d.annual_attrition),
+                female_volunteer_age_shares: vols,
+                target,
+                cadre,
+            });
+        }
+    } else if !root.has("force") {
+        force = Some(d);
+    }
+    if let Some(f) = fr {
+        f.finish(sink);
+    }
+
+    // [automation]
+    let da = AutomationSpec::default();
+    let mut automation = None;
+    if let Some(mut a) = root.section("automation", sink) {
+        let cap = if a.has("fielding_capacity_anchors") {
+            a.anchors("fielding_capacity_anchors", (2000, DATA_YEARS.1), Range::new(0.0, 1.0e7), sink).map(|x| x.0)
+        } else {
+            Some(da.fielding_capacity.clone())
+        };
+        let spec = AutomationSpec {
+            start_year: a.integer("start_year", 2000, DATA_YEARS.1, sink).map(|y| y as i32).unwrap_or(da.start_year),
+            soldiers_replaced_per_system: a
+                .number("soldiers_replaced_per_system", Range::new(0.01, 1.0e4), sink)
+                .unwrap_or(da.soldiers_replaced_per_system),
+            unit_cost: a.number("unit_cost", Range::NONNEG, sink).unwrap_or(da.unit_cost),
+            annual_cost_share: a.number("annual_cost_share", Range::new(0.0, 10.0), sink).unwrap_or(da.annual_cost_share),
+            service_life_years: a.number("service_life_years", Range::new(1.0, 100.0), sink).unwrap_or(da.service_life_years),
+            fielding_capacity: Vec::new(),
+            currency: a.string("currency", sink).map(|s| s.0).unwrap_or(da.currency.clone()),
+        };
+        a.finish(sink);
+        automation = cap.map(|c| AutomationSpec { fielding_capacity: c, ..spec });
+    } else if !root.has("automation") {
+        automation = Some(da);
+    }
+    root.finish(sink);
+
+    if sink.diagnostics.len() > before {
+        return None;
+    }
+    Some(Scenario {
+        name: name.to_string(),
+        description: description?,
+        files,
+        country,
+        base_year,
+        end_year,
+        fertility: fertility?,
+        mortality: mortality?,
+        migration: migration?,
+        force: force?,
+        automation: automation?,
+    })
+}
