@@ -171,11 +171,11 @@ impl Default for CadreSpec {
             initial: 180_000.0,
             // Defense Reform 2.0 planned cadre share of the force, 40.5% by 2022 (MND, 2018).
             target_share: 0.405,
-            // Assumption: ~8% of the cadre leave each year (mean career ~12 years).
-            retention: 0.92,
-            // Calibrated so that 2025 recruitment capacity (~18,000) just covers replacement.
-            propensity_male: 0.0025,
-            propensity_female: 0.0004,
+            // Assumption: 10% of the cadre leave each year (short-service officers and NCOs serve 3-4 years).
+            retention: 0.90,
+            // Calibrated so that 2025 recruitment capacity (~19,000) about covers replacement (18,000).
+            propensity_male: 0.0050,
+            propensity_female: 0.0008,
         }
     }
 }
