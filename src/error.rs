@@ -93,7 +93,12 @@ impl Error {
     }
 
     /// A data error at a file, line and column.
-    pub fn data(file: impl Into<PathBuf>, line: Option<usize>, key: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn data(
+        file: impl Into<PathBuf>,
+        line: Option<usize>,
+        key: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Error::Data(Diagnostic { file: file.into(), line, key: key.into(), message: message.into() })
     }
 }

@@ -37,7 +37,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run scenarios and write their outputs.
-    #[command(after_help = "Examples:\n  forcecast run baseline\n  forcecast run scenarios/target-450k.toml --out /tmp/t450\n  forcecast run baseline fertility-low fertility-high")]
+    #[command(
+        after_help = "Examples:\n  forcecast run baseline\n  forcecast run scenarios/target-450k.toml --out /tmp/t450\n  forcecast run baseline fertility-low fertility-high"
+    )]
     Run {
         /// Scenario names (resolved as scenarios/<name>.toml) or paths to .toml files.
         #[arg(required = true)]
@@ -100,7 +102,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             if failed.is_empty() {
                 Ok(())
             } else {
-                Err(Error::Usage(format!("{} of {} scenario(s) invalid: {}", failed.len(), scenario.len(), failed.join(", "))).into())
+                Err(Error::Usage(format!(
+                    "{} of {} scenario(s) invalid: {}",
+                    failed.len(),
+                    scenario.len(),
+                    failed.join(", ")
+                ))
+                .into())
             }
         }
         Command::Run { scenario, out, no_charts, quiet } => {

@@ -30,12 +30,21 @@ pub fn data_dir(scenario: &Scenario, scenarios_dir: &Path) -> std::path::PathBuf
 /// Loads the country data a scenario names and checks the scenario against it.
 pub fn load_inputs(scenario: &Scenario, scenarios_dir: &Path) -> Result<Inputs> {
     if !crate::scenario::valid_name(&scenario.country) {
-        return Err(scenario_error(scenario, "country", format!("`{}` is not a country folder name", scenario.country)));
+        return Err(scenario_error(
+            scenario,
+            "country",
+            format!("`{}` is not a country folder name", scenario.country),
+        ));
     }
     let dir = data_dir(scenario, scenarios_dir);
     let data = CountryData::load(&dir).map_err(|e| match e {
         Error::Data(d) => Error::Data(Diagnostic {
-            message: format!("{} (data for country `{}` of scenario {})", d.message, scenario.country, scenario.files[0].display()),
+            message: format!(
+                "{} (data for country `{}` of scenario {})",
+                d.message,
+                scenario.country,
+                scenario.files[0].display()
+            ),
             ..d
         }),
         other => other,
@@ -97,13 +106,22 @@ pub fn guard(pop: &Population, year: i32, quantity: &str) -> Result<()> {
 /// Projects population over the intervals in `rates` from `base`. Returns populations
 /// (one more than intervals) and flows, checking the numeric guards and the accounting
 /// identity every year.
-pub fn project_population(base: &Population, rates: &[IntervalRates], survival: &[[Survival; 2]]) -> Result<(Vec<Population>, Vec<Flows>)> {
+pub fn project_population(
+    base: &Population,
+    rates: &[IntervalRates],
+    survival: &[[Survival; 2]],
+) -> Result<(Vec<Population>, Vec<Flows>)> {
     let mut pops = Vec::with_capacity(rates.len() + 1);
     let mut flows = Vec::with_capacity(rates.len());
     pops.push(base.clone());
     for (r, surv) in rates.iter().zip(survival) {
         let prev = pops.last().expect("starts with the base population");
-        let inputs = StepInputs { asfr: &r.asfr, srb: r.srb, survival: [&surv[0], &surv[1]], migration: [&r.migration[0], &r.migration[1]] };
+        let inputs = StepInputs {
+            asfr: &r.asfr,
+            srb: r.srb,
+            survival: [&surv[0], &surv[1]],
+            migration: [&r.migration[0], &r.migration[1]],
+        };
         let (next, f) = step(prev, &inputs);
         guard(&next, r.year + 1, "population")?;
         for (q, v) in [("births", f.births()), ("deaths", f.deaths()), ("net_migration", f.net_migration())] {

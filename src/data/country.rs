@@ -159,9 +159,9 @@ fn sha256(path: &Path) -> Result<String> {
 fn series_by_name(rows: BTreeMap<String, Vec<(i32, f64)>>, path: &Path) -> Result<BTreeMap<String, YearSeries>> {
     rows.into_iter()
         .map(|(name, pts)| {
-            YearSeries::from_points(pts)
-                .map(|s| (name.clone(), s))
-                .ok_or_else(|| Error::data(path, None, "year", format!("series `{name}` has missing or duplicate years")))
+            YearSeries::from_points(pts).map(|s| (name.clone(), s)).ok_or_else(|| {
+                Error::data(path, None, "year", format!("series `{name}` has missing or duplicate years"))
+            })
         })
         .collect()
 }
@@ -181,7 +181,8 @@ impl CountryData {
 
         // country.toml
         let ct_path = dir.join(files::COUNTRY);
-        let ct_text = std::fs::read_to_string(&ct_path).map_err(|e| Error::data(&ct_path, None, "", format!("cannot read: {e}")))?;
+        let ct_text = std::fs::read_to_string(&ct_path)
+            .map_err(|e| Error::data(&ct_path, None, "", format!("cannot read: {e}")))?;
         let ct: CountryToml = toml::from_str(&ct_text).map_err(|e| {
             let line = e.span().map(|s| ct_text[..s.start].matches('\n').count() + 1);
             Error::data(&ct_path, line, "", e.message().to_string())
@@ -305,10 +306,7 @@ fn read_tfr(open: &mut Open<'_>) -> Result<BTreeMap<String, YearSeries>> {
 }
 
 fn group_index(label: &str, firsts: &[usize], row: &super::table::Row<'_>, col: &str, start: usize) -> Result<usize> {
-    firsts
-        .iter()
-        .position(|&a| a == start)
-        .ok_or_else(|| row.error(col, format!("unexpected age group `{label}`")))
+    firsts.iter().position(|&a| a == start).ok_or_else(|| row.error(col, format!("unexpected age group `{label}`")))
 }
 
 fn read_pasfr(open: &mut Open<'_>) -> Result<(i32, Vec<[f64; ASFR_GROUPS]>)> {
@@ -330,15 +328,32 @@ fn read_pasfr(open: &mut Open<'_>) -> Result<(i32, Vec<[f64; ASFR_GROUPS]>)> {
     let mut out = Vec::new();
     for (i, (y, groups)) in by_year.into_iter().enumerate() {
         if y != first + i as i32 {
-            return Err(Error::data(t.path(), None, "year", format!("years must be consecutive; {} is missing", first + i as i32)));
+            return Err(Error::data(
+                t.path(),
+                None,
+                "year",
+                format!("years must be consecutive; {} is missing", first + i as i32),
+            ));
         }
         let mut g = [0.0; ASFR_GROUPS];
         for (k, v) in groups.iter().enumerate() {
-            g[k] = v.ok_or_else(|| Error::data(t.path(), None, "age_group", format!("year {y} lacks age group {}-{}", firsts[k], firsts[k] + 4)))?;
+            g[k] = v.ok_or_else(|| {
+                Error::data(
+                    t.path(),
+                    None,
+                    "age_group",
+                    format!("year {y} lacks age group {}-{}", firsts[k], firsts[k] + 4),
+                )
+            })?;
         }
         let total: f64 = g.iter().sum();
         if (total - 100.0).abs() > 0.5 {
-            return Err(Error::data(t.path(), None, "pasfr_percent_of_tfr", format!("year {y}: groups sum to {total:.3}, expected 100")));
+            return Err(Error::data(
+                t.path(),
+                None,
+                "pasfr_percent_of_tfr",
+                format!("year {y}: groups sum to {total:.3}, expected 100"),
+            ));
         }
         out.push(g);
     }
@@ -359,7 +374,11 @@ fn read_mx(open: &mut Open<'_>) -> Result<Vec<MxPeriod>> {
     let mut by_period: BTreeMap<i32, ([Option<f64>; MX_GROUPS], [Option<f64>; MX_GROUPS])> = BTreeMap::new();
     for row in t.rows() {
         let period = row.text("period")?;
-        let start = period.split('-').next().and_then(|s| s.parse::<i32>().ok()).ok_or_else(|| row.error("period", format!("expected YYYY-YYYY, got `{period}`")))?;
+        let start = period
+            .split('-')
+            .next()
+            .and_then(|s| s.parse::<i32>().ok())
+            .ok_or_else(|| row.error("period", format!("expected YYYY-YYYY, got `{period}`")))?;
         let a = row.integer("age_start")?;
         let g = mx_group_of(a).ok_or_else(|| row.error("age_start", format!("unexpected age group start {a}")))?;
         let entry = by_period.entry(start).or_insert(([None; MX_GROUPS], [None; MX_GROUPS]));
@@ -379,14 +398,21 @@ fn read_mx(open: &mut Open<'_>) -> Result<Vec<MxPeriod>> {
         let mut male = [0.0; MX_GROUPS];
         let mut female = [0.0; MX_GROUPS];
         for g in 0..MX_GROUPS {
-            male[g] = m[g].ok_or_else(|| Error::data(t.path(), None, "age_start", format!("period starting {start} lacks age group {g}")))?;
+            male[g] = m[g].ok_or_else(|| {
+                Error::data(t.path(), None, "age_start", format!("period starting {start} lacks age group {g}"))
+            })?;
             female[g] = f[g].unwrap_or(0.0);
         }
         out.push(MxPeriod { start, male, female });
     }
     for w in out.windows(2) {
         if w[1].start != w[0].start + 5 {
-            return Err(Error::data(t.path(), None, "period", format!("periods must be consecutive 5-year periods; {} follows {}", w[1].start, w[0].start)));
+            return Err(Error::data(
+                t.path(),
+                None,
+                "period",
+                format!("periods must be consecutive 5-year periods; {} follows {}", w[1].start, w[0].start),
+            ));
         }
     }
     if out.is_empty() {
@@ -420,7 +446,8 @@ fn read_srb(open: &mut Open<'_>) -> Result<YearSeries> {
         }
         pts.push((row.integer("year")? as i32, v));
     }
-    YearSeries::from_points(pts).ok_or_else(|| Error::data(t.path(), None, "year", "years must be consecutive and unique"))
+    YearSeries::from_points(pts)
+        .ok_or_else(|| Error::data(t.path(), None, "year", "years must be consecutive and unique"))
 }
 
 fn read_mig_total(open: &mut Open<'_>) -> Result<BTreeMap<String, YearSeries>> {
@@ -428,7 +455,9 @@ fn read_mig_total(open: &mut Open<'_>) -> Result<BTreeMap<String, YearSeries>> {
     let mut rows: BTreeMap<String, Vec<(i32, f64)>> = BTreeMap::new();
     for row in t.rows() {
         let y = row.integer("year")? as i32;
-        rows.entry(row.text("series")?.to_string()).or_default().push((y, row.number("net_migration_thousands")? * THOUSAND));
+        rows.entry(row.text("series")?.to_string())
+            .or_default()
+            .push((y, row.number("net_migration_thousands")? * THOUSAND));
     }
     series_by_name(rows, t.path())
 }
@@ -471,7 +500,8 @@ fn read_pop5(open: &mut Open<'_>) -> Result<Vec<Pop5>> {
             return Err(row.error("age_start", format!("expected a multiple of 5 in 0..=100, got {a}")));
         }
         let g = (a / 5) as usize;
-        let e = by_year.entry(y).or_insert(Pop5 { year: y, male: [f64::NAN; POP_GROUPS], female: [f64::NAN; POP_GROUPS] });
+        let e =
+            by_year.entry(y).or_insert(Pop5 { year: y, male: [f64::NAN; POP_GROUPS], female: [f64::NAN; POP_GROUPS] });
         if !e.male[g].is_nan() {
             return Err(row.error("age_start", format!("duplicate row for {y}, age {a}")));
         }
@@ -481,7 +511,12 @@ fn read_pop5(open: &mut Open<'_>) -> Result<Vec<Pop5>> {
     let out: Vec<Pop5> = by_year.into_values().collect();
     for p in &out {
         if let Some(g) = p.male.iter().position(|v| v.is_nan()) {
-            return Err(Error::data(t.path(), None, "age_start", format!("year {} lacks the group starting at {}", p.year, g * 5)));
+            return Err(Error::data(
+                t.path(),
+                None,
+                "age_start",
+                format!("year {} lacks the group starting at {}", p.year, g * 5),
+            ));
         }
     }
     Ok(out)

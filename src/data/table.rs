@@ -22,18 +22,25 @@ pub struct Row<'a> {
 impl CsvTable {
     /// Reads a CSV file with a header row. The named columns must all be present.
     pub fn read(path: &Path, required: &[&str]) -> Result<CsvTable> {
-        let bytes = std::fs::read(path).map_err(|e| Error::data(path, None, "", format!("cannot read data table: {e}")))?;
+        let bytes =
+            std::fs::read(path).map_err(|e| Error::data(path, None, "", format!("cannot read data table: {e}")))?;
         let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes.as_slice());
         let headers = reader
             .headers()
             .map_err(|e| Error::data(path, Some(1), "", format!("cannot read header row: {e}")))?
             .clone();
-        let columns: HashMap<String, usize> = headers.iter().enumerate().map(|(i, h)| (h.trim().to_string(), i)).collect();
+        let columns: HashMap<String, usize> =
+            headers.iter().enumerate().map(|(i, h)| (h.trim().to_string(), i)).collect();
         for col in required {
             if !columns.contains_key(*col) {
                 let mut have: Vec<&str> = headers.iter().collect();
                 have.sort();
-                return Err(Error::data(path, Some(1), *col, format!("missing column; the header has: {}", have.join(", "))));
+                return Err(Error::data(
+                    path,
+                    Some(1),
+                    *col,
+                    format!("missing column; the header has: {}", have.join(", ")),
+                ));
             }
         }
         let mut rows = Vec::new();

@@ -81,9 +81,7 @@ pub fn resolve_path(path: &PathSpec, data: &CountryData, what: &str, first: i32,
                 _ => None,
             }
             .ok_or_else(|| Error::data(&data.dir, None, what, format!("no `{name}` series in the data")))?;
-            let values = (first..=last)
-                .map(|y| s.get(y.clamp(s.first, s.last())).unwrap_or(0.0))
-                .collect();
+            let values = (first..=last).map(|y| s.get(y.clamp(s.first, s.last())).unwrap_or(0.0)).collect();
             Ok(YearSeries { first, values })
         }
     }
@@ -97,7 +95,13 @@ fn migration_for_year(data: &CountryData, year: i32) -> Option<&(i32, AgeVec, Ag
 }
 
 /// Builds the rates for every interval `base..=last_start` (interval t → t+1).
-pub fn build(scenario: &Scenario, data: &CountryData, mortality: &MortalitySurface, first: i32, last_start: i32) -> Result<Vec<IntervalRates>> {
+pub fn build(
+    scenario: &Scenario,
+    data: &CountryData,
+    mortality: &MortalitySurface,
+    first: i32,
+    last_start: i32,
+) -> Result<Vec<IntervalRates>> {
     let tfr = resolve_path(&scenario.fertility.tfr, data, "tfr", first, last_start + 1)?;
     let srb = resolve_path(&scenario.fertility.srb, data, "srb", first, last_start + 1)?;
     if data.mig_age.is_empty() {
@@ -136,7 +140,9 @@ pub fn build(scenario: &Scenario, data: &CountryData, mortality: &MortalitySurfa
         let migration = match &scenario.migration {
             MigrationSpec::Series { scale, .. } => [wpp[0] * *scale, wpp[1] * *scale],
             MigrationSpec::Anchors(anchors) => {
-                let total = 0.5 * (crate::data::interpolate(anchors, f64::from(t)) + crate::data::interpolate(anchors, f64::from(t + 1)));
+                let total = 0.5
+                    * (crate::data::interpolate(anchors, f64::from(t))
+                        + crate::data::interpolate(anchors, f64::from(t + 1)));
                 let wsum = wpp[0].sum() + wpp[1].sum();
                 if total == 0.0 || wsum == 0.0 {
                     [AgeVec::zeros(), AgeVec::zeros()]

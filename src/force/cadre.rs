@@ -23,7 +23,8 @@ pub struct CadreResult {
 /// each year.
 pub fn simulate(pops: &[Population], target: &[f64], spec: &CadreSpec) -> CadreResult {
     let n = pops.len();
-    let mut r = CadreResult { stock: Vec::with_capacity(n), recruits: Vec::with_capacity(n), shortfall: Vec::with_capacity(n) };
+    let mut r =
+        CadreResult { stock: Vec::with_capacity(n), recruits: Vec::with_capacity(n), shortfall: Vec::with_capacity(n) };
     let mut c = spec.initial;
     for t in 0..n {
         r.stock.push(c);

@@ -36,7 +36,8 @@ pub fn simulate(pops: &[Population], first_year: i32, spec: &ForceSpec) -> Force
     };
     let totals: Vec<f64> = intakes.iter().map(|i| i.total()).collect();
     let stock = conscripts::stock(&totals, &prior, spec);
-    let target: Vec<f64> = (0..pops.len()).map(|t| interpolate(&spec.target, f64::from(first_year + t as i32))).collect();
+    let target: Vec<f64> =
+        (0..pops.len()).map(|t| interpolate(&spec.target, f64::from(first_year + t as i32))).collect();
     let cadre = cadre::simulate(pops, &target, &spec.cadre);
     let available: Vec<f64> = stock.iter().zip(&cadre.stock).map(|(a, b)| a + b).collect();
     let gap = target.iter().zip(&available).map(|(t, a)| (t - a).max(0.0)).collect();

@@ -23,7 +23,8 @@ pub fn write_projection(p: &Projection, inputs: &Inputs, dest: &Path, opts: Writ
     let root = dir.path().to_path_buf();
     let rows = tables::summary_rows(p);
     tables::write_summary(&rows, &root.join("summary.csv"))?;
-    let json = serde_json::to_string_pretty(&rows).map_err(|e| Error::io(root.join("summary.json"), std::io::Error::other(e)))?;
+    let json = serde_json::to_string_pretty(&rows)
+        .map_err(|e| Error::io(root.join("summary.json"), std::io::Error::other(e)))?;
     std::fs::write(root.join("summary.json"), json + "\n").map_err(|e| Error::io(root.join("summary.json"), e))?;
     tables::write_population(p, &root.join("population.csv"))?;
     let mut files = vec!["summary.csv".to_string(), "summary.json".to_string(), "population.csv".to_string()];

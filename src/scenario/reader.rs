@@ -129,7 +129,11 @@ impl<'a> Reader<'a> {
         let mut ok = true;
         for w in pairs.windows(2) {
             if w[1].0 <= w[0].0 {
-                sink.at(&node.origin, &full, format!("years must be strictly increasing, but {} follows {}", w[1].0, w[0].0));
+                sink.at(
+                    &node.origin,
+                    &full,
+                    format!("years must be strictly increasing, but {} follows {}", w[1].0, w[0].0),
+                );
                 ok = false;
             }
         }
@@ -140,7 +144,9 @@ impl<'a> Reader<'a> {
     pub fn section(&mut self, key: &'static str, sink: &mut Sink) -> Option<Reader<'a>> {
         let node = self.get(key)?;
         match &node.value {
-            Value::Table(t) => Some(Reader { table: t, prefix: self.full(key), origin: node.origin.clone(), asked: BTreeSet::new() }),
+            Value::Table(t) => {
+                Some(Reader { table: t, prefix: self.full(key), origin: node.origin.clone(), asked: BTreeSet::new() })
+            }
             other => {
                 sink.at(&node.origin, &self.full(key), format!("expected a table, got {}", other.type_name()));
                 None
@@ -156,7 +162,11 @@ impl<'a> Reader<'a> {
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default();
                 let known: Vec<&str> = self.asked.iter().copied().collect();
-                sink.at(&node.origin, &self.full(key), format!("unknown key{hint}; known keys here: {}", known.join(", ")));
+                sink.at(
+                    &node.origin,
+                    &self.full(key),
+                    format!("unknown key{hint}; known keys here: {}", known.join(", ")),
+                );
             }
         }
     }
@@ -228,7 +238,11 @@ fn pairs_node(node: &Node, key: &str, years: (i64, i64), range: Range, sink: &mu
                 }
             }
             other => {
-                sink.at(&item.origin, key, format!("each element must be a [year, value] pair, got {}", describe(other)));
+                sink.at(
+                    &item.origin,
+                    key,
+                    format!("each element must be a [year, value] pair, got {}", describe(other)),
+                );
                 ok = false;
             }
         }
@@ -261,11 +275,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// The closest candidate within a distance of a third of the key's length (at least 2).
 pub fn suggest<'k>(key: &str, candidates: impl Iterator<Item = &'k str>) -> Option<&'k str> {
     let limit = (key.chars().count() / 3).max(2);
-    candidates
-        .map(|c| (edit_distance(key, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, c)| c)
+    candidates.map(|c| (edit_distance(key, c), c)).filter(|(d, _)| *d <= limit).min().map(|(_, c)| c)
 }
 
 #[cfg(test)]

@@ -34,7 +34,9 @@ pub fn locate(arg: &str, scenarios_dir: &Path) -> Result<PathBuf> {
     if !path.is_file() {
         let known = list(scenarios_dir).unwrap_or_default();
         let names: Vec<&str> = known.iter().map(|(n, _)| n.as_str()).collect();
-        let hint = super::reader::suggest(arg, names.iter().copied()).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+        let hint = super::reader::suggest(arg, names.iter().copied())
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
         return Err(Error::Usage(format!(
             "no scenario named `{arg}` in {}{hint}; known: {}",
             scenarios_dir.display(),
@@ -67,24 +69,44 @@ pub fn load(path: &Path, scenarios_dir: &Path) -> Result<Scenario> {
             Some(n) => match &n.value {
                 Value::Str(s) => Some((s.clone(), n.origin.clone())),
                 other => {
-                    return Err(diag(&current, Some(n.origin.line), "extends", format!("expected a scenario name, got {}", other.type_name())));
+                    return Err(diag(
+                        &current,
+                        Some(n.origin.line),
+                        "extends",
+                        format!("expected a scenario name, got {}", other.type_name()),
+                    ));
                 }
             },
         };
         chain.push((current.clone(), table));
         let Some((parent, origin)) = parent else { break };
         if !valid_name(&parent) {
-            return Err(diag(&current, Some(origin.line), "extends", format!("`{parent}` is not a scenario name (letters, digits, `-`, `_`)")));
+            return Err(diag(
+                &current,
+                Some(origin.line),
+                "extends",
+                format!("`{parent}` is not a scenario name (letters, digits, `-`, `_`)"),
+            ));
         }
         let beside = current.parent().unwrap_or(Path::new(".")).join(format!("{parent}.toml"));
         let next = if beside.is_file() { beside } else { scenarios_dir.join(format!("{parent}.toml")) };
         if !next.is_file() {
-            return Err(diag(&current, Some(origin.line), "extends", format!("no scenario named `{parent}` (looked for {})", next.display())));
+            return Err(diag(
+                &current,
+                Some(origin.line),
+                "extends",
+                format!("no scenario named `{parent}` (looked for {})", next.display()),
+            ));
         }
         let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
         if chain.iter().any(|(p, _)| canon(p) == canon(&next)) {
             let names: Vec<String> = chain.iter().map(|(p, _)| name_of(p)).chain([parent.clone()]).collect();
-            return Err(diag(&current, Some(origin.line), "extends", format!("circular extends: {}", names.join(" -> "))));
+            return Err(diag(
+                &current,
+                Some(origin.line),
+                "extends",
+                format!("circular extends: {}", names.join(" -> ")),
+            ));
         }
         if chain.len() >= MAX_DEPTH {
             return Err(diag(&current, Some(origin.line), "extends", format!("extends chain longer than {MAX_DEPTH}")));

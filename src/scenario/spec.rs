@@ -234,7 +234,12 @@ fn r_has_error_for(r: &mut Reader<'_>, a: &'static str, b: &'static str) -> bool
     r.has(a) || r.has(b)
 }
 
-fn age_shares(r: &mut Reader<'_>, key: &'static str, default: Vec<(usize, f64)>, sink: &mut Sink) -> Option<Vec<(usize, f64)>> {
+fn age_shares(
+    r: &mut Reader<'_>,
+    key: &'static str,
+    default: Vec<(usize, f64)>,
+    sink: &mut Sink,
+) -> Option<Vec<(usize, f64)>> {
     if !r.has(key) {
         return Some(default);
     }
@@ -278,14 +283,31 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
     // [fertility]
     let mut fertility = None;
     if let Some(mut f) = root.section("fertility", sink) {
-        let tfr = path_spec(&mut f, "tfr_series", "tfr_anchors", proj_years, Range::new(0.0, 10.0), (PathSpec::Series("wpp-medium".into()), TFR_SERIES), sink);
-        let srb = path_spec(&mut f, "srb_series", "srb_anchors", proj_years, Range::new(0.8, 1.3), (PathSpec::Series("wpp".into()), SRB_SERIES), sink);
+        let tfr = path_spec(
+            &mut f,
+            "tfr_series",
+            "tfr_anchors",
+            proj_years,
+            Range::new(0.0, 10.0),
+            (PathSpec::Series("wpp-medium".into()), TFR_SERIES),
+            sink,
+        );
+        let srb = path_spec(
+            &mut f,
+            "srb_series",
+            "srb_anchors",
+            proj_years,
+            Range::new(0.8, 1.3),
+            (PathSpec::Series("wpp".into()), SRB_SERIES),
+            sink,
+        );
         f.finish(sink);
         if let (Some(tfr), Some(srb)) = (tfr, srb) {
             fertility = Some(FertilitySpec { tfr, srb });
         }
     } else if !root.has("fertility") {
-        fertility = Some(FertilitySpec { tfr: PathSpec::Series("wpp-medium".into()), srb: PathSpec::Series("wpp".into()) });
+        fertility =
+            Some(FertilitySpec { tfr: PathSpec::Series("wpp-medium".into()), srb: PathSpec::Series("wpp".into()) });
     }
 
     // [mortality]
@@ -388,8 +410,12 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
                 .number("soldiers_replaced_per_system", Range::new(0.01, 1.0e4), sink)
                 .unwrap_or(da.soldiers_replaced_per_system),
             unit_cost: a.number("unit_cost", Range::NONNEG, sink).unwrap_or(da.unit_cost),
-            annual_cost_share: a.number("annual_cost_share", Range::new(0.0, 10.0), sink).unwrap_or(da.annual_cost_share),
-            service_life_years: a.number("service_life_years", Range::new(1.0, 100.0), sink).unwrap_or(da.service_life_years),
+            annual_cost_share: a
+                .number("annual_cost_share", Range::new(0.0, 10.0), sink)
+                .unwrap_or(da.annual_cost_share),
+            service_life_years: a
+                .number("service_life_years", Range::new(1.0, 100.0), sink)
+                .unwrap_or(da.service_life_years),
             fielding_capacity: Vec::new(),
             currency: a.string("currency", sink).map(|s| s.0).unwrap_or(da.currency.clone()),
         };
