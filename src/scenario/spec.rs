@@ -50,6 +50,8 @@ pub struct Scenario {
     pub force: ForceSpec,
     /// Automation substitution parameters.
     pub automation: AutomationSpec,
+    /// Monte Carlo settings (`[uncertainty]`), used by `run --trajectories N`.
+    pub uncertainty: super::uncertainty::UncertaintySpec,
 }
 
 /// Fertility: total fertility rate and sex ratio at birth paths.
@@ -424,6 +426,8 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
     } else if !root.has("automation") {
         automation = Some(da);
     }
+    // [uncertainty]
+    let uncertainty = super::uncertainty::read(&mut root, sink);
     root.finish(sink);
 
     if sink.diagnostics.len() > before {
@@ -441,5 +445,6 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
         migration: migration?,
         force: force?,
         automation: automation?,
+        uncertainty: uncertainty?,
     })
 }
