@@ -2,7 +2,8 @@
 //!
 //! The data flow: [`scenario`] (what to assume) → [`data`] (the country's tables) →
 //! [`demography`] (cohort-component projection) → [`force`] (conscripts, cadre, target,
-//! gap) → [`automation`] (substitution for the gap) → [`output`] (CSV, JSON, charts).
+//! gap) → [`automation`] (substitution for the gap) → [`uncertainty`] (Monte Carlo
+//! trajectories) → [`output`] (CSV, JSON, charts).
 //! [`run`] drives the pipeline for one scenario.
 
 #![warn(missing_docs)]
@@ -15,6 +16,7 @@ pub mod force;
 pub mod output;
 pub mod run;
 pub mod scenario;
+pub mod uncertainty;
 
 pub use error::{Error, Result};
 
