@@ -3,8 +3,9 @@
 pub mod atomic;
 pub mod charts;
 pub mod manifest;
+pub mod monte_carlo;
 pub mod tables;
 pub mod write;
 
 pub use atomic::AtomicDir;
-pub use write::{WriteOptions, write_projection};
+pub use write::{WriteOptions, write_projection, write_projection_with};
