@@ -61,7 +61,11 @@ pub fn load_inputs(scenario: &Scenario, scenarios_dir: &Path) -> Result<Inputs> 
 }
 
 fn scenario_error(s: &Scenario, key: &str, message: String) -> Error {
-    Error::Scenario(Diagnostics(vec![Diagnostic { file: s.files[0].clone(), line: None, key: key.into(), message }]))
+    let (file, line) = match s.locations.get(key) {
+        Some((f, l)) => (f.clone(), Some(*l)),
+        None => (s.files[0].clone(), None),
+    };
+    Error::Scenario(Diagnostics(vec![Diagnostic { file, line, key: key.into(), message }]))
 }
 
 /// A deterministic projection of one scenario.

@@ -50,6 +50,10 @@ pub struct Scenario {
     pub force: ForceSpec,
     /// Automation substitution parameters.
     pub automation: AutomationSpec,
+    /// Where root keys were written (`key` → file and line), for errors found later
+    /// against the data.
+    #[serde(skip)]
+    pub locations: std::collections::BTreeMap<String, (std::path::PathBuf, usize)>,
 }
 
 /// Fertility: total fertility rate and sex ratio at birth paths.
@@ -245,11 +249,11 @@ fn age_shares(
     }
     let origin = r.origin().clone();
     // Ages are read with the anchor reader (integer first element), within 15..=40.
-    match r.anchors(key, (15, 40), Range::PROB, sink) {
+    match r.pairs(key, "[age, share]", (15, 40), Range::PROB, sink) {
         Some((pairs, origin)) => {
             let total: f64 = pairs.iter().map(|p| p.1).sum();
             if total > 1.0 + 1e-9 {
-                sink.at(&origin, key, format!("shares must sum to at most 1, got {total:.4}"));
+                sink.at(&origin, &r.full(key), format!("shares must sum to at most 1, got {total:.4}"));
                 return None;
             }
             Some(pairs.into_iter().map(|(a, s)| (a as usize, s)).collect())
@@ -429,7 +433,12 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
     if sink.diagnostics.len() > before {
         return None;
     }
+    let locations = ["country", "base_year", "end_year"]
+        .iter()
+        .filter_map(|k| table.get(*k).map(|n| (k.to_string(), (n.origin.file.as_ref().clone(), n.origin.line))))
+        .collect();
     Some(Scenario {
+        locations,
         name: name.to_string(),
         description: description?,
         files,
