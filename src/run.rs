@@ -94,10 +94,12 @@ pub struct Projection {
     pub stable_base: Stable,
 }
 
-/// Checks a population for non-finite or negative values.
+/// Checks a population for non-finite or negative values. Ages 1+ are checked before
+/// age 0, because newborns derive from births and so from the rest: the first value
+/// reported is then nearer the cause.
 pub fn guard(pop: &Population, year: i32, quantity: &str) -> Result<()> {
-    for (s, v) in [("male", &pop.male), ("female", &pop.female)] {
-        for a in 0..NAGES {
+    for a in (1..NAGES).chain(0..1) {
+        for (s, v) in [("male", &pop.male), ("female", &pop.female)] {
             let x = v[a];
             if !x.is_finite() || x < 0.0 {
                 return Err(Error::Numeric { year, sex: s.into(), age: a, quantity: quantity.into(), value: x });

@@ -140,3 +140,18 @@ fn intrinsic_growth_rate_is_strongly_negative() {
     assert!((-0.06..-0.02).contains(&r), "r = {r}");
     assert!((p.stable_base.structure.sum() - 1.0).abs() < 1e-9);
 }
+
+/// A non-finite rate that reaches the population is stopped with an error naming the
+/// year, sex, age and quantity, never written out.
+#[test]
+fn numeric_guard_names_year_sex_age_and_quantity() {
+    let (p, inputs) = common::project("baseline");
+    let rates =
+        forcecast::demography::rates::build(&p.scenario, &inputs.data, &inputs.mortality, 2025, 2030).expect("rates");
+    let mut survival: Vec<_> = rates.iter().map(|r| r.survival()).collect();
+    survival[2][1].s[40] = f64::NAN; // women aged 40 in 2027 → 41 in 2028
+    let base = p.population[0].clone();
+    let err = forcecast::run::project_population(&base, &rates, &survival).expect_err("NaN must be caught");
+    let msg = err.to_string();
+    assert_eq!(msg, "numeric guard: population for female aged 41 in 2028 is NaN (must be finite and non-negative)");
+}
