@@ -191,10 +191,7 @@ struct BacktestArgs {
 fn backtest(scenarios: &Path, country: &str, args: BacktestArgs) -> anyhow::Result<()> {
     use forcecast::validation::{backtest, calibration, chart};
     let BacktestArgs { from, to, out, force, pattern, no_charts } = args;
-    if !scenario::valid_name(country) {
-        return Err(Error::Usage(format!("--country `{country}` is not a country folder name")).into());
-    }
-    let inputs = backtest::load(country, scenarios, from)?;
+    let inputs = backtest::load(country, scenarios)?;
     let bt = backtest::run(&inputs, from, to, pattern)?;
     let dest = out.unwrap_or_else(|| Path::new("output").join("backtest"));
     let dir = forcecast::output::AtomicDir::new(&dest)?;
@@ -207,6 +204,7 @@ fn backtest(scenarios: &Path, country: &str, args: BacktestArgs) -> anyhow::Resu
         let baseline = scenario::load(&scenario::locate("baseline", scenarios)?, scenarios)?;
         let c = calibration::run(&inputs, &baseline.force)?;
         calibration::write_csv(&c, &dir.path().join("force_calibration.csv"))?;
+        calibration::write_years_csv(&c, &dir.path().join("force_calibration_years.csv"))?;
         println!();
         print!("{}", calibration::report(&c));
     }

@@ -7,4 +7,6 @@ pub mod spec;
 
 pub use resolve::{list, load, locate, name_of, valid_name};
 pub use spec::{
-    AutomationSpec, BasePopulationSource, CadreSpec, FertilitySpec, ForceSpec, MigrationSpec, MortalitySpec, PathSpec, Scenario};
+    AutomationSpec, BasePopulationSource, CadreSpec, FertilitySpec, ForceSpec, MigrationSpec, MortalitySpec, PathSpec,
+    Scenario,
+};

@@ -302,7 +302,11 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
         Some((s, _)) if s == "registration" => BasePopulationSource::Registration,
         Some((s, _)) if s == "wpp-estimates" => BasePopulationSource::WppEstimates,
         Some((s, o)) => {
-            sink.at(&o, "base_population", format!("unknown base population `{s}`; known: registration, wpp-estimates"));
+            sink.at(
+                &o,
+                "base_population",
+                format!("unknown base population `{s}`; known: registration, wpp-estimates"),
+            );
             BasePopulationSource::Registration
         }
     };

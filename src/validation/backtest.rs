@@ -40,10 +40,10 @@ use crate::data::country::POP_GROUPS;
 use crate::demography::{Flows, LifeTable, Population, Sex, rates};
 use crate::error::{Error, Result};
 use crate::run::{self, Inputs};
-use crate::{AgeVec, NAGES};
 use crate::scenario::{
     AutomationSpec, BasePopulationSource, FertilitySpec, ForceSpec, MigrationSpec, MortalitySpec, PathSpec, Scenario,
 };
+use crate::{AgeVec, NAGES};
 
 /// Default first year of the back-test.
 pub const DEFAULT_FROM: i32 = 2000;
@@ -170,9 +170,14 @@ pub fn check_years(data: &CountryData, from: i32, to: i32) -> Result<i32> {
     Ok(horizon)
 }
 
-/// Loads the country data for a back-test.
-pub fn load(country: &str, scenarios_dir: &Path, from: i32) -> Result<Inputs> {
-    run::load_inputs(&scenario(country, from, from + 1), scenarios_dir)
+/// Loads the country data for a back-test from `<scenarios_dir>/data/<country>/`.
+pub fn load(country: &str, scenarios_dir: &Path) -> Result<Inputs> {
+    if !crate::scenario::valid_name(country) {
+        return Err(Error::Usage(format!("`{country}` is not a country folder name")));
+    }
+    let data = CountryData::load(&scenarios_dir.join("data").join(country))?;
+    let mortality = rates::MortalitySurface::from_data(&data);
+    Ok(Inputs { data, mortality })
 }
 
 /// How WPP's yearly net-migration totals before 2023 are spread over age and sex (from
@@ -219,9 +224,10 @@ pub fn project(
         if rescale_e0 {
             for (s, sex) in Sex::BOTH.into_iter().enumerate() {
                 let e0 = |y: i32| {
-                    data.e0.get("estimate").and_then(|(m, f)| if s == 0 { m.get(y) } else { f.get(y) }).or_else(|| {
-                        data.e0.get("medium").and_then(|(m, f)| if s == 0 { m.get(y) } else { f.get(y) })
-                    })
+                    data.e0
+                        .get("estimate")
+                        .and_then(|(m, f)| if s == 0 { m.get(y) } else { f.get(y) })
+                        .or_else(|| data.e0.get("medium").and_then(|(m, f)| if s == 0 { m.get(y) } else { f.get(y) }))
                 };
                 if let (Some(a), Some(b)) = (e0(r.year), e0(r.year + 1)) {
                     r.mx[s] = scale_to_e0(&r.mx[s], sex, 0.5 * (a + b));
@@ -262,7 +268,7 @@ pub fn scale_to_e0(mx: &AgeVec, sex: Sex, e0: f64) -> AgeVec {
         }
         m
     };
-    let (mut lo, mut hi) = (-3.0_f64, 3.0_f64);
+    let (mut lo, mut hi) = (-8.0_f64, 4.0_f64);
     for _ in 0..60 {
         let mid = 0.5 * (lo + hi);
         // e0 falls as mortality rises.
@@ -329,12 +335,7 @@ pub fn run(inputs: &Inputs, from: i32, to: i32, pattern: MigrationPattern) -> Re
     }
 
     let peak = |f: &dyn Fn(&Population) -> f64| -> Peak {
-        let (i, v) = population
-            .iter()
-            .map(f)
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .unwrap_or((0, f64::NAN));
+        let (i, v) = population.iter().map(f).enumerate().max_by(|a, b| a.1.total_cmp(&b.1)).unwrap_or((0, f64::NAN));
         Peak { year: from + i as i32, value: v, reached: i + 1 < population.len() }
     };
     let peak_total = peak(&|p| p.total());
@@ -351,7 +352,8 @@ fn fmt(x: f64) -> String {
 pub fn write_csv(bt: &Backtest, path: &Path) -> Result<()> {
     let mut text = String::from("year,metric,model,observed,error_pct\n");
     for c in &bt.rows {
-        let _ = writeln!(text, "{},{},{},{},{:.4}", c.year, c.metric, fmt(c.model), fmt(c.observed), c.error_pct() + 0.0);
+        let _ =
+            writeln!(text, "{},{},{},{},{:.4}", c.year, c.metric, fmt(c.model), fmt(c.observed), c.error_pct() + 0.0);
     }
     std::fs::write(path, text).map_err(|e| Error::io(path, e))
 }
@@ -366,7 +368,11 @@ pub fn report(bt: &Backtest) -> String {
         bt.to,
         bt.pattern.as_str()
     );
-    let _ = writeln!(s, "{:<6} {:>14} {:>14} {:>8}   {:>12} {:>12} {:>8}", "year", "total model", "total WPP", "err %", "15-64 model", "15-64 WPP", "err %");
+    let _ = writeln!(
+        s,
+        "{:<6} {:>14} {:>14} {:>8}   {:>12} {:>12} {:>8}",
+        "year", "total model", "total WPP", "err %", "15-64 model", "15-64 WPP", "err %"
+    );
     let tot: Vec<&Comparison> = bt.metric("population_total").collect();
     let wa: Vec<&Comparison> = bt.metric("population_15_64").collect();
     for (t, w) in tot.iter().zip(&wa) {
@@ -385,7 +391,9 @@ pub fn report(bt: &Backtest) -> String {
     let last = bt.rows.iter().filter(|c| c.metric.starts_with("population_m") || c.metric.starts_with("population_f"));
     let last_year = bt.metric("population_total").map(|c| c.year).max();
     if let Some(ly) = last_year {
-        if let Some(w) = last.filter(|c| c.year == ly).max_by(|a, b| a.error_pct().abs().total_cmp(&b.error_pct().abs())) {
+        if let Some(w) =
+            last.filter(|c| c.year == ly).max_by(|a, b| a.error_pct().abs().total_cmp(&b.error_pct().abs()))
+        {
             let _ = writeln!(
                 s,
                 "largest 5-year group error in {ly}: {} {:+.2}% (model {:.0}, WPP {:.0})",

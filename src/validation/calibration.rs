@@ -94,13 +94,7 @@ pub fn anchors(data: &CountryData) -> Vec<Anchor> {
             } else {
                 0.0
             };
-            Anchor {
-                year,
-                time: f64::from(year) + shift,
-                observed,
-                figure: f.figure.clone(),
-                source: f.source.clone(),
-            }
+            Anchor { year, time: f64::from(year) + shift, observed, figure: f.figure.clone(), source: f.source.clone() }
         })
         .collect()
 }
@@ -188,13 +182,7 @@ impl ForcePath {
 }
 
 /// Runs conscripts (service length by intake year) and cadre over the window.
-pub fn simulate(
-    pops: &[Population],
-    first: i32,
-    window_start: i32,
-    spec: &ForceSpec,
-    months: (f64, f64),
-) -> ForcePath {
+pub fn simulate(pops: &[Population], first: i32, window_start: i32, spec: &ForceSpec, months: (f64, f64)) -> ForcePath {
     let intakes: Vec<f64> = pops.iter().map(|p| conscripts::intake(p, spec).total()).collect();
     let span = (months.0.max(months.1) / 12.0).ceil() as usize + 1;
     let prior: Vec<f64> = match pops.first() {
@@ -323,9 +311,8 @@ fn fit_both(
 pub fn run(inputs: &Inputs, spec: &ForceSpec) -> Result<Calibration> {
     let data = &inputs.data;
     let months = service_months(data)?;
-    let (all_in, outside): (Vec<Anchor>, Vec<Anchor>) = anchors(data)
-        .into_iter()
-        .partition(|a| a.time >= f64::from(WINDOW.0) && a.time <= f64::from(WINDOW.1));
+    let (all_in, outside): (Vec<Anchor>, Vec<Anchor>) =
+        anchors(data).into_iter().partition(|a| a.time >= f64::from(WINDOW.0) && a.time <= f64::from(WINDOW.1));
     if all_in.is_empty() {
         return Err(Error::data(
             data.dir.join(crate::data::country::files::FACTS),
@@ -348,7 +335,7 @@ pub fn run(inputs: &Inputs, spec: &ForceSpec) -> Result<Calibration> {
     let mut bspec = spec.clone();
     bspec.cadre.initial = c0;
     let baseline =
-        Fit { label: "baseline parameters, 2015 cadre fitted".into(), spec: bspec, cadre_start: c0, path, rms };
+        Fit { label: "baseline parameters with 2015 cadre fitted".into(), spec: bspec, cadre_start: c0, path, rms };
     let (cspec, c0, path, rms) = fit_both(&reg, first, spec, months, &all_in);
     let calibrated = Fit {
         label: "alternative share and 2015 cadre fitted".into(),
@@ -374,7 +361,13 @@ pub fn run(inputs: &Inputs, spec: &ForceSpec) -> Result<Calibration> {
             s.alternative_service_share = 0.05 * f64::from(i);
             let (c0, path, rms) = fit_cadre(&reg, first, &s, months, &all_in);
             s.cadre.initial = c0;
-            Fit { label: format!("alternative share {:.2}", s.alternative_service_share), spec: s, cadre_start: c0, path, rms }
+            Fit {
+                label: format!("alternative share {:.2}", s.alternative_service_share),
+                spec: s,
+                cadre_start: c0,
+                path,
+                rms,
+            }
         })
         .collect();
     Ok(Calibration { anchors: all_in, outside, months, baseline, calibrated, wpp, profile })
@@ -404,19 +397,32 @@ pub fn write_csv(c: &Calibration, path: &Path) -> Result<()> {
     std::fs::write(path, s).map_err(|e| Error::io(path, e))
 }
 
+/// Writes `force_calibration_years.csv`: the yearly path of each fit.
+pub fn write_years_csv(c: &Calibration, path: &Path) -> Result<()> {
+    let mut s = String::from("year,fit,population,intake_service_months,conscripts,cadre,force_available\n");
+    for (fit, pop) in [(&c.baseline, "registration"), (&c.calibrated, "registration"), (&c.wpp, "wpp")] {
+        for (i, y) in fit.path.years.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                "{y},{},{pop},{:.2},{:.0},{:.0},{:.0}",
+                fit.label,
+                months_at(f64::from(*y), c.months),
+                fit.path.conscripts[i],
+                fit.path.cadre[i],
+                fit.path.available[i]
+            );
+        }
+    }
+    std::fs::write(path, s).map_err(|e| Error::io(path, e))
+}
+
 /// The table printed by `forcecast backtest --force`.
 pub fn report(c: &Calibration) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
         "Force calibration {}-{}: force_available vs observed active-duty strength (registration population carried back from {}; army service {} -> {} months, phased {}-{})",
-        WINDOW.0,
-        WINDOW.1,
-        WINDOW.1,
-        c.months.0,
-        c.months.1,
-        REFORM_PHASE.0,
-        REFORM_PHASE.1
+        WINDOW.0, WINDOW.1, WINDOW.1, c.months.0, c.months.1, REFORM_PHASE.0, REFORM_PHASE.1
     );
     let _ = writeln!(
         s,

@@ -62,8 +62,7 @@ fn draw<DB: DrawingBackend>(bt: &Backtest, root: &DrawingArea<DB, Shift>) -> Dra
     let x_range = bt.from as f64..bt.horizon as f64 + 0.5;
 
     // Total population, millions.
-    let model: Vec<(f64, f64)> =
-        years.iter().zip(&bt.population).map(|(y, p)| (*y as f64, p.total() / 1e6)).collect();
+    let model: Vec<(f64, f64)> = years.iter().zip(&bt.population).map(|(y, p)| (*y as f64, p.total() / 1e6)).collect();
     let mut observed: Vec<(f64, f64)> =
         bt.metric("population_total").map(|c| (c.year as f64, c.observed / 1e6)).collect();
     if let Some(p0) = bt.population.first() {
