@@ -101,6 +101,8 @@ pub struct Backtest {
     pub rows: Vec<Comparison>,
     /// Model births by calendar year `from+1..=horizon`.
     pub births: Vec<(i32, f64)>,
+    /// WPP's estimated births by calendar year `from+1..=horizon`.
+    pub births_observed: Vec<(i32, f64)>,
     /// Peak of the total population over `from..=horizon`.
     pub peak_total: Peak,
     /// Peak of the population aged 15-64 over `from..=horizon`.
@@ -307,10 +309,10 @@ pub fn run(inputs: &Inputs, from: i32, to: i32, pattern: MigrationPattern) -> Re
             observed: obs_15_64,
         });
         for (sex, v, obs) in [("male", &model.male, &p5.male), ("female", &model.female, &p5.female)] {
-            for g in 0..POP_GROUPS {
+            for (g, &o) in obs.iter().enumerate() {
                 let hi = if g == POP_GROUPS - 1 { 100 } else { 5 * g + 4 };
                 let m: f64 = (5 * g..=hi).map(|a| v[a]).sum();
-                rows.push(Comparison { year: p5.year, metric: group_metric(sex, g), model: m, observed: obs[g] });
+                rows.push(Comparison { year: p5.year, metric: group_metric(sex, g), model: m, observed: o });
             }
         }
     }
@@ -318,9 +320,11 @@ pub fn run(inputs: &Inputs, from: i32, to: i32, pattern: MigrationPattern) -> Re
     // Births and deaths by calendar year.
     let cal = |y: i32, f: &dyn Fn(usize) -> f64| 0.5 * (f((y - 1 - from) as usize) + f((y - from) as usize));
     let mut births = Vec::new();
+    let mut births_observed = Vec::new();
     for y in from + 1..=horizon {
         let b = cal(y, &|i| flows[i].births());
         births.push((y, b));
+        births_observed.extend(data.births.get(y).map(|o| (y, o)));
         if y <= to {
             if let Some(obs) = data.births.get(y) {
                 rows.push(Comparison { year: y, metric: "births".into(), model: b, observed: obs });
@@ -340,7 +344,19 @@ pub fn run(inputs: &Inputs, from: i32, to: i32, pattern: MigrationPattern) -> Re
     };
     let peak_total = peak(&|p| p.total());
     let peak_15_64 = peak(&|p| p.between(15, 64));
-    Ok(Backtest { from, to, horizon, pattern, population, flows, rows, births, peak_total, peak_15_64 })
+    Ok(Backtest {
+        from,
+        to,
+        horizon,
+        pattern,
+        population,
+        flows,
+        rows,
+        births,
+        births_observed,
+        peak_total,
+        peak_15_64,
+    })
 }
 
 fn fmt(x: f64) -> String {
@@ -388,20 +404,34 @@ pub fn report(bt: &Backtest) -> String {
             w.error_pct()
         );
     }
-    let last = bt.rows.iter().filter(|c| c.metric.starts_with("population_m") || c.metric.starts_with("population_f"));
-    let last_year = bt.metric("population_total").map(|c| c.year).max();
-    if let Some(ly) = last_year {
-        if let Some(w) =
-            last.filter(|c| c.year == ly).max_by(|a, b| a.error_pct().abs().total_cmp(&b.error_pct().abs()))
-        {
+    if let Some(ly) = bt.metric("population_total").map(|c| c.year).max() {
+        let is_group = |c: &Comparison| {
+            c.year == ly && (c.metric.starts_with("population_male_") || c.metric.starts_with("population_female_"))
+        };
+        let n = bt.rows.iter().filter(|c| is_group(c) && !c.metric.ends_with("_plus")).count();
+        let within = bt
+            .rows
+            .iter()
+            .filter(|c| is_group(c) && !c.metric.ends_with("_plus") && c.error_pct().abs() <= 5.0)
+            .count();
+        if let Some(w) = bt.worst(|c| is_group(c) && !c.metric.ends_with("_plus")) {
             let _ = writeln!(
                 s,
-                "largest 5-year group error in {ly}: {} {:+.2}% (model {:.0}, WPP {:.0})",
+                "5-year groups by sex in {ly}: {within} of {n} within 5%; largest error {} {:+.2}% (model {:.0}, WPP {:.0})",
                 w.metric,
                 w.error_pct(),
                 w.model,
                 w.observed
             );
+        }
+        let open: Vec<String> = bt
+            .rows
+            .iter()
+            .filter(|c| is_group(c) && c.metric.ends_with("_plus"))
+            .map(|c| format!("{} {:+.2}% ({:.0} vs {:.0})", c.metric, c.error_pct(), c.model, c.observed))
+            .collect();
+        if !open.is_empty() {
+            let _ = writeln!(s, "open group in {ly}: {}", open.join(", "));
         }
     }
     for m in ["births", "deaths"] {

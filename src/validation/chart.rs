@@ -75,12 +75,21 @@ fn draw<DB: DrawingBackend>(bt: &Backtest, root: &DrawingArea<DB, Shift>) -> Dra
         &model,
         &observed,
         "WPP 2024 estimate (5-yearly)",
+        SeriesLabelPosition::LowerRight,
     )?;
 
     // Births, thousands.
     let model: Vec<(f64, f64)> = bt.births.iter().map(|(y, b)| (*y as f64, b / 1e3)).collect();
-    let observed: Vec<(f64, f64)> = bt.metric("births").map(|c| (c.year as f64, c.observed / 1e3)).collect();
-    panel(&right, "Births, thousands (calendar year)", x_range, &model, &observed, "WPP 2024 estimate")?;
+    let observed: Vec<(f64, f64)> = bt.births_observed.iter().map(|(y, b)| (*y as f64, b / 1e3)).collect();
+    panel(
+        &right,
+        "Births, thousands (calendar year)",
+        x_range,
+        &model,
+        &observed,
+        "WPP 2024 estimate",
+        SeriesLabelPosition::UpperRight,
+    )?;
     Ok(())
 }
 
@@ -91,6 +100,7 @@ fn panel<DB: DrawingBackend>(
     model: &[(f64, f64)],
     observed: &[(f64, f64)],
     observed_label: &str,
+    legend: SeriesLabelPosition,
 ) -> DrawResult<DB> {
     let all = model.iter().chain(observed).map(|p| p.1);
     let (lo, hi) = all.fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(v), h.max(v)));
@@ -121,7 +131,7 @@ fn panel<DB: DrawingBackend>(
         .label_font((FONT, 13))
         .background_style(WHITE.mix(0.85))
         .border_style(RGBColor(200, 200, 200))
-        .position(SeriesLabelPosition::UpperRight)
+        .position(legend)
         .draw()?;
     Ok(())
 }
