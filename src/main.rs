@@ -24,7 +24,7 @@ const EXIT_INVALID: u8 = 2;
     long_about = "Projects the population by single age and sex (cohort-component method), the men \
 reaching conscription age, the force they support against a troop target, and the automation \
 needed to close the gap.",
-    after_help = "Examples:\n  forcecast list\n  forcecast run baseline\n  forcecast run baseline fertility-low --out output/\n  forcecast check scenarios/my-scenario.toml"
+    after_help = "Examples:\n  forcecast list\n  forcecast run baseline\n  forcecast run baseline fertility-low --out output/\n  forcecast check scenarios/my-scenario.toml\n  forcecast backtest --force"
 )]
 struct Cli {
     /// Folder holding the scenario files and data/<country>/.
