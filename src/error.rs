@@ -74,12 +74,12 @@ pub enum Error {
     #[error("consistency check failed: {0}")]
     Consistency(String),
     /// Reading or writing a file failed.
-    #[error("{path}: {source}")]
+    #[error("{}: {error}", path.display())]
     Io {
         /// The file or folder concerned.
         path: PathBuf,
-        /// The underlying error.
-        source: std::io::Error,
+        /// The underlying error (kept out of the error chain so it prints once).
+        error: std::io::Error,
     },
     /// A run request that cannot be carried out (bad scenario name, output folder, …).
     #[error("{0}")]
@@ -89,7 +89,7 @@ pub enum Error {
 impl Error {
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io { path: path.into(), error: source }
     }
 
     /// A data error at a file, line and column.

@@ -4,6 +4,7 @@
 //! [`demography`] (cohort-component projection) → [`force`] (conscripts, cadre, target,
 //! gap) → [`automation`] (substitution for the gap) → [`uncertainty`] (Monte Carlo
 //! trajectories) → [`output`] (CSV, JSON, charts).
+//! [`validation`] checks the same code against history.
 //! [`run`] drives the pipeline for one scenario.
 
 #![warn(missing_docs)]
@@ -17,6 +18,7 @@ pub mod output;
 pub mod run;
 pub mod scenario;
 pub mod uncertainty;
+pub mod validation;
 
 pub use error::{Error, Result};
 

@@ -364,14 +364,15 @@ fn mx_group_of(age_start: i64) -> Option<usize> {
     match age_start {
         0 => Some(0),
         1 => Some(1),
-        a if a >= 5 && a <= 100 && a % 5 == 0 => Some(1 + (a / 5) as usize),
+        a if (5..=100).contains(&a) && a % 5 == 0 => Some(1 + (a / 5) as usize),
         _ => None,
     }
 }
 
 fn read_mx(open: &mut Open<'_>) -> Result<Vec<MxPeriod>> {
     let t = open(files::MX, &["period", "age_start", "mx_male", "mx_female"])?;
-    let mut by_period: BTreeMap<i32, ([Option<f64>; MX_GROUPS], [Option<f64>; MX_GROUPS])> = BTreeMap::new();
+    type Groups = [Option<f64>; MX_GROUPS];
+    let mut by_period: BTreeMap<i32, (Groups, Groups)> = BTreeMap::new();
     for row in t.rows() {
         let period = row.text("period")?;
         let start = period

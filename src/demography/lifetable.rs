@@ -118,7 +118,13 @@ impl Survival {
             s[x] = if lt.lx_big[x] > 0.0 { lt.lx_big[x + 1] / lt.lx_big[x] } else { 0.0 };
         }
         let open = NAGES - 2;
-        s[open] = if lt.tx[open] > 0.0 { lt.tx[open + 1] / lt.tx[open] } else { 0.0 };
+        s[open] = if lt.mx[NAGES - 1] <= 0.0 {
+            1.0 // no deaths in the open group: nobody leaves it
+        } else if lt.tx[open] > 0.0 {
+            lt.tx[open + 1] / lt.tx[open]
+        } else {
+            0.0
+        };
         s[NAGES - 1] = s[open];
         Survival { s, newborn: lt.lx_big[0], e0: lt.e0() }
     }

@@ -80,6 +80,12 @@ impl Flows {
     }
 }
 
+/// Cuts negative values to zero but lets NaN through, so the numeric guards see it
+/// (`f64::max` would turn NaN into 0 and hide the fault).
+fn nonneg(v: f64) -> f64 {
+    if v < 0.0 { 0.0 } else { v }
+}
+
 /// Projects one year. Returns the population at t+1 and the flows over the interval.
 /// The accounting identity total(t+1) = total(t) + births − deaths + net migration holds
 /// by construction (up to rounding).
@@ -94,7 +100,7 @@ pub fn step(pop: &Population, r: &StepInputs<'_>) -> (Population, Flows) {
         let mut applied = 0.0;
         let mut start = AgeVec::zeros();
         for x in 0..NAGES {
-            let v = (p[x] + 0.5 * mig[x]).max(0.0);
+            let v = nonneg(p[x] + 0.5 * mig[x]);
             applied += v - p[x];
             start[x] = v;
             start_total += v;
@@ -106,7 +112,7 @@ pub fn step(pop: &Population, r: &StepInputs<'_>) -> (Population, Flows) {
         n[NAGES - 1] = (start[NAGES - 2] + start[NAGES - 1]) * surv.s[NAGES - 2];
         flows.deaths[s] = start_total - n.sum();
         for x in 1..NAGES {
-            let v = (n[x] + 0.5 * mig[x]).max(0.0);
+            let v = nonneg(n[x] + 0.5 * mig[x]);
             applied += v - n[x];
             n[x] = v;
         }
@@ -125,7 +131,7 @@ pub fn step(pop: &Population, r: &StepInputs<'_>) -> (Population, Flows) {
         let b = flows.births[s];
         let survivors = b * r.survival[s].newborn;
         flows.deaths[s] += b - survivors;
-        let v = (survivors + 0.5 * r.migration[s][0]).max(0.0);
+        let v = nonneg(survivors + 0.5 * r.migration[s][0]);
         flows.net_migration[s] += v - survivors;
         next[s][0] = v;
     }

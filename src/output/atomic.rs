@@ -22,6 +22,16 @@ impl AtomicDir {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        if let Some(blocker) = parent.ancestors().find(|a| a.exists() && !a.is_dir()) {
+            return Err(Error::Usage(format!(
+                "cannot write output to {}: {} is a file, not a folder",
+                dest.display(),
+                blocker.display()
+            )));
+        }
+        if dest.exists() && !dest.is_dir() {
+            return Err(Error::Usage(format!("cannot write output to {}: it is a file, not a folder", dest.display())));
+        }
         std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
         let tmp = parent.join(format!(".{}.partial-{}", name.to_string_lossy(), std::process::id()));
         if tmp.exists() {

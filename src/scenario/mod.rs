@@ -7,5 +7,8 @@ pub mod spec;
 pub mod uncertainty;
 
 pub use resolve::{list, load, locate, name_of, valid_name};
-pub use spec::{AutomationSpec, CadreSpec, FertilitySpec, ForceSpec, MigrationSpec, MortalitySpec, PathSpec, Scenario};
+pub use spec::{
+    AutomationSpec, BasePopulationSource, CadreSpec, FertilitySpec, ForceSpec, MigrationSpec, MortalitySpec, PathSpec,
+    Scenario,
+};
 pub use uncertainty::UncertaintySpec;

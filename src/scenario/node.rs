@@ -88,11 +88,16 @@ pub fn parse(text: &str, file: &Path) -> Result<Table, Diagnostic> {
     let index = LineIndex::new(text);
     let doc = DeTable::parse(text).map_err(|e| {
         let line = e.span().map(|s| index.line(s.start));
+        let snippet = line
+            .and_then(|l| text.lines().nth(l - 1))
+            .map(|t| format!(" in `{}`", t.trim()))
+            .filter(|s| s.len() < 120)
+            .unwrap_or_default();
         Diagnostic {
             file: file.as_ref().clone(),
             line,
             key: String::new(),
-            message: format!("TOML syntax error: {}", e.message().trim()),
+            message: format!("TOML syntax error{snippet}: {}", e.message().trim()),
         }
     })?;
     let mut ctx = Ctx { file, index, error: None };
@@ -187,16 +192,18 @@ pub fn merge(parent: Table, child: Table) -> Table {
 }
 
 fn merge_at(section: &str, mut parent: Table, child: Table) -> Table {
-    for (key, node) in child {
-        for (sec, a, b) in EXCLUSIVE {
-            if *sec == section {
-                if key == *a {
-                    parent.remove(*b);
-                } else if key == *b {
-                    parent.remove(*a);
-                }
+    // A key the child sets drops the parent's exclusive partner (never the child's own).
+    for (sec, a, b) in EXCLUSIVE {
+        if *sec == section {
+            if child.contains_key(*a) {
+                parent.remove(*b);
+            }
+            if child.contains_key(*b) {
+                parent.remove(*a);
             }
         }
+    }
+    for (key, node) in child {
         match (parent.remove(&key), node) {
             (Some(Node { value: Value::Table(pt), .. }), Node { value: Value::Table(ct), origin }) => {
                 let sub = if section.is_empty() { key.clone() } else { format!("{section}.{key}") };

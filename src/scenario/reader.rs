@@ -123,9 +123,22 @@ impl<'a> Reader<'a> {
         range: Range,
         sink: &mut Sink,
     ) -> Option<(Vec<(i32, f64)>, Origin)> {
+        self.pairs(key, "[year, value]", years, range, sink)
+    }
+
+    /// Like [`Reader::anchors`] for pairs of another kind (`label` names them in
+    /// messages, e.g. `[age, share]`).
+    pub fn pairs(
+        &mut self,
+        key: &'static str,
+        label: &str,
+        years: (i64, i64),
+        range: Range,
+        sink: &mut Sink,
+    ) -> Option<(Vec<(i32, f64)>, Origin)> {
         let node = self.get(key)?;
         let full = self.full(key);
-        let pairs = pairs_node(node, &full, years, range, sink)?;
+        let pairs = pairs_node(node, &full, label, years, range, sink)?;
         let mut ok = true;
         for w in pairs.windows(2) {
             if w[1].0 <= w[0].0 {
@@ -232,13 +245,20 @@ fn integer_node(node: &Node, key: &str, min: i64, max: i64, sink: &mut Sink) -> 
     }
 }
 
-fn pairs_node(node: &Node, key: &str, years: (i64, i64), range: Range, sink: &mut Sink) -> Option<Vec<(i32, f64)>> {
+fn pairs_node(
+    node: &Node,
+    key: &str,
+    label: &str,
+    years: (i64, i64),
+    range: Range,
+    sink: &mut Sink,
+) -> Option<Vec<(i32, f64)>> {
     let Value::Array(items) = &node.value else {
-        sink.at(&node.origin, key, format!("expected an array of [year, value] pairs, got {}", node.value.type_name()));
+        sink.at(&node.origin, key, format!("expected an array of {label} pairs, got {}", node.value.type_name()));
         return None;
     };
     if items.is_empty() {
-        sink.at(&node.origin, key, "must hold at least one [year, value] pair, got an empty array");
+        sink.at(&node.origin, key, format!("must hold at least one {label} pair, got an empty array"));
         return None;
     }
     let mut out = Vec::with_capacity(items.len());
@@ -254,11 +274,7 @@ fn pairs_node(node: &Node, key: &str, years: (i64, i64), range: Range, sink: &mu
                 }
             }
             other => {
-                sink.at(
-                    &item.origin,
-                    key,
-                    format!("each element must be a [year, value] pair, got {}", describe(other)),
-                );
+                sink.at(&item.origin, key, format!("each element must be a {label} pair, got {}", describe(other)));
                 ok = false;
             }
         }

@@ -16,10 +16,11 @@ pub fn valid_name(name: &str) -> bool {
 }
 
 /// Turns a command-line scenario argument into a file path: a path if it ends in
-/// `.toml` (or names an existing file), else a name looked up as `<dir>/<name>.toml`.
+/// `.toml`, else a name (letters, digits, `-`, `_` only, so no path traversal) looked up
+/// as `<dir>/<name>.toml`.
 pub fn locate(arg: &str, scenarios_dir: &Path) -> Result<PathBuf> {
     let as_path = Path::new(arg);
-    if arg.ends_with(".toml") || as_path.is_file() {
+    if arg.ends_with(".toml") {
         if !as_path.is_file() {
             return Err(Error::Usage(format!("{arg}: scenario file not found")));
         }
@@ -122,7 +123,11 @@ pub fn load(path: &Path, scenarios_dir: &Path) -> Result<Scenario> {
     let scenario = spec::from_table(&name_of(path), files, &merged, &mut sink);
     match scenario {
         Some(s) if sink.diagnostics.is_empty() => Ok(s),
-        _ => Err(Error::Scenario(Diagnostics(sink.diagnostics))),
+        _ => {
+            let mut d = sink.diagnostics;
+            d.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+            Err(Error::Scenario(Diagnostics(d)))
+        }
     }
 }
 

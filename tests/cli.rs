@@ -1,0 +1,256 @@
+//! The real binary: every shipped scenario checks and runs; outputs are complete and
+//! consistent; bad scenario files are rejected with file, line and key, without a panic.
+
+mod common;
+
+use std::path::Path;
+
+use predicates::prelude::*;
+
+const SHIPPED: [&str; 7] = [
+    "baseline",
+    "fertility-low",
+    "fertility-high",
+    "service-21-months",
+    "female-volunteers",
+    "target-450k",
+    "automation-fast",
+];
+
+#[test]
+fn every_shipped_scenario_checks() {
+    for name in SHIPPED {
+        common::forcecast()
+            .args(["check", name])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(format!("ok: {name}")));
+    }
+}
+
+#[test]
+fn every_scenario_file_in_the_folder_checks() {
+    // Guards against a scenario added to the folder without being valid.
+    for entry in std::fs::read_dir(common::scenarios()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            common::forcecast().args(["check", path.to_str().unwrap()]).assert().success();
+        }
+    }
+}
+
+#[test]
+fn list_shows_every_shipped_scenario() {
+    let out = common::forcecast().arg("list").assert().success().get_output().stdout.clone();
+    let text = String::from_utf8(out).unwrap();
+    for name in SHIPPED {
+        assert!(text.lines().any(|l| l.starts_with(name)), "{name} missing from list:\n{text}");
+    }
+}
+
+fn run_to(name: &str, dir: &Path, extra: &[&str]) {
+    let mut args = vec!["run", name, "--out", dir.to_str().unwrap(), "--quiet"];
+    args.extend_from_slice(extra);
+    common::forcecast().args(&args).assert().success();
+}
+
+#[test]
+fn every_shipped_scenario_runs_and_its_tables_are_consistent() {
+    let tmp = tempfile::tempdir().unwrap();
+    for name in SHIPPED {
+        let out = tmp.path().join(name);
+        run_to(name, &out, &["--no-charts"]);
+        let (h, rows) = common::read_csv(&out.join("summary.csv"));
+        assert_eq!(rows.len(), 76, "{name}: one row per year 2025-2100");
+        let year = common::column(&h, &rows, "year");
+        assert_eq!((year[0], year[75]), (2025.0, 2100.0));
+        // Accounting identity on the written (rounded to 0.001) values: 1 person.
+        let pop = common::column(&h, &rows, "population_total");
+        let b = common::column(&h, &rows, "births");
+        let d = common::column(&h, &rows, "deaths");
+        let m = common::column(&h, &rows, "net_migration");
+        for t in 0..75 {
+            let rhs = pop[t] + b[t] - d[t] + m[t];
+            assert!((pop[t + 1] - rhs).abs() < 1.0, "{name} {}: {} vs {rhs}", year[t + 1], pop[t + 1]);
+        }
+        // Gap, availability and automation columns agree with one another.
+        let avail = common::column(&h, &rows, "force_available");
+        let target = common::column(&h, &rows, "force_target");
+        let gap = common::column(&h, &rows, "force_gap");
+        let unc = common::column(&h, &rows, "uncovered_gap");
+        for t in 0..76 {
+            assert!((gap[t] - (target[t] - avail[t]).max(0.0)).abs() < 0.01);
+            assert!(unc[t] <= gap[t] + 1e-6 && unc[t] >= 0.0);
+        }
+        // population.csv sums to population_total each year (1 person; values to 0.001).
+        let (ph, prow) = common::read_csv(&out.join("population.csv"));
+        assert_eq!(ph, ["year", "sex", "age", "population"]);
+        assert_eq!(prow.len(), 76 * 2 * 101);
+        let mut sums = vec![0.0; 76];
+        for r in &prow {
+            let y: usize = r[0].parse::<usize>().unwrap() - 2025;
+            sums[y] += r[3].parse::<f64>().unwrap();
+        }
+        for t in 0..76 {
+            assert!((sums[t] - pop[t]).abs() < 1.0, "{name} {}: {} vs {}", 2025 + t, sums[t], pop[t]);
+        }
+        let manifest: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+        assert_eq!(manifest["scenario"]["name"], name);
+        assert_eq!(manifest["version"], env!("CARGO_PKG_VERSION"));
+        assert!(manifest["input_checksums"].as_object().unwrap().len() >= 10);
+    }
+}
+
+#[test]
+fn baseline_summary_has_every_required_column_and_the_registered_men_aged_20() {
+    let tmp = tempfile::tempdir().unwrap();
+    run_to("baseline", tmp.path(), &["--no-charts"]);
+    let (h, rows) = common::read_csv(&tmp.path().join("summary.csv"));
+    for col in [
+        "year",
+        "population_total",
+        "population_15_64",
+        "population_65_plus",
+        "births",
+        "deaths",
+        "net_migration",
+        "tfr",
+        "e0_male",
+        "e0_female",
+        "men_age_20",
+        "conscript_intake",
+        "conscripts",
+        "cadre",
+        "force_available",
+        "force_target",
+        "force_gap",
+        "automation_manpower_equivalent",
+        "automation_systems_needed",
+        "automation_systems_fielded",
+        "automation_cost",
+        "uncovered_gap",
+    ] {
+        assert!(h.iter().any(|c| c == col), "missing column {col}");
+    }
+    let men20 = common::column(&h, &rows, "men_age_20")[0];
+    assert!((men20 / 231_614.0 - 1.0).abs() < 0.005, "{men20}");
+    // Target path: 500,000 from 2022 on (Defense Reform 2.0).
+    assert!(common::column(&h, &rows, "force_target").iter().all(|t| (*t - 500_000.0).abs() < 1e-6));
+}
+
+#[test]
+fn same_inputs_give_byte_identical_tables() {
+    let tmp = tempfile::tempdir().unwrap();
+    run_to("baseline", &tmp.path().join("a"), &["--no-charts"]);
+    run_to("baseline", &tmp.path().join("b"), &["--no-charts"]);
+    for f in ["summary.csv", "summary.json", "population.csv", "manifest.json"] {
+        let a = std::fs::read(tmp.path().join("a").join(f)).unwrap();
+        let b = std::fs::read(tmp.path().join("b").join(f)).unwrap();
+        assert!(a == b, "{f} differs between runs");
+    }
+}
+
+/// Writes a scenario file into `dir` and runs `check` on it; returns stderr.
+fn check_bad(dir: &Path, file: &str, text: &str) -> String {
+    let path = dir.join(file);
+    std::fs::write(&path, text).unwrap();
+    let out =
+        common::forcecast().args(["check", path.to_str().unwrap()]).assert().failure().code(2).get_output().clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!err.contains("panicked"), "panic: {err}");
+    err
+}
+
+#[test]
+fn misspelled_key_names_file_line_key_and_suggests() {
+    let tmp = tempfile::tempdir().unwrap();
+    let err =
+        check_bad(tmp.path(), "typo.toml", "description = \"t\"\nextends = \"baseline\"\n\n[force]\nfit_rat = 0.9\n");
+    assert!(err.contains("typo.toml:5: force.fit_rat: unknown key (did you mean `fit_rate`?)"), "{err}");
+}
+
+#[test]
+fn negative_tfr_names_file_line_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let err = check_bad(
+        tmp.path(),
+        "neg.toml",
+        "description = \"t\"\nextends = \"baseline\"\n[fertility]\ntfr_anchors = [[2025, -0.3]]\n",
+    );
+    assert!(err.contains("neg.toml:4: fertility.tfr_anchors: must be between 0 and 10, got -0.3"), "{err}");
+}
+
+#[test]
+fn probability_above_one_names_file_line_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let err = check_bad(tmp.path(), "p.toml", "description = \"t\"\nextends = \"baseline\"\n[force]\nfit_rate = 1.2\n");
+    assert!(err.contains("p.toml:4: force.fit_rate: must be between 0 and 1, got 1.2"), "{err}");
+}
+
+#[test]
+fn every_problem_in_a_file_is_reported_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let err = check_bad(
+        tmp.path(),
+        "many.toml",
+        "description = \"t\"\nextends = \"baseline\"\n[force]\nfit_rate = 1.2\nservice_month = 18\n[automation]\nunit_cost = -1\n",
+    );
+    assert!(err.contains("many.toml:4: force.fit_rate"), "{err}");
+    assert!(err.contains("many.toml:5: force.service_month: unknown key (did you mean `service_months`?)"), "{err}");
+    assert!(err.contains("many.toml:7: automation.unit_cost: must be at least 0, got -1"), "{err}");
+}
+
+#[test]
+fn missing_data_file_names_the_file_and_country_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A scenarios folder whose country data lacks the TFR table.
+    let scen = tmp.path().join("scenarios");
+    let data = scen.join("data/korea");
+    std::fs::create_dir_all(&data).unwrap();
+    for e in std::fs::read_dir(common::scenarios().join("data/korea")).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name().unwrap() != "wpp2024_tfr_1950_2100.csv" {
+            std::fs::copy(&p, data.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::copy(common::scenarios().join("baseline.toml"), scen.join("baseline.toml")).unwrap();
+    let out = common::forcecast()
+        .args(["--scenarios", scen.to_str().unwrap(), "check", "baseline"])
+        .assert()
+        .failure()
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains("wpp2024_tfr_1950_2100.csv: cannot read data table"), "{err}");
+    assert!(err.contains("country `korea`") && err.contains("baseline.toml"), "{err}");
+}
+
+#[test]
+fn unknown_scenario_name_suggests_the_closest() {
+    common::forcecast().args(["run", "baselin"]).assert().failure().code(2).stderr(
+        predicate::str::contains("no scenario named `baselin`")
+            .and(predicate::str::contains("did you mean `baseline`")),
+    );
+}
+
+#[test]
+fn failed_run_keeps_previous_output_and_leaves_no_partial_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("base");
+    run_to("baseline", &out, &["--no-charts"]);
+    let before = std::fs::read(out.join("summary.csv")).unwrap();
+    common::forcecast()
+        .env("FORCECAST_FAIL_MIDWAY", "1")
+        .args(["run", "fertility-low", "--out", out.to_str().unwrap(), "--no-charts"])
+        .assert()
+        .failure();
+    assert_eq!(std::fs::read(out.join("summary.csv")).unwrap(), before, "previous output clobbered");
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "base")
+        .collect();
+    assert!(leftovers.is_empty(), "partial folders left: {leftovers:?}");
+}
