@@ -81,13 +81,19 @@ impl Samples {
     /// trajectory in index order, into `out`.
     pub fn column(&self, col: usize, out: &mut Vec<f32>) {
         out.clear();
+        out.reserve(self.n);
         let cols = self.cols();
-        let mut start = 0;
-        while start < self.n {
-            let len = BLOCK.min(self.n - start);
-            let base = start * cols;
-            out.extend_from_slice(&self.data[base + col * len..base + (col + 1) * len]);
-            start += len;
+        let full = self.n / BLOCK;
+        // Full blocks: fixed-size copies the compiler inlines.
+        for b in 0..full {
+            let base = b * BLOCK * cols + col * BLOCK;
+            let block: &[f32; BLOCK] = self.data[base..base + BLOCK].try_into().unwrap_or(&[0.0; BLOCK]);
+            out.extend_from_slice(block);
+        }
+        let rest = self.n - full * BLOCK;
+        if rest > 0 {
+            let base = full * BLOCK * cols + col * rest;
+            out.extend_from_slice(&self.data[base..base + rest]);
         }
     }
 
@@ -177,6 +183,7 @@ fn normal<R: Rng>(rng: &mut R) -> f64 {
 }
 
 /// Draws the TFR, mortality and migration deviations of a trajectory into `ws`.
+#[inline(always)]
 fn draw_paths(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace) -> Result<()> {
     let c = &plan.components;
     let base = plan.years[0];
@@ -237,16 +244,44 @@ fn draw_paths(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace) -> Result<
     Ok(())
 }
 
-/// Runs trajectory `index`, calling `emit(t, metrics, max gap so far, min available so
-/// far)` for each year.
+/// Where a trajectory's yearly metrics go: its column `j` of a block of `len`
+/// trajectories (offsets from the deterministic run), and the block's threshold counts.
+struct BlockSink<'a> {
+    plan: &'a Plan,
+    chunk: &'a mut [f32],
+    counts: &'a mut [u64],
+    len: usize,
+    j: usize,
+}
+
+impl BlockSink<'_> {
+    #[inline(always)]
+    fn emit(&mut self, i: usize, row: &[f64; NMETRICS], max_gap: f64, min_available: f64) {
+        let det = &self.plan.det[i];
+        for (m, v) in row.iter().enumerate() {
+            self.chunk[(i * NMETRICS + m) * self.len + self.j] = (v - det[m]) as f32;
+        }
+        let spec = &self.plan.components.spec;
+        let width = 2 * (spec.gap_thresholds.len() + spec.available_thresholds.len());
+        let c = &mut self.counts[i * width..(i + 1) * width];
+        let (gap, avail) = (row[19], row[17]);
+        let mut k = 0;
+        for x in &spec.gap_thresholds {
+            c[k] += u64::from(gap > *x);
+            c[k + 1] += u64::from(max_gap > *x);
+            k += 2;
+        }
+        for x in &spec.available_thresholds {
+            c[k] += u64::from(avail < *x);
+            c[k + 1] += u64::from(min_available < *x);
+            k += 2;
+        }
+    }
+}
+
+/// Runs trajectory `index` into its column of `sink`.
 #[inline(always)]
-fn trajectory(
-    plan: &Plan,
-    seed: u64,
-    index: u64,
-    ws: &mut Workspace,
-    emit: &mut impl FnMut(usize, &[f64; NMETRICS], f64, f64),
-) -> Result<()> {
+fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut BlockSink<'_>) -> Result<()> {
     let draw =
         params::draw(&plan.components.spec.force, &plan.force, &mut component_rng(seed, index, Component::Force as u8));
     draw.apply((&plan.force, &plan.automation), &mut ws.force, &mut ws.automation);
@@ -374,7 +409,7 @@ fn trajectory(
         ];
         max_gap = max_gap.max(f.gap);
         min_available = min_available.min(f.available);
-        emit(i, &row, max_gap, min_available);
+        sink.emit(i, &row, max_gap, min_available);
     }
     Ok(())
 }
@@ -389,31 +424,11 @@ fn run_block(
     counts: &mut [u64],
     ws: &mut Workspace,
 ) -> Result<()> {
-    let cols = plan.len() * NMETRICS;
-    let len = chunk.len() / cols;
-    let width = counts.len() / plan.len().max(1);
-    let spec = &plan.components.spec;
+    let len = chunk.len() / (plan.len() * NMETRICS);
+    let mut sink = BlockSink { plan, chunk, counts, len, j: 0 };
     for j in 0..len {
-        let index = (first + j) as u64;
-        trajectory(plan, seed, index, ws, &mut |i, row, max_gap, min_available| {
-            let det = &plan.det[i];
-            for (m, v) in row.iter().enumerate() {
-                chunk[(i * NMETRICS + m) * len + j] = (v - det[m]) as f32;
-            }
-            let c = &mut counts[i * width..(i + 1) * width];
-            let (gap, avail) = (row[19], row[17]);
-            let mut k = 0;
-            for x in &spec.gap_thresholds {
-                c[k] += u64::from(gap > *x);
-                c[k + 1] += u64::from(max_gap > *x);
-                k += 2;
-            }
-            for x in &spec.available_thresholds {
-                c[k] += u64::from(avail < *x);
-                c[k + 1] += u64::from(min_available < *x);
-                k += 2;
-            }
-        })?;
+        sink.j = j;
+        trajectory(plan, seed, (first + j) as u64, ws, &mut sink)?;
     }
     Ok(())
 }
@@ -464,14 +479,15 @@ pub fn run(plan: &Plan, options: Options, progress: &(dyn Fn(u64) + Sync)) -> Re
     let t = plan.len();
     let cols = t * NMETRICS;
     let total = n.checked_mul(cols).ok_or_else(|| Error::Usage(format!("{n} trajectories are too many")))?;
-    let mut data: Vec<f32> = Vec::new();
-    data.try_reserve_exact(total).map_err(|_| {
+    // Probe that the samples fit, then take zeroed memory from the system (no memset:
+    // the workers touch the pages as they fill them, in parallel).
+    Vec::<f32>::new().try_reserve_exact(total).map_err(|_| {
         Error::Usage(format!(
             "{n} trajectories need {:.1} GB for the samples, more than can be allocated",
             (total * 4) as f64 / 1e9
         ))
     })?;
-    data.resize(total, 0.0);
+    let mut data = vec![0.0_f32; total];
     let spec = &plan.components.spec;
     let mut exceedance = Exceedance {
         gap_thresholds: spec.gap_thresholds.clone(),

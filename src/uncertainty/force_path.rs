@@ -76,6 +76,7 @@ impl ForceState {
     /// that year. `target` is the whole target path; `capacity` the year's fielding
     /// capacity before flooring (`interpolate(..).max(0)`), times the drawn multiplier.
     #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
     pub fn year(
         &mut self,
         t: usize,

@@ -15,7 +15,7 @@ use crate::{AgeVec, NAGES};
 
 /// Σ v with eight interleaved partial sums, in a fixed order (short dependency chains;
 /// vectorises).
-#[inline]
+#[inline(always)]
 pub fn sum8(v: &[f64]) -> f64 {
     let mut acc = [0.0; 8];
     let chunks = v.chunks_exact(8);
@@ -29,7 +29,7 @@ pub fn sum8(v: &[f64]) -> f64 {
 }
 
 /// [`sum8`] of three slices of equal length at once (their chains overlap).
-#[inline]
+#[inline(always)]
 pub fn sum8x3(a: &[f64], b: &[f64], c: &[f64]) -> [f64; 3] {
     let mut acc = [[0.0; 8]; 3];
     let (ca, cb, cc) = (a.chunks_exact(8), b.chunks_exact(8), c.chunks_exact(8));
