@@ -2,6 +2,7 @@
 
 pub mod atomic;
 pub mod charts;
+pub mod fan_charts;
 pub mod manifest;
 pub mod monte_carlo;
 pub mod tables;

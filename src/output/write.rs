@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{AtomicDir, charts, manifest, monte_carlo, tables};
+use super::{AtomicDir, charts, fan_charts, manifest, monte_carlo, tables};
 use crate::error::{Error, Result};
 use crate::run::{Inputs, Projection};
 use crate::uncertainty::Outcome;
@@ -24,8 +24,8 @@ pub fn write_projection(p: &Projection, inputs: &Inputs, dest: &Path, opts: Writ
 }
 
 /// [`write_projection`] plus, for a Monte Carlo run, its tables (`quantiles.csv`,
-/// `probabilities.csv`, `calibration.csv`, `uncertainty.json`) in the same atomic
-/// folder; the manifest then records the seed and the number of trajectories.
+/// `probabilities.csv`, `calibration.csv`, `uncertainty.json`) and fan charts in the
+/// same atomic folder; the manifest then records the seed and the number of trajectories.
 pub fn write_projection_with(
     p: &Projection,
     inputs: &Inputs,
@@ -52,6 +52,10 @@ pub fn write_projection_with(
         let chart_dir = root.join("charts");
         std::fs::create_dir(&chart_dir).map_err(|e| Error::io(&chart_dir, e))?;
         files.extend(charts::write_all(p, &inputs.data, &chart_dir)?.into_iter().map(|f| format!("charts/{f}")));
+        if let Some(o) = mc {
+            let fans = fan_charts::write_all(p, &inputs.data, o, &chart_dir)?;
+            files.extend(fans.into_iter().map(|f| format!("charts/{f}")));
+        }
     }
     files.push("manifest.json".into());
     let run = mc.map(|o| (o.options.seed, o.options.trajectories));
