@@ -221,7 +221,7 @@ fn monte_carlo(
     } else {
         let bar = ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr());
         if let Ok(style) =
-            ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} trajectories ({per_sec}, {eta} left)")
+            ProgressStyle::with_template("{prefix} [{bar:30}] {human_pos}/{human_len} trajectories ({eta} left)")
         {
             bar.set_style(style.progress_chars("=> "));
         }
