@@ -26,10 +26,10 @@ use super::plan::{NMETRICS, Plan};
 use super::special::exp_fast_f32;
 use super::step::{StepScratch, step_into, sum8};
 use super::survival::{LifeScratch, survival_into, survival_perturbed_into};
+use crate::AgeVec;
 use crate::demography::{Population, Sex, StepInputs, Survival};
 use crate::error::{Error, Result};
 use crate::scenario::{AutomationSpec, ForceSpec};
-use crate::AgeVec;
 
 /// Trajectories per block (the unit of parallel work and of the sample layout).
 pub const BLOCK: usize = 16;
