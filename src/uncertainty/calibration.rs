@@ -3,18 +3,17 @@
 //!
 //! - `model_*`: the component's own interval around WPP's medium, in closed form
 //!   (TFR: normal AR(1); migration: Student-t AR(1)); the floor on TFR is ignored there.
-//! - `simulated_*`: the trajectories' quantiles of the `summary.csv` metric (around the
+//! - `simulated_*`: the trajectories' quantiles of the `summary.csv` metric (p10-p90 and
+//!   p2.5-p97.5, around the
 //!   scenario's own path, which for TFR and net migration is averaged over years t and
 //!   t+1 like the metric). Life expectancy has no closed form; its row compares the
 //!   Lee-Carter spread, which is not calibrated to WPP, with WPP's.
 
-use rayon::prelude::*;
 use serde::Serialize;
 
-use super::engine::MonteCarlo;
-use super::plan::Plan;
+use super::plan::{NMETRICS, Plan};
 use super::special::{Z80, Z95};
-use super::summary::{metric_index, metric_quantiles};
+use super::summary::{QuantileRow, metric_index};
 use crate::data::{CountryData, YearSeries};
 
 /// One row of `calibration.csv`.
@@ -63,30 +62,15 @@ fn bounds(data: &CountryData, var: &str, year: i32, level: u8) -> Option<(f64, f
     (b > a).then_some((a, b))
 }
 
-/// Builds the report for the years of the run that have WPP intervals.
-pub fn report(plan: &Plan, mc: &MonteCarlo, data: &CountryData) -> Vec<CalibrationRow> {
+/// Builds the report for the years of the run that have WPP intervals, from the
+/// trajectories' quantiles (`rows`, as [`super::summary::quantiles`] returns them).
+pub fn report(plan: &Plan, rows: &[QuantileRow], data: &CountryData) -> Vec<CalibrationRow> {
     let c = &plan.components;
     let mut out = Vec::new();
-    let probs = [0.025, 0.1, 0.9, 0.975];
-    // The trajectories' quantiles of each (year, variable), computed in parallel.
-    let sims: Vec<Vec<f64>> = (0..plan.len() * VARIABLES.len())
-        .into_par_iter()
-        .map(|j| {
-            let (t, var) = (j / VARIABLES.len(), VARIABLES[j % VARIABLES.len()]);
-            match metric_index(var) {
-                Some(metric) if bounds(data, var, plan.years[t], 80).is_some() => {
-                    metric_quantiles(plan, mc, t, metric, &probs)
-                }
-                _ => Vec::new(),
-            }
-        })
-        .collect();
     for (t, &year) in plan.years.iter().enumerate() {
-        for (v, var) in VARIABLES.into_iter().enumerate() {
-            let sim = &sims[t * VARIABLES.len() + v];
-            if sim.is_empty() {
-                continue;
-            }
+        for var in VARIABLES {
+            let Some(metric) = metric_index(var) else { continue };
+            let r = &rows[t * NMETRICS + metric];
             for level in [80u8, 95] {
                 let Some((lo, hi)) = bounds(data, var, year, level) else { continue };
                 let medium = wpp(data, var, "medium", year);
@@ -102,7 +86,8 @@ pub fn report(plan: &Plan, mc: &MonteCarlo, data: &CountryData) -> Vec<Calibrati
                     }
                     _ => None,
                 };
-                let (sl, su) = if level == 80 { (sim[1], sim[2]) } else { (sim[0], sim[3]) };
+                // p10/p90, or p2.5/p97.5.
+                let (sl, su) = if level == 80 { (r.q[1], r.q[5]) } else { (r.q95[0], r.q95[1]) };
                 out.push(CalibrationRow {
                     variable: var,
                     year,

@@ -72,8 +72,8 @@ pub fn run(
         .num_threads(options.threads.max(1))
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {} worker threads: {e}", options.threads)))?;
-    let (quantiles, calibration) =
-        pool.install(|| (summary::quantiles(&plan, &mc), calibration::report(&plan, &mc, &inputs.data)));
+    let quantiles = pool.install(|| summary::quantiles(&plan, &mc));
+    let calibration = calibration::report(&plan, &quantiles, &inputs.data);
     let probabilities = summary::probabilities(&plan, &mc);
     let median_distance = summary::median_distance(&plan, &quantiles);
     Ok(Outcome {

@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use super::lee_carter::LeeCarter;
 use super::migration::MigrationModel;
+use super::survival::to_f32;
 use super::tfr::TfrModel;
-use crate::AgeVec;
 use crate::data::interpolate;
 use crate::demography::Population;
 use crate::demography::graduation::asfr_pattern;
@@ -17,6 +17,7 @@ use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::output::tables::{row_values, summary_rows};
 use crate::run::{Inputs, Projection};
 use crate::scenario::{AutomationSpec, ForceSpec, Scenario, UncertaintySpec};
+use crate::{AgeVec, NAGES};
 
 /// Number of metrics per year (the `summary.csv` columns after `year`).
 pub const NMETRICS: usize = 27;
@@ -95,6 +96,10 @@ pub struct Plan {
     pub srb: Vec<f64>,
     /// Deterministic mx per interval.
     pub mx: Vec<[AgeVec; 2]>,
+    /// Single-precision copies of `mx` (for trajectories with a mortality deviation).
+    pub mx32: Vec<[[f32; NAGES]; 2]>,
+    /// Single-precision copy of the Lee-Carter b_x by sex.
+    pub b32: [[f32; NAGES]; 2],
     /// Deterministic net migrants per interval.
     pub migration: Vec<[AgeVec; 2]>,
     /// Troop target per year.
@@ -153,6 +158,8 @@ impl Plan {
             asfr: r.iter().map(|x| x.asfr).collect(),
             srb: r.iter().map(|x| x.srb).collect(),
             mx: r.iter().map(|x| x.mx).collect(),
+            mx32: r.iter().map(|x| [to_f32(&x.mx[0]), to_f32(&x.mx[1])]).collect(),
+            b32: [to_f32(&components.lee_carter.b[0]), to_f32(&components.lee_carter.b[1])],
             migration: r.iter().map(|x| x.migration).collect(),
             target,
             capacity,

@@ -15,6 +15,10 @@ use crate::output::tables::SUMMARY_COLUMNS;
 /// The probabilities of `quantiles.csv`.
 pub const PROBS: [f64; 7] = [0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95];
 
+/// The probabilities computed per (year, metric): [`PROBS`], then the bounds of the
+/// central 95% interval (for the calibration report).
+const ALL_PROBS: [f64; 9] = [0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.025, 0.975];
+
 /// One row of `quantiles.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuantileRow {
@@ -26,6 +30,8 @@ pub struct QuantileRow {
     pub mean: f64,
     /// Quantiles at [`PROBS`].
     pub q: [f64; 7],
+    /// Quantiles at 0.025 and 0.975 (not in `quantiles.csv`; for the calibration report).
+    pub q95: [f64; 2],
 }
 
 /// The name of metric `m` (0-based, `summary.csv` column m + 1).
@@ -134,35 +140,38 @@ pub fn mean_of(v: &[f32]) -> f64 {
 }
 
 /// Mean and [`PROBS`] quantiles of every (year, metric), in year then metric order. The
-/// work is spread over the current rayon pool; the result does not depend on it.
+/// work is spread over the current rayon pool, a year per task (a year's metrics lie
+/// together in every block); the result does not depend on the pool.
 pub fn quantiles(plan: &Plan, mc: &MonteCarlo) -> Vec<QuantileRow> {
-    let cols = plan.len() * NMETRICS;
-    (0..cols)
+    let per_year: Vec<Vec<QuantileRow>> = (0..plan.len())
         .into_par_iter()
         .map_init(
             || (Vec::new(), QuantileScratch::default()),
-            |(buf, scratch), col| {
-                mc.samples.column(col, buf);
-                let (t, m) = (col / NMETRICS, col % NMETRICS);
-                let det = plan.det[t][m];
-                let mean = mean_of(buf);
-                let qs = quantiles_with(buf, &PROBS, scratch);
-                let mut q = [0.0; 7];
-                for (a, b) in q.iter_mut().zip(&qs) {
-                    *a = det + b;
-                }
-                QuantileRow { year: plan.years[t], metric: metric_name(m), mean: det + mean, q }
+            |(buf, scratch), t| {
+                mc.samples.year(t, buf);
+                let n = mc.samples.n;
+                (0..NMETRICS)
+                    .map(|m| {
+                        let v = &buf[m * n..(m + 1) * n];
+                        let det = plan.det[t][m];
+                        let qs = quantiles_with(v, &ALL_PROBS, scratch);
+                        let mut q = [0.0; 7];
+                        for (a, b) in q.iter_mut().zip(&qs) {
+                            *a = det + b;
+                        }
+                        QuantileRow {
+                            year: plan.years[t],
+                            metric: metric_name(m),
+                            mean: det + mean_of(v),
+                            q,
+                            q95: [det + qs[7], det + qs[8]],
+                        }
+                    })
+                    .collect()
             },
         )
-        .collect()
-}
-
-/// Quantiles at arbitrary probabilities of one metric in one year (for calibration).
-pub fn metric_quantiles(plan: &Plan, mc: &MonteCarlo, year_index: usize, metric: usize, probs: &[f64]) -> Vec<f64> {
-    let mut buf = Vec::new();
-    mc.samples.column(year_index * NMETRICS + metric, &mut buf);
-    let det = plan.det[year_index][metric];
-    quantiles_of(&buf, probs).into_iter().map(|q| det + q).collect()
+        .collect();
+    per_year.into_iter().flatten().collect()
 }
 
 /// One row of `probabilities.csv`.

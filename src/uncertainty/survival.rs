@@ -15,7 +15,16 @@
 //!
 //! This holds while q_x ≤ 1, i.e. m_x ≤ 2 below the open group; otherwise the full
 //! table is used.
+//!
+//! A trajectory with a mortality deviation ([`survival_perturbed_into`]) computes the
+//! rates m_x = m̂_x e^{b_x d} and their reciprocals r_x in single precision, eight ages
+//! per AVX2 instruction, and the rest of the table in double precision: survival ratios
+//! then carry relative errors of about 1e-7, four orders of magnitude below the Monte
+//! Carlo error of 10,000 trajectories. Without a deviation ([`survival_into`]) every
+//! step is in double precision, so a run without variance reproduces the deterministic
+//! projection.
 
+use super::special::exp_fast_f32;
 use crate::demography::{LifeTable, Sex, Survival, lifetable::a0};
 use crate::{AgeVec, NAGES};
 
@@ -25,12 +34,23 @@ pub struct LifeScratch {
     m: AgeVec,
     r: AgeVec,
     g: AgeVec,
+    m32: [f32; NAGES],
+    r32: [f32; NAGES],
 }
 
 impl Default for LifeScratch {
     fn default() -> Self {
-        LifeScratch { m: AgeVec::zeros(), r: AgeVec::zeros(), g: AgeVec::zeros() }
+        LifeScratch { m: AgeVec::zeros(), r: AgeVec::zeros(), g: AgeVec::zeros(), m32: [0.0; NAGES], r32: [0.0; NAGES] }
     }
+}
+
+/// Single-precision copy of an age vector.
+pub fn to_f32(v: &AgeVec) -> [f32; NAGES] {
+    let mut out = [0.0; NAGES];
+    for (o, x) in out.iter_mut().zip(v.iter()) {
+        *o = *x as f32;
+    }
+    out
 }
 
 /// Survival ratios, newborn survival and e0 from single-age mx.
@@ -58,33 +78,38 @@ pub fn survival_into(mx: &AgeVec, sex: Sex, out: &mut Survival, w: &mut LifeScra
 
 /// The survival of m_x = min(m̂_x · e^{b_x d}, 0.999) below the open group and
 /// m̂_100 · e^{b_100 d} for it: the Lee-Carter deviation applied and the life table
-/// computed in one pass over ages. `exp` evaluates the multipliers.
+/// computed together. `m_hat32` and `b32` are single-precision copies of m̂ and b (see
+/// the module notes on precision); the open group's rate is formed in double precision.
 #[inline(always)]
 pub fn survival_perturbed_into(
     m_hat: &AgeVec,
-    b: &AgeVec,
+    m_hat32: &[f32; NAGES],
+    b32: &[f32; NAGES],
     d: f64,
-    exp: impl Fn(f64) -> f64,
     sex: Sex,
     out: &mut Survival,
     w: &mut LifeScratch,
 ) {
     let open = NAGES - 1;
-    let LifeScratch { m: mw, r: rw, g: gw } = w;
-    let iter = mw.as_mut_slice().iter_mut().zip(rw.as_mut_slice()).zip(gw.as_mut_slice());
-    for (((m, r), g), (&mh, &bx)) in iter.zip(m_hat.as_slice().iter().zip(b.as_slice())) {
-        let v = (mh * exp(bx * d)).min(0.999);
+    let d32 = d as f32;
+    for (((m, r), &mh), &bx) in w.m32.iter_mut().zip(w.r32.iter_mut()).zip(m_hat32).zip(b32) {
+        let v = (mh * exp_fast_f32(bx * d32)).min(0.999);
         *m = v;
         *r = 1.0 / (1.0 + 0.5 * v);
-        *g = 1.0 - 0.5 * v;
+    }
+    let iter = w.m.as_mut_slice().iter_mut().zip(w.r.as_mut_slice()).zip(w.g.as_mut_slice());
+    for (((m, r), g), (&m32, &r32)) in iter.zip(w.m32.iter().zip(&w.r32)) {
+        *m = f64::from(m32);
+        *r = f64::from(r32);
+        *g = 1.0 - 0.5 * *m;
     }
     // The open group's rate is not capped.
-    mw[open] = m_hat[open] * exp(b[open] * d);
-    if mw[open] <= 0.0 {
-        *out = Survival::from_table(&LifeTable::new(mw, sex));
+    w.m[open] = m_hat[open] * f64::from(exp_fast_f32(b32[open] * d32));
+    if w.m[open] <= 0.0 {
+        *out = Survival::from_table(&LifeTable::new(&w.m, sex));
         return;
     }
-    finish(mw, rw, gw, sex, out);
+    finish(&w.m, &w.r, &w.g, sex, out);
 }
 
 /// Age segments of the e0 accumulation: [1, 26), [26, 51), [51, 76), [76, 100).
@@ -129,7 +154,6 @@ fn finish(mx: &AgeVec, r: &AgeVec, g: &AgeVec, sex: Sex, out: &mut Survival) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::uncertainty::special::exp_fast_f32;
 
     fn gompertz(level: f64) -> AgeVec {
         let mut m = AgeVec::zeros();
@@ -157,19 +181,24 @@ mod tests {
     }
 
     #[test]
-    fn perturbed_equals_perturbing_then_computing() {
+    fn perturbed_agrees_with_double_precision() {
         let m_hat = gompertz(1.0);
         let b = AgeVec::from_fn(|x, _| 0.002 + 0.0001 * x as f64);
-        let exp = |x: f64| f64::from(exp_fast_f32(x as f32));
         for d in [-40.0, -3.0, 5.0, 60.0] {
             let mut m = m_hat;
             for x in 0..NAGES {
-                m[x] = if x + 1 < NAGES { (m_hat[x] * exp(b[x] * d)).min(0.999) } else { m_hat[x] * exp(b[x] * d) };
+                let v = m_hat[x] * (b[x] * d).exp();
+                m[x] = if x + 1 < NAGES { v.min(0.999) } else { v };
             }
             let want = survival(&m, Sex::Female);
             let mut got = want.clone();
-            survival_perturbed_into(&m_hat, &b, d, exp, Sex::Female, &mut got, &mut LifeScratch::default());
-            assert_eq!(got, want, "d = {d}");
+            let (m32, b32) = (to_f32(&m_hat), to_f32(&b));
+            survival_perturbed_into(&m_hat, &m32, &b32, d, Sex::Female, &mut got, &mut LifeScratch::default());
+            for x in 0..NAGES {
+                assert!((got.s[x] - want.s[x]).abs() <= 1e-6 * want.s[x], "d = {d}, age {x}");
+            }
+            assert!((got.e0 - want.e0).abs() <= 1e-6 * want.e0, "d = {d}: {} vs {}", got.e0, want.e0);
+            assert!((got.newborn - want.newborn).abs() <= 1e-7);
         }
     }
 
