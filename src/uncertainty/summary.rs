@@ -45,7 +45,7 @@ pub fn metric_index(name: &str) -> Option<usize> {
 }
 
 /// Bins of the counting pass of [`quantiles_of`].
-const BINS: usize = 1024;
+const BINS: usize = 4096;
 
 /// Scratch buffers of [`quantiles_with`], reusable across columns.
 #[derive(Debug, Default, Clone)]
