@@ -12,7 +12,8 @@
 //! A trajectory keeps only the current population. Each year's 27 metrics are stored as
 //! f32 offsets from the deterministic run's values (so a run without variance is exact
 //! and f32 rounding applies to the spread, not the level): 27 × 4 bytes per year per
-//! trajectory, 8.2 kB for 2025-2100, in blocks of [`BLOCK`] trajectories.
+//! trajectory, 8.2 kB for 2025-2100, one trajectory after another (a trajectory writes
+//! its own contiguous row; the summaries gather a year at a time).
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -80,42 +81,19 @@ impl Samples {
     /// trajectory in index order, into `out`.
     pub fn column(&self, col: usize, out: &mut Vec<f32>) {
         out.clear();
-        out.reserve(self.n);
-        let cols = self.cols();
-        let full = self.n / BLOCK;
-        // Full blocks: fixed-size copies the compiler inlines.
-        for b in 0..full {
-            let base = b * BLOCK * cols + col * BLOCK;
-            let src = &self.data[base..base + BLOCK];
-            match <&[f32; BLOCK]>::try_from(src) {
-                Ok(block) => out.extend_from_slice(block),
-                Err(_) => out.extend_from_slice(src),
-            }
-        }
-        let rest = self.n - full * BLOCK;
-        if rest > 0 {
-            let base = full * BLOCK * cols + col * rest;
-            out.extend_from_slice(&self.data[base..base + rest]);
-        }
+        out.extend(self.data.chunks_exact(self.cols()).map(|row| row[col]));
     }
 
     /// The offsets of every metric of year `t` for every trajectory, metric-major
-    /// (`out[m * n + i]` for metric m, trajectory i). One sweep over the blocks, each
-    /// contributing a contiguous run: cheaper than 27 column gathers.
+    /// (`out[m * n + i]` for metric m, trajectory i), from one sweep over the rows.
     pub fn year(&self, t: usize, out: &mut Vec<f32>) {
         let n = self.n;
         out.clear();
         out.resize(NMETRICS * n, 0.0);
-        let cols = self.cols();
-        let mut start = 0;
-        while start < n {
-            let len = BLOCK.min(n - start);
-            let base = start * cols + t * NMETRICS * len;
-            let src = &self.data[base..base + NMETRICS * len];
-            for (m, run) in src.chunks_exact(len).enumerate() {
-                out[m * n + start..m * n + start + len].copy_from_slice(run);
+        for (i, row) in self.data.chunks_exact(self.cols()).enumerate() {
+            for (m, &v) in row[t * NMETRICS..(t + 1) * NMETRICS].iter().enumerate() {
+                out[m * n + i] = v;
             }
-            start += len;
         }
     }
 
@@ -264,13 +242,13 @@ fn draw_paths(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace) -> Result<
     Ok(())
 }
 
-/// Where a trajectory's yearly metrics go: its column `j` of a block of `len`
-/// trajectories (offsets from the deterministic run), and the block's threshold counts.
+/// Where a trajectory's yearly metrics go: row `j` of a block (offsets from the
+/// deterministic run, `years` × [`NMETRICS`] values), and the block's threshold counts.
 struct BlockSink<'a> {
     plan: &'a Plan,
     chunk: &'a mut [f32],
     counts: &'a mut [u64],
-    len: usize,
+    years: usize,
     j: usize,
 }
 
@@ -279,7 +257,7 @@ impl BlockSink<'_> {
     fn emit(&mut self, i: usize, row: &[f64; NMETRICS], max_gap: f64, min_available: f64) {
         let det = &self.plan.det[i];
         for (m, v) in row.iter().enumerate() {
-            self.chunk[(i * NMETRICS + m) * self.len + self.j] = (v - det[m]) as f32;
+            self.chunk[(self.j * self.years + i) * NMETRICS + m] = (v - det[m]) as f32;
         }
         let spec = &self.plan.components.spec;
         let width = 2 * (spec.gap_thresholds.len() + spec.available_thresholds.len());
@@ -437,7 +415,7 @@ fn run_block(
     ws: &mut Workspace,
 ) -> Result<()> {
     let len = chunk.len() / (plan.len() * NMETRICS);
-    let mut sink = BlockSink { plan, chunk, counts, len, j: 0 };
+    let mut sink = BlockSink { plan, chunk, counts, years: plan.len(), j: 0 };
     for j in 0..len {
         sink.j = j;
         trajectory(plan, seed, (first + j) as u64, ws, &mut sink)?;

@@ -53,6 +53,7 @@ pub struct ForceState {
     intakes: Vec<f64>,
     prior: Vec<f64>,
     bought: Vec<f64>,
+    weight: Vec<f64>,
     span: usize,
     sy: f64,
     cadre: f64,
@@ -68,6 +69,9 @@ impl ForceState {
         self.prior.clear();
         self.prior.extend((1..=self.span).map(|k| conscripts::intake_shifted(base, spec, k).total()));
         self.bought.clear();
+        // The overlap weights of `conscripts::stock`, computed once per trajectory.
+        self.weight.clear();
+        self.weight.extend((0..self.span).map(|k| conscripts::overlap(self.sy, k, spec.annual_attrition)));
         self.cadre = spec.cadre.initial;
         self.systems = 0.0;
     }
@@ -93,7 +97,7 @@ impl ForceState {
         let conscripts = (0..self.span)
             .map(|k| {
                 let v = if k <= t { self.intakes[t - k] } else { self.prior.get(k - t - 1).copied().unwrap_or(0.0) };
-                v * conscripts::overlap(self.sy, k, spec.annual_attrition)
+                v * self.weight[k]
             })
             .sum::<f64>();
         // cadre::simulate
