@@ -66,7 +66,7 @@ pub fn write_all(p: &Projection, data: &CountryData, o: &Outcome, dir: &Path) ->
         &[&format!(
             "Monte Carlo: TFR AR(1) and net migration calibrated to WPP 2024 80/95% intervals, Lee-Carter mortality, \
              force parameters drawn per trajectory ({} trajectories)",
-            o.options.trajectories
+            grouped(o.options.trajectories as f64, 0)
         )],
     );
     let years = Axis::years("year (1 July)");
