@@ -3,6 +3,7 @@
 //! The data flow: [`scenario`] (what to assume) → [`data`] (the country's tables) →
 //! [`demography`] (cohort-component projection) → [`force`] (conscripts, cadre, target,
 //! gap) → [`automation`] (substitution for the gap) → [`output`] (CSV, JSON, charts).
+//! [`validation`] checks the same code against history.
 //! [`run`] drives the pipeline for one scenario.
 
 #![warn(missing_docs)]
@@ -15,6 +16,7 @@ pub mod force;
 pub mod output;
 pub mod run;
 pub mod scenario;
+pub mod validation;
 
 pub use error::{Error, Result};
 

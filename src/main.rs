@@ -24,7 +24,7 @@ const EXIT_INVALID: u8 = 2;
     long_about = "Projects the population by single age and sex (cohort-component method), the men \
 reaching conscription age, the force they support against a troop target, and the automation \
 needed to close the gap.",
-    after_help = "Examples:\n  forcecast list\n  forcecast run baseline\n  forcecast run baseline fertility-low --out output/\n  forcecast check scenarios/my-scenario.toml"
+    after_help = "Examples:\n  forcecast list\n  forcecast run baseline\n  forcecast run baseline fertility-low --out output/\n  forcecast check scenarios/my-scenario.toml\n  forcecast backtest --force"
 )]
 struct Cli {
     /// Folder holding the scenario files and data/<country>/.
@@ -63,6 +63,35 @@ enum Command {
     },
     /// List the named scenarios with their descriptions.
     List,
+    /// Back-test the projection against WPP's estimates (and, with --force, calibrate the
+    /// force model to observed troop numbers).
+    #[command(
+        after_help = "Examples:\n  forcecast backtest\n  forcecast backtest --from 1990 --to 2020 --out /tmp/bt\n  forcecast backtest --force"
+    )]
+    Backtest {
+        /// First year: a year of WPP's 5-yearly population estimates (the base).
+        #[arg(long, default_value_t = forcecast::validation::backtest::DEFAULT_FROM)]
+        from: i32,
+        /// Last compared year (at most the last year of observed births, 2023).
+        #[arg(long, default_value_t = forcecast::validation::backtest::DEFAULT_TO)]
+        to: i32,
+        /// Output folder (default output/backtest).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also calibrate the force model over 2015-2025 against observed troop strengths.
+        #[arg(long)]
+        force: bool,
+        /// Country data folder under <scenarios>/data/.
+        #[arg(long, default_value = "korea")]
+        country: String,
+        /// How net migrants before 2023 are spread over age and sex: in proportion to the
+        /// population (`population`) or by WPP's 2023 single-age pattern (`wpp2023`).
+        #[arg(long, default_value = "population", value_parser = ["population", "wpp2023"])]
+        migration_pattern: String,
+        /// Skip the chart.
+        #[arg(long)]
+        no_charts: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -111,6 +140,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 .into())
             }
         }
+        Command::Backtest { from, to, out, force, country, migration_pattern, no_charts } => {
+            let pattern = match migration_pattern.as_str() {
+                "wpp2023" => forcecast::validation::backtest::MigrationPattern::Wpp2023,
+                _ => forcecast::validation::backtest::MigrationPattern::Population,
+            };
+            backtest(&cli.scenarios, &country, BacktestArgs { from, to, out, force, pattern, no_charts })
+        }
         Command::Run { scenario, out, no_charts, quiet } => {
             let fail_midway = std::env::var_os("FORCECAST_FAIL_MIDWAY").is_some();
             let several = scenario.len() > 1;
@@ -141,6 +177,40 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+struct BacktestArgs {
+    from: i32,
+    to: i32,
+    out: Option<PathBuf>,
+    force: bool,
+    pattern: forcecast::validation::backtest::MigrationPattern,
+    no_charts: bool,
+}
+
+fn backtest(scenarios: &Path, country: &str, args: BacktestArgs) -> anyhow::Result<()> {
+    use forcecast::validation::{backtest, calibration, chart};
+    let BacktestArgs { from, to, out, force, pattern, no_charts } = args;
+    let inputs = backtest::load(country, scenarios)?;
+    let bt = backtest::run(&inputs, from, to, pattern)?;
+    let dest = out.unwrap_or_else(|| Path::new("output").join("backtest"));
+    let dir = forcecast::output::AtomicDir::new(&dest)?;
+    backtest::write_csv(&bt, &dir.path().join("backtest.csv"))?;
+    if !no_charts {
+        chart::write(&bt, dir.path(), "backtest")?;
+    }
+    print!("{}", backtest::report(&bt));
+    if force {
+        let baseline = scenario::load(&scenario::locate("baseline", scenarios)?, scenarios)?;
+        let c = calibration::run(&inputs, &baseline.force)?;
+        calibration::write_csv(&c, &dir.path().join("force_calibration.csv"))?;
+        calibration::write_years_csv(&c, &dir.path().join("force_calibration_years.csv"))?;
+        println!();
+        print!("{}", calibration::report(&c));
+    }
+    let written = dir.commit()?;
+    eprintln!("wrote {}", written.display());
+    Ok(())
 }
 
 fn check_one(arg: &str, dir: &Path) -> Result<String, Error> {

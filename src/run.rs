@@ -10,7 +10,7 @@ use crate::demography::rates::{self, IntervalRates, MortalitySurface};
 use crate::demography::{Flows, Population, StepInputs, Survival, step};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::force::{self, ForceResult};
-use crate::scenario::Scenario;
+use crate::scenario::{BasePopulationSource, Scenario};
 use crate::{AgeVec, NAGES};
 
 /// The inputs a scenario needs, loaded once (and shared by Monte Carlo trajectories).
@@ -49,15 +49,44 @@ pub fn load_inputs(scenario: &Scenario, scenarios_dir: &Path) -> Result<Inputs> 
         }),
         other => other,
     })?;
-    if data.base.year != scenario.base_year {
-        return Err(scenario_error(
-            scenario,
-            "base_year",
-            format!("must equal the year of the base population ({}, dated {})", data.base.year, data.base.date),
-        ));
+    match scenario.base_population {
+        BasePopulationSource::Registration if data.base.year != scenario.base_year => {
+            return Err(scenario_error(
+                scenario,
+                "base_year",
+                format!("must equal the year of the base population ({}, dated {})", data.base.year, data.base.date),
+            ));
+        }
+        BasePopulationSource::WppEstimates if !data.pop5.iter().any(|p| p.year == scenario.base_year) => {
+            let years: Vec<String> = data.pop5.iter().map(|p| p.year.to_string()).collect();
+            return Err(scenario_error(
+                scenario,
+                "base_year",
+                format!(
+                    "with base_population = \"wpp-estimates\" it must be a year of WPP's estimates ({}), got {}",
+                    years.join(", "),
+                    scenario.base_year
+                ),
+            ));
+        }
+        _ => {}
     }
     let mortality = MortalitySurface::from_data(&data);
     Ok(Inputs { data, mortality })
+}
+
+/// The population a scenario starts from: the country's registered single-age table, or
+/// WPP's 5-year estimates of the base year graduated to single ages
+/// ([`crate::demography::base`]).
+pub fn base_population(scenario: &Scenario, inputs: &Inputs) -> Result<Population> {
+    match scenario.base_population {
+        BasePopulationSource::Registration => {
+            Ok(Population { male: inputs.data.base.male, female: inputs.data.base.female })
+        }
+        BasePopulationSource::WppEstimates => {
+            crate::demography::base::from_pop5(&inputs.data, &inputs.mortality, scenario.base_year)
+        }
+    }
 }
 
 fn scenario_error(s: &Scenario, key: &str, message: String) -> Error {
@@ -151,7 +180,7 @@ pub fn project(scenario: &Scenario, inputs: &Inputs) -> Result<Projection> {
     let base_year = scenario.base_year;
     let end = scenario.end_year;
     let data = &inputs.data;
-    let base = Population { male: data.base.male, female: data.base.female };
+    let base = base_population(scenario, inputs)?;
     guard(&base, base_year, "base population")?;
     // Intervals base..=end, so the end year's row also has its flows.
     let rates = rates::build(scenario, data, &inputs.mortality, base_year, end)?;

@@ -1,5 +1,6 @@
 //! Demography: graduation, life tables, interval rates and the cohort-component step.
 
+pub mod base;
 pub mod graduation;
 pub mod leslie;
 pub mod lifetable;

@@ -94,6 +94,25 @@ fn migration_for_year(data: &CountryData, year: i32) -> Option<&(i32, AgeVec, Ag
     data.mig_age.get((y - first) as usize)
 }
 
+/// WPP's net migrants of a calendar year by age and sex (persons). From the first year of
+/// the single-age table (2023) on, the table itself. Before it, the single-age table holds
+/// nothing, so WPP's estimated total of the year (`mig_total` "estimate") is spread by the
+/// first year's age-sex pattern normalised to sum to 1 (a documented substitute: WPP's own
+/// historical age pattern is not in the data, see PROVENANCE.md).
+pub fn wpp_migration(data: &CountryData, year: i32) -> Option<(AgeVec, AgeVec)> {
+    let (first, m, f) = data.mig_age.first()?;
+    if year >= *first {
+        let (_, m, f) = migration_for_year(data, year)?;
+        return Some((*m, *f));
+    }
+    let sum = m.sum() + f.sum();
+    let total = data.mig_total.get("estimate").and_then(|s| s.get(year.max(s.first)));
+    match total {
+        Some(t) if sum != 0.0 => Some((m * (t / sum), f * (t / sum))),
+        _ => Some((*m, *f)),
+    }
+}
+
 /// Builds the rates for every interval `base..=last_start` (interval t → t+1).
 pub fn build(
     scenario: &Scenario,
@@ -138,7 +157,12 @@ pub fn build(
         };
         let wpp = [(a.1 + b.1) * 0.5, (a.2 + b.2) * 0.5];
         let migration = match &scenario.migration {
-            MigrationSpec::Series { scale, .. } => [wpp[0] * *scale, wpp[1] * *scale],
+            MigrationSpec::Series { scale, .. } => {
+                let (Some(a), Some(b)) = (wpp_migration(data, t), wpp_migration(data, t + 1)) else {
+                    return Err(Error::data(&data.dir, None, "migration", "no single-age migration data"));
+                };
+                [(a.0 + b.0) * (0.5 * *scale), (a.1 + b.1) * (0.5 * *scale)]
+            }
             MigrationSpec::Anchors(anchors) => {
                 let total = 0.5
                     * (crate::data::interpolate(anchors, f64::from(t))

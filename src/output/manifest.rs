@@ -38,7 +38,15 @@ pub fn write(p: &Projection, inputs: &Inputs, seed: Option<u64>, files: Vec<Stri
         version: crate::VERSION,
         scenario: &p.scenario,
         country: inputs.data.name.clone(),
-        base_population: format!("{} ({})", inputs.data.base.note, inputs.data.base.date),
+        base_population: match p.scenario.base_population {
+            crate::scenario::BasePopulationSource::Registration => {
+                format!("{} ({})", inputs.data.base.note, inputs.data.base.date)
+            }
+            crate::scenario::BasePopulationSource::WppEstimates => format!(
+                "WPP 2024 estimates by 5-year age group and sex, 1 July {}, all residents, graduated to single ages",
+                p.scenario.base_year
+            ),
+        },
         input_checksums: &inputs.data.checksums,
         seed,
         intrinsic_growth_rate_base: p.stable_base.r,

@@ -6,4 +6,7 @@ pub mod resolve;
 pub mod spec;
 
 pub use resolve::{list, load, locate, name_of, valid_name};
-pub use spec::{AutomationSpec, CadreSpec, FertilitySpec, ForceSpec, MigrationSpec, MortalitySpec, PathSpec, Scenario};
+pub use spec::{
+    AutomationSpec, BasePopulationSource, CadreSpec, FertilitySpec, ForceSpec, MigrationSpec, MortalitySpec, PathSpec,
+    Scenario,
+};
