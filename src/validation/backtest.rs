@@ -150,6 +150,7 @@ pub fn scenario(country: &str, from: i32, end: i32) -> Scenario {
         migration: MigrationSpec::Series { name: "wpp-medium".into(), scale: 1.0 },
         force: ForceSpec::default(),
         automation: AutomationSpec::default(),
+        locations: Default::default(),
     }
 }
 
