@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod automation;
 pub mod data;
 pub mod demography;

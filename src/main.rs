@@ -24,7 +24,7 @@ const EXIT_INVALID: u8 = 2;
     long_about = "Projects the population by single age and sex (cohort-component method), the men \
 reaching conscription age, the force they support against a troop target, and the automation \
 needed to close the gap.",
-    after_help = "Examples:\n  forcecast list\n  forcecast run baseline\n  forcecast run baseline fertility-low --out output/\n  forcecast check scenarios/my-scenario.toml\n  forcecast backtest --force"
+    after_help = "Examples:\n  forcecast list\n  forcecast run baseline\n  forcecast run baseline fertility-low --out output/\n  forcecast check scenarios/my-scenario.toml\n  forcecast backtest --force\n  forcecast compare baseline fertility-low service-21-months\n  forcecast sensitivity baseline\n  forcecast report baseline target-450k"
 )]
 struct Cli {
     /// Folder holding the scenario files and data/<country>/.
@@ -63,6 +63,46 @@ enum Command {
     },
     /// List the named scenarios with their descriptions.
     List,
+    /// Run several scenarios and compare them: comparison.csv, key_years.csv/.md and
+    /// overlay charts.
+    #[command(
+        after_help = "Examples:\n  forcecast compare baseline fertility-low service-21-months\n  forcecast compare baseline target-450k --out /tmp/cmp"
+    )]
+    Compare {
+        /// Two or more scenario names or paths to .toml files (names must differ).
+        #[arg(required = true, num_args = 2..)]
+        scenario: Vec<String>,
+        /// Output folder (default output/compare-<names joined by _>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Skip the charts.
+        #[arg(long)]
+        no_charts: bool,
+        /// Print nothing but errors (by default the key-years table is printed).
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Vary each uncertain parameter of a scenario over its documented range, one at a
+    /// time: sensitivity.csv/.md and tornado charts of the force gap and automation cost.
+    #[command(
+        after_help = "Examples:\n  forcecast sensitivity baseline\n  forcecast sensitivity fertility-low --year 2060 --out /tmp/sens"
+    )]
+    Sensitivity {
+        /// Scenario name or path to a .toml file.
+        scenario: String,
+        /// The year whose outputs are compared.
+        #[arg(long, default_value_t = forcecast::analysis::sensitivity::DEFAULT_YEAR)]
+        year: i32,
+        /// Output folder (default output/sensitivity-<scenario>-<year>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Skip the charts.
+        #[arg(long)]
+        no_charts: bool,
+        /// Print nothing but errors (by default the ranking is printed).
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Back-test the projection against WPP's estimates (and, with --force, calibrate the
     /// force model to observed troop numbers).
     #[command(
@@ -146,6 +186,29 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 _ => forcecast::validation::backtest::MigrationPattern::Population,
             };
             backtest(&cli.scenarios, &country, BacktestArgs { from, to, out, force, pattern, no_charts })
+        }
+        Command::Compare { scenario, out, no_charts, quiet } => {
+            use forcecast::output::compare;
+            let c = forcecast::analysis::Comparison::new(forcecast::analysis::run_all(&scenario, &cli.scenarios)?)?;
+            let dest = out.unwrap_or_else(|| compare::default_dir(&c));
+            let written = compare::write_comparison(&c, &dest, compare::CompareOptions { no_charts })?;
+            if !quiet {
+                print!("{}", compare::key_years_markdown(&c));
+                eprintln!("wrote {}", written.display());
+            }
+            Ok(())
+        }
+        Command::Sensitivity { scenario, year, out, no_charts, quiet } => {
+            use forcecast::output::sensitivity as out_sens;
+            let run = forcecast::analysis::run_one(&scenario, &cli.scenarios)?;
+            let s = forcecast::analysis::sensitivity::run(&run, year)?;
+            let dest = out.unwrap_or_else(|| out_sens::default_dir(&s));
+            let written = out_sens::write_sensitivity(&s, &run, &dest, out_sens::SensitivityOptions { no_charts })?;
+            if !quiet {
+                print!("{}", out_sens::markdown(&s));
+                eprintln!("wrote {}", written.display());
+            }
+            Ok(())
         }
         Command::Run { scenario, out, no_charts, quiet } => {
             let fail_midway = std::env::var_os("FORCECAST_FAIL_MIDWAY").is_some();

@@ -28,6 +28,7 @@ mod force;
 pub mod format;
 mod gap;
 mod legend;
+pub mod overlay;
 pub mod palette;
 mod panel;
 mod population;
@@ -35,6 +36,7 @@ mod pyramid;
 mod render;
 pub mod spec;
 pub mod text;
+pub mod tornado;
 
 use std::path::Path;
 
