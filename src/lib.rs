@@ -15,6 +15,7 @@ pub mod demography;
 pub mod error;
 pub mod force;
 pub mod output;
+pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod validation;

@@ -103,6 +103,28 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Write a self-contained report (report.html, report.md) comparing scenarios:
+    /// findings in sentences, charts, key years, sensitivity, definitions, sources.
+    #[command(
+        after_help = "Examples:\n  forcecast report baseline target-450k\n  forcecast report baseline --year 2050 --out /tmp/report"
+    )]
+    Report {
+        /// One or more scenario names or paths to .toml files; the first is the reference.
+        #[arg(required = true)]
+        scenario: Vec<String>,
+        /// The year the findings quote and the sensitivity analysis uses.
+        #[arg(long, default_value_t = forcecast::analysis::sensitivity::DEFAULT_YEAR)]
+        year: i32,
+        /// Output folder (default output/report-<names joined by _>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Leave out the sensitivity analysis of the first scenario.
+        #[arg(long)]
+        no_sensitivity: bool,
+        /// Print nothing but errors (by default the findings are printed).
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Back-test the projection against WPP's estimates (and, with --force, calibrate the
     /// force model to observed troop numbers).
     #[command(
@@ -207,6 +229,21 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             if !quiet {
                 print!("{}", out_sens::markdown(&s));
                 eprintln!("wrote {}", written.display());
+            }
+            Ok(())
+        }
+        Command::Report { scenario, year, out, no_sensitivity, quiet } => {
+            use forcecast::report;
+            let c = forcecast::analysis::Comparison::new(forcecast::analysis::run_all(&scenario, &cli.scenarios)?)?;
+            let dest = out.unwrap_or_else(|| report::default_dir(&c));
+            let opts = report::ReportOptions { year, sensitivity: !no_sensitivity };
+            let w = report::write_report(&c, &dest, opts)?;
+            if !quiet {
+                let f = &w.findings;
+                for p in f.scenarios.iter().chain(&f.comparisons).chain(&f.sensitivity) {
+                    println!("- {p}");
+                }
+                eprintln!("wrote {} (report.html: {} KB)", w.dir.display(), w.html_bytes.div_ceil(1024));
             }
             Ok(())
         }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::output::tables::{SummaryRow, summary_rows};
+use crate::output::tables::{SUMMARY_COLUMNS, SummaryRow, row_values, summary_rows};
 use crate::run::{self, Inputs, Projection};
 use crate::scenario::{self, Scenario};
 
@@ -32,6 +32,13 @@ impl ScenarioRun {
     /// The resolved scenario.
     pub fn scenario(&self) -> &Scenario {
         &self.projection.scenario
+    }
+
+    /// The value of a `summary.csv` column in `year`, if the projection covers the year
+    /// and the column exists.
+    pub fn value(&self, year: i32, column: &str) -> Option<f64> {
+        let col = SUMMARY_COLUMNS.iter().position(|c| *c == column)?;
+        Some(row_values(self.row(year)?)[col])
     }
 
     /// The summary row of `year`, if the projection covers it.

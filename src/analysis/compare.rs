@@ -3,7 +3,6 @@
 
 use super::batch::ScenarioRun;
 use crate::error::{Error, Result};
-use crate::output::tables::{SUMMARY_COLUMNS, row_values};
 
 /// The years a briefing quotes (those inside the projection are used).
 pub const KEY_YEARS: [i32; 4] = [2030, 2040, 2050, 2070];
@@ -104,9 +103,7 @@ impl Comparison {
     /// The value of a `summary.csv` column for one projection and year; `None` when
     /// the projection does not cover the year or the column does not exist.
     pub fn value(&self, run: usize, year: i32, column: &str) -> Option<f64> {
-        let col = SUMMARY_COLUMNS.iter().position(|c| *c == column)?;
-        let row = self.runs.get(run)?.row(year)?;
-        Some(row_values(row)[col])
+        self.runs.get(run)?.value(year, column)
     }
 
     /// The key years inside at least one projection.

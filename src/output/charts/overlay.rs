@@ -86,8 +86,17 @@ fn names(series: &[Overlay<'_>]) -> String {
     series.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
 }
 
+/// Size of the single-panel overlays: narrower than the default 1200 px, so that the
+/// text is larger relative to the chart when it is printed at a page's width (tick
+/// labels about 8 pt on A4).
+pub const SIZE: (u32, u32) = (1000, 640);
+
 /// The five overlay charts as `(file stem, chart)`.
 pub fn charts(series: &[Overlay<'_>], currency: &str, source: &str) -> Vec<(&'static str, Chart)> {
+    let sized = |mut c: Chart| {
+        c.size = SIZE;
+        c
+    };
     let scen = names(series);
     let population = Chart::new(
         "Total population",
@@ -109,10 +118,10 @@ pub fn charts(series: &[Overlay<'_>], currency: &str, source: &str) -> Vec<(&'st
     .subtitle("Troop target minus force available (0 when the target is met), by scenario");
 
     vec![
-        ("population_total", population),
-        ("men_age_20", men),
-        ("force_vs_target", force_chart(series, source)),
-        ("force_gap", gap),
+        ("population_total", sized(population)),
+        ("men_age_20", sized(men)),
+        ("force_vs_target", sized(force_chart(series, source))),
+        ("force_gap", sized(gap)),
         ("automation", automation_chart(series, currency, source)),
     ]
 }
@@ -170,7 +179,7 @@ fn automation_chart(series: &[Overlay<'_>], currency: &str, source: &str) -> Cha
         title: "Automation substituting for the missing troops".into(),
         subtitle: Some("Systems and their cost by scenario".into()),
         source: source.to_string(),
-        size: (1200, 1000),
+        size: (SIZE.0, 920),
         panels: vec![top, bottom],
     }
 }

@@ -107,7 +107,7 @@ pub fn chart(t: &Tornado) -> Chart {
         title: t.title.clone(),
         subtitle: Some(t.subtitle.clone()),
         source: t.source.clone(),
-        size: (1200, 330 + ROW * n as u32),
+        size: (1100, 330 + ROW * n as u32),
         panels: vec![panel],
     }
 }
