@@ -237,6 +237,10 @@ fn force_calibration_prints_every_anchor() {
     }
     assert_eq!(baseline, 8);
     assert!(out.join("force_calibration_years.csv").is_file());
+    // The phase-in of the service cut is not in the data: printed as an assumption, with
+    // the sensitivity of the fit to it.
+    assert!(stdout.contains("ASSUMPTION (unsourced, not in the data)"), "{stdout}");
+    assert!(stdout.contains("phase-in one year later (intakes 2017.5-2021.0)"), "{stdout}");
 }
 
 #[test]
@@ -251,6 +255,21 @@ fn calibration_library_values() {
     assert_eq!(calibration::months_at(2016.0, (21.0, 18.0)), 21.0);
     assert!((calibration::months_at(2018.25, (21.0, 18.0)) - 19.5).abs() < 1e-12);
     assert_eq!(calibration::months_at(2021.0, (21.0, 18.0)), 18.0);
+    assert_eq!(calibration::months_phased(2018.0, (21.0, 18.0), (2018.5, 2018.5)), 21.0);
+    assert_eq!(calibration::months_phased(2018.5, (21.0, 18.0), (2018.5, 2018.5)), 18.0);
+    // The assumed phase-in fits better than the alternatives, and far better than no cut.
+    let baseline = forcecast::scenario::load(
+        &forcecast::scenario::locate("baseline", &scenarios()).expect("baseline"),
+        &scenarios(),
+    )
+    .expect("baseline");
+    let c = calibration::run(&inputs, &baseline.force).expect("calibration");
+    assert_eq!(c.phase_sensitivity.len(), calibration::PHASE_ALTERNATIVES.len());
+    for f in &c.phase_sensitivity {
+        assert!(f.rms > c.baseline.rms, "{}: {} vs {}", f.label, f.rms, c.baseline.rms);
+    }
+    let no_cut = c.phase_sensitivity.last().expect("no cut");
+    assert!(no_cut.rms > 0.05, "{}", no_cut.rms);
     // Carrying the registered base back and forth: the men aged 30 in 2025 were about as
     // many aged 20 in 2015, a little more for the deaths in between.
     let pops = calibration::registration_backcast(&inputs, 2015);
