@@ -1,0 +1,79 @@
+//! Chart 4, `force`: the force available (conscripts and career cadre, stacked)
+//! against the troop target, with observed troop strength as points.
+
+use super::format::{TickFormat, grouped};
+use super::palette::{BLUE, NAVY, OBSERVED, SKY, VERMILLION};
+use super::spec::{Area, Axis, Chart, Dash, HPos, Line, Note, Panel, Points, VPos};
+use crate::data::{CountryData, interpolate};
+use crate::output::tables::SummaryRow;
+use crate::run::Projection;
+
+/// The force chart.
+pub fn chart(p: &Projection, rows: &[SummaryRow], data: &CountryData, source: String) -> Chart {
+    let base = p.years[0];
+    let years: Vec<f64> = rows.iter().map(|r| f64::from(r.year)).collect();
+    let zero = vec![0.0; rows.len()];
+    let conscripts: Vec<f64> = rows.iter().map(|r| r.conscripts).collect();
+    let available: Vec<f64> = rows.iter().map(|r| r.force_available).collect();
+    let observed: Vec<(f64, f64)> = data.observed_troops().iter().map(|&(y, v, _)| (f64::from(y), v)).collect();
+
+    // The target path from its first anchor (the plan began before the base year),
+    // then the projection's target for each year.
+    let anchors = &p.scenario.force.target;
+    let first = anchors.first().map_or(base, |a| a.0).min(base);
+    let mut target: Vec<(f64, f64)> =
+        (first..base).map(|y| (f64::from(y), interpolate(anchors, f64::from(y)))).collect();
+    target.extend(rows.iter().map(|r| (f64::from(r.year), r.force_target)));
+
+    let x0 = observed.iter().map(|o| o.0).chain(target.first().map(|t| t.0)).fold(f64::from(base), f64::min);
+    let x1 = f64::from(*p.years.last().unwrap_or(&base));
+    let mut panel = Panel::new(
+        Axis::years("year (1 July)").range(x0 - 1.0, x1),
+        Axis::values("troops (thousands)", TickFormat::thousands()),
+    );
+    panel.areas.push(Area::between("Conscripts", BLUE, &years, &zero, &conscripts).opacity(0.8));
+    panel
+        .areas
+        .push(Area::between("Career cadre (officers and NCOs)", SKY, &years, &conscripts, &available).opacity(0.8));
+    panel.lines.push(Line::xy("Force available", NAVY, &years, &available));
+    panel.lines.push(Line::new("Troop target", VERMILLION, target).dash(Dash::Dashed));
+    if let (Some(a), Some(b)) = (observed.first(), observed.last()) {
+        let label = format!("Observed troop strength {:.0}-{:.0}", a.0, b.0);
+        panel.points.push(Points::new(label, OBSERVED, observed.clone()));
+    }
+    // The base-year value is labelled in the headroom above the target line, joined
+    // to its point by a leader line, so the text never crosses the data.
+    let top = rows.iter().map(|r| r.force_target.max(r.force_available)).fold(0.0, f64::max);
+    let span = (x1 - f64::from(base)).max(1.0);
+    if let Some(r) = rows.first() {
+        let x = f64::from(r.year);
+        panel.notes.push(
+            Note::new(
+                (x + span * 0.04, top * 1.08),
+                format!("{}: {} available", r.year, grouped(r.force_available, 0)),
+                NAVY,
+            )
+            .pointing_to((x, r.force_available))
+            .bold()
+            .offset(6, 0)
+            .anchor(HPos::Left, VPos::Center),
+        );
+    }
+    // The end value sits above the last fifth of the line (the width of the label),
+    // clear of the line where it falls steeply, and below the target.
+    if let (Some(r), true) = (rows.last(), rows.len() > 1) {
+        let tail = rows.iter().filter(|q| f64::from(q.year) >= x1 - span * 0.2);
+        let y = tail.map(|q| q.force_available).fold(0.0, f64::max) + top * 0.05;
+        panel.notes.push(
+            Note::new((x1, y), format!("{}: {}", r.year, grouped(r.force_available, 0)), NAVY)
+                .bold()
+                .offset(-4, 0)
+                .anchor(HPos::Right, VPos::Bottom),
+        );
+    }
+    Chart::new("Force available against the troop target", source, panel).subtitle(format!(
+        "Active-duty troops at 1 July: conscripts serving {} months plus career cadre; scenario {}",
+        grouped(p.scenario.force.service_months, 0),
+        p.scenario.name
+    ))
+}

@@ -1,0 +1,271 @@
+//! Drawing one [`Panel`]: heading, legend, axes with formatted ticks, then the layers.
+
+use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+
+use super::format::{TickFormat, nice_ceil};
+use super::legend;
+use super::palette::{AXIS, GRID, INK, MARKER, MUTED, PAPER};
+use super::spec::{Dash, HPos, Panel, VPos, pos};
+use super::text::{self, size};
+
+/// Height of one marker-label row in pixels.
+const MARKER_ROW: i32 = 27;
+/// Space under the plot for the tick labels.
+const X_TICKS: i32 = 34;
+/// Extra space under the tick labels for the x-axis description.
+const X_DESC: i32 = 30;
+/// Space kept right of the plot so the last tick label is not cut.
+const RIGHT: i32 = 28;
+
+type DResult<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// Smallest and largest x and y over the panel's layers.
+fn extent(panel: &Panel) -> Option<((f64, f64), (f64, f64))> {
+    let pts = panel
+        .areas
+        .iter()
+        .flat_map(|a| a.polygon.iter())
+        .chain(panel.lines.iter().flat_map(|l| l.points.iter()))
+        .chain(panel.points.iter().flat_map(|p| p.points.iter()))
+        .chain(panel.notes.iter().map(|n| &n.at))
+        .chain(panel.notes.iter().filter_map(|n| n.point.as_ref()))
+        .filter(|(x, y)| x.is_finite() && y.is_finite());
+    pts.fold(None, |acc, &(x, y)| match acc {
+        None => Some(((x, x), (y, y))),
+        Some(((x0, x1), (y0, y1))) => Some(((x0.min(x), x1.max(x)), (y0.min(y), y1.max(y)))),
+    })
+}
+
+/// The labelled markers inside the x range: these get one label row each.
+fn labelled_markers(panel: &Panel, (x0, x1): (f64, f64)) -> usize {
+    panel.markers.iter().filter(|m| !m.label.is_empty() && m.x >= x0 && m.x <= x1).count()
+}
+
+/// The axis ranges: fixed ones as given; fitted ones span the data, the y axis from 0
+/// (for non-negative data) to a top that leaves 5% headroom plus room for the marker
+/// labels over a plot `plot_h` pixels high.
+fn ranges(panel: &Panel, plot_h: i32) -> ((f64, f64), (f64, f64)) {
+    let ((dx0, dx1), (dy0, dy1)) = extent(panel).unwrap_or(((0.0, 1.0), (0.0, 1.0)));
+    // A fitted x range is padded by 1% each side so points at the ends clear the axes.
+    let pad = if dx1 > dx0 { (dx1 - dx0) * 0.01 } else { 0.5 };
+    let x = panel.x.range.unwrap_or((dx0 - pad, dx1 + pad));
+    let y = panel.y.range.unwrap_or_else(|| {
+        let lo = dy0.min(0.0);
+        let hi = if dy1 > lo { dy1 } else { lo + nice_ceil(dy1.abs().max(1.0)) };
+        let reserve = match labelled_markers(panel, x) {
+            0 => 0.0,
+            n => f64::from(n as i32 * MARKER_ROW + 14) / f64::from(plot_h.max(100)),
+        };
+        (lo, lo + (hi - lo) * 1.05 / (1.0 - reserve.min(0.5)))
+    });
+    (x, y)
+}
+
+/// Width of the y-axis label area: the widest tick label, the tick marks and the
+/// rotated axis description.
+fn y_area_width<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    panel: &Panel,
+    (y0, y1): (f64, f64),
+) -> DResult<i32, DB> {
+    let style = text::regular(size::TICK, INK);
+    let samples: Vec<String> = match &panel.y.format {
+        TickFormat::Categories(names) => names.clone(),
+        f => {
+            let step = nice_ceil((y1 - y0) / panel.y.max_ticks.max(1) as f64);
+            let top = (y1 / step).floor() * step;
+            let bottom = (y0 / step).ceil() * step;
+            vec![f.tick(top), f.tick(bottom), f.tick(top - step / 2.0)]
+        }
+    };
+    let mut w = 0;
+    for s in &samples {
+        w = w.max(area.estimate_text_size(s, &style)?.0 as i32);
+    }
+    let desc = if panel.y.label.is_empty() { 0 } else { (size::AXIS * 1.3) as i32 };
+    Ok(w + 16 + desc + 8)
+}
+
+/// Where a panel's parts go inside its area, worked out before drawing so that the
+/// panels of one chart can share the width of the y-axis labels (their plots then
+/// line up).
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    /// Pixels above the plot taken by the heading and the legend.
+    top: i32,
+    /// Height of the x-axis label area.
+    x_area: i32,
+    /// Width of the y-axis label area.
+    pub y_area: i32,
+    /// x range.
+    x: (f64, f64),
+    /// y range.
+    y: (f64, f64),
+}
+
+/// Heading height in pixels.
+fn heading_height(panel: &Panel) -> i32 {
+    if panel.heading.is_some() { (size::HEADING * 1.35) as i32 } else { 0 }
+}
+
+/// The layout of `panel` in `area`.
+pub fn layout<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel) -> DResult<Layout, DB> {
+    let (w, h) = area.dim_in_pixel();
+    let (w, h) = (w as i32, h as i32);
+    let lh = legend::height(area, panel, w)?;
+    let top = heading_height(panel) + if lh > 0 { lh + 6 } else { 0 };
+    let x_area = X_TICKS + if panel.x.label.is_empty() { 0 } else { X_DESC };
+    let (x, y) = ranges(panel, h - top - x_area);
+    let y_area = y_area_width(area, panel, y)?;
+    Ok(Layout { top, x_area, y_area, x, y })
+}
+
+/// Draws `panel` into `area` as laid out by [`layout`].
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel, lay: &Layout) -> DResult<(), DB> {
+    let w = area.dim_in_pixel().0 as i32;
+    if let Some(heading) = &panel.heading {
+        area.draw(&Text::new(heading.clone(), (0, 0), text::bold(size::HEADING, INK)))?;
+    }
+    legend::draw(area, panel, (0, heading_height(panel)), w)?;
+    let plot_area = area.margin(lay.top, 0, 0, 0);
+    let ((x0, x1), (y0, y1)) = (lay.x, lay.y);
+    let (x_area, y_area) = (lay.x_area, lay.y_area);
+    let mut chart = ChartBuilder::on(&plot_area)
+        .margin_top(6)
+        .margin_right(RIGHT)
+        .x_label_area_size(x_area)
+        .y_label_area_size(y_area)
+        .build_cartesian_2d(x0..x1, y0..y1)?;
+
+    let xf = |v: &f64| panel.x.format.tick(*v);
+    let yf = |v: &f64| panel.y.format.tick(*v);
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .bold_line_style(GRID.stroke_width(1))
+        .light_line_style(TRANSPARENT)
+        .max_light_lines(0)
+        .axis_style(AXIS.stroke_width(1))
+        .x_labels(panel.x.max_ticks)
+        .y_labels(panel.y.max_ticks)
+        .x_label_formatter(&xf)
+        .y_label_formatter(&yf)
+        .label_style(text::regular(size::TICK, INK))
+        .axis_desc_style(text::regular(size::AXIS, MUTED))
+        .x_desc(panel.x.label.as_str())
+        .y_desc(panel.y.label.as_str())
+        .draw()?;
+
+    for a in &panel.areas {
+        chart.draw_series(std::iter::once(Polygon::new(a.polygon.clone(), a.colour.mix(a.opacity).filled())))?;
+        if a.outline > 0 {
+            let mut ring = a.polygon.clone();
+            ring.extend(a.polygon.first().copied());
+            chart.draw_series(std::iter::once(PathElement::new(ring, a.colour.stroke_width(a.outline))))?;
+        }
+    }
+
+    let label_style = text::regular(size::NOTE, MUTED);
+    let mut row = 0;
+    for m in panel.markers.iter().filter(|m| m.x >= x0 && m.x <= x1) {
+        let line = DashedPathElement::new(vec![(m.x, y0), (m.x, y1)], 6, 5, MARKER.stroke_width(2));
+        chart.draw_series(std::iter::once(line))?;
+        if m.label.is_empty() {
+            continue;
+        }
+        // A label on the left of the line ends at the line, so its text anchor is its right end.
+        let (dx, anchor) = if m.side == HPos::Left { (-8, HPos::Right) } else { (8, HPos::Left) };
+        let style = label_style.clone().pos(pos(anchor, VPos::Top));
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((m.x, y1)) + Text::new(m.label.clone(), (dx, 8 + row * MARKER_ROW), style),
+        ))?;
+        row += 1;
+    }
+
+    for l in &panel.lines {
+        let st = l.colour.stroke_width(l.width);
+        let pts = drop_collinear(&l.points);
+        match l.dash {
+            Dash::Solid => chart.draw_series(std::iter::once(PathElement::new(pts, st)))?,
+            Dash::Dashed => chart.draw_series(std::iter::once(DashedPathElement::new(pts, 14, 8, st)))?,
+            Dash::Dotted => chart.draw_series(std::iter::once(DashedPathElement::new(pts, 4, 6, st)))?,
+        };
+    }
+
+    for p in &panel.points {
+        let r = p.radius as i32;
+        chart.draw_series(p.points.iter().map(|&c| Circle::new(c, r + 2, PAPER.filled())))?;
+        chart.draw_series(p.points.iter().map(|&c| Circle::new(c, r, p.colour.filled())))?;
+    }
+
+    for n in &panel.notes {
+        if let Some(point) = n.point {
+            let end = leader_end(&chart, point, n.at);
+            let leader = EmptyElement::at(point) + PathElement::new(vec![(0, 0), end], n.colour.stroke_width(1));
+            chart.draw_series(std::iter::once(leader))?;
+        }
+        if let Some(c) = n.dot {
+            let p = n.point.unwrap_or(n.at);
+            chart.draw_series(std::iter::once(Circle::new(p, 7, PAPER.filled())))?;
+            chart.draw_series(std::iter::once(Circle::new(p, 5, c.filled())))?;
+        }
+        let base = if n.bold { text::bold(n.size, n.colour) } else { text::regular(n.size, n.colour) };
+        let style = base.pos(pos(n.anchor.0, n.anchor.1));
+        chart.draw_series(std::iter::once(EmptyElement::at(n.at) + Text::new(n.text.clone(), n.offset, style)))?;
+    }
+    Ok(())
+}
+
+/// Pixel offset from `point` to `at` (the leader line ends there; the note's pixel
+/// offset then keeps the text clear of the line's end).
+fn leader_end<DB: DrawingBackend>(
+    chart: &ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    point: (f64, f64),
+    at: (f64, f64),
+) -> (i32, i32) {
+    let (px, py) = chart.backend_coord(&point);
+    let (ax, ay) = chart.backend_coord(&at);
+    (ax - px, ay - py)
+}
+
+/// Removes points that lie on the straight segment between their neighbours. plotters
+/// draws wide lines as polygons with a joint at every vertex, and joints on a straight
+/// run (a flat target path) make the stroke wobble by a pixel.
+fn drop_collinear(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(points.len());
+    for (i, &p) in points.iter().enumerate() {
+        if let (Some(&a), Some(&b)) = (out.last(), points.get(i + 1)) {
+            let cross = (p.0 - a.0) * (b.1 - a.1) - (p.1 - a.1) * (b.0 - a.0);
+            let scale = ((b.0 - a.0).abs() + (b.1 - a.1).abs()).powi(2).max(f64::MIN_POSITIVE);
+            let between = (p.0 - a.0) * (b.0 - p.0) >= 0.0 && (p.1 - a.1) * (b.1 - p.1) >= 0.0;
+            if cross.abs() <= 1e-12 * scale && between {
+                continue;
+            }
+        }
+        out.push(p);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::drop_collinear;
+
+    #[test]
+    fn drops_points_on_straight_runs_only() {
+        let flat = [(2018.0, 620.0), (2020.0, 560.0), (2022.0, 500.0), (2023.0, 500.0), (2100.0, 500.0)];
+        assert_eq!(drop_collinear(&flat), vec![(2018.0, 620.0), (2022.0, 500.0), (2100.0, 500.0)]);
+        // A step outline turns back on itself and keeps every corner.
+        let step = [(0.0, 0.0), (-5.0, 0.0), (-5.0, 1.0), (-4.0, 1.0), (-4.0, 2.0)];
+        assert_eq!(drop_collinear(&step), step.to_vec());
+        // A path that doubles back along the same line keeps its turning point.
+        let back = [(0.0, 0.0), (2.0, 0.0), (1.0, 0.0)];
+        assert_eq!(drop_collinear(&back), back.to_vec());
+    }
+}
