@@ -65,6 +65,16 @@ fn default_backtest_meets_the_acceptance_bounds() {
     for f in ["backtest.csv", "backtest.png", "backtest.svg"] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
+    // The chart is drawn with the shared chart module: title, panels, source line.
+    let svg = std::fs::read_to_string(out.join("backtest.svg")).expect("svg");
+    for text in [
+        forcecast::validation::chart::TITLE,
+        "Total population (1 July)",
+        "Births (calendar year)",
+        "Source: forcecast",
+    ] {
+        assert!(svg.contains(text), "backtest.svg lacks `{text}`");
+    }
     let rows = read_backtest(&out.join("backtest.csv"));
 
     // Total population 2020 within 1% of WPP.
