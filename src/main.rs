@@ -146,9 +146,15 @@ enum Command {
         /// Country data folder under <scenarios>/data/.
         #[arg(long, default_value = "korea")]
         country: String,
-        /// How net migrants before 2023 are spread over age and sex: in proportion to the
-        /// population (`population`) or by WPP's 2023 single-age pattern (`wpp2023`).
-        #[arg(long, default_value = "population", value_parser = ["population", "wpp2023"])]
+        /// How net migrants before 2023 are spread over age and sex: WPP's own pattern of
+        /// each 5-year period by the residual method (`residual`), in proportion to the
+        /// population (`population`, alias `proportional`), or by WPP's 2023 single-age
+        /// pattern (`wpp2023`).
+        #[arg(long, default_value = "residual", value_parser = clap::builder::PossibleValuesParser::new([
+            clap::builder::PossibleValue::new("residual"),
+            clap::builder::PossibleValue::new("population").alias("proportional"),
+            clap::builder::PossibleValue::new("wpp2023"),
+        ]))]
         migration_pattern: String,
         /// Skip the chart.
         #[arg(long)]
@@ -203,10 +209,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Backtest { from, to, out, force, country, migration_pattern, no_charts } => {
-            let pattern = match migration_pattern.as_str() {
-                "wpp2023" => forcecast::validation::backtest::MigrationPattern::Wpp2023,
-                _ => forcecast::validation::backtest::MigrationPattern::Population,
-            };
+            let pattern = forcecast::validation::backtest::MigrationPattern::from_name(&migration_pattern)
+                .ok_or_else(|| Error::Usage(format!("unknown --migration-pattern `{migration_pattern}`")))?;
             backtest(&cli.scenarios, &country, BacktestArgs { from, to, out, force, pattern, no_charts })
         }
         Command::Compare { scenario, out, no_charts, quiet } => {
@@ -299,7 +303,8 @@ fn backtest(scenarios: &Path, country: &str, args: BacktestArgs) -> anyhow::Resu
     if !no_charts {
         chart::write(&bt, dir.path(), "backtest")?;
     }
-    print!("{}", backtest::report(&bt));
+    let refs = backtest::references(&inputs, &bt)?;
+    print!("{}", backtest::report(&bt, &refs));
     if force {
         let baseline = scenario::load(&scenario::locate("baseline", scenarios)?, scenarios)?;
         let c = calibration::run(&inputs, &baseline.force)?;

@@ -23,6 +23,7 @@
 //!
 //! [`write_all`] draws the five charts of one projection.
 
+pub mod basis;
 mod enlistment;
 mod force;
 pub mod format;
@@ -48,16 +49,13 @@ use super::tables::summary_rows;
 use crate::data::CountryData;
 use crate::error::Result;
 use crate::run::Projection;
+use basis::Basis;
 
 /// The source line of a projection's charts: tool version, scenario, the WPP rates and
 /// the base population, then chart-specific sources in `extra`.
-pub fn source_line(p: &Projection, data: &CountryData, extra: &[&str]) -> String {
-    let mut s = format!(
-        "Source: forcecast {}, scenario {}; UN WPP 2024; base population: {}",
-        crate::VERSION,
-        p.scenario.name,
-        data.base.note
-    );
+pub fn source_line(p: &Projection, basis: &Basis, extra: &[&str]) -> String {
+    let mut s =
+        format!("Source: forcecast {}, scenario {}; UN WPP 2024; {}", crate::VERSION, p.scenario.name, basis.source);
     for e in extra {
         s.push_str("; ");
         s.push_str(e);
@@ -68,11 +66,12 @@ pub fn source_line(p: &Projection, data: &CountryData, extra: &[&str]) -> String
 /// Writes every chart of a projection into `dir` as PNG and SVG; returns the file names.
 pub fn write_all(p: &Projection, data: &CountryData, dir: &Path) -> Result<Vec<String>> {
     let rows = summary_rows(p);
-    let src = |extra: &[&str]| source_line(p, data, extra);
+    let basis = basis::of(p, data);
+    let src = |extra: &[&str]| source_line(p, &basis, extra);
     let charts = [
-        ("pyramid", pyramid::chart(p, src(&[]))),
-        ("population", population::chart(p, &rows, data, src(&["turning points: source article (2022)"]))),
-        ("enlistment_age_men", enlistment::chart(p, &rows, src(&[]))),
+        ("pyramid", pyramid::chart(p, &basis, src(&[]))),
+        ("population", population::chart(p, &rows, data, &basis, src(&["turning points: source article (2022)"]))),
+        ("enlistment_age_men", enlistment::chart(p, &rows, &basis, src(&[]))),
         ("force", force::chart(p, &rows, data, src(&["observed troops: Defence White Papers, press reports"]))),
         ("gap_automation", gap::chart(p, &rows, src(&[]))),
     ];

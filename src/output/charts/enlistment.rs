@@ -1,14 +1,16 @@
 //! Chart 3, `enlistment_age_men`: men aged 20 and the men liable for induction in each
 //! year (enlistment-age shares applied to men by age), with the base-year values labelled.
 
+use super::basis::Basis;
 use super::format::{TickFormat, grouped};
 use super::palette::{NAVY, ORANGE};
+use super::pyramid::capitalised;
 use super::spec::{Axis, Chart, Dash, HPos, Line, Note, Panel, VPos};
 use crate::output::tables::SummaryRow;
 use crate::run::Projection;
 
 /// The enlistment-age chart.
-pub fn chart(p: &Projection, rows: &[SummaryRow], source: String) -> Chart {
+pub fn chart(p: &Projection, rows: &[SummaryRow], basis: &Basis, source: String) -> Chart {
     let years: Vec<f64> = rows.iter().map(|r| f64::from(r.year)).collect();
     let men20: Vec<f64> = rows.iter().map(|r| r.men_age_20).collect();
     let eligible: Vec<f64> = rows.iter().map(|r| r.eligible_men).collect();
@@ -44,6 +46,9 @@ pub fn chart(p: &Projection, rows: &[SummaryRow], source: String) -> Chart {
             );
         }
     }
-    Chart::new("Men at enlistment age", source, panel)
-        .subtitle(format!("Citizens at 1 July; scenario {}", p.scenario.name))
+    Chart::new("Men at enlistment age", source, panel).subtitle(format!(
+        "{} at 1 July; scenario {}",
+        capitalised(basis.counted),
+        p.scenario.name
+    ))
 }

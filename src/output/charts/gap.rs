@@ -26,7 +26,7 @@ pub fn chart(p: &Projection, rows: &[SummaryRow], source: String) -> Chart {
     top.weight = 1.25;
 
     let mut bottom =
-        Panel::new(Axis::years("year (1 July)"), Axis::values("systems (thousands)", TickFormat::thousands()));
+        Panel::new(Axis::years("year (1 July)"), Axis::values("systems (thousands)", TickFormat::thousands()).ticks(6));
     bottom.heading = Some("Unmanned systems".into());
     bottom.lines.push(Line::xy("Systems needed to cover the gap", ORANGE, &years, &needed).dash(Dash::Dashed));
     bottom.lines.push(Line::xy("Systems fielded", GREEN, &years, &fielded));

@@ -88,24 +88,50 @@ fn y_area_width<DB: DrawingBackend>(
     Ok(w + 16 + desc + 8)
 }
 
-/// Draws `panel` into `area`.
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel) -> DResult<(), DB> {
+/// Where a panel's parts go inside its area, worked out before drawing so that the
+/// panels of one chart can share the width of the y-axis labels (their plots then
+/// line up).
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    /// Pixels above the plot taken by the heading and the legend.
+    top: i32,
+    /// Height of the x-axis label area.
+    x_area: i32,
+    /// Width of the y-axis label area.
+    pub y_area: i32,
+    /// x range.
+    x: (f64, f64),
+    /// y range.
+    y: (f64, f64),
+}
+
+/// Heading height in pixels.
+fn heading_height(panel: &Panel) -> i32 {
+    if panel.heading.is_some() { (size::HEADING * 1.35) as i32 } else { 0 }
+}
+
+/// The layout of `panel` in `area`.
+pub fn layout<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel) -> DResult<Layout, DB> {
     let (w, h) = area.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
-    let mut top = 0;
+    let lh = legend::height(area, panel, w)?;
+    let top = heading_height(panel) + if lh > 0 { lh + 6 } else { 0 };
+    let x_area = X_TICKS + if panel.x.label.is_empty() { 0 } else { X_DESC };
+    let (x, y) = ranges(panel, h - top - x_area);
+    let y_area = y_area_width(area, panel, y)?;
+    Ok(Layout { top, x_area, y_area, x, y })
+}
+
+/// Draws `panel` into `area` as laid out by [`layout`].
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel, lay: &Layout) -> DResult<(), DB> {
+    let w = area.dim_in_pixel().0 as i32;
     if let Some(heading) = &panel.heading {
         area.draw(&Text::new(heading.clone(), (0, 0), text::bold(size::HEADING, INK)))?;
-        top += (size::HEADING * 1.35) as i32;
     }
-    let lh = legend::height(area, panel, w)?;
-    if lh > 0 {
-        legend::draw(area, panel, (0, top), w)?;
-        top += lh + 6;
-    }
-    let plot_area = area.margin(top, 0, 0, 0);
-    let x_area = X_TICKS + if panel.x.label.is_empty() { 0 } else { X_DESC };
-    let ((x0, x1), (y0, y1)) = ranges(panel, h - top - x_area);
-    let y_area = y_area_width(area, panel, (y0, y1))?;
+    legend::draw(area, panel, (0, heading_height(panel)), w)?;
+    let plot_area = area.margin(lay.top, 0, 0, 0);
+    let ((x0, x1), (y0, y1)) = (lay.x, lay.y);
+    let (x_area, y_area) = (lay.x_area, lay.y_area);
     let mut chart = ChartBuilder::on(&plot_area)
         .margin_top(6)
         .margin_right(RIGHT)

@@ -1,7 +1,8 @@
 //! Chart 2, `population`: total and working-age (15-64) population, the projection
-//! (citizens) after history from UN WPP 2024 estimates (all residents, 1950-2020),
+//! (citizens or all residents, as the base population counts) after history from UN WPP 2024 estimates (all residents, 1950-2020),
 //! with the turning points of the source article marked.
 
+use super::basis::Basis;
 use super::format::TickFormat;
 use super::palette::{GREEN, NAVY};
 use super::spec::{Axis, Chart, Dash, Line, Marker, Panel, Points};
@@ -18,7 +19,7 @@ pub const TURNING_POINTS: [(i32, &str); 2] =
     [(2017, "2017: working-age population begins to fall"), (2020, "2020: total population begins to fall")];
 
 /// The population chart.
-pub fn chart(p: &Projection, rows: &[SummaryRow], data: &CountryData, source: String) -> Chart {
+pub fn chart(p: &Projection, rows: &[SummaryRow], data: &CountryData, basis: &Basis, source: String) -> Chart {
     let years: Vec<f64> = rows.iter().map(|r| f64::from(r.year)).collect();
     let total: Vec<f64> = rows.iter().map(|r| r.population_total).collect();
     let working: Vec<f64> = rows.iter().map(|r| r.population_15_64).collect();
@@ -35,8 +36,9 @@ pub fn chart(p: &Projection, rows: &[SummaryRow], data: &CountryData, source: St
 
     let mut panel =
         Panel::new(Axis::years("year (1 July)"), Axis::values("persons (millions)", TickFormat::millions()));
-    panel.lines.push(Line::xy("Total, projection (citizens)", NAVY, &years, &total));
-    panel.lines.push(Line::xy("Aged 15-64, projection (citizens)", GREEN, &years, &working));
+    let who = basis.counted;
+    panel.lines.push(Line::xy(format!("Total, projection ({who})"), NAVY, &years, &total));
+    panel.lines.push(Line::xy(format!("Aged 15-64, projection ({who})"), GREEN, &years, &working));
     if !hist.is_empty() {
         let tot: Vec<(f64, f64)> = hist.iter().map(|h| (h.0, h.1)).collect();
         let wrk: Vec<(f64, f64)> = hist.iter().map(|h| (h.0, h.2)).collect();
@@ -55,8 +57,17 @@ pub fn chart(p: &Projection, rows: &[SummaryRow], data: &CountryData, source: St
     panel.markers.push(Marker::new(f64::from(m0.0), m0.1).left());
     panel.markers.push(Marker::new(f64::from(m1.0), m1.1));
 
-    Chart::new("Total and working-age population", source, panel).subtitle(format!(
-        "History 1950-2020 counts all residents (UN WPP); the projection from {} counts citizens; scenario {}",
-        p.years[0], p.scenario.name
-    ))
+    let base = p.years[0];
+    let subtitle = match (hist.first(), hist.last()) {
+        (Some(a), Some(b)) if who == "all residents" => {
+            format!("UN WPP estimates {:.0}-{:.0}, then the projection from {base}, count all residents", a.0, b.0)
+        }
+        (Some(a), Some(b)) => format!(
+            "History {:.0}-{:.0} counts all residents (UN WPP); the projection from {base} counts {who}",
+            a.0, b.0
+        ),
+        _ => format!("The projection from {base} counts {who}"),
+    };
+    Chart::new("Total and working-age population", source, panel)
+        .subtitle(format!("{subtitle}; scenario {}", p.scenario.name))
 }

@@ -2,6 +2,7 @@
 //! right, for the base year (shaded) and 2050 and 2070 (outlines) when the projection
 //! reaches them.
 
+use super::basis::Basis;
 use super::format::TickFormat;
 use super::palette::{BLUE, GREY, INK, VERMILLION};
 use super::spec::{Area, Axis, Chart, HPos, Line, Note, Panel, VPos};
@@ -26,7 +27,7 @@ fn outline(v: &AgeVec, sign: f64) -> Vec<(f64, f64)> {
 }
 
 /// The pyramid chart.
-pub fn chart(p: &Projection, source: String) -> Chart {
+pub fn chart(p: &Projection, basis: &Basis, source: String) -> Chart {
     let base = p.years[0];
     let mut shown: Vec<(usize, i32)> = vec![(0, base)];
     shown.extend(
@@ -60,7 +61,14 @@ pub fn chart(p: &Projection, source: String) -> Chart {
 
     let years: Vec<String> = shown.iter().map(|(_, y)| y.to_string()).collect();
     Chart::new(format!("Population pyramid, {}", years.join(", ")), source, panel).subtitle(format!(
-        "Persons by sex and single year of age (100 = 100 and over) at 1 July; scenario {}",
+        "{} by sex and single year of age (100 = 100 and over) at 1 July; scenario {}",
+        capitalised(basis.counted),
         p.scenario.name
     ))
+}
+
+/// `s` with its first letter in upper case.
+pub(super) fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }

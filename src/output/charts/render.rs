@@ -105,12 +105,20 @@ fn draw<DB: DrawingBackend>(
     let body_h = h - y - footer - 6;
     let total: f64 = chart.panels.iter().map(|p| p.weight.max(0.0)).sum::<f64>().max(f64::MIN_POSITIVE);
     let mut top = y;
+    let mut areas = Vec::with_capacity(chart.panels.len());
     for (i, p) in chart.panels.iter().enumerate() {
         let gap = if i > 0 { SPACE } else { 0 };
         let ph = ((f64::from(body_h) * p.weight.max(0.0) / total) as i32 - gap).max(0);
         let area = root.margin(top + gap, (h - top - gap - ph).max(0), PAD, PAD);
-        panel::draw(&area, p)?;
+        let lay = panel::layout(&area, p)?;
+        areas.push((area, lay));
         top += gap + ph;
+    }
+    // One y-label width for all panels, so their plots line up.
+    let y_area = areas.iter().map(|(_, l)| l.y_area).max().unwrap_or(0);
+    for ((area, mut lay), p) in areas.into_iter().zip(&chart.panels) {
+        lay.y_area = y_area;
+        panel::draw(&area, p, &lay)?;
     }
     Ok(())
 }
