@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::AtomicDir;
 use super::analysis_manifest;
+use super::charts::basis::{self, Basis};
 use super::charts::overlay::{Overlay, charts, scenario_colours};
 use super::charts::render;
 use super::markdown::{self, Align};
@@ -28,14 +29,27 @@ pub fn default_dir(c: &Comparison) -> PathBuf {
     Path::new("output").join(format!("compare-{}", joined_names(&c.names())))
 }
 
+/// Whom each projection counts, as the charts cite it, without repeats (scenarios on
+/// the same base population share one entry).
+pub fn bases(c: &Comparison) -> Vec<Basis> {
+    let mut out: Vec<Basis> = Vec::new();
+    for r in &c.runs {
+        let b = basis::of(&r.projection, &r.inputs.data);
+        if !out.contains(&b) {
+            out.push(b);
+        }
+    }
+    out
+}
+
 /// The source line of comparison charts.
 pub fn source_line(c: &Comparison) -> String {
-    let run = &c.runs[0];
+    let sources: Vec<String> = bases(c).into_iter().map(|b| b.source).collect();
     format!(
-        "Source: forcecast {}, scenarios {}; UN WPP 2024; base population: {}",
+        "Source: forcecast {}, scenarios {}; UN WPP 2024; {}",
         crate::VERSION,
         c.names().join(", "),
-        run.inputs.data.base.note
+        sources.join("; ")
     )
 }
 

@@ -153,10 +153,10 @@ pub fn cells(s: &Sensitivity) -> (Vec<String>, Vec<Align>, Vec<Vec<String>>) {
 pub fn source_line(s: &Sensitivity, run: &ScenarioRun) -> String {
     format!(
         "Source: forcecast {}, one-at-a-time sensitivity of scenario {}; ranges and their sources: sensitivity.csv; \
-         UN WPP 2024; base population: {}",
+         UN WPP 2024; {}",
         crate::VERSION,
         s.scenario,
-        run.inputs.data.base.note
+        super::charts::basis::of(&run.projection, &run.inputs.data).source
     )
 }
 

@@ -46,7 +46,7 @@ const OVERLAYS: [(&str, &str); 5] = [
         "Unmanned systems that would cover the gap (dashed: needed; solid: fielded within the fielding limit) and their \
          yearly cost.",
     ),
-    ("population_total", "Total population (citizens) at 1 July."),
+    ("population_total", "Total population at 1 July."),
 ];
 
 fn figure(inputs: &Inputs<'_>, stem: &str, alt: &str, caption: &str) -> Option<Block> {
@@ -166,6 +166,11 @@ fn sensitivity(inputs: &Inputs<'_>, s: &Sensitivity) -> Section {
         note: Some("Ranges and outputs at each end, with the uncovered gap as well: sensitivity.csv.".into()),
     }));
     Section { id: "sensitivity".into(), heading: "What the answer is most sensitive to".into(), blocks }
+}
+
+fn capitalise_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 /// Writes a JSON number: integers as written (years, ages), whole floats of four or
@@ -330,11 +335,14 @@ fn method() -> Section {
 fn sources(inputs: &Inputs<'_>) -> Section {
     let run = &inputs.comparison.runs[0];
     let data = &run.inputs.data;
+    let bases: Vec<String> = crate::output::compare::bases(inputs.comparison).into_iter().map(|b| b.source).collect();
     let mut blocks = vec![Block::Paragraph(vec![
         Span::Text(format!(
-            "Base population of the {}: {} (dated {}). Rates: UN World Population Prospects 2024. Published force and \
+            "{}: {} (registration table dated {}). Rates: UN World Population Prospects 2024. Published force and \
              automation figures: ",
-            data.name, data.base.note, data.base.date
+            data.name,
+            capitalise_first(&bases.join("; ")),
+            data.base.date
         )),
         Span::Code(crate::data::country::files::FACTS.into()),
         Span::Text(
