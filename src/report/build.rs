@@ -236,6 +236,15 @@ pub fn parameters(s: &crate::scenario::Scenario) -> Vec<(String, String)> {
             flatten(key, x, &mut out);
         }
     }
+    // Sections added to the scenario later (e.g. Monte Carlo spreads) follow, so the
+    // table never silently leaves a parameter out.
+    if let Value::Object(map) = &v {
+        for (key, x) in map {
+            if !order.contains(&key.as_str()) && !["name", "description", "files"].contains(&key.as_str()) {
+                flatten(key, x, &mut out);
+            }
+        }
+    }
     out
 }
 
