@@ -49,11 +49,13 @@ figcaption { color: var(--muted); font-size: 0.92rem; margin-top: 0.4rem; }
 .table-wrap { overflow-x: auto; margin: 1rem 0 1.6rem; }
 table { border-collapse: collapse; font-size: 0.86rem; width: 100%; }
 th, td { padding: 0.3rem 0.55rem; border-bottom: 1px solid var(--rule); vertical-align: top; text-align: left;
-  overflow-wrap: anywhere; }
+  overflow-wrap: break-word; }
+td.url { word-break: break-all; min-width: 12rem; }
 th { border-bottom: 2px solid var(--ink); background: #fff; }
 tbody tr:nth-child(even) { background: var(--shade); }
 tr.group td { border-top: 1.5px solid var(--muted); }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; overflow-wrap: normal; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; overflow-wrap: normal; }
 .swatch { display: inline-block; width: 0.85em; height: 0.85em; margin-right: 0.35em; vertical-align: -0.08em;
   border-radius: 2px; }
 .note { color: var(--muted); font-size: 0.88rem; margin-top: 0.35rem; }
@@ -152,9 +154,16 @@ fn table(t: &Table) -> String {
             && t.rows.iter().any(|x| x.first().is_some_and(String::is_empty));
         h.push_str(if starts_group { "<tr class=\"group\">" } else { "<tr>" });
         for i in 0..t.header.len() {
-            let cell = escape(row.get(i).map_or("", String::as_str));
+            let raw = row.get(i).map_or("", String::as_str);
+            let cell = escape(raw);
             let cell = if t.strong.contains(&(r, i)) { format!("<strong>{cell}</strong>") } else { cell };
-            h.push_str(&format!("<td{}>{cell}</td>", class(i)));
+            // Addresses may break anywhere; other text only between words.
+            let class = if raw.starts_with("http://") || raw.starts_with("https://") {
+                " class=\"url\"".to_string()
+            } else {
+                class(i).to_string()
+            };
+            h.push_str(&format!("<td{class}>{cell}</td>"));
         }
         h.push_str("</tr>\n");
     }
