@@ -95,9 +95,9 @@ fn report_writes_html_markdown_tables_and_charts() {
         assert!(md.contains(f.as_str()), "Markdown lacks the finding: {f}");
     }
     assert!(html.contains(&format!("forcecast {}", env!("CARGO_PKG_VERSION"))));
-    // Seven charts inline (five overlays, two tornados), each also referenced by report.md.
-    assert_eq!(html.matches("<svg ").count(), 7);
-    assert_eq!(md.matches("](charts/").count(), 7);
+    // Eight charts inline (five overlays, the first scenario's force, two tornados), each also in report.md.
+    assert_eq!(html.matches("<svg ").count(), 8);
+    assert_eq!(md.matches("](charts/").count(), 8);
     // The resolved definitions show the target-450k target in bold as a difference.
     assert!(html.contains("<strong>2018: 620,000; 2022: 500,000; 2025: 500,000; 2030: 450,000</strong>"));
     // Provenance and sources as text.
@@ -367,6 +367,6 @@ fn report_html_opens_in_a_headless_browser_cleanly() {
     for id in ["summary", "charts", "key-years", "sensitivity", "scenarios", "method", "sources", "about"] {
         assert!(dom.contains(&format!("<section id=\"{id}\">")), "section {id} missing from the DOM");
     }
-    assert_eq!(dom.matches("<svg ").count(), 7, "seven inline charts in the DOM");
+    assert_eq!(dom.matches("<svg ").count(), 8, "eight inline charts in the DOM");
     assert!(!dom.contains("<script"));
 }

@@ -103,14 +103,29 @@ fn summary(inputs: &Inputs<'_>) -> Section {
 }
 
 fn charts(inputs: &Inputs<'_>) -> Section {
-    let names = inputs.comparison.names().join(", ");
-    let mut blocks = vec![Block::Paragraph(text(format!(
-        "One line per scenario ({names}); each scenario keeps its colour in every chart and table. Where lines \
-         coincide, the first scenario is drawn widest underneath."
-    )))];
+    let c = inputs.comparison;
+    let names = c.names().join(", ");
+    let intro = if c.runs.len() == 1 {
+        format!("Scenario {names}.")
+    } else {
+        format!(
+            "One line per scenario ({names}); each scenario keeps its colour in every chart and table. Where lines \
+             coincide, the first scenario is drawn widest underneath."
+        )
+    };
+    let mut blocks = vec![Block::Paragraph(text(intro))];
+    let first = c.runs[0].name();
     for (stem, caption) in OVERLAYS {
         let alt = format!("{caption} Scenarios: {names}.");
         blocks.extend(figure(inputs, stem, &alt, caption));
+        if stem == "force_vs_target" {
+            let caption = format!(
+                "The force of {} by component (conscripts and career cadre) against the target, with the observed \
+                 troop strength of 2002-2025 the model is calibrated to.",
+                super::findings::scenario_ref(first)
+            );
+            blocks.extend(figure(inputs, &format!("{first}/force"), &caption, &caption));
+        }
     }
     Section { id: "charts".into(), heading: "Charts".into(), blocks }
 }
@@ -414,7 +429,19 @@ fn about(inputs: &Inputs<'_>) -> Section {
                 ". The projections are deterministic: the same scenarios and data give the same numbers.".into(),
             ),
         ]),
-        Block::Paragraph(vec![Span::Text("Files beside this report: ".into()), Span::Code(inputs.files.join(", "))]),
+        Block::Paragraph({
+            let (charts, other): (Vec<&String>, Vec<&String>) =
+                inputs.files.iter().partition(|f| f.starts_with("charts/"));
+            let other: Vec<&str> = other.iter().map(|f| f.as_str()).collect();
+            let pngs = charts.iter().filter(|f| f.ends_with(".png")).count();
+            vec![
+                Span::Text("Files beside this report: ".into()),
+                Span::Code(other.join(", ")),
+                Span::Text(format!(", and {pngs} charts in ")),
+                Span::Code("charts/".into()),
+                Span::Text(" as PNG (for slides) and SVG (for print).".into()),
+            ]
+        }),
     ];
     Section { id: "about".into(), heading: "About this report".into(), blocks }
 }

@@ -96,12 +96,21 @@ pub fn write_report(c: &Comparison, dest: &Path, opts: ReportOptions) -> Result<
     if let Some(s) = &sens {
         files.extend(sens_out::write_files(s, &c.runs[0], &root, SensitivityOptions { no_charts: false })?);
     }
+    // The first scenario's own charts (the force by component with observed troop
+    // strength, the pyramid, …) under charts/<name>/.
+    let first = &c.runs[0];
+    let sub = format!("charts/{}", first.name());
+    std::fs::create_dir_all(root.join(&sub)).map_err(|e| Error::io(root.join(&sub), e))?;
+    let own = crate::output::charts::write_all(&first.projection, &first.inputs.data, &root.join(&sub))?;
+    files.extend(own.into_iter().map(|f| format!("{sub}/{f}")));
+    // Every SVG by its path under charts/ without the extension ("force_gap",
+    // "baseline/force").
     let mut svgs = BTreeMap::new();
     for f in files.iter().filter(|f| f.ends_with(".svg")) {
         let path = root.join(f);
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        let stem = Path::new(f).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        svgs.insert(stem, text);
+        let key = f.strip_prefix("charts/").unwrap_or(f).trim_end_matches(".svg").to_string();
+        svgs.insert(key, text);
     }
     let prov_path = c.runs[0].inputs.data.dir.join("PROVENANCE.md");
     let provenance = std::fs::read_to_string(&prov_path).map(|t| provenance_lines(&t)).unwrap_or_default();
