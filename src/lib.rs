@@ -4,7 +4,8 @@
 //! [`demography`] (cohort-component projection) → [`force`] (conscripts, cadre, target,
 //! gap) → [`automation`] (substitution for the gap) → [`output`] (CSV, JSON, charts).
 //! [`validation`] checks the same code against history.
-//! [`run`] drives the pipeline for one scenario.
+//! [`run`] drives the pipeline for one scenario; [`analysis`] runs several (comparison,
+//! one-at-a-time sensitivity) and [`report`] turns them into a readable HTML/Markdown report.
 
 #![warn(missing_docs)]
 
