@@ -4,7 +4,7 @@
 //!
 //! [`build`] assembles a format-neutral [`document::Document`] (findings computed by
 //! [`findings`], tables, figures, definitions, method, sources); [`html`] and
-//! [`markdown`] render it; [`write`] writes the folder atomically.
+//! [`markdown`] render it; [`mod@write`] writes the folder atomically.
 
 pub mod build;
 pub mod document;
