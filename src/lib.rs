@@ -2,7 +2,8 @@
 //!
 //! The data flow: [`scenario`] (what to assume) → [`data`] (the country's tables) →
 //! [`demography`] (cohort-component projection) → [`force`] (conscripts, cadre, target,
-//! gap) → [`automation`] (substitution for the gap) → [`output`] (CSV, JSON, charts).
+//! gap) → [`automation`] (substitution for the gap) → [`uncertainty`] (Monte Carlo
+//! trajectories) → [`output`] (CSV, JSON, charts).
 //! [`validation`] checks the same code against history.
 //! [`run`] drives the pipeline for one scenario; [`analysis`] runs several (comparison,
 //! one-at-a-time sensitivity) and [`report`] turns them into a readable HTML/Markdown report.
@@ -19,6 +20,7 @@ pub mod output;
 pub mod report;
 pub mod run;
 pub mod scenario;
+pub mod uncertainty;
 pub mod validation;
 
 pub use error::{Error, Result};

@@ -1,13 +1,15 @@
 //! The `forcecast` command line: parses arguments, calls the library, maps errors to
 //! exit codes.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
-use forcecast::output::{WriteOptions, write_projection};
-use forcecast::{Error, run, scenario};
+use forcecast::output::{WriteOptions, write_projection_with};
+use forcecast::{Error, run, scenario, uncertainty};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Exit code: success.
 const EXIT_OK: u8 = 0;
@@ -15,6 +17,8 @@ const EXIT_OK: u8 = 0;
 const EXIT_FAILURE: u8 = 1;
 /// Exit code: the request or a scenario file is invalid.
 const EXIT_INVALID: u8 = 2;
+/// Seed of a Monte Carlo run when `--seed` is not given.
+const DEFAULT_SEED: u64 = 20250630;
 
 #[derive(Parser)]
 #[command(
@@ -38,7 +42,7 @@ struct Cli {
 enum Command {
     /// Run scenarios and write their outputs.
     #[command(
-        after_help = "Examples:\n  forcecast run baseline\n  forcecast run scenarios/target-450k.toml --out /tmp/t450\n  forcecast run baseline fertility-low fertility-high"
+        after_help = "Examples:\n  forcecast run baseline\n  forcecast run scenarios/target-450k.toml --out /tmp/t450\n  forcecast run baseline fertility-low fertility-high\n  forcecast run baseline --trajectories 10000 --seed 7"
     )]
     Run {
         /// Scenario names (resolved as scenarios/<name>.toml) or paths to .toml files.
@@ -50,9 +54,19 @@ enum Command {
         /// Skip the charts.
         #[arg(long)]
         no_charts: bool,
-        /// Print nothing but errors.
+        /// Print nothing but errors (and no progress bar).
         #[arg(long, short)]
         quiet: bool,
+        /// Monte Carlo: run N stochastic trajectories besides the deterministic run and
+        /// write quantiles.csv, probabilities.csv, calibration.csv and uncertainty.json.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+        trajectories: Option<u64>,
+        /// Random seed of the Monte Carlo run (same seed, same outputs on any thread count).
+        #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED, requires = "trajectories")]
+        seed: u64,
+        /// Worker threads of the Monte Carlo run (default: the available cores).
+        #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..=1024), requires = "trajectories")]
+        threads: Option<u64>,
     },
     /// Validate scenario files (and their data) without running them.
     #[command(after_help = "Examples:\n  forcecast check baseline\n  forcecast check scenarios/*.toml")]
@@ -251,7 +265,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Run { scenario, out, no_charts, quiet } => {
+        Command::Run { scenario, out, no_charts, quiet, trajectories, seed, threads } => {
             let fail_midway = std::env::var_os("FORCECAST_FAIL_MIDWAY").is_some();
             let several = scenario.len() > 1;
             for arg in &scenario {
@@ -265,11 +279,20 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                     (Some(d), true) => d.join(&s.name),
                     (None, _) => Path::new("output").join(&s.name),
                 };
-                let written = write_projection(&p, &inputs, &dest, WriteOptions { no_charts, fail_midway })?;
+                let mc = match trajectories {
+                    Some(n) => Some(monte_carlo(&s, &inputs, &p, n, seed, threads, quiet)?),
+                    None => None,
+                };
+                let opts = WriteOptions { no_charts, fail_midway };
+                let written = write_projection_with(&p, &inputs, &dest, opts, mc.as_ref())?;
                 if !quiet {
                     let last = p.years.len() - 1;
+                    let runs = match &mc {
+                        Some(o) => format!(" with {} trajectories (seed {})", o.options.trajectories, o.options.seed),
+                        None => String::new(),
+                    };
                     eprintln!(
-                        "{}: {}-{} projected; wrote {} in {:.2} s",
+                        "{}: {}-{} projected{runs}; wrote {} in {:.2} s",
                         s.name,
                         p.years[0],
                         p.years[last],
@@ -281,6 +304,38 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Runs the Monte Carlo trajectories of one scenario, with a progress bar on a terminal.
+fn monte_carlo(
+    s: &scenario::Scenario,
+    inputs: &run::Inputs,
+    p: &run::Projection,
+    n: u64,
+    seed: u64,
+    threads: Option<u64>,
+    quiet: bool,
+) -> anyhow::Result<uncertainty::Outcome> {
+    let threads = match threads {
+        Some(t) => t as usize,
+        None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+    };
+    let bar = if quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr());
+        if let Ok(style) =
+            ProgressStyle::with_template("{prefix} [{bar:30}] {human_pos}/{human_len} trajectories ({eta} left)")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_prefix(s.name.clone());
+        bar
+    };
+    let options = uncertainty::Options { trajectories: n as usize, seed, threads };
+    let outcome = uncertainty::run(s, inputs, p, options, &|k| bar.inc(k))?;
+    bar.finish_and_clear();
+    Ok(outcome)
 }
 
 struct BacktestArgs {

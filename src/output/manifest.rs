@@ -25,6 +25,8 @@ pub struct Manifest<'a> {
     pub input_checksums: &'a std::collections::BTreeMap<String, String>,
     /// Random seed (none for a deterministic run).
     pub seed: Option<u64>,
+    /// Monte Carlo trajectories (none for a deterministic run).
+    pub trajectories: Option<usize>,
     /// Intrinsic growth rate (per year) of the base interval's female rates.
     pub intrinsic_growth_rate_base: f64,
     /// The files in the folder.
@@ -33,6 +35,18 @@ pub struct Manifest<'a> {
 
 /// Writes `manifest.json`.
 pub fn write(p: &Projection, inputs: &Inputs, seed: Option<u64>, files: Vec<String>, path: &Path) -> Result<()> {
+    write_run(p, inputs, seed.map(|s| (s, 0)), files, path)
+}
+
+/// Writes `manifest.json` for a run with `(seed, trajectories)` when it is a Monte Carlo run.
+pub fn write_run(
+    p: &Projection,
+    inputs: &Inputs,
+    run: Option<(u64, usize)>,
+    files: Vec<String>,
+    path: &Path,
+) -> Result<()> {
+    let (seed, trajectories) = (run.map(|r| r.0), run.map(|r| r.1).filter(|n| *n > 0));
     let m = Manifest {
         tool: "forcecast",
         version: crate::VERSION,
@@ -49,6 +63,7 @@ pub fn write(p: &Projection, inputs: &Inputs, seed: Option<u64>, files: Vec<Stri
         },
         input_checksums: &inputs.data.checksums,
         seed,
+        trajectories,
         intrinsic_growth_rate_base: p.stable_base.r,
         files,
     };

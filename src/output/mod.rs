@@ -5,12 +5,14 @@ pub mod analysis_manifest;
 pub mod atomic;
 pub mod charts;
 pub mod compare;
+pub mod fan_charts;
 pub mod manifest;
 pub mod markdown;
+pub mod monte_carlo;
 pub mod numbers;
 pub mod sensitivity;
 pub mod tables;
 pub mod write;
 
 pub use atomic::AtomicDir;
-pub use write::{WriteOptions, write_projection};
+pub use write::{WriteOptions, write_projection, write_projection_with};

@@ -2,9 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{AtomicDir, charts, manifest, tables};
+use super::{AtomicDir, charts, fan_charts, manifest, monte_carlo, tables};
 use crate::error::{Error, Result};
 use crate::run::{Inputs, Projection};
+use crate::uncertainty::Outcome;
 
 /// Options for writing a run.
 #[derive(Debug, Clone, Copy, Default)]
@@ -19,6 +20,19 @@ pub struct WriteOptions {
 /// Writes `summary.csv`, `summary.json`, `population.csv`, `manifest.json` and the
 /// charts into `dest`, atomically.
 pub fn write_projection(p: &Projection, inputs: &Inputs, dest: &Path, opts: WriteOptions) -> Result<PathBuf> {
+    write_projection_with(p, inputs, dest, opts, None)
+}
+
+/// [`write_projection`] plus, for a Monte Carlo run, its tables (`quantiles.csv`,
+/// `probabilities.csv`, `calibration.csv`, `uncertainty.json`) and fan charts in the
+/// same atomic folder; the manifest then records the seed and the number of trajectories.
+pub fn write_projection_with(
+    p: &Projection,
+    inputs: &Inputs,
+    dest: &Path,
+    opts: WriteOptions,
+    mc: Option<&Outcome>,
+) -> Result<PathBuf> {
     let dir = AtomicDir::new(dest)?;
     let root = dir.path().to_path_buf();
     let rows = tables::summary_rows(p);
@@ -28,6 +42,9 @@ pub fn write_projection(p: &Projection, inputs: &Inputs, dest: &Path, opts: Writ
     std::fs::write(root.join("summary.json"), json + "\n").map_err(|e| Error::io(root.join("summary.json"), e))?;
     tables::write_population(p, &root.join("population.csv"))?;
     let mut files = vec!["summary.csv".to_string(), "summary.json".to_string(), "population.csv".to_string()];
+    if let Some(o) = mc {
+        files.extend(monte_carlo::write_tables(o, &root)?);
+    }
     if opts.fail_midway {
         return Err(Error::Usage("injected failure midway through writing (FORCECAST_FAIL_MIDWAY)".into()));
     }
@@ -35,8 +52,13 @@ pub fn write_projection(p: &Projection, inputs: &Inputs, dest: &Path, opts: Writ
         let chart_dir = root.join("charts");
         std::fs::create_dir(&chart_dir).map_err(|e| Error::io(&chart_dir, e))?;
         files.extend(charts::write_all(p, &inputs.data, &chart_dir)?.into_iter().map(|f| format!("charts/{f}")));
+        if let Some(o) = mc {
+            let fans = fan_charts::write_all(p, &inputs.data, o, &chart_dir)?;
+            files.extend(fans.into_iter().map(|f| format!("charts/{f}")));
+        }
     }
     files.push("manifest.json".into());
-    manifest::write(p, inputs, None, files, &root.join("manifest.json"))?;
+    let run = mc.map(|o| (o.options.seed, o.options.trajectories));
+    manifest::write_run(p, inputs, run, files, &root.join("manifest.json"))?;
     dir.commit()
 }

@@ -4,9 +4,11 @@ pub mod node;
 pub mod reader;
 pub mod resolve;
 pub mod spec;
+pub mod uncertainty;
 
 pub use resolve::{list, load, locate, name_of, valid_name};
 pub use spec::{
     AutomationSpec, BasePopulationSource, CadreSpec, FertilitySpec, ForceSpec, MigrationSpec, MortalitySpec, PathSpec,
     Scenario,
 };
+pub use uncertainty::UncertaintySpec;

@@ -153,6 +153,22 @@ impl<'a> Reader<'a> {
         ok.then_some((pairs, node.origin.clone()))
     }
 
+    /// An optional array of numbers, each in `range`. An empty array is an error.
+    pub fn numbers(&mut self, key: &'static str, range: Range, sink: &mut Sink) -> Option<Vec<f64>> {
+        let node = self.get(key)?;
+        let full = self.full(key);
+        let Value::Array(items) = &node.value else {
+            sink.at(&node.origin, &full, format!("expected an array of numbers, got {}", node.value.type_name()));
+            return None;
+        };
+        if items.is_empty() {
+            sink.at(&node.origin, &full, "must hold at least one number, got an empty array");
+            return None;
+        }
+        let values: Vec<Option<f64>> = items.iter().map(|item| number_node(item, &full, range, sink)).collect();
+        values.into_iter().collect()
+    }
+
     /// An optional sub-table.
     pub fn section(&mut self, key: &'static str, sink: &mut Sink) -> Option<Reader<'a>> {
         let node = self.get(key)?;

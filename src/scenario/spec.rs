@@ -79,6 +79,8 @@ pub struct Scenario {
     /// against the data.
     #[serde(skip)]
     pub locations: std::collections::BTreeMap<String, (std::path::PathBuf, usize)>,
+    /// Monte Carlo settings (`[uncertainty]`), used by `run --trajectories N`.
+    pub uncertainty: super::uncertainty::UncertaintySpec,
 }
 
 /// Fertility: total fertility rate and sex ratio at birth paths.
@@ -479,6 +481,8 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
     } else if !root.has("automation") {
         automation = Some(da);
     }
+    // [uncertainty]
+    let uncertainty = super::uncertainty::read(&mut root, sink);
     root.finish(sink);
 
     if sink.diagnostics.len() > before {
@@ -502,5 +506,6 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
         migration: migration?,
         force: force?,
         automation: automation?,
+        uncertainty: uncertainty?,
     })
 }

@@ -173,6 +173,7 @@ pub fn scenario(country: &str, from: i32, end: i32) -> Scenario {
         force: ForceSpec::default(),
         automation: AutomationSpec::default(),
         locations: Default::default(),
+        uncertainty: Default::default(),
     }
 }
 

@@ -1,0 +1,164 @@
+//! Fan charts of a Monte Carlo run, drawn with the chart module's public API: nested
+//! 90%, 80% and 50% bands of the trajectories, their median, and the deterministic
+//! projection, for total population, men aged 20, force available against the target
+//! (with the probability of falling below each threshold) and the automation needed.
+
+use std::path::Path;
+
+use plotters::style::RGBColor;
+
+use super::charts::format::grouped;
+use super::charts::palette::{GREEN, INK, NAVY, ORANGE, VERMILLION};
+use super::charts::{Area, Axis, Chart, Dash, HPos, Line, Note, Panel, TickFormat, VPos, basis, render, source_line};
+use crate::data::CountryData;
+use crate::error::Result;
+use crate::run::Projection;
+use crate::uncertainty::Outcome;
+use crate::uncertainty::summary::QuantileRow;
+
+/// The quantile rows of one metric, in year order.
+fn rows<'a>(o: &'a Outcome, metric: &str) -> Vec<&'a QuantileRow> {
+    o.quantiles.iter().filter(|r| r.metric == metric).collect()
+}
+
+/// Adds the bands, the median and the deterministic line of `metric` to `panel`.
+fn fan(panel: &mut Panel, o: &Outcome, metric: &str, det: &[f64], colour: RGBColor, what: &str) {
+    let r = rows(o, metric);
+    let years: Vec<f64> = r.iter().map(|q| f64::from(q.year)).collect();
+    let col = |k: usize| -> Vec<f64> { r.iter().map(|q| q.q[k]).collect() };
+    // q = [p05, p10, p25, p50, p75, p90, p95]
+    for (lo, hi, opacity, label) in
+        [(0, 6, 0.16, "90% of trajectories (p5-p95)"), (1, 5, 0.22, "80% (p10-p90)"), (2, 4, 0.30, "50% (p25-p75)")]
+    {
+        panel.areas.push(Area::between(label, colour, &years, &col(lo), &col(hi)).opacity(opacity));
+    }
+    panel.lines.push(Line::xy(format!("Median {what}"), colour, &years, &col(3)));
+    panel.lines.push(
+        Line::xy(format!("Deterministic {what}"), INK, &years, &det[..years.len().min(det.len())])
+            .dash(Dash::Dashed)
+            .width(2),
+    );
+}
+
+/// `s` with its first letter in upper case.
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+fn subtitle(p: &Projection, o: &Outcome, what: &str) -> String {
+    format!(
+        "{what}; {} trajectories, seed {}; scenario {}",
+        grouped(o.options.trajectories as f64, 0),
+        o.options.seed,
+        p.scenario.name
+    )
+}
+
+/// Writes the four fan charts into `dir` as PNG and SVG; returns the file names.
+pub fn write_all(p: &Projection, data: &CountryData, o: &Outcome, dir: &Path) -> Result<Vec<String>> {
+    let rows_det = super::tables::summary_rows(p);
+    let det = |f: fn(&super::tables::SummaryRow) -> f64| -> Vec<f64> { rows_det.iter().map(f).collect() };
+    let b = basis::of(p, data);
+    let src = source_line(
+        p,
+        &b,
+        &[&format!(
+            "Monte Carlo: TFR AR(1) and net migration calibrated to WPP 2024 80/95% intervals, Lee-Carter mortality, \
+             force parameters drawn per trajectory ({} trajectories)",
+            o.options.trajectories
+        )],
+    );
+    let years = Axis::years("year (1 July)");
+    let mut charts = Vec::new();
+
+    let mut panel = Panel::new(years.clone(), Axis::values("persons (millions)", TickFormat::millions()));
+    fan(&mut panel, o, "population_total", &det(|r| r.population_total), NAVY, "population");
+    charts.push((
+        "fan_population",
+        Chart::new("Total population: range of outcomes", src.clone(), panel).subtitle(subtitle(
+            p,
+            o,
+            &format!("{} at 1 July", capitalised(b.counted)),
+        )),
+    ));
+
+    let mut panel = Panel::new(years.clone(), Axis::values("men (thousands)", TickFormat::thousands()));
+    fan(&mut panel, o, "men_age_20", &det(|r| r.men_age_20), NAVY, "men aged 20");
+    charts.push((
+        "fan_men_age_20",
+        Chart::new("Men aged 20: range of outcomes", src.clone(), panel).subtitle(subtitle(
+            p,
+            o,
+            &format!("{} at 1 July", capitalised(b.counted)),
+        )),
+    ));
+
+    let mut panel = Panel::new(years.clone(), Axis::values("troops (thousands)", TickFormat::thousands()));
+    fan(&mut panel, o, "force_available", &det(|r| r.force_available), NAVY, "force available");
+    let target: Vec<(f64, f64)> = rows_det.iter().map(|r| (f64::from(r.year), r.force_target)).collect();
+    panel.lines.push(Line::new("Troop target", VERMILLION, target).dash(Dash::Dashed));
+    threshold_notes(&mut panel, p, o);
+    charts.push((
+        "fan_force",
+        Chart::new("Force available against the troop target: range of outcomes", src.clone(), panel)
+            .subtitle(subtitle(p, o, "Conscripts plus career cadre at 1 July")),
+    ));
+
+    let mut top = Panel::new(years.clone(), Axis::values("troops (thousands)", TickFormat::thousands()));
+    top.heading = Some("Manpower automation must supply (the gap)".into());
+    fan(&mut top, o, "automation_manpower_equivalent", &det(|r| r.automation_manpower_equivalent), ORANGE, "gap");
+    let mut bottom = Panel::new(years, Axis::values("systems (thousands)", TickFormat::thousands()));
+    let k = p.scenario.automation.soldiers_replaced_per_system;
+    bottom.heading = Some(format!(
+        "Systems needed to cover it ({} soldiers replaced per system in the scenario, drawn per trajectory)",
+        grouped(k, if k.fract() == 0.0 { 0 } else { 1 })
+    ));
+    fan(&mut bottom, o, "automation_systems_needed", &det(|r| r.automation_systems_needed), GREEN, "systems needed");
+    let mut chart = Chart::new("Automation needed: range of outcomes", src, top).subtitle(subtitle(
+        p,
+        o,
+        "Per year, manpower-equivalents and systems",
+    ));
+    chart.panels.push(bottom);
+    chart.size = (1200, 1100);
+    charts.push(("fan_automation", chart));
+
+    let mut files = Vec::with_capacity(2 * charts.len());
+    for (stem, chart) in &charts {
+        files.extend(render(chart, dir, stem)?);
+    }
+    Ok(files)
+}
+
+/// Notes with P(force available < threshold) in a few years, at the right of the plot.
+fn threshold_notes(panel: &mut Panel, p: &Projection, o: &Outcome) {
+    let Some(&threshold) = o.components.spec.available_thresholds.first() else { return };
+    let last = *p.years.last().unwrap_or(&p.years[0]);
+    let picks: Vec<i32> = [2030, 2035, 2040, 2050].into_iter().filter(|y| *y > p.years[0] && *y <= last).collect();
+    let parts: Vec<String> = picks
+        .iter()
+        .filter_map(|y| {
+            o.probabilities
+                .iter()
+                .find(|r| r.year == *y && r.metric == "force_available" && r.threshold == threshold)
+                .map(|r| format!("{y} {:.0}%", 100.0 * r.probability))
+        })
+        .collect();
+    if parts.is_empty() {
+        return;
+    }
+    let x = f64::from(last);
+    let top = o
+        .quantiles
+        .iter()
+        .filter(|r| r.metric == "force_available" || r.metric == "force_target")
+        .map(|r| r.q[6])
+        .fold(0.0, f64::max);
+    panel.notes.push(
+        Note::new((x, top * 1.04), format!("P(force below {}): {}", grouped(threshold, 0), parts.join(", ")), INK)
+            .bold()
+            .offset(-4, 0)
+            .anchor(HPos::Right, VPos::Bottom),
+    );
+}

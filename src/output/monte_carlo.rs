@@ -1,0 +1,88 @@
+//! The Monte Carlo tables: `quantiles.csv`, `probabilities.csv`, `calibration.csv` and
+//! `uncertainty.json`, written with fixed decimals so that the same seed gives the same
+//! bytes.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::uncertainty::Outcome;
+
+/// Formats a number like `summary.csv` does (`tables::fmt_num`): integers without
+/// decimals, values ≥ 100 with 3, smaller ones with 6, never an exponent, no −0.
+pub fn fmt_num(x: f64) -> String {
+    let x = x + 0.0;
+    if x == x.trunc() && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else if x.abs() >= 100.0 {
+        format!("{x:.3}")
+    } else {
+        format!("{x:.6}")
+    }
+}
+
+fn opt(x: Option<f64>) -> String {
+    x.map(fmt_num).unwrap_or_default()
+}
+
+fn write_lines(path: &Path, header: &str, lines: impl Iterator<Item = String>) -> Result<()> {
+    let f = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    let mut w = std::io::BufWriter::new(f);
+    let io = |e| Error::io(path, e);
+    writeln!(w, "{header}").map_err(io)?;
+    for line in lines {
+        writeln!(w, "{line}").map_err(io)?;
+    }
+    w.flush().map_err(io)
+}
+
+/// Writes the Monte Carlo tables into `dir`; returns the file names.
+pub fn write_tables(o: &Outcome, dir: &Path) -> Result<Vec<String>> {
+    write_lines(
+        &dir.join("quantiles.csv"),
+        "year,metric,mean,p05,p10,p25,p50,p75,p90,p95",
+        o.quantiles.iter().map(|r| {
+            let q: Vec<String> = r.q.iter().map(|v| fmt_num(*v)).collect();
+            format!("{},{},{},{}", r.year, r.metric, fmt_num(r.mean), q.join(","))
+        }),
+    )?;
+    write_lines(
+        &dir.join("probabilities.csv"),
+        "year,metric,condition,threshold,probability,probability_by_year",
+        o.probabilities.iter().map(|r| {
+            format!(
+                "{},{},{},{},{:.6},{:.6}",
+                r.year,
+                r.metric,
+                r.condition,
+                fmt_num(r.threshold),
+                r.probability,
+                r.probability_by_year
+            )
+        }),
+    )?;
+    write_lines(
+        &dir.join("calibration.csv"),
+        "variable,year,level,wpp_lower,wpp_upper,model_lower,model_upper,simulated_lower,simulated_upper,width_ratio",
+        o.calibration.iter().map(|r| {
+            format!(
+                "{},{},{},{},{},{},{},{},{},{:.4}",
+                r.variable,
+                r.year,
+                r.level,
+                fmt_num(r.wpp_lower),
+                fmt_num(r.wpp_upper),
+                opt(r.model_lower),
+                opt(r.model_upper),
+                fmt_num(r.simulated_lower),
+                fmt_num(r.simulated_upper),
+                r.width_ratio
+            )
+        }),
+    )?;
+    let json_path = dir.join("uncertainty.json");
+    let json =
+        serde_json::to_string_pretty(&o.record()).map_err(|e| Error::io(&json_path, std::io::Error::other(e)))?;
+    std::fs::write(&json_path, json + "\n").map_err(|e| Error::io(&json_path, e))?;
+    Ok(["quantiles.csv", "probabilities.csv", "calibration.csv", "uncertainty.json"].map(String::from).to_vec())
+}

@@ -1,0 +1,350 @@
+//! The `[uncertainty]` section: what a Monte Carlo run (`forcecast run --trajectories N`)
+//! treats as random, and how much. A deterministic run ignores it.
+//!
+//! Keys left out take documented defaults. Three of them have no fixed number: the TFR
+//! AR(1) coefficient and innovation s.d., the migration AR(1) coefficient and tail
+//! degrees of freedom are calibrated at run time to the country's WPP 80% and 95%
+//! intervals, and the mortality innovation s.d. comes from the Lee-Carter fit (see
+//! `crate::uncertainty`). A value written in the file replaces the calibrated one.
+
+use serde::Serialize;
+
+use super::reader::{Range, Reader, Sink};
+use super::spec::DATA_YEARS;
+
+/// Settings of the Monte Carlo run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UncertaintySpec {
+    /// `probabilities.csv` reports P(force_gap > x) for each x (persons).
+    pub gap_thresholds: Vec<f64>,
+    /// `probabilities.csv` reports P(force_available < x) for each x (persons).
+    pub available_thresholds: Vec<f64>,
+    /// TFR deviations.
+    pub fertility: FertilityNoise,
+    /// Lee-Carter mortality deviations.
+    pub mortality: MortalityNoise,
+    /// Net migration deviations.
+    pub migration: MigrationNoise,
+    /// Force and automation parameters drawn once per trajectory.
+    pub force: ForceNoise,
+}
+
+/// TFR: an AR(1) in the deviation from the scenario's path,
+/// ε_y = φ ε_{y−1} + σ η_y, TFR_y = max(path_y + ε_y, min(floor, path_y)).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FertilityNoise {
+    /// φ; `None` = calibrated to the WPP TFR intervals.
+    pub ar1: Option<f64>,
+    /// σ (children per woman); `None` = calibrated.
+    pub innovation_sd: Option<f64>,
+    /// Multiplier on σ (0 switches TFR uncertainty off).
+    pub sd_scale: f64,
+    /// Lower bound on the TFR of a trajectory (a path already below it is not raised).
+    pub floor: f64,
+}
+
+/// Mortality: m_x(t) = m̂_x(t) · exp(b_x (k_t − k̂_t)), with b_x from a Lee-Carter fit and
+/// k_t − k̂_t a random walk (the deterministic path is the centre).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MortalityNoise {
+    /// First calendar year of the WPP estimate periods the Lee-Carter model is fitted to.
+    pub fit_from: i32,
+    /// Last calendar year (periods ending after it are left out).
+    pub fit_to: i32,
+    /// Random-walk innovation s.d. of k per year; `None` = from the fit.
+    pub innovation_sd: Option<f64>,
+    /// Multiplier on the innovation s.d. (0 switches mortality uncertainty off).
+    pub sd_scale: f64,
+}
+
+/// Net migration: yearly deviation s_y · λ · z_y from the scenario's total, spread over
+/// age and sex by the WPP arrival profile; z an AR(1), λ a per-trajectory scale that
+/// makes the yearly deviation Student-t.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MigrationNoise {
+    /// AR(1) coefficient of z; `None` = calibrated to the growth of WPP's intervals.
+    pub ar1: Option<f64>,
+    /// Degrees of freedom of the yearly deviation; `None` = calibrated to the ratio of
+    /// WPP's 95% to 80% interval widths.
+    pub tail_df: Option<f64>,
+    /// Multiplier on the spread (0 switches migration uncertainty off).
+    pub sd_scale: f64,
+}
+
+/// Distribution family of a force parameter draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DistKind {
+    /// Normal around the scenario value.
+    Normal,
+    /// Log-normal multiplier with median 1.
+    Lognormal,
+    /// Uniform around the scenario value, half-width √3·sd.
+    Uniform,
+}
+
+impl DistKind {
+    /// The names accepted in scenario files.
+    pub const NAMES: [&'static str; 3] = ["normal", "lognormal", "uniform"];
+
+    fn parse(s: &str) -> Option<DistKind> {
+        match s {
+            "normal" => Some(DistKind::Normal),
+            "lognormal" => Some(DistKind::Lognormal),
+            "uniform" => Some(DistKind::Uniform),
+            _ => None,
+        }
+    }
+}
+
+/// One parameter's per-trajectory distribution, centred on the scenario's value. Every
+/// family is set by its standard deviation `sd`: for a share (fit rate, alternative
+/// service share, retention) `normal` and `uniform` add a deviation of that s.d.; for a
+/// scale (propensity, fielding capacity, soldiers per system) they multiply by
+/// 1 + deviation. `lognormal` multiplies by exp(sd · z) in both cases. Results are
+/// clamped to the parameter's valid range. `sd = 0` fixes the parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ParamDist {
+    /// Family.
+    pub dist: DistKind,
+    /// Standard deviation (of the deviation, or of the log multiplier).
+    pub sd: f64,
+}
+
+/// Force and automation parameters drawn once per trajectory.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ForceNoise {
+    /// Active-duty fit rate (share).
+    pub fit_rate: ParamDist,
+    /// Share of fit men not entering active service.
+    pub alternative_service_share: ParamDist,
+    /// Cadre yearly retention (share).
+    pub cadre_retention: ParamDist,
+    /// Cadre recruitment propensity (one multiplier on the male and female values).
+    pub cadre_propensity: ParamDist,
+    /// Automation fielding capacity (a multiplier on the whole ramp).
+    pub fielding_capacity: ParamDist,
+    /// Soldiers replaced per automated system.
+    pub soldiers_replaced_per_system: ParamDist,
+}
+
+impl Default for UncertaintySpec {
+    fn default() -> Self {
+        UncertaintySpec {
+            // The thresholds named in issue #4: any gap, and gaps of 50k, 100k, 200k troops.
+            gap_thresholds: vec![0.0, 50_000.0, 100_000.0, 200_000.0],
+            // "How likely is the force below 400,000?"
+            available_thresholds: vec![400_000.0],
+            fertility: FertilityNoise::default(),
+            mortality: MortalityNoise::default(),
+            migration: MigrationNoise::default(),
+            force: ForceNoise::default(),
+        }
+    }
+}
+
+impl Default for FertilityNoise {
+    fn default() -> Self {
+        // Floor: assumption, well below the lowest national TFR on record (0.72, Korea
+        // 2023) and below WPP's 95% lower bound for Korea in every year (0.53 at least).
+        FertilityNoise { ar1: None, innovation_sd: None, sd_scale: 1.0, floor: 0.3 }
+    }
+}
+
+impl Default for MortalityNoise {
+    fn default() -> Self {
+        // 1955-2020: the WPP estimate periods after the Korean War (the 1950-1955 period's
+        // war deaths would dominate the fit and inflate the random walk's s.d.).
+        MortalityNoise { fit_from: 1955, fit_to: 2020, innovation_sd: None, sd_scale: 1.0 }
+    }
+}
+
+impl Default for MigrationNoise {
+    fn default() -> Self {
+        MigrationNoise { ar1: None, tail_df: None, sd_scale: 1.0 }
+    }
+}
+
+impl Default for ForceNoise {
+    fn default() -> Self {
+        use DistKind::*;
+        ForceNoise {
+            // Published fit rates 84.9% (2003), 90.3% (2004), 88% policy level (2014)
+            // (force_and_context_facts.csv): s.d. 2 points puts the 80% range at ±2.6.
+            fit_rate: ParamDist { dist: Normal, sd: 0.02 },
+            // Assumption: the calibrated share (README "Calibration") is uncertain by ±2 points.
+            alternative_service_share: ParamDist { dist: Normal, sd: 0.02 },
+            // Assumption: retention 0.90 ± 0.01 (a tenth of leavers more or less).
+            cadre_retention: ParamDist { dist: Normal, sd: 0.01 },
+            // Assumption: recruitment propensity within about ×0.8-×1.3 (80%).
+            cadre_propensity: ParamDist { dist: Lognormal, sd: 0.2 },
+            // Assumption: fielding programmes run at ×0.7-×1.5 of plan (80%).
+            fielding_capacity: ParamDist { dist: Lognormal, sd: 0.3 },
+            // Published substitutions range from 4 per system (recon vehicle, squad 6 → 2)
+            // to 30-40k guards saved by TIGER+ surveillance; assumption ×0.8-×1.3 (80%).
+            soldiers_replaced_per_system: ParamDist { dist: Lognormal, sd: 0.2 },
+        }
+    }
+}
+
+/// Reads `[uncertainty]` and its sub-tables. Returns `None` when problems were recorded.
+pub fn read(root: &mut Reader<'_>, sink: &mut Sink) -> Option<UncertaintySpec> {
+    let d = UncertaintySpec::default();
+    let Some(mut u) = root.section("uncertainty", sink) else {
+        return (!root.has("uncertainty")).then_some(d);
+    };
+    let before = sink.diagnostics.len();
+    let gap_thresholds = thresholds(&mut u, "gap_thresholds", d.gap_thresholds.clone(), sink);
+    let available_thresholds = thresholds(&mut u, "available_thresholds", d.available_thresholds.clone(), sink);
+
+    let mut fertility = d.fertility.clone();
+    if let Some(mut f) = u.section("fertility", sink) {
+        fertility.ar1 = f.number("ar1", Range::PROB, sink).or(fertility.ar1);
+        fertility.innovation_sd = f.number("innovation_sd", Range::new(0.0, 5.0), sink).or(fertility.innovation_sd);
+        fertility.sd_scale = f.number("sd_scale", Range::new(0.0, 10.0), sink).unwrap_or(fertility.sd_scale);
+        fertility.floor = f.number("floor", Range::new(0.0, 10.0), sink).unwrap_or(fertility.floor);
+        f.finish(sink);
+    }
+
+    let mut mortality = d.mortality.clone();
+    if let Some(mut m) = u.section("mortality", sink) {
+        let from = m.integer("fit_from", DATA_YEARS.0, DATA_YEARS.1, sink);
+        let to = m.integer("fit_to", DATA_YEARS.0, DATA_YEARS.1, sink);
+        mortality.fit_from = from.map(|y| y as i32).unwrap_or(mortality.fit_from);
+        mortality.fit_to = to.map(|y| y as i32).unwrap_or(mortality.fit_to);
+        if mortality.fit_to - mortality.fit_from < 15 {
+            let origin = m.origin().clone();
+            sink.at(
+                &origin,
+                &m.full("fit_to"),
+                format!(
+                    "the fit needs at least three 5-year periods: fit_to - fit_from must be at least 15, got {}..{}",
+                    mortality.fit_from, mortality.fit_to
+                ),
+            );
+        }
+        mortality.innovation_sd = m.number("innovation_sd", Range::new(0.0, 1.0e3), sink).or(mortality.innovation_sd);
+        mortality.sd_scale = m.number("sd_scale", Range::new(0.0, 10.0), sink).unwrap_or(mortality.sd_scale);
+        m.finish(sink);
+    }
+
+    let mut migration = d.migration.clone();
+    if let Some(mut m) = u.section("migration", sink) {
+        migration.ar1 = m.number("ar1", Range::PROB, sink).or(migration.ar1);
+        migration.tail_df = m.number("tail_df", Range::new(2.1, 1.0e6), sink).or(migration.tail_df);
+        migration.sd_scale = m.number("sd_scale", Range::new(0.0, 10.0), sink).unwrap_or(migration.sd_scale);
+        m.finish(sink);
+    }
+
+    let mut force = d.force.clone();
+    if let Some(mut f) = u.section("force", sink) {
+        for (key, slot) in [
+            ("fit_rate", &mut force.fit_rate),
+            ("alternative_service_share", &mut force.alternative_service_share),
+            ("cadre_retention", &mut force.cadre_retention),
+            ("cadre_propensity", &mut force.cadre_propensity),
+            ("fielding_capacity", &mut force.fielding_capacity),
+            ("soldiers_replaced_per_system", &mut force.soldiers_replaced_per_system),
+        ] {
+            param_dist(&mut f, key, slot, sink);
+        }
+        f.finish(sink);
+    }
+    u.finish(sink);
+    if sink.diagnostics.len() > before {
+        return None;
+    }
+    Some(UncertaintySpec {
+        gap_thresholds: gap_thresholds?,
+        available_thresholds: available_thresholds?,
+        fertility,
+        mortality,
+        migration,
+        force,
+    })
+}
+
+fn thresholds(r: &mut Reader<'_>, key: &'static str, default: Vec<f64>, sink: &mut Sink) -> Option<Vec<f64>> {
+    if !r.has(key) {
+        return Some(default);
+    }
+    let values = r.numbers(key, Range::new(0.0, 1.0e8), sink)?;
+    for (i, v) in values.iter().enumerate() {
+        if values[..i].contains(v) {
+            let origin = r.origin().clone();
+            sink.at(&origin, &r.full(key), format!("threshold {v} is listed twice"));
+            return None;
+        }
+    }
+    Some(values)
+}
+
+fn param_dist(f: &mut Reader<'_>, key: &'static str, slot: &mut ParamDist, sink: &mut Sink) {
+    let Some(mut p) = f.section(key, sink) else { return };
+    if let Some((name, origin)) = p.string("dist", sink) {
+        match DistKind::parse(&name) {
+            Some(k) => slot.dist = k,
+            None => sink.at(
+                &origin,
+                &p.full("dist"),
+                format!("unknown distribution `{name}`; known: {}", DistKind::NAMES.join(", ")),
+            ),
+        }
+    }
+    if let Some(sd) = p.number("sd", Range::new(0.0, 10.0), sink) {
+        slot.sd = sd;
+    }
+    p.finish(sink);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::node::parse;
+    use std::path::Path;
+
+    fn read_text(text: &str) -> (Option<UncertaintySpec>, Vec<String>) {
+        let t = parse(text, Path::new("u.toml")).unwrap();
+        let mut sink = Sink::default();
+        let mut root = Reader::root(&t, Path::new("u.toml"));
+        let spec = read(&mut root, &mut sink);
+        (spec, sink.diagnostics.iter().map(|d| d.to_string()).collect())
+    }
+
+    #[test]
+    fn absent_section_gives_defaults() {
+        let (spec, errs) = read_text("");
+        assert!(errs.is_empty());
+        assert_eq!(spec, Some(UncertaintySpec::default()));
+    }
+
+    #[test]
+    fn values_are_read() {
+        let (spec, errs) = read_text(
+            "[uncertainty]\ngap_thresholds = [0, 150000]\n[uncertainty.fertility]\nar1 = 0.9\nfloor = 0.4\n\
+             [uncertainty.force]\nfit_rate = { dist = \"uniform\", sd = 0.01 }\n",
+        );
+        assert!(errs.is_empty(), "{errs:?}");
+        let s = spec.unwrap();
+        assert_eq!(s.gap_thresholds, vec![0.0, 150_000.0]);
+        assert_eq!(s.fertility.ar1, Some(0.9));
+        assert_eq!(s.fertility.floor, 0.4);
+        assert_eq!(s.force.fit_rate, ParamDist { dist: DistKind::Uniform, sd: 0.01 });
+        assert_eq!(s.force.cadre_propensity, ForceNoise::default().cadre_propensity);
+    }
+
+    #[test]
+    fn every_problem_names_line_and_key() {
+        let (spec, errs) = read_text(
+            "[uncertainty]\ngap_thresholds = [0, -5]\nbogus = 1\n[uncertainty.migration]\nar1 = 1.5\n\
+             [uncertainty.force]\nfit_rate = { dist = \"gamma\" }\n[uncertainty.mortality]\nfit_from = 2010\n",
+        );
+        assert!(spec.is_none());
+        let joined = errs.join("\n");
+        assert!(joined.contains("u.toml:2: uncertainty.gap_thresholds: must be between 0"), "{joined}");
+        assert!(joined.contains("u.toml:3: uncertainty.bogus: unknown key"), "{joined}");
+        assert!(joined.contains("u.toml:5: uncertainty.migration.ar1: must be between 0 and 1"), "{joined}");
+        assert!(joined.contains("u.toml:7: uncertainty.force.fit_rate.dist: unknown distribution `gamma`"), "{joined}");
+        assert!(joined.contains("uncertainty.mortality.fit_to: the fit needs at least three"), "{joined}");
+    }
+}

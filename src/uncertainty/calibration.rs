@@ -1,0 +1,122 @@
+//! The calibration report: WPP's published 80% and 95% intervals for TFR, net
+//! migration and life expectancy beside the model's, year by year (`calibration.csv`).
+//!
+//! - `model_*`: the component's own interval around WPP's medium, in closed form
+//!   (TFR: normal AR(1); migration: Student-t AR(1)); the floor on TFR is ignored there.
+//! - `simulated_*`: the trajectories' quantiles of the `summary.csv` metric (around the
+//!   scenario's own path, which for TFR and net migration is averaged over years t and
+//!   t+1 like the metric). Life expectancy has no closed form; its row compares the
+//!   Lee-Carter spread, which is not calibrated to WPP, with WPP's.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::engine::MonteCarlo;
+use super::plan::Plan;
+use super::special::{Z80, Z95};
+use super::summary::{metric_index, metric_quantiles};
+use crate::data::{CountryData, YearSeries};
+
+/// One row of `calibration.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CalibrationRow {
+    /// `tfr`, `net_migration`, `e0_male` or `e0_female`.
+    pub variable: &'static str,
+    /// Year.
+    pub year: i32,
+    /// Interval level in percent (80 or 95).
+    pub level: u8,
+    /// WPP lower bound.
+    pub wpp_lower: f64,
+    /// WPP upper bound.
+    pub wpp_upper: f64,
+    /// Model lower bound (closed form around WPP's medium), when there is one.
+    pub model_lower: Option<f64>,
+    /// Model upper bound.
+    pub model_upper: Option<f64>,
+    /// Trajectories' lower quantile.
+    pub simulated_lower: f64,
+    /// Trajectories' upper quantile.
+    pub simulated_upper: f64,
+    /// Simulated width / WPP width.
+    pub width_ratio: f64,
+}
+
+/// The variables compared, with the `summary.csv` metric of each.
+const VARIABLES: [&str; 4] = ["tfr", "net_migration", "e0_male", "e0_female"];
+
+/// WPP's value of series `name` (`medium`, `pi80_lower`, …) of a variable in a year.
+fn wpp(data: &CountryData, var: &str, name: &str, year: i32) -> Option<f64> {
+    let pick = |m: &std::collections::BTreeMap<String, YearSeries>| m.get(name).and_then(|s| s.get(year));
+    match var {
+        "tfr" => pick(&data.tfr),
+        "net_migration" => pick(&data.mig_total),
+        "e0_male" => data.e0.get(name).and_then(|(m, _)| m.get(year)),
+        "e0_female" => data.e0.get(name).and_then(|(_, f)| f.get(year)),
+        _ => None,
+    }
+}
+
+fn bounds(data: &CountryData, var: &str, year: i32, level: u8) -> Option<(f64, f64)> {
+    let (lo, hi) = if level == 80 { ("pi80_lower", "pi80_upper") } else { ("pi95_lower", "pi95_upper") };
+    let (a, b) = (wpp(data, var, lo, year)?, wpp(data, var, hi, year)?);
+    (b > a).then_some((a, b))
+}
+
+/// Builds the report for the years of the run that have WPP intervals.
+pub fn report(plan: &Plan, mc: &MonteCarlo, data: &CountryData) -> Vec<CalibrationRow> {
+    let c = &plan.components;
+    let mut out = Vec::new();
+    let probs = [0.025, 0.1, 0.9, 0.975];
+    // The trajectories' quantiles of each (year, variable), computed in parallel.
+    let sims: Vec<Vec<f64>> = (0..plan.len() * VARIABLES.len())
+        .into_par_iter()
+        .map(|j| {
+            let (t, var) = (j / VARIABLES.len(), VARIABLES[j % VARIABLES.len()]);
+            match metric_index(var) {
+                Some(metric) if bounds(data, var, plan.years[t], 80).is_some() => {
+                    metric_quantiles(plan, mc, t, metric, &probs)
+                }
+                _ => Vec::new(),
+            }
+        })
+        .collect();
+    for (t, &year) in plan.years.iter().enumerate() {
+        for (v, var) in VARIABLES.into_iter().enumerate() {
+            let sim = &sims[t * VARIABLES.len() + v];
+            if sim.is_empty() {
+                continue;
+            }
+            for level in [80u8, 95] {
+                let Some((lo, hi)) = bounds(data, var, year, level) else { continue };
+                let medium = wpp(data, var, "medium", year);
+                let model = match (var, medium) {
+                    ("tfr", Some(m)) => {
+                        let hw = c.tfr.half_width(year, if level == 80 { Z80 } else { Z95 });
+                        Some((m - hw, m + hw))
+                    }
+                    ("net_migration", Some(m)) => {
+                        let mm = &c.migration;
+                        let hw = mm.half_width(year, if level == 80 { mm.t90 } else { mm.t975 });
+                        Some((m - hw, m + hw))
+                    }
+                    _ => None,
+                };
+                let (sl, su) = if level == 80 { (sim[1], sim[2]) } else { (sim[0], sim[3]) };
+                out.push(CalibrationRow {
+                    variable: var,
+                    year,
+                    level,
+                    wpp_lower: lo,
+                    wpp_upper: hi,
+                    model_lower: model.map(|m| m.0),
+                    model_upper: model.map(|m| m.1),
+                    simulated_lower: sl,
+                    simulated_upper: su,
+                    width_ratio: (su - sl) / (hi - lo),
+                });
+            }
+        }
+    }
+    out
+}

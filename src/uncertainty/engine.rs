@@ -1,0 +1,528 @@
+//! The Monte Carlo engine: one trajectory of the whole model per (seed, index), run in
+//! parallel in fixed blocks of trajectories.
+//!
+//! ## Reproducibility
+//! Trajectory i draws from ChaCha8 keyed by the seed, on stream i, each stochastic
+//! component from its own word range of that stream (so switching one component off
+//! leaves the others' draws unchanged). Results are written to the slot of trajectory
+//! i, and every reduction runs in trajectory order or on integers, so the outputs are
+//! byte-identical for any number of threads.
+//!
+//! ## Memory
+//! A trajectory keeps only the current population. Each year's 27 metrics are stored as
+//! f32 offsets from the deterministic run's values (so a run without variance is exact
+//! and f32 rounding applies to the spread, not the level): 27 × 4 bytes per year per
+//! trajectory, 8.2 kB for 2025-2100, in blocks of [`BLOCK`] trajectories.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{ChiSquared, Distribution, StandardNormal};
+use rayon::prelude::*;
+
+use super::force_path::ForceState;
+use super::migration::MAX_DF;
+use super::params::{self, apply_mult};
+use super::plan::{NMETRICS, Plan};
+use super::special::exp_fast_f32;
+use super::step::{StepScratch, step_into, sum8};
+use super::survival::survival_into;
+use crate::demography::{Population, Sex, StepInputs, Survival};
+use crate::error::{Error, Result};
+use crate::scenario::{AutomationSpec, ForceSpec};
+use crate::{AgeVec, NAGES};
+
+/// Trajectories per block (the unit of parallel work and of the sample layout).
+pub const BLOCK: usize = 16;
+
+/// Run options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Number of trajectories (at least 1).
+    pub trajectories: usize,
+    /// Random seed.
+    pub seed: u64,
+    /// Worker threads (at least 1).
+    pub threads: usize,
+}
+
+/// Word offsets of the components within a trajectory's stream.
+#[derive(Clone, Copy)]
+enum Component {
+    Force = 0,
+    Fertility = 1,
+    Mortality = 2,
+    Migration = 3,
+}
+
+/// The generator of one component of trajectory `index`.
+pub fn component_rng(seed: u64, index: u64, component: u8) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(index);
+    rng.set_word_pos(u128::from(component) << 48);
+    rng
+}
+
+/// Per-year metric samples of every trajectory, as offsets from the deterministic run.
+#[derive(Debug, Clone)]
+pub struct Samples {
+    /// Trajectories.
+    pub n: usize,
+    /// Years per trajectory.
+    pub years: usize,
+    data: Vec<f32>,
+}
+
+impl Samples {
+    fn cols(&self) -> usize {
+        self.years * NMETRICS
+    }
+
+    /// The offsets of column `col` (= year index × [`NMETRICS`] + metric) for every
+    /// trajectory in index order, into `out`.
+    pub fn column(&self, col: usize, out: &mut Vec<f32>) {
+        out.clear();
+        out.reserve(self.n);
+        let cols = self.cols();
+        let full = self.n / BLOCK;
+        // Full blocks: fixed-size copies the compiler inlines.
+        for b in 0..full {
+            let base = b * BLOCK * cols + col * BLOCK;
+            let block: &[f32; BLOCK] = self.data[base..base + BLOCK].try_into().unwrap_or(&[0.0; BLOCK]);
+            out.extend_from_slice(block);
+        }
+        let rest = self.n - full * BLOCK;
+        if rest > 0 {
+            let base = full * BLOCK * cols + col * rest;
+            out.extend_from_slice(&self.data[base..base + rest]);
+        }
+    }
+
+    /// Bytes held.
+    pub fn bytes(&self) -> usize {
+        self.data.len() * std::mem::size_of::<f32>()
+    }
+}
+
+/// Counts of trajectories crossing the scenario's thresholds, per year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exceedance {
+    /// Gap thresholds.
+    pub gap_thresholds: Vec<f64>,
+    /// Available-force thresholds.
+    pub available_thresholds: Vec<f64>,
+    /// Per year: for each gap threshold (gap > x in the year, in any year so far), then
+    /// for each available threshold (available < x in the year, in any year so far).
+    pub counts: Vec<u64>,
+}
+
+impl Exceedance {
+    /// Counters per year.
+    pub fn width(&self) -> usize {
+        2 * (self.gap_thresholds.len() + self.available_thresholds.len())
+    }
+}
+
+/// Everything a run produced.
+#[derive(Debug, Clone)]
+pub struct MonteCarlo {
+    /// The options.
+    pub options: Options,
+    /// Metric samples.
+    pub samples: Samples,
+    /// Threshold counts.
+    pub exceedance: Exceedance,
+}
+
+/// Scratch space of one worker, reused across its trajectories.
+struct Workspace {
+    tfr: Vec<f64>,
+    mort: Vec<f64>,
+    mig_year: Vec<f64>,
+    mig: Vec<f64>,
+    asfr: AgeVec,
+    mx: [AgeVec; 2],
+    migv: [AgeVec; 2],
+    pops: [Population; 2],
+    both: AgeVec,
+    surv: [Survival; 2],
+    lt_scratch: AgeVec,
+    step_scratch: StepScratch,
+    force: ForceSpec,
+    automation: AutomationSpec,
+    state: ForceState,
+}
+
+impl Workspace {
+    fn new(plan: &Plan) -> Workspace {
+        let t = plan.len();
+        Workspace {
+            tfr: vec![0.0; t + 1],
+            mort: vec![0.0; t],
+            mig_year: vec![0.0; t + 1],
+            mig: vec![0.0; t],
+            asfr: AgeVec::zeros(),
+            mx: [AgeVec::zeros(); 2],
+            migv: [AgeVec::zeros(); 2],
+            pops: [plan.base.clone(), plan.base.clone()],
+            both: AgeVec::zeros(),
+            surv: [
+                Survival { s: AgeVec::zeros(), newborn: 0.0, e0: 0.0 },
+                Survival { s: AgeVec::zeros(), newborn: 0.0, e0: 0.0 },
+            ],
+            lt_scratch: AgeVec::zeros(),
+            step_scratch: StepScratch::default(),
+            force: plan.force.clone(),
+            automation: plan.automation.clone(),
+            state: ForceState::default(),
+        }
+    }
+}
+
+fn normal<R: Rng>(rng: &mut R) -> f64 {
+    StandardNormal.sample(rng)
+}
+
+/// Draws the TFR, mortality and migration deviations of a trajectory into `ws`.
+#[inline(always)]
+fn draw_paths(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace) -> Result<()> {
+    let c = &plan.components;
+    let base = plan.years[0];
+    let last = base + plan.len() as i32; // end + 1
+    // TFR: AR(1) deviation, bounded below.
+    ws.tfr.copy_from_slice(&plan.tfr_path);
+    if c.tfr.innovation_sd > 0.0 {
+        let mut rng = component_rng(seed, index, Component::Fertility as u8);
+        let mut eps = 0.0;
+        for y in plan.tfr_start..=last {
+            eps = c.tfr.ar1 * eps + c.tfr.innovation_sd * normal(&mut rng);
+            if y >= base {
+                let i = (y - base) as usize;
+                let path = plan.tfr_path[i];
+                ws.tfr[i] = (path + eps).max(c.tfr.floor.min(path));
+            }
+        }
+    }
+    // Mortality: random walk in k with the trajectory's drift error; interval t is
+    // evaluated at t + 1.
+    ws.mort.fill(0.0);
+    if c.mortality_sd > 0.0 {
+        let mut rng = component_rng(seed, index, Component::Mortality as u8);
+        let drift = c.mortality_drift_sd * normal(&mut rng);
+        let mut k = 0.0;
+        for y in plan.mort_start..=last {
+            k += drift + c.mortality_sd * normal(&mut rng);
+            if y > base {
+                ws.mort[(y - base - 1) as usize] = k;
+            }
+        }
+    }
+    // Migration: w_y λ z_y, z an AR(1) with unit innovations, λ² ~ ν/χ²_ν.
+    ws.mig.fill(0.0);
+    let m = &c.migration;
+    if m.scale.iter().any(|w| *w > 0.0) {
+        let mut rng = component_rng(seed, index, Component::Migration as u8);
+        let lambda = if m.tail_df >= MAX_DF {
+            1.0
+        } else {
+            let chi = ChiSquared::new(m.tail_df)
+                .map_err(|e| Error::Consistency(format!("chi-squared with {} d.f.: {e}", m.tail_df)))?;
+            let x: f64 = chi.sample(&mut rng);
+            (m.tail_df / x.max(1e-300)).sqrt()
+        };
+        ws.mig_year.fill(0.0);
+        let mut z = 0.0;
+        for y in plan.mig_start..=last {
+            z = m.ar1 * z + normal(&mut rng);
+            if y >= base {
+                ws.mig_year[(y - base) as usize] = m.scale_at(y) * lambda * z;
+            }
+        }
+        for i in 0..plan.len() {
+            ws.mig[i] = 0.5 * (ws.mig_year[i] + ws.mig_year[i + 1]);
+        }
+    }
+    Ok(())
+}
+
+/// Where a trajectory's yearly metrics go: its column `j` of a block of `len`
+/// trajectories (offsets from the deterministic run), and the block's threshold counts.
+struct BlockSink<'a> {
+    plan: &'a Plan,
+    chunk: &'a mut [f32],
+    counts: &'a mut [u64],
+    len: usize,
+    j: usize,
+}
+
+impl BlockSink<'_> {
+    #[inline(always)]
+    fn emit(&mut self, i: usize, row: &[f64; NMETRICS], max_gap: f64, min_available: f64) {
+        let det = &self.plan.det[i];
+        for (m, v) in row.iter().enumerate() {
+            self.chunk[(i * NMETRICS + m) * self.len + self.j] = (v - det[m]) as f32;
+        }
+        let spec = &self.plan.components.spec;
+        let width = 2 * (spec.gap_thresholds.len() + spec.available_thresholds.len());
+        let c = &mut self.counts[i * width..(i + 1) * width];
+        let (gap, avail) = (row[19], row[17]);
+        let mut k = 0;
+        for x in &spec.gap_thresholds {
+            c[k] += u64::from(gap > *x);
+            c[k + 1] += u64::from(max_gap > *x);
+            k += 2;
+        }
+        for x in &spec.available_thresholds {
+            c[k] += u64::from(avail < *x);
+            c[k + 1] += u64::from(min_available < *x);
+            k += 2;
+        }
+    }
+}
+
+/// Runs trajectory `index` into its column of `sink`.
+#[inline(always)]
+fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut BlockSink<'_>) -> Result<()> {
+    let draw =
+        params::draw(&plan.components.spec.force, &plan.force, &mut component_rng(seed, index, Component::Force as u8));
+    draw.apply((&plan.force, &plan.automation), &mut ws.force, &mut ws.automation);
+    draw_paths(plan, seed, index, ws)?;
+    let lc = &plan.components.lee_carter;
+    let profile = &plan.components.migration.profile;
+    let Workspace {
+        tfr,
+        mort,
+        mig,
+        asfr: asfr_buf,
+        mx: mx_buf,
+        migv,
+        pops,
+        both,
+        surv,
+        lt_scratch,
+        step_scratch,
+        force,
+        automation,
+        state,
+        ..
+    } = ws;
+    pops[0].clone_from(&plan.base);
+    state.start(&pops[0], force);
+    let (mut max_gap, mut min_available) = (f64::NEG_INFINITY, f64::INFINITY);
+    for i in 0..plan.len() {
+        let year = plan.years[i];
+        let asfr: &AgeVec = if tfr[i] == plan.tfr_path[i] && tfr[i + 1] == plan.tfr_path[i + 1] {
+            &plan.asfr[i]
+        } else {
+            let (w0, w1) = (0.5 * tfr[i], 0.5 * tfr[i + 1]);
+            let (p0, p1) = (plan.pattern[i].as_slice(), plan.pattern[i + 1].as_slice());
+            for ((o, &a), &b) in asfr_buf.as_mut_slice().iter_mut().zip(p0).zip(p1) {
+                *o = a * w0 + b * w1;
+            }
+            asfr_buf
+        };
+        let d = mort[i];
+        let mx: &[AgeVec; 2] = if d == 0.0 {
+            &plan.mx[i]
+        } else {
+            for s in 0..2 {
+                let (m, b, out) = (plan.mx[i][s].as_slice(), lc.b[s].as_slice(), mx_buf[s].as_mut_slice());
+                for ((o, &mv), &bv) in out.iter_mut().zip(m).zip(b) {
+                    *o = (mv * f64::from(exp_fast_f32((bv * d) as f32))).min(0.999);
+                }
+                // The open group's rate is not capped.
+                out[NAGES - 1] = m[NAGES - 1] * f64::from(exp_fast_f32((b[NAGES - 1] * d) as f32));
+            }
+            mx_buf
+        };
+        survival_into(&mx[0], Sex::Male, &mut surv[0], lt_scratch);
+        survival_into(&mx[1], Sex::Female, &mut surv[1], lt_scratch);
+        let dm = mig[i];
+        let migration: &[AgeVec; 2] = if dm == 0.0 {
+            &plan.migration[i]
+        } else {
+            for s in 0..2 {
+                for ((o, &a), &p) in
+                    migv[s].as_mut_slice().iter_mut().zip(plan.migration[i][s].as_slice()).zip(profile[s].as_slice())
+                {
+                    *o = a + p * dm;
+                }
+            }
+            migv
+        };
+        let inputs = StepInputs {
+            asfr,
+            srb: plan.srb[i],
+            survival: [&surv[0], &surv[1]],
+            migration: [&migration[0], &migration[1]],
+        };
+        let (cur, nxt) = {
+            let [a, b] = pops;
+            if i % 2 == 0 { (&*a, b) } else { (&*b, a) }
+        };
+        let flows = step_into(cur, &inputs, nxt, step_scratch);
+        // A non-finite value anywhere in the new population shows in its flows.
+        let change = flows.births() - flows.deaths() + flows.net_migration();
+        if !change.is_finite() {
+            return Err(Error::Numeric {
+                year: year + 1,
+                sex: "-".into(),
+                age: 0,
+                quantity: format!("population change of trajectory {index}"),
+                value: change,
+            });
+        }
+        let cap = apply_mult(plan.capacity[i], draw.fielding_capacity);
+        let f = state.year(i, year, cur, force, automation, &plan.target, cap);
+        for ((o, &a), &b) in both.as_mut_slice().iter_mut().zip(cur.male.as_slice()).zip(cur.female.as_slice()) {
+            *o = a + b;
+        }
+        let b = both.as_slice();
+        let (young, working, old) = (sum8(&b[..15]), sum8(&b[15..65]), sum8(&b[65..]));
+        let row: [f64; NMETRICS] = [
+            (young + working) + old,
+            working,
+            old,
+            flows.births(),
+            flows.deaths(),
+            flows.net_migration(),
+            0.5 * (tfr[i] + tfr[i + 1]),
+            surv[0].e0,
+            surv[1].e0,
+            cur.male[20],
+            f.eligible_men,
+            f.intake,
+            f.female_volunteers,
+            f.conscripts,
+            f.cadre,
+            f.cadre_recruits,
+            f.cadre_shortfall,
+            f.available,
+            f.target,
+            f.gap,
+            f.gap,
+            f.systems_needed,
+            f.systems_fielded,
+            f.systems_bought,
+            f.cost,
+            f.density_per_10k,
+            f.uncovered_gap,
+        ];
+        max_gap = max_gap.max(f.gap);
+        min_available = min_available.min(f.available);
+        sink.emit(i, &row, max_gap, min_available);
+    }
+    Ok(())
+}
+
+/// Runs the trajectories of one block, writing their samples and threshold counts.
+#[inline(always)]
+fn run_block(
+    plan: &Plan,
+    seed: u64,
+    first: usize,
+    chunk: &mut [f32],
+    counts: &mut [u64],
+    ws: &mut Workspace,
+) -> Result<()> {
+    let len = chunk.len() / (plan.len() * NMETRICS);
+    let mut sink = BlockSink { plan, chunk, counts, len, j: 0 };
+    for j in 0..len {
+        sink.j = j;
+        trajectory(plan, seed, (first + j) as u64, ws, &mut sink)?;
+    }
+    Ok(())
+}
+
+/// [`run_block`] compiled for AVX2: the same operations in the same order (Rust never
+/// fuses a multiply and an add on its own), so the results are identical bit for bit;
+/// only the vector width of the age loops changes.
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn run_block_avx2(
+    plan: &Plan,
+    seed: u64,
+    first: usize,
+    chunk: &mut [f32],
+    counts: &mut [u64],
+    ws: &mut Workspace,
+) -> Result<()> {
+    run_block(plan, seed, first, chunk, counts, ws)
+}
+
+/// Picks the widest instruction set the CPU offers for [`run_block`].
+fn run_block_dispatch(
+    plan: &Plan,
+    seed: u64,
+    first: usize,
+    chunk: &mut [f32],
+    counts: &mut [u64],
+    ws: &mut Workspace,
+) -> Result<()> {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2 (checked just above).
+        return unsafe { run_block_avx2(plan, seed, first, chunk, counts, ws) };
+    }
+    run_block(plan, seed, first, chunk, counts, ws)
+}
+
+/// Runs every trajectory on a pool of `options.threads` workers. `progress` is called
+/// with the number of trajectories each finished block held.
+pub fn run(plan: &Plan, options: Options, progress: &(dyn Fn(u64) + Sync)) -> Result<MonteCarlo> {
+    let n = options.trajectories;
+    if n == 0 {
+        return Err(Error::Usage("--trajectories must be at least 1".into()));
+    }
+    let t = plan.len();
+    let cols = t * NMETRICS;
+    let total = n.checked_mul(cols).ok_or_else(|| Error::Usage(format!("{n} trajectories are too many")))?;
+    // Probe that the samples fit, then take zeroed memory from the system (no memset:
+    // the workers touch the pages as they fill them, in parallel).
+    Vec::<f32>::new().try_reserve_exact(total).map_err(|_| {
+        Error::Usage(format!(
+            "{n} trajectories need {:.1} GB for the samples, more than can be allocated",
+            (total * 4) as f64 / 1e9
+        ))
+    })?;
+    let mut data = vec![0.0_f32; total];
+    let spec = &plan.components.spec;
+    let mut exceedance = Exceedance {
+        gap_thresholds: spec.gap_thresholds.clone(),
+        available_thresholds: spec.available_thresholds.clone(),
+        counts: Vec::new(),
+    };
+    let width = exceedance.width();
+    let nblocks = n.div_ceil(BLOCK);
+    let mut block_counts = vec![0u64; nblocks * t * width];
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads.max(1))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {} worker threads: {e}", options.threads)))?;
+    let results: Vec<Result<()>> = pool.install(|| {
+        data.par_chunks_mut(BLOCK * cols)
+            .zip(block_counts.par_chunks_mut(t * width))
+            .enumerate()
+            .map_init(
+                || Workspace::new(plan),
+                |ws, (b, (chunk, counts))| {
+                    run_block_dispatch(plan, options.seed, b * BLOCK, chunk, counts, ws)?;
+                    progress((chunk.len() / cols) as u64);
+                    Ok(())
+                },
+            )
+            .collect()
+    });
+    // The first failing block in index order, whatever thread saw it first.
+    results.into_iter().collect::<Result<Vec<()>>>()?;
+    let mut counts = vec![0u64; t * width];
+    for block in block_counts.chunks(t * width) {
+        for (a, b) in counts.iter_mut().zip(block) {
+            *a += b;
+        }
+    }
+    exceedance.counts = counts;
+    Ok(MonteCarlo { options, samples: Samples { n, years: t, data }, exceedance })
+}

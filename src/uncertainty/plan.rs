@@ -1,0 +1,165 @@
+//! Everything a trajectory needs that does not depend on its draws, computed once: the
+//! deterministic rates of every interval, the age patterns of fertility, the target and
+//! fielding-capacity paths, the fitted and calibrated stochastic components, and the
+//! deterministic run's summary rows (the centre the samples are stored around).
+
+use serde::Serialize;
+
+use super::lee_carter::LeeCarter;
+use super::migration::MigrationModel;
+use super::tfr::TfrModel;
+use crate::AgeVec;
+use crate::data::interpolate;
+use crate::demography::Population;
+use crate::demography::graduation::asfr_pattern;
+use crate::demography::rates::{self, resolve_path};
+use crate::error::Result;
+use crate::output::tables::{row_values, summary_rows};
+use crate::run::{Inputs, Projection};
+use crate::scenario::{AutomationSpec, ForceSpec, Scenario, UncertaintySpec};
+
+/// Number of metrics per year (the `summary.csv` columns after `year`).
+pub const NMETRICS: usize = 27;
+
+/// The fitted and calibrated stochastic components (written to `uncertainty.json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Components {
+    /// TFR AR(1).
+    pub tfr: TfrModel,
+    /// Lee-Carter fit.
+    pub lee_carter: LeeCarter,
+    /// Random-walk innovation s.d. of k actually used (after overrides and `sd_scale`).
+    pub mortality_sd: f64,
+    /// S.d. of a trajectory's drift error (the fit's drift standard error, scaled alike).
+    pub mortality_drift_sd: f64,
+    /// Last year with observed mortality (k deviations are zero up to it).
+    pub mortality_jump_off: i32,
+    /// Net migration deviations.
+    pub migration: MigrationModel,
+    /// The scenario's `[uncertainty]` settings.
+    pub spec: UncertaintySpec,
+}
+
+impl Components {
+    /// Fits and calibrates every component for a scenario.
+    pub fn build(scenario: &Scenario, inputs: &Inputs) -> Result<Components> {
+        let u = &scenario.uncertainty;
+        let data = &inputs.data;
+        let tfr = TfrModel::build(&u.fertility, data)?;
+        let lee_carter =
+            LeeCarter::fit(&inputs.mortality, u.mortality.fit_from, u.mortality.fit_to, "uncertainty.mortality")?;
+        let mortality_sd = u.mortality.innovation_sd.unwrap_or(lee_carter.sigma) * u.mortality.sd_scale;
+        let span =
+            lee_carter.centres.last().copied().unwrap_or(0.0) - lee_carter.centres.first().copied().unwrap_or(0.0);
+        let mortality_drift_sd = if span > 0.0 { mortality_sd / span.sqrt() } else { 0.0 };
+        let mortality_jump_off = data.e0.get("estimate").map(|(m, _)| m.last()).unwrap_or(data.base.year - 1);
+        let migration = MigrationModel::build(&u.migration, data)?;
+        Ok(Components {
+            tfr,
+            lee_carter,
+            mortality_sd,
+            mortality_drift_sd,
+            mortality_jump_off,
+            migration,
+            spec: u.clone(),
+        })
+    }
+}
+
+/// The precomputed, read-only inputs of every trajectory.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Years base..=end (one summary row each).
+    pub years: Vec<i32>,
+    /// The deterministic run's metrics per year ([`crate::output::tables::SUMMARY_COLUMNS`]
+    /// without `year`).
+    pub det: Vec<[f64; NMETRICS]>,
+    /// Base population.
+    pub base: Population,
+    /// Scenario TFR for years base..=end+1.
+    pub tfr_path: Vec<f64>,
+    /// Age pattern of fertility per unit TFR for years base..=end+1.
+    pub pattern: Vec<AgeVec>,
+    /// Deterministic single-age fertility per interval (pattern-weighted TFR of t, t+1).
+    pub asfr: Vec<AgeVec>,
+    /// Sex ratio at birth per interval.
+    pub srb: Vec<f64>,
+    /// Deterministic mx per interval.
+    pub mx: Vec<[AgeVec; 2]>,
+    /// Deterministic net migrants per interval.
+    pub migration: Vec<[AgeVec; 2]>,
+    /// Troop target per year.
+    pub target: Vec<f64>,
+    /// Fielding capacity per year, `interpolate(..).max(0)` (floored in the model).
+    pub capacity: Vec<f64>,
+    /// The scenario's force parameters.
+    pub force: ForceSpec,
+    /// The scenario's automation parameters.
+    pub automation: AutomationSpec,
+    /// Stochastic components.
+    pub components: Components,
+    /// First year whose TFR deviation is random (years before keep the path).
+    pub tfr_start: i32,
+    /// First year whose migration deviation is random.
+    pub mig_start: i32,
+    /// First year whose mortality deviation is random.
+    pub mort_start: i32,
+}
+
+impl Plan {
+    /// Precomputes a scenario's plan from its deterministic projection.
+    pub fn new(scenario: &Scenario, inputs: &Inputs, det: &Projection) -> Result<Plan> {
+        let components = Components::build(scenario, inputs)?;
+        let data = &inputs.data;
+        let (base_year, end) = (scenario.base_year, scenario.end_year);
+        let r = rates::build(scenario, data, &inputs.mortality, base_year, end)?;
+        let tfr = resolve_path(&scenario.fertility.tfr, data, "tfr", base_year, end + 1)?;
+        let years: Vec<i32> = (base_year..=end).collect();
+        let tfr_path: Vec<f64> = (base_year..=end + 1).map(|y| tfr.get(y).unwrap_or(0.0)).collect();
+        let pattern: Vec<AgeVec> = (base_year..=end + 1).map(|y| asfr_pattern(data.pasfr_for(y))).collect();
+        let det = summary_rows(det)
+            .iter()
+            .map(|row| {
+                let v = row_values(row);
+                let mut m = [0.0; NMETRICS];
+                m.copy_from_slice(&v[1..]);
+                m
+            })
+            .collect();
+        let target = years.iter().map(|&y| interpolate(&scenario.force.target, f64::from(y))).collect();
+        let capacity =
+            years.iter().map(|&y| interpolate(&scenario.automation.fielding_capacity, f64::from(y)).max(0.0)).collect();
+        // Deviations start after the last observed year, or from the base year when the
+        // projection starts earlier (a back-test then sees its whole horizon as uncertain).
+        let start = |jump_off: i32| jump_off.min(base_year - 1) + 1;
+        Ok(Plan {
+            tfr_start: start(components.tfr.jump_off),
+            mig_start: start(components.migration.jump_off),
+            mort_start: start(components.mortality_jump_off),
+            years,
+            det,
+            base: Population { male: data.base.male, female: data.base.female },
+            tfr_path,
+            pattern,
+            asfr: r.iter().map(|x| x.asfr).collect(),
+            srb: r.iter().map(|x| x.srb).collect(),
+            mx: r.iter().map(|x| x.mx).collect(),
+            migration: r.iter().map(|x| x.migration).collect(),
+            target,
+            capacity,
+            force: scenario.force.clone(),
+            automation: scenario.automation.clone(),
+            components,
+        })
+    }
+
+    /// Number of summary rows (years).
+    pub fn len(&self) -> usize {
+        self.years.len()
+    }
+
+    /// Whether the plan has no years.
+    pub fn is_empty(&self) -> bool {
+        self.years.is_empty()
+    }
+}

@@ -1,0 +1,293 @@
+//! Summaries of the trajectories: per year and metric the mean and quantiles, the
+//! probabilities of crossing the scenario's thresholds, and how far the median path
+//! lies from the deterministic one.
+//!
+//! Quantiles use the linear interpolation between order statistics that R (type 7) and
+//! NumPy use by default: with n values sorted, p → position h = (n − 1) p.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::engine::MonteCarlo;
+use super::plan::{NMETRICS, Plan};
+use crate::output::tables::SUMMARY_COLUMNS;
+
+/// The probabilities of `quantiles.csv`.
+pub const PROBS: [f64; 7] = [0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95];
+
+/// One row of `quantiles.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuantileRow {
+    /// Year.
+    pub year: i32,
+    /// Metric (a `summary.csv` column).
+    pub metric: &'static str,
+    /// Mean over trajectories.
+    pub mean: f64,
+    /// Quantiles at [`PROBS`].
+    pub q: [f64; 7],
+}
+
+/// The name of metric `m` (0-based, `summary.csv` column m + 1).
+pub fn metric_name(m: usize) -> &'static str {
+    SUMMARY_COLUMNS[m + 1]
+}
+
+/// The index of a metric by name.
+pub fn metric_index(name: &str) -> Option<usize> {
+    SUMMARY_COLUMNS[1..].iter().position(|c| *c == name)
+}
+
+/// Bins of the counting pass of [`quantiles_of`].
+const BINS: usize = 1024;
+
+/// Scratch buffers of [`quantiles_with`], reusable across columns.
+#[derive(Debug, Default, Clone)]
+pub struct QuantileScratch {
+    bins: Vec<u16>,
+    picked: Vec<f32>,
+}
+
+/// Quantiles at `probs` (each in [0, 1]) of `v`, exact, in O(n). See [`quantiles_with`].
+pub fn quantiles_of(v: &[f32], probs: &[f64]) -> Vec<f64> {
+    quantiles_with(v, probs, &mut QuantileScratch::default())
+}
+
+/// Quantiles at `probs` of `v`: a counting pass over [`BINS`] equal-width bins between
+/// the minimum and maximum finds the bin of every order statistic needed; only the
+/// values in those bins are then sorted. The bin of a value is monotone in the value,
+/// so sorting the picked values orders them across bins too.
+pub fn quantiles_with(v: &[f32], probs: &[f64], scratch: &mut QuantileScratch) -> Vec<f64> {
+    let n = v.len();
+    if n == 0 {
+        return vec![f64::NAN; probs.len()];
+    }
+    let (lo, hi) = v.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+    if lo == hi || !(lo.is_finite() && hi.is_finite()) {
+        return vec![f64::from(lo); probs.len()];
+    }
+    let scale = (BINS as f64 / (f64::from(hi) - f64::from(lo))) as f32;
+    let top = (BINS - 1) as f32;
+    scratch.bins.clear();
+    scratch.bins.extend(v.iter().map(|&x| ((x - lo) * scale).min(top) as u16));
+    let mut count = [0u32; BINS];
+    for &b in &scratch.bins {
+        count[usize::from(b)] += 1;
+    }
+    let mut first = [0u32; BINS]; // rank of each bin's smallest value
+    let mut acc = 0u32;
+    for b in 0..BINS {
+        first[b] = acc;
+        acc += count[b];
+    }
+    let bin_of_rank = |k: usize| first.partition_point(|&f| f as usize <= k) - 1;
+    let ranks = |p: f64| {
+        let h = (n - 1) as f64 * p;
+        let k = (h.floor() as usize).min(n - 1);
+        (h, k, (k + 1).min(n - 1))
+    };
+    let mut wanted = [false; BINS];
+    for &p in probs {
+        let (_, k, k1) = ranks(p);
+        wanted[bin_of_rank(k)] = true;
+        wanted[bin_of_rank(k1)] = true;
+    }
+    scratch.picked.clear();
+    scratch.picked.extend(v.iter().zip(&scratch.bins).filter(|(_, b)| wanted[usize::from(**b)]).map(|(x, _)| *x));
+    scratch.picked.sort_unstable_by(f32::total_cmp);
+    // Rank of the first picked value of each wanted bin.
+    let mut offset = [0usize; BINS];
+    let mut pos = 0;
+    for b in 0..BINS {
+        if wanted[b] {
+            offset[b] = pos;
+            pos += count[b] as usize;
+        }
+    }
+    let picked = &scratch.picked;
+    let order = |k: usize| {
+        let b = bin_of_rank(k);
+        f64::from(picked[offset[b] + (k - first[b] as usize)])
+    };
+    probs
+        .iter()
+        .map(|&p| {
+            let (h, k, k1) = ranks(p);
+            let (a, b) = (order(k), order(k1));
+            a + (h - k as f64) * (b - a)
+        })
+        .collect()
+}
+
+/// Mean of f32 values in f64, in a fixed order (four interleaved partial sums).
+pub fn mean_of(v: &[f32]) -> f64 {
+    let mut acc = [0.0_f64; 4];
+    let chunks = v.chunks_exact(4);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for k in 0..4 {
+            acc[k] += f64::from(c[k]);
+        }
+    }
+    let tail: f64 = rest.iter().map(|&x| f64::from(x)).sum();
+    ((acc[0] + acc[1]) + (acc[2] + acc[3]) + tail) / v.len() as f64
+}
+
+/// Mean and [`PROBS`] quantiles of every (year, metric), in year then metric order. The
+/// work is spread over the current rayon pool; the result does not depend on it.
+pub fn quantiles(plan: &Plan, mc: &MonteCarlo) -> Vec<QuantileRow> {
+    let cols = plan.len() * NMETRICS;
+    (0..cols)
+        .into_par_iter()
+        .map_init(
+            || (Vec::new(), QuantileScratch::default()),
+            |(buf, scratch), col| {
+                mc.samples.column(col, buf);
+                let (t, m) = (col / NMETRICS, col % NMETRICS);
+                let det = plan.det[t][m];
+                let mean = mean_of(buf);
+                let qs = quantiles_with(buf, &PROBS, scratch);
+                let mut q = [0.0; 7];
+                for (a, b) in q.iter_mut().zip(&qs) {
+                    *a = det + b;
+                }
+                QuantileRow { year: plan.years[t], metric: metric_name(m), mean: det + mean, q }
+            },
+        )
+        .collect()
+}
+
+/// Quantiles at arbitrary probabilities of one metric in one year (for calibration).
+pub fn metric_quantiles(plan: &Plan, mc: &MonteCarlo, year_index: usize, metric: usize, probs: &[f64]) -> Vec<f64> {
+    let mut buf = Vec::new();
+    mc.samples.column(year_index * NMETRICS + metric, &mut buf);
+    let det = plan.det[year_index][metric];
+    quantiles_of(&buf, probs).into_iter().map(|q| det + q).collect()
+}
+
+/// One row of `probabilities.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProbabilityRow {
+    /// Year.
+    pub year: i32,
+    /// `force_gap` or `force_available`.
+    pub metric: &'static str,
+    /// `above` (gap > threshold) or `below` (available < threshold).
+    pub condition: &'static str,
+    /// Threshold (persons).
+    pub threshold: f64,
+    /// Share of trajectories meeting the condition in the year.
+    pub probability: f64,
+    /// Share meeting it in at least one year from the base year to this one.
+    pub probability_by_year: f64,
+}
+
+/// The probability rows, year by year.
+pub fn probabilities(plan: &Plan, mc: &MonteCarlo) -> Vec<ProbabilityRow> {
+    let e = &mc.exceedance;
+    let w = e.width();
+    let n = mc.samples.n as f64;
+    let mut out = Vec::with_capacity(plan.len() * w / 2);
+    for (t, &year) in plan.years.iter().enumerate() {
+        let c = &e.counts[t * w..(t + 1) * w];
+        let conds = e
+            .gap_thresholds
+            .iter()
+            .map(|x| ("force_gap", "above", *x))
+            .chain(e.available_thresholds.iter().map(|x| ("force_available", "below", *x)));
+        for (k, (metric, condition, threshold)) in conds.enumerate() {
+            out.push(ProbabilityRow {
+                year,
+                metric,
+                condition,
+                threshold,
+                probability: c[2 * k] as f64 / n,
+                probability_by_year: c[2 * k + 1] as f64 / n,
+            });
+        }
+    }
+    out
+}
+
+/// How far the median path lies from the deterministic path, per metric.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MedianDistance {
+    /// Metric.
+    pub metric: &'static str,
+    /// Largest |p50 − deterministic| over the years.
+    pub max_abs: f64,
+    /// Largest |p50 − deterministic| / |deterministic| over the years with a non-zero
+    /// deterministic value (none when it is zero throughout).
+    pub max_relative: Option<f64>,
+    /// The year of that largest relative distance.
+    pub max_relative_year: Option<i32>,
+    /// Largest |p50 − deterministic| / (p75 − p25): the distance in interquartile ranges
+    /// (none when the metric never varies).
+    pub max_iqr_share: Option<f64>,
+}
+
+/// The median-vs-deterministic distance of every metric.
+pub fn median_distance(plan: &Plan, rows: &[QuantileRow]) -> Vec<MedianDistance> {
+    (0..NMETRICS)
+        .map(|m| {
+            let mut out = MedianDistance {
+                metric: metric_name(m),
+                max_abs: 0.0,
+                max_relative: None,
+                max_relative_year: None,
+                max_iqr_share: None,
+            };
+            for (t, det) in plan.det.iter().enumerate() {
+                let r = &rows[t * NMETRICS + m];
+                let d = (r.q[3] - det[m]).abs();
+                out.max_abs = out.max_abs.max(d);
+                if det[m] != 0.0 {
+                    let rel = d / det[m].abs();
+                    if out.max_relative.is_none_or(|v| rel > v) {
+                        out.max_relative = Some(rel);
+                        out.max_relative_year = Some(r.year);
+                    }
+                }
+                let iqr = r.q[4] - r.q[2];
+                if iqr > 0.0 {
+                    let share = d / iqr;
+                    out.max_iqr_share = Some(out.max_iqr_share.map_or(share, |v: f64| v.max(share)));
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_match_type_7() {
+        // numpy.quantile([1..10], [.05, .5, .9]) = 1.45, 5.5, 9.1
+        let v: Vec<f32> = (1..=10).rev().map(|x| x as f32).collect();
+        let q = quantiles_of(&v, &[0.05, 0.5, 0.9]);
+        assert!((q[0] - 1.45).abs() < 1e-6 && (q[1] - 5.5).abs() < 1e-6 && (q[2] - 9.1).abs() < 1e-6, "{q:?}");
+        assert_eq!(quantiles_of(&[3.0], &PROBS), vec![3.0; 7]);
+        assert_eq!(quantiles_of(&[2.0; 50], &PROBS), vec![2.0; 7]);
+        assert_eq!(quantiles_of(&[0.0, 1.0], &[0.0, 1.0]), vec![0.0, 1.0]);
+    }
+
+    #[test]
+    fn quantiles_agree_with_a_full_sort() {
+        // Clustered values with outliers, so that most mass shares a few bins.
+        let v: Vec<f32> = (0..1001)
+            .map(|i| if i % 97 == 0 { 1e6 * i as f32 } else { ((i * 7919) % 1009) as f32 * 0.37 - 50.0 })
+            .collect();
+        let mut sorted = v.clone();
+        sorted.sort_by(f32::total_cmp);
+        let q = quantiles_of(&v, &PROBS);
+        for (p, got) in PROBS.iter().zip(q) {
+            let h = 1000.0 * p;
+            let k = h as usize;
+            let want = f64::from(sorted[k]) + (h - k as f64) * f64::from(sorted[(k + 1).min(1000)] - sorted[k]);
+            assert!((got - want).abs() < 1e-9, "p {p}: {got} vs {want}");
+        }
+    }
+}

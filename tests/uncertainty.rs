@@ -1,0 +1,241 @@
+//! Monte Carlo runs: reproducible on any number of threads, exact when nothing varies,
+//! calibrated to WPP's intervals, centred on the deterministic run, and driven from
+//! the command line with located errors.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use forcecast::output::tables::{SUMMARY_COLUMNS, row_values, summary_rows};
+use forcecast::uncertainty::{self, Options, Outcome};
+use predicates::prelude::*;
+
+/// A scenario file extending the baseline with `body` appended, in `dir`.
+fn scenario_file(dir: &Path, name: &str, body: &str) -> PathBuf {
+    let path = dir.join(format!("{name}.toml"));
+    let text = format!("extends = \"baseline\"\ndescription = \"test: {name}\"\n{body}");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Every spread set to zero.
+const ZERO: &str = "\
+[uncertainty.fertility]
+sd_scale = 0
+[uncertainty.mortality]
+sd_scale = 0
+[uncertainty.migration]
+sd_scale = 0
+[uncertainty.force]
+fit_rate = { sd = 0 }
+alternative_service_share = { sd = 0 }
+cadre_retention = { sd = 0 }
+cadre_propensity = { sd = 0 }
+fielding_capacity = { sd = 0 }
+soldiers_replaced_per_system = { sd = 0 }
+";
+
+/// Runs a scenario file through the library.
+fn run_lib(path: &Path, n: usize, seed: u64, threads: usize) -> (forcecast::run::Projection, Outcome) {
+    let dir = common::scenarios();
+    let s = forcecast::scenario::load(path, &dir).expect("scenario valid");
+    let inputs = forcecast::run::load_inputs(&s, &dir).expect("inputs");
+    let p = forcecast::run::project(&s, &inputs).expect("deterministic run");
+    let o = uncertainty::run(&s, &inputs, &p, Options { trajectories: n, seed, threads }, &|_| {}).expect("MC run");
+    (p, o)
+}
+
+fn run_bin(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    let mut args = vec!["run", "baseline", "--out", out.to_str().unwrap(), "--no-charts", "--quiet"];
+    args.extend_from_slice(extra);
+    common::forcecast().args(&args).assert()
+}
+
+#[test]
+fn same_seed_gives_identical_files_on_one_and_two_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b, c) = (tmp.path().join("t1"), tmp.path().join("t2"), tmp.path().join("other"));
+    // 100 trajectories: several blocks of 16, the last one partial.
+    run_bin(&a, &["--trajectories", "100", "--seed", "42", "--threads", "1"]).success();
+    run_bin(&b, &["--trajectories", "100", "--seed", "42", "--threads", "2"]).success();
+    for f in ["quantiles.csv", "probabilities.csv", "calibration.csv", "uncertainty.json", "manifest.json"] {
+        let (x, y) = (std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap());
+        assert!(x == y, "{f} differs between 1 and 2 threads");
+    }
+    run_bin(&c, &["--trajectories", "100", "--seed", "43", "--threads", "2"]).success();
+    assert_ne!(std::fs::read(a.join("quantiles.csv")).unwrap(), std::fs::read(c.join("quantiles.csv")).unwrap());
+}
+
+#[test]
+fn zero_variance_reproduces_the_deterministic_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = scenario_file(tmp.path(), "zero", ZERO);
+    let (p, o) = run_lib(&path, 40, 7, 2);
+    let det: Vec<[f64; 28]> = summary_rows(&p).iter().map(row_values).collect();
+    assert_eq!(o.quantiles.len(), det.len() * 27);
+    for r in &o.quantiles {
+        let t = (r.year - p.years[0]) as usize;
+        let m = SUMMARY_COLUMNS.iter().position(|c| *c == r.metric).unwrap();
+        let d = det[t][m];
+        for (k, v) in std::iter::once(r.mean).chain(r.q).enumerate() {
+            let err = (v - d).abs() / d.abs().max(1.0);
+            assert!(err <= 1e-9, "{} {} statistic {k}: {v} vs deterministic {d}", r.year, r.metric);
+        }
+    }
+    for m in &o.median_distance {
+        assert!(m.max_abs <= 1e-9 * 1e13, "{}: {}", m.metric, m.max_abs);
+    }
+}
+
+#[test]
+fn zero_variance_quantiles_csv_equals_summary_csv() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = scenario_file(tmp.path(), "zero", ZERO);
+    let out = tmp.path().join("out");
+    common::forcecast()
+        .args(["run", path.to_str().unwrap(), "--out", out.to_str().unwrap(), "--no-charts", "--quiet"])
+        .args(["--trajectories", "20"])
+        .assert()
+        .success();
+    let (sh, srows) = common::read_csv(&out.join("summary.csv"));
+    let (qh, qrows) = common::read_csv(&out.join("quantiles.csv"));
+    assert_eq!(qh, ["year", "metric", "mean", "p05", "p10", "p25", "p50", "p75", "p90", "p95"]);
+    for q in &qrows {
+        let row = srows.iter().find(|r| r[0] == q[0]).unwrap();
+        let col = sh.iter().position(|h| *h == q[1]).unwrap();
+        for cell in &q[2..] {
+            assert_eq!(cell, &row[col], "{} {}", q[0], q[1]);
+        }
+    }
+}
+
+#[test]
+fn tfr_and_migration_intervals_match_wpp() {
+    let (_, o) = run_lib(&common::scenarios().join("baseline.toml"), 2000, 1, 2);
+    let ratio = |var: &str, year: i32, level: u8| {
+        o.calibration
+            .iter()
+            .find(|r| r.variable == var && r.year == year && r.level == level)
+            .map(|r| r.width_ratio)
+            .unwrap_or_else(|| panic!("no calibration row {var} {year} {level}"))
+    };
+    // Acceptance: the simulated TFR 80% interval in 2050 within 20% (relative width) of WPP's.
+    let r = ratio("tfr", 2050, 80);
+    assert!((0.8..=1.2).contains(&r), "TFR 80% width ratio in 2050: {r}");
+    for (var, year, level) in
+        [("tfr", 2030, 80), ("tfr", 2050, 95), ("net_migration", 2030, 80), ("net_migration", 2050, 80)]
+    {
+        let r = ratio(var, year, level);
+        assert!((0.8..=1.25).contains(&r), "{var} {level}% width ratio in {year}: {r}");
+    }
+    // The closed-form model interval matches WPP's 80% net migration bounds exactly.
+    let m = o.calibration.iter().find(|r| r.variable == "net_migration" && r.year == 2050 && r.level == 80).unwrap();
+    let (lo, hi) = (m.model_lower.unwrap(), m.model_upper.unwrap());
+    assert!(((hi - lo) / (m.wpp_upper - m.wpp_lower) - 1.0).abs() < 1e-9);
+}
+
+#[test]
+fn median_lies_near_the_deterministic_path() {
+    let (p, o) = run_lib(&common::scenarios().join("baseline.toml"), 1000, 3, 2);
+    let dist = |name: &str| o.median_distance.iter().find(|m| m.metric == name).unwrap();
+    assert!(dist("population_total").max_relative.unwrap() < 0.03);
+    assert!(dist("tfr").max_relative.unwrap() < 0.03);
+    let det = summary_rows(&p);
+    let t2040 = (2040 - p.years[0]) as usize;
+    let med = o.quantiles.iter().find(|r| r.year == 2040 && r.metric == "force_available").unwrap().q[3];
+    let rel = (med - det[t2040].force_available).abs() / det[t2040].force_available;
+    assert!(rel < 0.03, "force available 2040: median {med} vs {}", det[t2040].force_available);
+    // Probabilities are shares, and "by this year" never falls.
+    let by: Vec<f64> = o
+        .probabilities
+        .iter()
+        .filter(|r| r.metric == "force_available" && r.threshold == 400_000.0)
+        .map(|r| r.probability_by_year)
+        .collect();
+    assert!(by.windows(2).all(|w| w[1] >= w[0]));
+    assert!(
+        o.probabilities.iter().all(|r| (0.0..=1.0).contains(&r.probability) && r.probability <= r.probability_by_year)
+    );
+}
+
+#[test]
+fn outputs_manifest_and_fan_charts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("mc");
+    common::forcecast()
+        .args(["run", "baseline", "--out", out.to_str().unwrap(), "--trajectories", "50", "--seed", "9"])
+        .assert()
+        .success()
+        // Not a terminal: no progress bar, only the closing line.
+        .stderr(predicate::str::contains("with 50 trajectories (seed 9)").and(predicate::str::contains("[").not()));
+    for f in ["summary.csv", "quantiles.csv", "probabilities.csv", "calibration.csv", "uncertainty.json"] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    for stem in ["fan_population", "fan_men_age_20", "fan_force", "fan_automation"] {
+        for ext in ["png", "svg"] {
+            assert!(out.join("charts").join(format!("{stem}.{ext}")).is_file(), "{stem}.{ext} missing");
+        }
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["seed"], 9);
+    assert_eq!(manifest["trajectories"], 50);
+    let (h, rows) = common::read_csv(&out.join("probabilities.csv"));
+    assert_eq!(h, ["year", "metric", "condition", "threshold", "probability", "probability_by_year"]);
+    let conds: Vec<(&str, &str)> =
+        rows.iter().filter(|r| r[0] == "2040").map(|r| (r[1].as_str(), r[3].as_str())).collect();
+    assert_eq!(
+        conds,
+        [
+            ("force_gap", "0"),
+            ("force_gap", "50000"),
+            ("force_gap", "100000"),
+            ("force_gap", "200000"),
+            ("force_available", "400000")
+        ]
+    );
+}
+
+#[test]
+fn deterministic_run_records_no_seed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("det");
+    run_bin(&out, &[]).success();
+    assert!(!out.join("quantiles.csv").exists());
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert!(manifest["seed"].is_null() && manifest["trajectories"].is_null());
+}
+
+#[test]
+fn bad_uncertainty_settings_name_file_line_and_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = scenario_file(
+        tmp.path(),
+        "bad",
+        "[uncertainty]\ngap_thresholds = [0, -1]\n[uncertainty.fertility]\nar1 = 1.5\nsd = 2\n\
+         [uncertainty.force]\nfit_rate = { dist = \"gamma\" }\n",
+    );
+    let file = path.to_str().unwrap().to_string();
+    common::forcecast()
+        .args(["run", &file, "--trajectories", "10", "--quiet", "--no-charts", "--out"])
+        .arg(tmp.path().join("o"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!("{file}:4: uncertainty.gap_thresholds: must be between 0")))
+        .stderr(predicate::str::contains(format!(
+            "{file}:6: uncertainty.fertility.ar1: must be between 0 and 1, got 1.5"
+        )))
+        .stderr(predicate::str::contains(format!("{file}:7: uncertainty.fertility.sd: unknown key")))
+        .stderr(predicate::str::contains(format!(
+            "{file}:9: uncertainty.force.fit_rate.dist: unknown distribution `gamma`"
+        )))
+        .stderr(predicate::str::contains("panicked").not());
+}
+
+#[test]
+fn seed_and_threads_need_trajectories_and_n_must_be_positive() {
+    common::forcecast().args(["run", "baseline", "--seed", "3"]).assert().code(2);
+    common::forcecast().args(["run", "baseline", "--threads", "2"]).assert().code(2);
+    common::forcecast().args(["run", "baseline", "--trajectories", "0"]).assert().code(2);
+}
