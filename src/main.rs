@@ -385,6 +385,8 @@ fn backtest(scenarios: &Path, country: &str, args: BacktestArgs) -> anyhow::Resu
 fn check_one(arg: &str, dir: &Path) -> Result<String, Error> {
     let path = scenario::locate(arg, dir)?;
     let s = scenario::load(&path, dir)?;
-    run::load_inputs(&s, dir)?;
+    let inputs = run::load_inputs(&s, dir)?;
+    // The Monte Carlo components too: their fits depend on the settings and the data.
+    uncertainty::plan::Components::build(&s, &inputs)?;
     Ok(format!("{} ({})", s.name, path.display()))
 }

@@ -239,3 +239,16 @@ fn seed_and_threads_need_trajectories_and_n_must_be_positive() {
     common::forcecast().args(["run", "baseline", "--threads", "2"]).assert().code(2);
     common::forcecast().args(["run", "baseline", "--trajectories", "0"]).assert().code(2);
 }
+
+#[test]
+fn an_impossible_fit_window_is_reported_against_the_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Only two WPP 5-year periods (2035-2040, 2040-2045) lie wholly within 2031..2046.
+    let path = scenario_file(tmp.path(), "window", "[uncertainty.mortality]\nfit_from = 2031\nfit_to = 2046\n");
+    let file = path.to_str().unwrap().to_string();
+    common::forcecast()
+        .args(["check", &file])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!("{file}: uncertainty.mortality.fit_from: the Lee-Carter fit needs")));
+}

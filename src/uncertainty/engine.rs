@@ -25,11 +25,11 @@ use super::params::{self, apply_mult};
 use super::plan::{NMETRICS, Plan};
 use super::special::exp_fast_f32;
 use super::step::{StepScratch, step_into, sum8};
-use super::survival::survival_into;
+use super::survival::{LifeScratch, survival_into, survival_perturbed_into};
+use crate::AgeVec;
 use crate::demography::{Population, Sex, StepInputs, Survival};
 use crate::error::{Error, Result};
 use crate::scenario::{AutomationSpec, ForceSpec};
-use crate::{AgeVec, NAGES};
 
 /// Trajectories per block (the unit of parallel work and of the sample layout).
 pub const BLOCK: usize = 16;
@@ -87,8 +87,11 @@ impl Samples {
         // Full blocks: fixed-size copies the compiler inlines.
         for b in 0..full {
             let base = b * BLOCK * cols + col * BLOCK;
-            let block: &[f32; BLOCK] = self.data[base..base + BLOCK].try_into().unwrap_or(&[0.0; BLOCK]);
-            out.extend_from_slice(block);
+            let src = &self.data[base..base + BLOCK];
+            match <&[f32; BLOCK]>::try_from(src) {
+                Ok(block) => out.extend_from_slice(block),
+                Err(_) => out.extend_from_slice(src),
+            }
         }
         let rest = self.n - full * BLOCK;
         if rest > 0 {
@@ -140,12 +143,11 @@ struct Workspace {
     mig_year: Vec<f64>,
     mig: Vec<f64>,
     asfr: AgeVec,
-    mx: [AgeVec; 2],
     migv: [AgeVec; 2],
     pops: [Population; 2],
     both: AgeVec,
     surv: [Survival; 2],
-    lt_scratch: AgeVec,
+    lt_scratch: LifeScratch,
     step_scratch: StepScratch,
     force: ForceSpec,
     automation: AutomationSpec,
@@ -161,7 +163,6 @@ impl Workspace {
             mig_year: vec![0.0; t + 1],
             mig: vec![0.0; t],
             asfr: AgeVec::zeros(),
-            mx: [AgeVec::zeros(); 2],
             migv: [AgeVec::zeros(); 2],
             pops: [plan.base.clone(), plan.base.clone()],
             both: AgeVec::zeros(),
@@ -169,7 +170,7 @@ impl Workspace {
                 Survival { s: AgeVec::zeros(), newborn: 0.0, e0: 0.0 },
                 Survival { s: AgeVec::zeros(), newborn: 0.0, e0: 0.0 },
             ],
-            lt_scratch: AgeVec::zeros(),
+            lt_scratch: LifeScratch::default(),
             step_scratch: StepScratch::default(),
             force: plan.force.clone(),
             automation: plan.automation.clone(),
@@ -293,7 +294,6 @@ fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut
         mort,
         mig,
         asfr: asfr_buf,
-        mx: mx_buf,
         migv,
         pops,
         both,
@@ -321,21 +321,16 @@ fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut
             asfr_buf
         };
         let d = mort[i];
-        let mx: &[AgeVec; 2] = if d == 0.0 {
-            &plan.mx[i]
+        if d == 0.0 {
+            survival_into(&plan.mx[i][0], Sex::Male, &mut surv[0], lt_scratch);
+            survival_into(&plan.mx[i][1], Sex::Female, &mut surv[1], lt_scratch);
         } else {
-            for s in 0..2 {
-                let (m, b, out) = (plan.mx[i][s].as_slice(), lc.b[s].as_slice(), mx_buf[s].as_mut_slice());
-                for ((o, &mv), &bv) in out.iter_mut().zip(m).zip(b) {
-                    *o = (mv * f64::from(exp_fast_f32((bv * d) as f32))).min(0.999);
-                }
-                // The open group's rate is not capped.
-                out[NAGES - 1] = m[NAGES - 1] * f64::from(exp_fast_f32((b[NAGES - 1] * d) as f32));
+            // The multipliers exp(b_x d) in single precision (see `exp_fast_f32`).
+            let exp = |x: f64| f64::from(exp_fast_f32(x as f32));
+            for (s, sex) in Sex::BOTH.into_iter().enumerate() {
+                survival_perturbed_into(&plan.mx[i][s], &lc.b[s], d, exp, sex, &mut surv[s], lt_scratch);
             }
-            mx_buf
-        };
-        survival_into(&mx[0], Sex::Male, &mut surv[0], lt_scratch);
-        survival_into(&mx[1], Sex::Female, &mut surv[1], lt_scratch);
+        }
         let dm = mig[i];
         let migration: &[AgeVec; 2] = if dm == 0.0 {
             &plan.migration[i]

@@ -59,14 +59,15 @@ pub struct LeeCarter {
 
 impl LeeCarter {
     /// Fits the model to the surface's periods lying within `from..=to` (calendar years;
-    /// a period counts when both its ends do). `what` names the setting for errors.
-    pub fn fit(surface: &MortalitySurface, from: i32, to: i32, what: &str) -> Result<LeeCarter> {
+    /// a period counts when both its ends do). A window that cannot be fitted is an
+    /// [`Error::Usage`] saying why (the caller names the setting).
+    pub fn fit(surface: &MortalitySurface, from: i32, to: i32) -> Result<LeeCarter> {
         let sel: Vec<usize> = (0..surface.centres.len())
             .filter(|&j| surface.centres[j] - 2.5 >= f64::from(from) && surface.centres[j] + 2.5 <= f64::from(to))
             .collect();
         if sel.len() < 3 {
             return Err(Error::Usage(format!(
-                "{what}: the Lee-Carter fit needs at least three 5-year mortality periods within {from}..{to}, found {}",
+                "the Lee-Carter fit needs at least three 5-year mortality periods within {from}..{to}, found {}",
                 sel.len()
             )));
         }
@@ -81,9 +82,7 @@ impl LeeCarter {
             }
         }
         if m.iter().any(|v| !v.is_finite()) {
-            return Err(Error::Usage(format!(
-                "{what}: the mortality periods to fit hold a zero or invalid death rate"
-            )));
+            return Err(Error::Usage("the mortality periods to fit hold a zero or invalid death rate".into()));
         }
         let mut a = [AgeVec::zeros(), AgeVec::zeros()];
         for r in 0..rows {
@@ -103,7 +102,7 @@ impl LeeCarter {
         let total: f64 = sv.iter().map(|s| s * s).sum();
         let su: f64 = u.column(first).sum();
         if su.abs() < 1e-12 || total <= 0.0 {
-            return Err(Error::Usage(format!("{what}: mortality in the fitted periods does not change over time")));
+            return Err(Error::Usage("mortality in the fitted periods does not change over time".into()));
         }
         let mut b = [AgeVec::zeros(), AgeVec::zeros()];
         for r in 0..rows {
@@ -151,7 +150,7 @@ mod tests {
     fn recovers_an_exact_lee_carter_surface() {
         let ks = [10.0, 5.0, 1.0, -2.0, -6.0, -8.0];
         let s = synthetic(&ks);
-        let lc = LeeCarter::fit(&s, 1950, 1980, "test").unwrap();
+        let lc = LeeCarter::fit(&s, 1950, 1980).unwrap();
         assert!((lc.b[0].sum() + lc.b[1].sum() - 1.0).abs() < 1e-12);
         assert!(lc.k.iter().sum::<f64>().abs() < 1e-9);
         assert!(lc.explained > 1.0 - 1e-12);
@@ -168,6 +167,6 @@ mod tests {
     #[test]
     fn too_few_periods_is_an_error() {
         let s = synthetic(&[1.0, 0.0, -1.0]);
-        assert!(LeeCarter::fit(&s, 1950, 1960, "uncertainty.mortality").is_err());
+        assert!(LeeCarter::fit(&s, 1950, 1960).is_err());
     }
 }

@@ -13,7 +13,7 @@ use crate::data::interpolate;
 use crate::demography::Population;
 use crate::demography::graduation::asfr_pattern;
 use crate::demography::rates::{self, resolve_path};
-use crate::error::Result;
+use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::output::tables::{row_values, summary_rows};
 use crate::run::{Inputs, Projection};
 use crate::scenario::{AutomationSpec, ForceSpec, Scenario, UncertaintySpec};
@@ -41,13 +41,22 @@ pub struct Components {
 }
 
 impl Components {
-    /// Fits and calibrates every component for a scenario.
+    /// Fits and calibrates every component for a scenario. A fit the scenario's settings
+    /// make impossible is reported against the scenario file and key.
     pub fn build(scenario: &Scenario, inputs: &Inputs) -> Result<Components> {
         let u = &scenario.uncertainty;
         let data = &inputs.data;
         let tfr = TfrModel::build(&u.fertility, data)?;
         let lee_carter =
-            LeeCarter::fit(&inputs.mortality, u.mortality.fit_from, u.mortality.fit_to, "uncertainty.mortality")?;
+            LeeCarter::fit(&inputs.mortality, u.mortality.fit_from, u.mortality.fit_to).map_err(|e| match e {
+                Error::Usage(message) => Error::Scenario(Diagnostics(vec![Diagnostic {
+                    file: scenario.files.first().cloned().unwrap_or_default(),
+                    line: None,
+                    key: "uncertainty.mortality.fit_from".into(),
+                    message,
+                }])),
+                other => other,
+            })?;
         let mortality_sd = u.mortality.innovation_sd.unwrap_or(lee_carter.sigma) * u.mortality.sd_scale;
         let span =
             lee_carter.centres.last().copied().unwrap_or(0.0) - lee_carter.centres.first().copied().unwrap_or(0.0);

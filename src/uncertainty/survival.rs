@@ -4,11 +4,14 @@
 //! needs one division per age and no table.
 //!
 //! With a_x = ½, q_x = m_x / (1 + m_x/2), so L_x = l_x / (1 + m_x/2) and
-//! l_{x+1} = l_x (1 − m_x/2) / (1 + m_x/2). Hence, with r_x = 1 / (1 + m_x/2):
-//! - S_x = L_{x+1} / L_x = (1 − m_x/2) r_{x+1} for x = 1..98;
+//! l_{x+1} = l_x (1 − m_x/2) / (1 + m_x/2). Hence, with r_x = 1 / (1 + m_x/2) and
+//! g_x = 1 − m_x/2:
+//! - S_x = L_{x+1} / L_x = g_x r_{x+1} for x = 1..98;
 //! - L_0 = 1 / (1 + (1 − a_0) m_0), l_1 = (1 − a_0 m_0) L_0, S_0 = (1 − a_0 m_0) r_1;
-//! - S_99 = T_100 / T_99 = (1 − m_99/2) / (m_100 + 1 − m_99/2);
-//! - e_0 = Σ L_x, accumulated along l_x.
+//! - S_99 = T_100 / T_99 = g_99 / (m_100 + g_99);
+//! - e_0 = Σ L_x = L_0 + Σ l_x r_x + l_100 / m_100, with l_{x+1} = l_x g_x r_x, summed in
+//!   four age segments whose products are joined at the end (four short dependency
+//!   chains instead of one long one).
 //!
 //! This holds while q_x ≤ 1, i.e. m_x ≤ 2 below the open group; otherwise the full
 //! table is used.
@@ -16,65 +19,117 @@
 use crate::demography::{LifeTable, Sex, Survival, lifetable::a0};
 use crate::{AgeVec, NAGES};
 
+/// Scratch vectors of the survival computation (one set per worker).
+#[derive(Debug, Clone)]
+pub struct LifeScratch {
+    m: AgeVec,
+    r: AgeVec,
+    g: AgeVec,
+}
+
+impl Default for LifeScratch {
+    fn default() -> Self {
+        LifeScratch { m: AgeVec::zeros(), r: AgeVec::zeros(), g: AgeVec::zeros() }
+    }
+}
+
 /// Survival ratios, newborn survival and e0 from single-age mx.
 pub fn survival(mx: &AgeVec, sex: Sex) -> Survival {
     let mut out = Survival { s: AgeVec::zeros(), newborn: 0.0, e0: 0.0 };
-    survival_into(mx, sex, &mut out, &mut AgeVec::zeros());
+    survival_into(mx, sex, &mut out, &mut LifeScratch::default());
     out
 }
 
-/// [`survival`] into `out`, with `r` as scratch (no copies).
+/// [`survival`] into `out` (no copies).
 #[inline(always)]
-pub fn survival_into(mx: &AgeVec, sex: Sex, out: &mut Survival, r: &mut AgeVec) {
+pub fn survival_into(mx: &AgeVec, sex: Sex, out: &mut Survival, w: &mut LifeScratch) {
     let open = NAGES - 1;
     let extreme = mx[open] <= 0.0 || mx.as_slice()[..open].iter().fold(false, |e, &m| e | (m > 2.0));
     if extreme {
         *out = Survival::from_table(&LifeTable::new(mx, sex));
         return;
     }
-    let a = a0(mx[0], sex);
-    r[0] = 0.0;
-    r[open] = 0.0;
-    for (o, &m) in r.as_mut_slice()[1..open].iter_mut().zip(&mx.as_slice()[1..open]) {
-        *o = 1.0 / (1.0 + 0.5 * m);
+    for ((r, g), &m) in w.r.as_mut_slice().iter_mut().zip(w.g.as_mut_slice()).zip(mx.as_slice()) {
+        *r = 1.0 / (1.0 + 0.5 * m);
+        *g = 1.0 - 0.5 * m;
     }
+    finish(mx, &w.r, &w.g, sex, out);
+}
+
+/// The survival of m_x = min(m̂_x · e^{b_x d}, 0.999) below the open group and
+/// m̂_100 · e^{b_100 d} for it: the Lee-Carter deviation applied and the life table
+/// computed in one pass over ages. `exp` evaluates the multipliers.
+#[inline(always)]
+pub fn survival_perturbed_into(
+    m_hat: &AgeVec,
+    b: &AgeVec,
+    d: f64,
+    exp: impl Fn(f64) -> f64,
+    sex: Sex,
+    out: &mut Survival,
+    w: &mut LifeScratch,
+) {
+    let open = NAGES - 1;
+    let LifeScratch { m: mw, r: rw, g: gw } = w;
+    let iter = mw.as_mut_slice().iter_mut().zip(rw.as_mut_slice()).zip(gw.as_mut_slice());
+    for (((m, r), g), (&mh, &bx)) in iter.zip(m_hat.as_slice().iter().zip(b.as_slice())) {
+        let v = (mh * exp(bx * d)).min(0.999);
+        *m = v;
+        *r = 1.0 / (1.0 + 0.5 * v);
+        *g = 1.0 - 0.5 * v;
+    }
+    // The open group's rate is not capped.
+    mw[open] = m_hat[open] * exp(b[open] * d);
+    if mw[open] <= 0.0 {
+        *out = Survival::from_table(&LifeTable::new(mw, sex));
+        return;
+    }
+    finish(mw, rw, gw, sex, out);
+}
+
+/// Age segments of the e0 accumulation: [1, 26), [26, 51), [51, 76), [76, 100).
+const SEG: [usize; 5] = [1, 26, 51, 76, NAGES - 1];
+
+/// S_x, L_0 and e0 from m, r and g (r and g valid for ages 0..=99).
+#[inline(always)]
+fn finish(mx: &AgeVec, r: &AgeVec, g: &AgeVec, sex: Sex, out: &mut Survival) {
+    let open = NAGES - 1;
+    let a = a0(mx[0], sex);
     let l0_big = 1.0 / (1.0 + (1.0 - a) * mx[0]);
     let s = &mut out.s;
     s[0] = (1.0 - a * mx[0]) * r[1];
-    for ((o, &m), &rn) in
-        s.as_mut_slice()[1..open - 1].iter_mut().zip(&mx.as_slice()[1..open - 1]).zip(&r.as_slice()[2..open])
+    for ((o, &gx), &rn) in
+        s.as_mut_slice()[1..open - 1].iter_mut().zip(&g.as_slice()[1..open - 1]).zip(&r.as_slice()[2..open])
     {
-        *o = (1.0 - 0.5 * m) * rn;
+        *o = gx * rn;
     }
-    let h = 1.0 - 0.5 * mx[open - 1];
-    s[open - 1] = h / (mx[open] + h);
+    s[open - 1] = g[open - 1] / (mx[open] + g[open - 1]);
     s[open] = s[open - 1];
-    // e0 = L_0 + Σ_{x=1}^{99} l_x r_x + l_100 / m_100.
-    // l_{x+1} = l_x g_x with g_x = (1 − m_x/2) r_x. Two independent chains (ages 1..50
-    // from l_1, ages 50..100 from 1, rescaled by l_50) halve the serial multiply latency.
-    const MID: usize = 50;
-    let (mut la, mut lb) = ((1.0 - a * mx[0]) * l0_big, 1.0);
-    let (mut ea, mut eb) = (l0_big, 0.0);
-    for k in 0..MID - 1 {
-        let (xa, xb) = (1 + k, MID + k);
-        ea += la * r[xa];
-        la *= (1.0 - 0.5 * mx[xa]) * r[xa];
-        eb += lb * r[xb];
-        lb *= (1.0 - 0.5 * mx[xb]) * r[xb];
+    // Within each segment, l relative to the segment's first age (product) and Σ l r.
+    let (r, g) = (r.as_slice(), g.as_slice());
+    let mut prod = [1.0_f64; 4];
+    let mut sum = [0.0_f64; 4];
+    let len = SEG[1] - SEG[0];
+    for k in 0..len {
+        for j in 0..4 {
+            let x = SEG[j] + k;
+            if x < SEG[j + 1] {
+                sum[j] += prod[j] * r[x];
+                prod[j] *= g[x] * r[x];
+            }
+        }
     }
-    // Age 99 closes the second chain (MID + 49 = 99).
-    eb += lb * r[open - 1];
-    lb *= (1.0 - 0.5 * mx[open - 1]) * r[open - 1];
-    let l = la * lb; // l_100
-    let mut e0 = ea + la * eb;
-    e0 += l / mx[open];
+    let l1 = (1.0 - a * mx[0]) * l0_big;
+    let tail = sum[0] + prod[0] * (sum[1] + prod[1] * (sum[2] + prod[2] * sum[3]));
+    let l100 = l1 * prod[0] * prod[1] * prod[2] * prod[3];
     out.newborn = l0_big;
-    out.e0 = e0;
+    out.e0 = l0_big + l1 * tail + l100 / mx[open];
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::uncertainty::special::exp_fast_f32;
 
     fn gompertz(level: f64) -> AgeVec {
         let mut m = AgeVec::zeros();
@@ -98,6 +153,23 @@ mod tests {
                 assert!((full.newborn - fast.newborn).abs() < 1e-14);
                 assert!((full.e0 - fast.e0).abs() < 1e-10 * full.e0, "{} vs {}", full.e0, fast.e0);
             }
+        }
+    }
+
+    #[test]
+    fn perturbed_equals_perturbing_then_computing() {
+        let m_hat = gompertz(1.0);
+        let b = AgeVec::from_fn(|x, _| 0.002 + 0.0001 * x as f64);
+        let exp = |x: f64| f64::from(exp_fast_f32(x as f32));
+        for d in [-40.0, -3.0, 5.0, 60.0] {
+            let mut m = m_hat;
+            for x in 0..NAGES {
+                m[x] = if x + 1 < NAGES { (m_hat[x] * exp(b[x] * d)).min(0.999) } else { m_hat[x] * exp(b[x] * d) };
+            }
+            let want = survival(&m, Sex::Female);
+            let mut got = want.clone();
+            survival_perturbed_into(&m_hat, &b, d, exp, Sex::Female, &mut got, &mut LifeScratch::default());
+            assert_eq!(got, want, "d = {d}");
         }
     }
 
