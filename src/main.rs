@@ -135,6 +135,13 @@ enum Command {
         /// Leave out the sensitivity analysis of the first scenario.
         #[arg(long)]
         no_sensitivity: bool,
+        /// Monte Carlo: run N trajectories of the first scenario and add the range of
+        /// outcomes (fan charts, probabilities of the gap exceeding its thresholds).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+        trajectories: Option<u64>,
+        /// Random seed of the Monte Carlo trajectories.
+        #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED, requires = "trajectories")]
+        seed: u64,
         /// Print nothing but errors (by default the findings are printed).
         #[arg(long, short)]
         quiet: bool,
@@ -250,15 +257,17 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Report { scenario, year, out, no_sensitivity, quiet } => {
+        Command::Report { scenario, year, out, no_sensitivity, trajectories, seed, quiet } => {
             use forcecast::report;
             let c = forcecast::analysis::Comparison::new(forcecast::analysis::run_all(&scenario, &cli.scenarios)?)?;
             let dest = out.unwrap_or_else(|| report::default_dir(&c));
-            let opts = report::ReportOptions { year, sensitivity: !no_sensitivity };
+            let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+            let monte_carlo = trajectories.map(|n| uncertainty::Options { trajectories: n as usize, seed, threads });
+            let opts = report::ReportOptions { year, sensitivity: !no_sensitivity, monte_carlo };
             let w = report::write_report(&c, &dest, opts)?;
             if !quiet {
                 let f = &w.findings;
-                for p in f.scenarios.iter().chain(&f.comparisons).chain(&f.sensitivity) {
+                for p in f.scenarios.iter().chain(&f.comparisons).chain(&f.sensitivity).chain(&f.uncertainty) {
                     println!("- {p}");
                 }
                 eprintln!("wrote {} (report.html: {} KB)", w.dir.display(), w.html_bytes.div_ceil(1024));

@@ -180,6 +180,36 @@ fn report_sentences_change_with_the_scenario() {
 }
 
 #[test]
+fn report_with_monte_carlo_quotes_its_quantiles_and_probabilities() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("mc");
+    let args = ["report", "baseline", "--no-sensitivity", "--trajectories", "200", "--seed", "7", "--out"];
+    let stdout = common::forcecast().args(args).arg(&out).assert().success().get_output().stdout.clone();
+    let found = findings(&String::from_utf8(stdout).unwrap());
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains(">Range of outcomes (Monte Carlo)</h2>"));
+    assert_eq!(html.matches("<svg ").count(), 8, "six charts and two fan charts");
+    for f in ["monte_carlo/quantiles.csv", "monte_carlo/probabilities.csv", "charts/baseline/fan_force.svg"] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let (h, rows) = common::read_csv(&out.join("monte_carlo/quantiles.csv"));
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let row = rows.iter().find(|r| r[0] == "2040" && r[1] == "force_available").unwrap();
+    let (p05, p95): (f64, f64) = (row[col("p05")].parse().unwrap(), row[col("p95")].parse().unwrap());
+    let mc =
+        found.iter().find(|f| f.starts_with("Across 200 Monte Carlo trajectories")).expect("a Monte Carlo finding");
+    assert!(mc.contains("(seed 7)"), "{mc}");
+    assert!(mc.contains(&format!("lies between {} and {}", commas(p05), commas(p95))), "{mc}");
+    let (ph, prows) = common::read_csv(&out.join("monte_carlo/probabilities.csv"));
+    let p = prows
+        .iter()
+        .find(|r| r[0] == "2040" && r[1] == "force_gap" && r[3] == "100000")
+        .map(|r| r[ph.iter().position(|c| c == "probability").unwrap()].parse::<f64>().unwrap())
+        .unwrap();
+    assert!(mc.contains(&format!("100,000 with a probability of {:.0}%", p * 100.0)), "{mc}");
+}
+
+#[test]
 fn report_rejects_a_year_outside_the_projection() {
     common::forcecast()
         .args(["report", "baseline", "--year", "2020", "--out", "/nonexistent/x"])

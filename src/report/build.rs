@@ -21,6 +21,8 @@ pub struct Inputs<'a> {
     pub comparison: &'a Comparison,
     /// The first scenario's sensitivity, if it was run.
     pub sensitivity: Option<&'a Sensitivity>,
+    /// The first scenario's Monte Carlo outcome, if it was run.
+    pub monte_carlo: Option<&'a crate::uncertainty::Outcome>,
     /// The findings (computed from the two above).
     pub findings: &'a Findings,
     /// The year the findings quote.
@@ -64,6 +66,9 @@ pub fn document(inputs: &Inputs<'_>) -> Document {
     if let Some(s) = inputs.sensitivity {
         sections.push(sensitivity(inputs, s));
     }
+    if let Some(o) = inputs.monte_carlo {
+        sections.push(uncertainty(inputs, o));
+    }
     sections.push(definitions(c));
     sections.push(method());
     sections.push(sources(inputs));
@@ -98,6 +103,10 @@ fn summary(inputs: &Inputs<'_>) -> Section {
     if !f.sensitivity.is_empty() {
         blocks.push(Block::Heading("What the answer depends on".into()));
         blocks.push(Block::Bullets(f.sensitivity.iter().map(|p| text(p.clone())).collect()));
+    }
+    if !f.uncertainty.is_empty() {
+        blocks.push(Block::Heading("Range of outcomes".into()));
+        blocks.push(Block::Bullets(f.uncertainty.iter().map(|p| text(p.clone())).collect()));
     }
     Section { id: "summary".into(), heading: "Summary of findings".into(), blocks }
 }
@@ -186,6 +195,30 @@ fn sensitivity(inputs: &Inputs<'_>, s: &Sensitivity) -> Section {
 fn capitalise_first(s: &str) -> String {
     let mut c = s.chars();
     c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+fn uncertainty(inputs: &Inputs<'_>, o: &crate::uncertainty::Outcome) -> Section {
+    let first = inputs.comparison.runs[0].name();
+    let mut blocks = vec![Block::Paragraph(text(format!(
+        "{} Monte Carlo trajectories of {} (seed {}; the same seed gives the same numbers on any number of \
+         threads). Each trajectory draws fertility (AR(1) around the scenario's TFR path), mortality (Lee-Carter), \
+         migration and the force parameters, with spreads calibrated to UN WPP 2024's 80% and 95% intervals. \
+         Quantiles and threshold probabilities of every metric and year: monte_carlo/quantiles.csv and \
+         probabilities.csv.",
+        crate::output::numbers::count(o.options.trajectories as f64),
+        super::findings::scenario_ref(first),
+        o.options.seed
+    )))];
+    for (stem, caption) in [
+        ("fan_force", "Force available against the target: median, 50%, 80% and 90% ranges of the trajectories."),
+        (
+            "fan_automation",
+            "The gap automation must cover and the unmanned systems needed to cover it: range of outcomes.",
+        ),
+    ] {
+        blocks.extend(figure(inputs, &format!("{first}/{stem}"), caption, caption));
+    }
+    Section { id: "uncertainty".into(), heading: "Range of outcomes (Monte Carlo)".into(), blocks }
 }
 
 /// Writes a JSON number: integers as written (years, ages), whole floats of four or
@@ -420,6 +453,9 @@ fn about(inputs: &Inputs<'_>) -> Section {
     let mut command = format!("forcecast report {} --year {}", args.join(" "), inputs.year);
     if inputs.sensitivity.is_none() {
         command.push_str(" --no-sensitivity");
+    }
+    if let Some(o) = inputs.monte_carlo {
+        command.push_str(&format!(" --trajectories {} --seed {}", o.options.trajectories, o.options.seed));
     }
     let blocks = vec![
         Block::Paragraph(vec![

@@ -9,6 +9,7 @@ use crate::analysis::compare::Comparison;
 use crate::analysis::ranges::Knob;
 use crate::analysis::sensitivity::{Effect, Sensitivity};
 use crate::output::numbers::{count, money};
+use crate::uncertainty::Outcome;
 
 /// A gap smaller than this (persons) counts as no gap: the model's numbers are
 /// continuous, and half a soldier is none.
@@ -24,6 +25,8 @@ pub struct Findings {
     /// What the first scenario's answer is most sensitive to (empty without a
     /// sensitivity analysis).
     pub sensitivity: Vec<String>,
+    /// The range of outcomes of the first scenario's Monte Carlo run (empty without one).
+    pub uncertainty: Vec<String>,
 }
 
 /// How a scenario is named in prose: "the baseline", "scenario fertility-low".
@@ -408,13 +411,70 @@ pub fn sensitivity_paragraphs(s: &Sensitivity, run: &ScenarioRun) -> Vec<String>
     out
 }
 
-/// All findings of a comparison in `year`, with the first scenario's sensitivity.
-pub fn findings(c: &Comparison, year: i32, sensitivity: Option<&Sensitivity>) -> Findings {
+/// A probability as a whole percentage ("85%"), with "under 1%" and "over 99%" at
+/// the ends so that a rare event is not written as impossible.
+fn chance(p: f64) -> String {
+    if p > 0.0 && p < 0.005 {
+        "under 1%".into()
+    } else if p < 1.0 && p > 0.995 {
+        "over 99%".into()
+    } else {
+        format!("{:.0}%", p * 100.0)
+    }
+}
+
+/// The range of outcomes of a Monte Carlo run of `run`'s scenario in `year`: the 90%
+/// range of the force available and of the cost, and the probability that the gap
+/// exceeds each of the scenario's thresholds.
+pub fn uncertainty_paragraphs(o: &Outcome, run: &ScenarioRun, year: i32) -> Vec<String> {
+    let q = |metric: &str| o.quantiles.iter().find(|r| r.year == year && r.metric == metric);
+    let mut out = Vec::new();
+    // q = [p05, p10, p25, p50, p75, p90, p95]
+    if let Some(f) = q("force_available") {
+        let det = run.value(year, "force_available").unwrap_or(f64::NAN);
+        let mut p = format!(
+            "Across {} Monte Carlo trajectories of {} (seed {}), the force available in {year} lies between {} and {} \
+             in 90% of them (median {}, against {} in the deterministic projection)",
+            count(o.options.trajectories as f64),
+            scenario_ref(run.name()),
+            o.options.seed,
+            count(f.q[0]),
+            count(f.q[6]),
+            count(f.q[3]),
+            count(det)
+        );
+        let gaps: Vec<String> = o
+            .probabilities
+            .iter()
+            .filter(|r| r.year == year && r.metric == "force_gap" && r.condition == "above" && r.threshold > 0.0)
+            .map(|r| format!("{} with a probability of {}", count(r.threshold), chance(r.probability)))
+            .collect();
+        if !gaps.is_empty() {
+            p.push_str(&format!("; the gap exceeds {}", list(&gaps)));
+        }
+        out.push(p + ".");
+    }
+    if let Some(c) = q("automation_cost") {
+        let cur = &run.scenario().automation.currency;
+        out.push(format!(
+            "Covering the gap would cost between {} and {} in {year} (90% of trajectories; median {}).",
+            money(c.q[0], cur),
+            money(c.q[6], cur),
+            money(c.q[3], cur)
+        ));
+    }
+    out
+}
+
+/// All findings of a comparison in `year`, with the first scenario's sensitivity and
+/// Monte Carlo outcome when they were run.
+pub fn findings(c: &Comparison, year: i32, sensitivity: Option<&Sensitivity>, mc: Option<&Outcome>) -> Findings {
     let base = &c.runs[0];
     Findings {
         scenarios: c.runs.iter().map(|r| scenario_paragraph(r, year)).collect(),
         comparisons: c.runs.iter().skip(1).map(|r| comparison_paragraph(r, base, year)).collect(),
         sensitivity: sensitivity.map(|s| sensitivity_paragraphs(s, base)).unwrap_or_default(),
+        uncertainty: mc.map(|o| uncertainty_paragraphs(o, base, year)).unwrap_or_default(),
     }
 }
 

@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::output::compare::{self, CompareOptions};
 use crate::output::sensitivity::{self as sens_out, SensitivityOptions};
 use crate::output::{AtomicDir, analysis_manifest};
+use crate::uncertainty;
 
 /// Options of a report.
 #[derive(Debug, Clone, Copy)]
@@ -23,11 +24,13 @@ pub struct ReportOptions {
     pub year: i32,
     /// Run the first scenario's sensitivity analysis (about 30 projections).
     pub sensitivity: bool,
+    /// Run Monte Carlo trajectories of the first scenario and show the range of outcomes.
+    pub monte_carlo: Option<uncertainty::Options>,
 }
 
 impl Default for ReportOptions {
     fn default() -> Self {
-        ReportOptions { year: sensitivity::DEFAULT_YEAR, sensitivity: true }
+        ReportOptions { year: sensitivity::DEFAULT_YEAR, sensitivity: true, monte_carlo: None }
     }
 }
 
@@ -88,7 +91,12 @@ pub fn write_report(c: &Comparison, dest: &Path, opts: ReportOptions) -> Result<
         }
     }
     let sens = if opts.sensitivity { Some(sensitivity::run(&c.runs[0], year)?) } else { None };
-    let found = findings::findings(c, year, sens.as_ref());
+    let first = &c.runs[0];
+    let mc = match opts.monte_carlo {
+        Some(o) => Some(uncertainty::run(first.scenario(), &first.inputs, &first.projection, o, &|_| {})?),
+        None => None,
+    };
+    let found = findings::findings(c, year, sens.as_ref(), mc.as_ref());
 
     let dir = AtomicDir::new(dest)?;
     let root = dir.path().to_path_buf();
@@ -97,12 +105,20 @@ pub fn write_report(c: &Comparison, dest: &Path, opts: ReportOptions) -> Result<
         files.extend(sens_out::write_files(s, &c.runs[0], &root, SensitivityOptions { no_charts: false })?);
     }
     // The first scenario's own charts (the force by component with observed troop
-    // strength, the pyramid, …) under charts/<name>/.
-    let first = &c.runs[0];
+    // strength, the pyramid, …; fan charts with a Monte Carlo run) under charts/<name>/,
+    // and the Monte Carlo tables under monte_carlo/.
     let sub = format!("charts/{}", first.name());
     std::fs::create_dir_all(root.join(&sub)).map_err(|e| Error::io(root.join(&sub), e))?;
     let own = crate::output::charts::write_all(&first.projection, &first.inputs.data, &root.join(&sub))?;
     files.extend(own.into_iter().map(|f| format!("{sub}/{f}")));
+    if let Some(o) = &mc {
+        let fans = crate::output::fan_charts::write_all(&first.projection, &first.inputs.data, o, &root.join(&sub))?;
+        files.extend(fans.into_iter().map(|f| format!("{sub}/{f}")));
+        let mc_dir = root.join("monte_carlo");
+        std::fs::create_dir_all(&mc_dir).map_err(|e| Error::io(&mc_dir, e))?;
+        let tables = crate::output::monte_carlo::write_tables(o, &mc_dir)?;
+        files.extend(tables.into_iter().map(|f| format!("monte_carlo/{f}")));
+    }
     // Every SVG by its path under charts/ without the extension ("force_gap",
     // "baseline/force").
     let mut svgs = BTreeMap::new();
@@ -120,6 +136,7 @@ pub fn write_report(c: &Comparison, dest: &Path, opts: ReportOptions) -> Result<
     let doc = build::document(&Inputs {
         comparison: c,
         sensitivity: sens.as_ref(),
+        monte_carlo: mc.as_ref(),
         findings: &found,
         year,
         svgs: &svgs,
@@ -133,7 +150,15 @@ pub fn write_report(c: &Comparison, dest: &Path, opts: ReportOptions) -> Result<
     std::fs::write(&md_path, markdown::render(&doc)).map_err(|e| Error::io(&md_path, e))?;
 
     let runs: Vec<_> = c.runs.iter().collect();
-    let settings = serde_json::json!({ "year": year, "sensitivity": opts.sensitivity, "key_years": c.key_years() });
+    let settings = serde_json::json!({
+        "year": year,
+        "sensitivity": opts.sensitivity,
+        "key_years": c.key_years(),
+        "monte_carlo": mc.as_ref().map(|o| serde_json::json!({
+            "trajectories": o.options.trajectories,
+            "seed": o.options.seed,
+        })),
+    });
     analysis_manifest::write("report", settings, &runs, files, &root.join("manifest.json"))?;
     let path = dir.commit()?;
     Ok(Written { dir: path, findings: found, html_bytes: page.len() })
