@@ -5,16 +5,19 @@
 //! gap) → [`automation`] (substitution for the gap) → [`uncertainty`] (Monte Carlo
 //! trajectories) → [`output`] (CSV, JSON, charts).
 //! [`validation`] checks the same code against history.
-//! [`run`] drives the pipeline for one scenario.
+//! [`run`] drives the pipeline for one scenario; [`analysis`] runs several (comparison,
+//! one-at-a-time sensitivity) and [`report`] turns them into a readable HTML/Markdown report.
 
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod automation;
 pub mod data;
 pub mod demography;
 pub mod error;
 pub mod force;
 pub mod output;
+pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod uncertainty;

@@ -28,7 +28,7 @@ const DEFAULT_SEED: u64 = 20250630;
     long_about = "Projects the population by single age and sex (cohort-component method), the men \
 reaching conscription age, the force they support against a troop target, and the automation \
 needed to close the gap.",
-    after_help = "Examples:\n  forcecast list\n  forcecast run baseline\n  forcecast run baseline fertility-low --out output/\n  forcecast check scenarios/my-scenario.toml\n  forcecast backtest --force"
+    after_help = "Examples:\n  forcecast list\n  forcecast run baseline\n  forcecast run baseline fertility-low --out output/\n  forcecast check scenarios/my-scenario.toml\n  forcecast backtest --force\n  forcecast compare baseline fertility-low service-21-months\n  forcecast sensitivity baseline\n  forcecast report baseline target-450k"
 )]
 struct Cli {
     /// Folder holding the scenario files and data/<country>/.
@@ -77,6 +77,75 @@ enum Command {
     },
     /// List the named scenarios with their descriptions.
     List,
+    /// Run several scenarios and compare them: comparison.csv, key_years.csv/.md and
+    /// overlay charts.
+    #[command(
+        after_help = "Examples:\n  forcecast compare baseline fertility-low service-21-months\n  forcecast compare baseline target-450k --out /tmp/cmp"
+    )]
+    Compare {
+        /// Two or more scenario names or paths to .toml files (names must differ).
+        #[arg(required = true, num_args = 2..)]
+        scenario: Vec<String>,
+        /// Output folder (default output/compare-<names joined by _>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Skip the charts.
+        #[arg(long)]
+        no_charts: bool,
+        /// Print nothing but errors (by default the key-years table is printed).
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Vary each uncertain parameter of a scenario over its documented range, one at a
+    /// time: sensitivity.csv/.md and tornado charts of the force gap and automation cost.
+    #[command(
+        after_help = "Examples:\n  forcecast sensitivity baseline\n  forcecast sensitivity fertility-low --year 2060 --out /tmp/sens"
+    )]
+    Sensitivity {
+        /// Scenario name or path to a .toml file.
+        scenario: String,
+        /// The year whose outputs are compared.
+        #[arg(long, default_value_t = forcecast::analysis::sensitivity::DEFAULT_YEAR)]
+        year: i32,
+        /// Output folder (default output/sensitivity-<scenario>-<year>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Skip the charts.
+        #[arg(long)]
+        no_charts: bool,
+        /// Print nothing but errors (by default the ranking is printed).
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Write a self-contained report (report.html, report.md) comparing scenarios:
+    /// findings in sentences, charts, key years, sensitivity, definitions, sources.
+    #[command(
+        after_help = "Examples:\n  forcecast report baseline target-450k\n  forcecast report baseline --year 2050 --out /tmp/report"
+    )]
+    Report {
+        /// One or more scenario names or paths to .toml files; the first is the reference.
+        #[arg(required = true)]
+        scenario: Vec<String>,
+        /// The year the findings quote and the sensitivity analysis uses.
+        #[arg(long, default_value_t = forcecast::analysis::sensitivity::DEFAULT_YEAR)]
+        year: i32,
+        /// Output folder (default output/report-<names joined by _>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Leave out the sensitivity analysis of the first scenario.
+        #[arg(long)]
+        no_sensitivity: bool,
+        /// Monte Carlo: run N trajectories of the first scenario and add the range of
+        /// outcomes (fan charts, probabilities of the gap exceeding its thresholds).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+        trajectories: Option<u64>,
+        /// Random seed of the Monte Carlo trajectories.
+        #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED, requires = "trajectories")]
+        seed: u64,
+        /// Print nothing but errors (by default the findings are printed).
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Back-test the projection against WPP's estimates (and, with --force, calibrate the
     /// force model to observed troop numbers).
     #[command(
@@ -98,9 +167,15 @@ enum Command {
         /// Country data folder under <scenarios>/data/.
         #[arg(long, default_value = "korea")]
         country: String,
-        /// How net migrants before 2023 are spread over age and sex: in proportion to the
-        /// population (`population`) or by WPP's 2023 single-age pattern (`wpp2023`).
-        #[arg(long, default_value = "population", value_parser = ["population", "wpp2023"])]
+        /// How net migrants before 2023 are spread over age and sex: WPP's own pattern of
+        /// each 5-year period by the residual method (`residual`), in proportion to the
+        /// population (`population`, alias `proportional`), or by WPP's 2023 single-age
+        /// pattern (`wpp2023`).
+        #[arg(long, default_value = "residual", value_parser = clap::builder::PossibleValuesParser::new([
+            clap::builder::PossibleValue::new("residual"),
+            clap::builder::PossibleValue::new("population").alias("proportional"),
+            clap::builder::PossibleValue::new("wpp2023"),
+        ]))]
         migration_pattern: String,
         /// Skip the chart.
         #[arg(long)]
@@ -155,11 +230,49 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Backtest { from, to, out, force, country, migration_pattern, no_charts } => {
-            let pattern = match migration_pattern.as_str() {
-                "wpp2023" => forcecast::validation::backtest::MigrationPattern::Wpp2023,
-                _ => forcecast::validation::backtest::MigrationPattern::Population,
-            };
+            let pattern = forcecast::validation::backtest::MigrationPattern::from_name(&migration_pattern)
+                .ok_or_else(|| Error::Usage(format!("unknown --migration-pattern `{migration_pattern}`")))?;
             backtest(&cli.scenarios, &country, BacktestArgs { from, to, out, force, pattern, no_charts })
+        }
+        Command::Compare { scenario, out, no_charts, quiet } => {
+            use forcecast::output::compare;
+            let c = forcecast::analysis::Comparison::new(forcecast::analysis::run_all(&scenario, &cli.scenarios)?)?;
+            let dest = out.unwrap_or_else(|| compare::default_dir(&c));
+            let written = compare::write_comparison(&c, &dest, compare::CompareOptions { no_charts })?;
+            if !quiet {
+                print!("{}", compare::key_years_markdown(&c));
+                eprintln!("wrote {}", written.display());
+            }
+            Ok(())
+        }
+        Command::Sensitivity { scenario, year, out, no_charts, quiet } => {
+            use forcecast::output::sensitivity as out_sens;
+            let run = forcecast::analysis::run_one(&scenario, &cli.scenarios)?;
+            let s = forcecast::analysis::sensitivity::run(&run, year)?;
+            let dest = out.unwrap_or_else(|| out_sens::default_dir(&s));
+            let written = out_sens::write_sensitivity(&s, &run, &dest, out_sens::SensitivityOptions { no_charts })?;
+            if !quiet {
+                print!("{}", out_sens::markdown(&s));
+                eprintln!("wrote {}", written.display());
+            }
+            Ok(())
+        }
+        Command::Report { scenario, year, out, no_sensitivity, trajectories, seed, quiet } => {
+            use forcecast::report;
+            let c = forcecast::analysis::Comparison::new(forcecast::analysis::run_all(&scenario, &cli.scenarios)?)?;
+            let dest = out.unwrap_or_else(|| report::default_dir(&c));
+            let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+            let monte_carlo = trajectories.map(|n| uncertainty::Options { trajectories: n as usize, seed, threads });
+            let opts = report::ReportOptions { year, sensitivity: !no_sensitivity, monte_carlo };
+            let w = report::write_report(&c, &dest, opts)?;
+            if !quiet {
+                let f = &w.findings;
+                for p in f.scenarios.iter().chain(&f.comparisons).chain(&f.sensitivity).chain(&f.uncertainty) {
+                    println!("- {p}");
+                }
+                eprintln!("wrote {} (report.html: {} KB)", w.dir.display(), w.html_bytes.div_ceil(1024));
+            }
+            Ok(())
         }
         Command::Run { scenario, out, no_charts, quiet, trajectories, seed, threads } => {
             let fail_midway = std::env::var_os("FORCECAST_FAIL_MIDWAY").is_some();
@@ -254,7 +367,8 @@ fn backtest(scenarios: &Path, country: &str, args: BacktestArgs) -> anyhow::Resu
     if !no_charts {
         chart::write(&bt, dir.path(), "backtest")?;
     }
-    print!("{}", backtest::report(&bt));
+    let refs = backtest::references(&inputs, &bt)?;
+    print!("{}", backtest::report(&bt, &refs));
     if force {
         let baseline = scenario::load(&scenario::locate("baseline", scenarios)?, scenarios)?;
         let c = calibration::run(&inputs, &baseline.force)?;

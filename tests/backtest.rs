@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use forcecast::demography::Sex;
 use forcecast::validation::backtest::{self, MigrationPattern};
-use forcecast::validation::calibration;
+use forcecast::validation::{calibration, residual};
 use predicates::prelude::*;
 
 fn scenarios() -> PathBuf {
@@ -34,6 +34,18 @@ fn read_backtest(path: &Path) -> BTreeMap<(i32, String), (f64, f64, f64)> {
         .collect()
 }
 
+/// The 5-year groups by sex below the open group in `year`: (metric, error_pct).
+fn groups(rows: &BTreeMap<(i32, String), (f64, f64, f64)>, year: i32) -> Vec<(String, f64)> {
+    rows.iter()
+        .filter(|((y, m), _)| {
+            *y == year
+                && (m.starts_with("population_male_") || m.starts_with("population_female_"))
+                && !m.ends_with("_plus")
+        })
+        .map(|((_, m), (_, _, e))| (m.clone(), *e))
+        .collect()
+}
+
 #[test]
 fn default_backtest_meets_the_acceptance_bounds() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -43,36 +55,48 @@ fn default_backtest_meets_the_acceptance_bounds() {
     // The turning points the project is built on.
     assert!(stdout.contains("peak of the 15-64 population: 2017"), "{stdout}");
     assert!(stdout.contains("peak of the total population: 2020"), "{stdout}");
+    // The default is the residual pattern; the proportional one is printed beside it, with
+    // the circularity caveat and the independent checks.
+    assert!(stdout.contains("net migrants by age and sex: residual pattern"), "{stdout}");
+    assert!(stdout.contains("residual pattern: 40 of 40 within 5%"), "{stdout}");
+    assert!(stdout.contains("population pattern: 38 of 40 within 5%"), "{stdout}");
+    assert!(stdout.contains("partly by construction"), "{stdout}");
+    assert!(stdout.contains("independent checks:"), "{stdout}");
     for f in ["backtest.csv", "backtest.png", "backtest.svg"] {
         assert!(out.join(f).is_file(), "{f} missing");
+    }
+    // The chart is drawn with the shared chart module: title, panels, source line.
+    let svg = std::fs::read_to_string(out.join("backtest.svg")).expect("svg");
+    for text in [
+        forcecast::validation::chart::TITLE,
+        "Total population (1 July)",
+        "Births (calendar year)",
+        "Source: forcecast",
+    ] {
+        assert!(svg.contains(text), "backtest.svg lacks `{text}`");
     }
     let rows = read_backtest(&out.join("backtest.csv"));
 
     // Total population 2020 within 1% of WPP.
     let (_, _, e) = rows[&(2020, "population_total".to_string())];
     assert!(e.abs() < 1.0, "total 2020: {e}%");
-    assert!(e.abs() < 0.1, "total 2020 drifted from the measured -0.01%: {e}%");
+    assert!(e.abs() < 0.1, "total 2020 drifted from the measured -0.03%: {e}%");
 
-    // Births 2001-2020 within 5% every year.
+    // Births 2001-2020 within 5% every year (largest measured: +2.43% in 2002).
     for y in 2001..=2020 {
         let (_, _, e) = rows[&(y, "births".to_string())];
         assert!(e.abs() < 5.0, "births {y}: {e}%");
     }
 
-    // Every 5-year group by sex in 2020 within 5%, except the two cohorts whose WPP
-    // estimates are internally inconsistent (README): men 40-44, women 75-79.
-    let exceptions = ["population_male_40_44", "population_female_75_79"];
-    let mut groups = 0;
-    for ((y, m), (_, _, e)) in &rows {
-        let is_group = m.starts_with("population_male_") || m.starts_with("population_female_");
-        if *y != 2020 || !is_group || m.ends_with("_plus") {
-            continue;
-        }
-        groups += 1;
-        let bound = if exceptions.contains(&m.as_str()) { 10.0 } else { 5.0 };
-        assert!(e.abs() < bound, "{m} 2020: {e}%");
+    // Every 5-year group by sex in 2020 within 5%. Largest measured: women 95-99 +2.22%
+    // (men 40-44 +0.91%, women 75-79 -0.97%); the residual pattern is fitted to WPP's
+    // estimates, so this bound checks the machinery more than the model (README).
+    let g = groups(&rows, 2020);
+    assert_eq!(g.len(), 40);
+    for (m, e) in &g {
+        assert!(e.abs() < 5.0, "{m} 2020: {e}%");
+        assert!(e.abs() < 3.0, "{m} 2020 drifted from the measured largest error 2.22%: {e}%");
     }
-    assert_eq!(groups, 40);
     // The open group 100+ holds a few hundred men and a few thousand women.
     for m in ["population_male_100_plus", "population_female_100_plus"] {
         let (_, _, e) = rows[&(2020, m.to_string())];
@@ -81,21 +105,61 @@ fn default_backtest_meets_the_acceptance_bounds() {
 }
 
 #[test]
+fn proportional_pattern_is_selectable_and_keeps_its_documented_misses() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("bt");
+    let assert = bin()
+        .args(["backtest", "--migration-pattern", "proportional", "--no-charts", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).expect("utf8");
+    assert!(stdout.contains("net migrants by age and sex: population pattern"), "{stdout}");
+    let rows = read_backtest(&out.join("backtest.csv"));
+    let (_, _, e) = rows[&(2020, "population_total".to_string())];
+    assert!(e.abs() < 0.1, "total 2020: {e}%");
+    // This pattern takes no age information from WPP's later estimates, so its groups are
+    // an independent test, and it misses the cohort moves in those estimates: 38 of 40
+    // within 5%, men 40-44 +8.6% and women 75-79 -6.6% (wider bound for those two only).
+    let exceptions = ["population_male_40_44", "population_female_75_79"];
+    let g = groups(&rows, 2020);
+    assert_eq!(g.len(), 40);
+    for (m, e) in &g {
+        let bound = if exceptions.contains(&m.as_str()) { 10.0 } else { 5.0 };
+        assert!(e.abs() < bound, "{m} 2020: {e}%");
+    }
+    // The groups born during the back-test (0-19 in 2020) are within 2.5%.
+    for (m, e) in g.iter().filter(|(m, _)| ["_0_4", "_5_9", "_10_14", "_15_19"].iter().any(|s| m.ends_with(s))) {
+        assert!(e.abs() < 2.5, "{m} 2020: {e}%");
+    }
+}
+
+#[test]
 fn backtest_library_matches_measured_figures() {
     let inputs = backtest::load("korea", &scenarios()).expect("data");
-    let bt = backtest::run(&inputs, 2000, 2020, MigrationPattern::Population).expect("back-test");
+    let bt = backtest::run(&inputs, 2000, 2020, MigrationPattern::Residual).expect("back-test");
     assert_eq!((bt.peak_15_64.year, bt.peak_total.year), (2017, 2020));
     assert!(bt.peak_15_64.reached && bt.peak_total.reached);
     let worst_births = bt.worst(|c| c.metric == "births").expect("births");
     assert!(worst_births.error_pct().abs() < 3.0, "{worst_births:?}");
-    let worst_group = bt
-        .worst(|c| {
-            c.year == 2020
-                && (c.metric.starts_with("population_male") || c.metric.starts_with("population_female"))
-                && !c.metric.ends_with("_plus")
-        })
-        .expect("groups");
+    let is_group = |c: &backtest::Comparison| {
+        c.year == 2020
+            && (c.metric.starts_with("population_male") || c.metric.starts_with("population_female"))
+            && !c.metric.ends_with("_plus")
+    };
+    let worst_group = bt.worst(is_group).expect("groups");
+    assert_eq!(worst_group.metric, "population_female_95_99");
+    // With the population-proportional pattern the men born 1976-80 are the worst group.
+    let prop = backtest::run(&inputs, 2000, 2020, MigrationPattern::Population).expect("back-test");
+    let worst_group = prop.worst(is_group).expect("groups");
     assert_eq!(worst_group.metric, "population_male_40_44");
+    assert!(worst_group.error_pct() > 8.0 && worst_group.error_pct() < 9.0, "{worst_group:?}");
+    // The report shows both.
+    let refs = backtest::references(&inputs, &bt).expect("references");
+    assert_eq!(refs.len(), 1);
+    assert_eq!(refs[0].pattern, MigrationPattern::Population);
+    let report = backtest::report(&bt, &refs);
+    assert!(report.contains("(residual, population)"), "{report}");
     // The base is WPP's 2000 estimate: graduation keeps every group and the total.
     let p5 = forcecast::demography::base::pop5_of(&inputs.data, 2000).expect("2000");
     let total: f64 = p5.male.iter().chain(&p5.female).sum();
@@ -103,6 +167,41 @@ fn backtest_library_matches_measured_figures() {
     // Deaths follow WPP's annual e0, so they track WPP's deaths closely.
     let worst_deaths = bt.worst(|c| c.metric == "deaths").expect("deaths");
     assert!(worst_deaths.error_pct().abs() < 2.0, "{worst_deaths:?}");
+    // Each year's net migration is WPP's total, whatever the pattern.
+    for (b, f) in [(&bt, &bt.flows), (&prop, &prop.flows)] {
+        for (i, fl) in f.iter().enumerate().take(20) {
+            let y = b.from + i as i32;
+            let e = inputs.data.mig_total.get("estimate").expect("estimate");
+            let want = 0.5 * (e.get(y).expect("y") + e.get(y + 1).expect("y+1"));
+            assert!((fl.net_migration() - want).abs() < 1.0, "{y}: {} vs {want}", fl.net_migration());
+        }
+    }
+}
+
+#[test]
+fn residual_migration_reproduces_wpp_totals_and_the_1976_80_cohort() {
+    let inputs = backtest::load("korea", &scenarios()).expect("data");
+    let periods = residual::estimate(&inputs.data).expect("residual");
+    assert_eq!(periods.len(), 14);
+    assert_eq!((periods[0].start, periods[13].start), (1950, 2015));
+    let e = inputs.data.mig_total.get("estimate").expect("estimate");
+    for p in &periods {
+        // WPP's totals over the period (1 July to 1 July). The residual differs by the
+        // model's graduated life tables and the births-to-0-4 step: by at most 26,000
+        // after 1955, by 95,000 over the Korean War (1950-1955, 5-year mortality of a war).
+        let wpp: f64 = (0..5).map(|k| 0.5 * (e.get(p.start + k).unwrap() + e.get(p.start + k + 1).unwrap())).sum();
+        let bound = if p.start == 1950 { 100_000.0 } else { 30_000.0 };
+        assert!((p.total() - wpp).abs() < bound, "{}: {} vs {wpp}", p.start, p.total());
+        // The single ages keep the cohort figures' total.
+        let single = 5.0 * (p.yearly[0].sum() + p.yearly[1].sum());
+        assert!((single - p.total()).abs() < 1e-6 * p.total().abs().max(1.0));
+        assert!(p.survival.iter().flatten().all(|s| *s > 0.0 && *s <= 1.0));
+    }
+    // The men born 1976-80 rise in WPP's estimates between 1995 and 2000 (15-19 -> 20-24)
+    // and fall by 2005 (-> 25-29).
+    let at = |start: i32| periods.iter().find(|p| p.start == start).expect("period");
+    assert!(at(1995).cohort[0][4] > 50_000.0, "{}", at(1995).cohort[0][4]);
+    assert!(at(2000).cohort[0][5] < -100_000.0, "{}", at(2000).cohort[0][5]);
 }
 
 #[test]
@@ -148,6 +247,10 @@ fn force_calibration_prints_every_anchor() {
     }
     assert_eq!(baseline, 8);
     assert!(out.join("force_calibration_years.csv").is_file());
+    // The phase-in of the service cut is not in the data: printed as an assumption, with
+    // the sensitivity of the fit to it.
+    assert!(stdout.contains("ASSUMPTION (unsourced, not in the data)"), "{stdout}");
+    assert!(stdout.contains("phase-in one year later (intakes 2017.5-2021.0)"), "{stdout}");
 }
 
 #[test]
@@ -162,6 +265,21 @@ fn calibration_library_values() {
     assert_eq!(calibration::months_at(2016.0, (21.0, 18.0)), 21.0);
     assert!((calibration::months_at(2018.25, (21.0, 18.0)) - 19.5).abs() < 1e-12);
     assert_eq!(calibration::months_at(2021.0, (21.0, 18.0)), 18.0);
+    assert_eq!(calibration::months_phased(2018.0, (21.0, 18.0), (2018.5, 2018.5)), 21.0);
+    assert_eq!(calibration::months_phased(2018.5, (21.0, 18.0), (2018.5, 2018.5)), 18.0);
+    // The assumed phase-in fits better than the alternatives, and far better than no cut.
+    let baseline = forcecast::scenario::load(
+        &forcecast::scenario::locate("baseline", &scenarios()).expect("baseline"),
+        &scenarios(),
+    )
+    .expect("baseline");
+    let c = calibration::run(&inputs, &baseline.force).expect("calibration");
+    assert_eq!(c.phase_sensitivity.len(), calibration::PHASE_ALTERNATIVES.len());
+    for f in &c.phase_sensitivity {
+        assert!(f.rms > c.baseline.rms, "{}: {} vs {}", f.label, f.rms, c.baseline.rms);
+    }
+    let no_cut = c.phase_sensitivity.last().expect("no cut");
+    assert!(no_cut.rms > 0.05, "{}", no_cut.rms);
     // Carrying the registered base back and forth: the men aged 30 in 2025 were about as
     // many aged 20 in 2015, a little more for the deaths in between.
     let pops = calibration::registration_backcast(&inputs, 2015);

@@ -29,6 +29,7 @@ mod force;
 pub mod format;
 mod gap;
 mod legend;
+pub mod overlay;
 pub mod palette;
 mod panel;
 mod population;
@@ -36,6 +37,7 @@ mod pyramid;
 mod render;
 pub mod spec;
 pub mod text;
+pub mod tornado;
 
 use std::path::Path;
 

@@ -1,10 +1,16 @@
-//! Outputs: tables (CSV), manifest (JSON), charts (PNG and SVG), written atomically.
+//! Outputs: tables (CSV), manifest (JSON), charts (PNG and SVG), written atomically;
+//! the folders of comparisons and sensitivity analyses.
 
+pub mod analysis_manifest;
 pub mod atomic;
 pub mod charts;
+pub mod compare;
 pub mod fan_charts;
 pub mod manifest;
+pub mod markdown;
 pub mod monte_carlo;
+pub mod numbers;
+pub mod sensitivity;
 pub mod tables;
 pub mod write;
 

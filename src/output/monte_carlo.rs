@@ -8,18 +8,7 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::uncertainty::Outcome;
 
-/// Formats a number like `summary.csv` does (`tables::fmt_num`): integers without
-/// decimals, values ≥ 100 with 3, smaller ones with 6, never an exponent, no −0.
-pub fn fmt_num(x: f64) -> String {
-    let x = x + 0.0;
-    if x == x.trunc() && x.abs() < 1e15 {
-        format!("{x:.0}")
-    } else if x.abs() >= 100.0 {
-        format!("{x:.3}")
-    } else {
-        format!("{x:.6}")
-    }
-}
+pub use super::tables::fmt_num;
 
 fn opt(x: Option<f64>) -> String {
     x.map(fmt_num).unwrap_or_default()

@@ -114,7 +114,7 @@ pub fn summary_rows(p: &Projection) -> Vec<SummaryRow> {
 }
 
 /// Formats a number for CSV: counts to 3 decimals, rates with more, no exponent.
-fn fmt_num(x: f64) -> String {
+pub fn fmt_num(x: f64) -> String {
     let x = x + 0.0; // turns -0 into 0
     if x == x.trunc() && x.abs() < 1e15 {
         format!("{x:.0}")

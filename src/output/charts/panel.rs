@@ -241,10 +241,14 @@ fn drop_collinear(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
     let mut out: Vec<(f64, f64)> = Vec::with_capacity(points.len());
     for (i, &p) in points.iter().enumerate() {
         if let (Some(&a), Some(&b)) = (out.last(), points.get(i + 1)) {
-            let cross = (p.0 - a.0) * (b.1 - a.1) - (p.1 - a.1) * (b.0 - a.0);
-            let scale = ((b.0 - a.0).abs() + (b.1 - a.1).abs()).powi(2).max(f64::MIN_POSITIVE);
+            // The tolerance is relative to the two products that form the cross product,
+            // each one x and one y difference, so it holds whatever the units of the axes
+            // (years against trillions of won); a tolerance in squared lengths mixed them
+            // and flattened real bends of large-valued series.
+            let (t1, t2) = ((p.0 - a.0) * (b.1 - a.1), (p.1 - a.1) * (b.0 - a.0));
+            let cross = t1 - t2;
             let between = (p.0 - a.0) * (b.0 - p.0) >= 0.0 && (p.1 - a.1) * (b.1 - p.1) >= 0.0;
-            if cross.abs() <= 1e-12 * scale && between {
+            if cross.abs() <= 1e-9 * (t1.abs() + t2.abs()) && between {
                 continue;
             }
         }
@@ -267,5 +271,10 @@ mod tests {
         // A path that doubles back along the same line keeps its turning point.
         let back = [(0.0, 0.0), (2.0, 0.0), (1.0, 0.0)];
         assert_eq!(drop_collinear(&back), back.to_vec());
+        // Large values against years: a real bend is kept, whatever the units.
+        let money = [(2050.0, 9.08e12), (2051.0, 9.26e12), (2052.0, 11.16e12)];
+        assert_eq!(drop_collinear(&money), money.to_vec());
+        let straight = [(2050.0, 1e12), (2051.0, 2e12), (2052.0, 3e12)];
+        assert_eq!(drop_collinear(&straight), vec![(2050.0, 1e12), (2052.0, 3e12)]);
     }
 }

@@ -1,0 +1,519 @@
+//! The uncertain parameters of a scenario and the low/high range each is varied over in
+//! a sensitivity analysis, with the source or rationale of the range: [`RANGES`] is the
+//! one place these are set. [`Knob`] says how a setting is written into a scenario.
+//!
+//! A range is given relative to the scenario where the source is a distance (WPP's
+//! prediction intervals, ± assumptions) and as absolute values where the source is a
+//! pair of observations (fit rates of 2003 and 2004, service of 18 and 21 months).
+
+use crate::data::{YearSeries, interpolate};
+use crate::demography::rates::{MortalitySurface, resolve_path};
+use crate::demography::{LifeTable, Sex};
+use crate::error::{Error, Result};
+use crate::output::numbers::{count, decimal, money, percent, signed};
+use crate::run::Inputs;
+use crate::scenario::{MigrationSpec, PathSpec, Scenario};
+use crate::{AgeVec, NAGES};
+
+/// A parameter (or group of parameters moved together) of a scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Knob {
+    /// The TFR path (`fertility.tfr_*`).
+    Tfr,
+    /// The level of every death rate (`mortality.mx_scale`).
+    Mortality,
+    /// Net migration (`migration.net_anchors`, or the `scale` of a series).
+    Migration,
+    /// `force.fit_rate`.
+    FitRate,
+    /// `force.alternative_service_share`.
+    AlternativeService,
+    /// `force.service_months`.
+    ServiceMonths,
+    /// `force.annual_attrition`.
+    Attrition,
+    /// `force.cadre.initial`.
+    CadreInitial,
+    /// `force.cadre.retention`.
+    CadreRetention,
+    /// `force.cadre.propensity_male` and `propensity_female`, scaled together.
+    CadrePropensity,
+    /// `force.female_volunteer_age_shares`, as the total share of a female cohort.
+    FemaleVolunteers,
+    /// `automation.soldiers_replaced_per_system`.
+    SoldiersPerSystem,
+    /// `automation.unit_cost`.
+    UnitCost,
+    /// `automation.annual_cost_share`.
+    OperatingCost,
+    /// `automation.fielding_capacity_anchors`, scaled.
+    FieldingCapacity,
+    /// `automation.service_life_years`.
+    ServiceLife,
+}
+
+/// Which bound of a WPP prediction interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// Lower bound.
+    Lower,
+    /// Upper bound.
+    Upper,
+}
+
+/// How a parameter is moved to one end of its range.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Setting {
+    /// Set to this value.
+    To(f64),
+    /// Multiply the scenario's value by this factor.
+    Times(f64),
+    /// Add this to the scenario's value.
+    Plus(f64),
+    /// The bound of UN WPP 2024's 80% prediction interval, applied as its distance from
+    /// WPP's medium path: year by year for the TFR; for mortality, all death rates are
+    /// scaled so that male life expectancy in the analysis year moves by that distance.
+    Wpp80(Bound),
+}
+
+/// One uncertain parameter: its low and high settings and where the range comes from.
+#[derive(Debug, Clone, Copy)]
+pub struct Range {
+    /// The parameter.
+    pub knob: Knob,
+    /// Its low setting.
+    pub low: Setting,
+    /// Its high setting.
+    pub high: Setting,
+    /// One line: the range and its source or rationale.
+    pub source: &'static str,
+}
+
+/// The uncertain parameters and their ranges. Order is the order of the table in
+/// README "Sensitivity"; the analysis sorts by effect.
+pub const RANGES: [Range; 16] = [
+    Range {
+        knob: Knob::Tfr,
+        low: Setting::Wpp80(Bound::Lower),
+        high: Setting::Wpp80(Bound::Upper),
+        source: "UN WPP 2024 probabilistic projection: 80% prediction interval of the TFR, added year by year to the \
+                 scenario's path as its distance from WPP's medium",
+    },
+    Range {
+        knob: Knob::Mortality,
+        low: Setting::Wpp80(Bound::Upper),
+        high: Setting::Wpp80(Bound::Lower),
+        source: "UN WPP 2024: 80% prediction interval of male life expectancy in the analysis year; every death rate \
+                 scaled to reach it (low mortality = high life expectancy)",
+    },
+    Range {
+        knob: Knob::Migration,
+        low: Setting::Plus(-20_000.0),
+        high: Setting::Plus(20_000.0),
+        source: "Assumption: ±20,000 citizens a year (0.04% of the population), spread by WPP's age-sex pattern; the \
+                 data hold no citizen migration series (a series-based scenario: the series ×0.5 to ×1.5)",
+    },
+    Range {
+        knob: Knob::FitRate,
+        low: Setting::To(0.849),
+        high: Setting::To(0.903),
+        source: "Observed active-duty fit rates: 84.9% in 2003 (JoongAng Ilbo) and 90.3% in 2004 (Dong-A Ilbo, MMA); \
+                 MND's policy level is 88%",
+    },
+    Range {
+        knob: Knob::AlternativeService,
+        low: Setting::To(0.05),
+        high: Setting::To(0.20),
+        source: "Calibration: shares of 0.05-0.20 reproduce the observed 2017-2025 troop strengths about equally \
+                 well (forcecast backtest --force)",
+    },
+    Range {
+        knob: Knob::ServiceMonths,
+        low: Setting::To(18.0),
+        high: Setting::To(21.0),
+        source: "Army/Marines term since Defense Reform 2.0 (18 months) and before it (21 months; Arirang / Korea \
+                 Bizwire, 2018)",
+    },
+    Range {
+        knob: Knob::Attrition,
+        low: Setting::To(0.0),
+        high: Setting::To(0.05),
+        source: "Assumption: none to 5% of serving conscripts discharged early each year; no published rate in the \
+                 data",
+    },
+    Range {
+        knob: Knob::CadreInitial,
+        low: Setting::Plus(-10_000.0),
+        high: Setting::Plus(10_000.0),
+        source: "±10,000 around the 2025 cadre: 202,500 planned less a reported shortfall of ~21,000 NCOs (Reuters, \
+                 2025), a figure known only roughly",
+    },
+    Range {
+        knob: Knob::CadreRetention,
+        low: Setting::To(0.85),
+        high: Setting::To(0.95),
+        source: "Assumption: 5-15% of officers and NCOs leave each year (short-service terms of 3-4 years; career \
+                 staff stay 20 or more)",
+    },
+    Range {
+        knob: Knob::CadrePropensity,
+        low: Setting::Times(0.8),
+        high: Setting::Times(1.2),
+        source: "Assumption: ±20% around the propensity calibrated so that 2025 recruitment about covers \
+                 replacement",
+    },
+    Range {
+        knob: Knob::FemaleVolunteers,
+        low: Setting::To(0.0),
+        high: Setting::To(0.05),
+        source: "None (today) to 5% of each female cohort (the female-volunteers scenario); Defense Reform 2.0 aimed \
+                 at women as 8.8% of the force (KBS)",
+    },
+    Range {
+        knob: Knob::SoldiersPerSystem,
+        low: Setting::To(2.0),
+        high: Setting::To(6.0),
+        source: "Fielded examples: an unmanned reconnaissance vehicle replaces 4 of a 6-soldier squad (JCS study, \
+                 2018); AI surveillance cuts guard troops 50k to 10-20k (Army TIGER+)",
+    },
+    Range {
+        knob: Knob::UnitCost,
+        low: Setting::Times(0.64),
+        high: Setting::Times(1.26),
+        source: "Korean studies put weapons substituting for the shortfall at 3.2-6.3 trillion won a year \
+                 (earticle, 2023): ×0.64 to ×1.26 of the ~5 trillion the default implies",
+    },
+    Range {
+        knob: Knob::OperatingCost,
+        low: Setting::To(0.05),
+        high: Setting::To(0.20),
+        source: "Assumption: operating and support cost of 5-20% of the purchase price a year",
+    },
+    Range {
+        knob: Knob::FieldingCapacity,
+        low: Setting::Times(0.5),
+        high: Setting::Times(2.0),
+        source: "Assumption: half to double the fielding ramp (baseline 500 a year in 2026 to 6,000 by 2040)",
+    },
+    Range {
+        knob: Knob::ServiceLife,
+        low: Setting::To(10.0),
+        high: Setting::To(20.0),
+        source: "Assumption: systems retire after 10-20 years",
+    },
+];
+
+/// What a setting is applied against: the data, the year whose life expectancy the
+/// mortality range is matched in, and the projection's years.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The scenario's inputs.
+    pub inputs: &'a Inputs,
+    /// The analysis year.
+    pub year: i32,
+}
+
+impl Knob {
+    /// The scenario key (as in a scenario file).
+    pub fn key(self) -> &'static str {
+        match self {
+            Knob::Tfr => "fertility.tfr",
+            Knob::Mortality => "mortality.mx_scale",
+            Knob::Migration => "migration.net_anchors",
+            Knob::FitRate => "force.fit_rate",
+            Knob::AlternativeService => "force.alternative_service_share",
+            Knob::ServiceMonths => "force.service_months",
+            Knob::Attrition => "force.annual_attrition",
+            Knob::CadreInitial => "force.cadre.initial",
+            Knob::CadreRetention => "force.cadre.retention",
+            Knob::CadrePropensity => "force.cadre.propensity_male/female",
+            Knob::FemaleVolunteers => "force.female_volunteer_age_shares",
+            Knob::SoldiersPerSystem => "automation.soldiers_replaced_per_system",
+            Knob::UnitCost => "automation.unit_cost",
+            Knob::OperatingCost => "automation.annual_cost_share",
+            Knob::FieldingCapacity => "automation.fielding_capacity_anchors",
+            Knob::ServiceLife => "automation.service_life_years",
+        }
+    }
+
+    /// A short label for tables and chart axes.
+    pub fn label(self) -> &'static str {
+        match self {
+            Knob::Tfr => "Fertility (TFR)",
+            Knob::Mortality => "Mortality",
+            Knob::Migration => "Net migration",
+            Knob::FitRate => "Fit rate",
+            Knob::AlternativeService => "Alternative service share",
+            Knob::ServiceMonths => "Service length",
+            Knob::Attrition => "Conscript attrition",
+            Knob::CadreInitial => "Initial cadre",
+            Knob::CadreRetention => "Cadre retention",
+            Knob::CadrePropensity => "Cadre recruitment",
+            Knob::FemaleVolunteers => "Female volunteers",
+            Knob::SoldiersPerSystem => "Soldiers per system",
+            Knob::UnitCost => "System unit cost",
+            Knob::OperatingCost => "Operating cost",
+            Knob::FieldingCapacity => "Fielding capacity",
+            Knob::ServiceLife => "System service life",
+        }
+    }
+
+    /// The scenario's own value, described.
+    pub fn describe_base(self, s: &Scenario, ctx: &Context<'_>) -> Result<String> {
+        Ok(self.describe(s, ctx)?.0)
+    }
+
+    /// Returns the scenario with this parameter moved by `setting`, and the new value
+    /// described. Values are clamped to what a scenario file accepts.
+    pub fn apply(self, s: &Scenario, setting: Setting, ctx: &Context<'_>) -> Result<(Scenario, String)> {
+        let mut v = s.clone();
+        v.name = format!("{}[{}]", s.name, self.key());
+        let scalar = |x: f64| -> Result<f64> {
+            match setting {
+                Setting::To(t) => Ok(t),
+                Setting::Times(f) => Ok(x * f),
+                Setting::Plus(d) => Ok(x + d),
+                Setting::Wpp80(_) => Err(unsupported(self, setting)),
+            }
+        };
+        let prob = |x: f64| scalar(x).map(|y| y.clamp(0.0, 1.0));
+        match self {
+            Knob::Tfr => {
+                let path = yearly_tfr(s, ctx.inputs)?;
+                let shifted: Vec<(i32, f64)> = match setting {
+                    Setting::Plus(d) => path.iter().map(|&(y, t)| (y, (t + d).max(0.0))).collect(),
+                    Setting::Wpp80(b) => {
+                        let (lo, med) = (tfr_series(ctx.inputs, b)?, tfr_series_named(ctx.inputs, "medium")?);
+                        path.iter()
+                            .map(|&(y, t)| {
+                                let d = match (lo.get(y), med.get(y)) {
+                                    (Some(a), Some(m)) => a - m,
+                                    _ => 0.0,
+                                };
+                                (y, (t + d).max(0.0))
+                            })
+                            .collect()
+                    }
+                    _ => return Err(unsupported(self, setting)),
+                };
+                v.fertility.tfr = PathSpec::Anchors(shifted);
+            }
+            Knob::Mortality => {
+                let scale = match setting {
+                    Setting::Wpp80(b) => {
+                        let shift = wpp_e0_shift(ctx.inputs, ctx.year, b)?;
+                        mx_scale_for_e0_shift(&ctx.inputs.mortality, ctx.year, s.mortality.mx_scale, shift)
+                    }
+                    _ => scalar(s.mortality.mx_scale)?,
+                };
+                v.mortality.mx_scale = scale.clamp(0.1, 10.0);
+            }
+            Knob::Migration => {
+                v.migration = match (&s.migration, setting) {
+                    (MigrationSpec::Anchors(a), Setting::Plus(d)) => {
+                        MigrationSpec::Anchors(a.iter().map(|&(y, x)| (y, x + d)).collect())
+                    }
+                    (MigrationSpec::Anchors(a), Setting::To(t)) => {
+                        MigrationSpec::Anchors(a.iter().map(|&(y, _)| (y, t)).collect())
+                    }
+                    (MigrationSpec::Anchors(a), Setting::Times(f)) => {
+                        MigrationSpec::Anchors(a.iter().map(|&(y, x)| (y, x * f)).collect())
+                    }
+                    (MigrationSpec::Series { name, scale }, Setting::Plus(d) | Setting::To(d)) => {
+                        MigrationSpec::Series { name: name.clone(), scale: scale * (1.0 + 0.5 * d.signum()) }
+                    }
+                    (MigrationSpec::Series { name, scale }, Setting::Times(f)) => {
+                        MigrationSpec::Series { name: name.clone(), scale: scale * f }
+                    }
+                    (_, Setting::Wpp80(_)) => return Err(unsupported(self, setting)),
+                };
+            }
+            Knob::FitRate => v.force.fit_rate = prob(s.force.fit_rate)?,
+            Knob::AlternativeService => {
+                v.force.alternative_service_share = prob(s.force.alternative_service_share)?;
+            }
+            Knob::ServiceMonths => v.force.service_months = scalar(s.force.service_months)?.clamp(1.0, 60.0),
+            Knob::Attrition => v.force.annual_attrition = prob(s.force.annual_attrition)?,
+            Knob::CadreInitial => v.force.cadre.initial = scalar(s.force.cadre.initial)?.max(0.0),
+            Knob::CadreRetention => v.force.cadre.retention = prob(s.force.cadre.retention)?,
+            Knob::CadrePropensity => {
+                v.force.cadre.propensity_male = prob(s.force.cadre.propensity_male)?;
+                v.force.cadre.propensity_female = prob(s.force.cadre.propensity_female)?;
+            }
+            Knob::FemaleVolunteers => {
+                let now = &s.force.female_volunteer_age_shares;
+                let total: f64 = now.iter().map(|a| a.1).sum();
+                let target = scalar(total)?.clamp(0.0, 1.0);
+                v.force.female_volunteer_age_shares = if total > 0.0 {
+                    now.iter().map(|&(a, x)| (a, x * target / total)).collect()
+                } else {
+                    // The female-volunteers scenario's pattern: 40% of the volunteers at
+                    // 20, 40% at 21, 20% at 22.
+                    vec![(20, 0.4 * target), (21, 0.4 * target), (22, 0.2 * target)]
+                };
+            }
+            Knob::SoldiersPerSystem => {
+                v.automation.soldiers_replaced_per_system =
+                    scalar(s.automation.soldiers_replaced_per_system)?.clamp(0.01, 1.0e4);
+            }
+            Knob::UnitCost => v.automation.unit_cost = scalar(s.automation.unit_cost)?.max(0.0),
+            Knob::OperatingCost => {
+                v.automation.annual_cost_share = scalar(s.automation.annual_cost_share)?.clamp(0.0, 10.0);
+            }
+            Knob::FieldingCapacity => {
+                let f = match setting {
+                    Setting::Times(f) => f,
+                    _ => return Err(unsupported(self, setting)),
+                };
+                v.automation.fielding_capacity =
+                    s.automation.fielding_capacity.iter().map(|&(y, c)| (y, (c * f).max(0.0))).collect();
+            }
+            Knob::ServiceLife => {
+                v.automation.service_life_years = scalar(s.automation.service_life_years)?.clamp(1.0, 100.0);
+            }
+        }
+        let text = self.describe(&v, ctx)?.0;
+        Ok((v, text))
+    }
+
+    /// Describes the parameter's value in a scenario; also returns it as a number where
+    /// it is one.
+    fn describe(self, s: &Scenario, ctx: &Context<'_>) -> Result<(String, Option<f64>)> {
+        let y = ctx.year;
+        let num = |text: String, x: f64| Ok((text, Some(x)));
+        match self {
+            Knob::Tfr => {
+                let path = yearly_tfr(s, ctx.inputs)?;
+                let t = path.iter().find(|p| p.0 == y).map_or(f64::NAN, |p| p.1);
+                num(format!("{} in {y}", decimal(t, 2)), t)
+            }
+            Knob::Mortality => {
+                let e0 = e0_male(&ctx.inputs.mortality, y, s.mortality.mx_scale);
+                let text = format!("male e0 {} (mx ×{})", decimal(e0, 1), decimal(s.mortality.mx_scale, 2));
+                num(text, e0)
+            }
+            Knob::Migration => match &s.migration {
+                MigrationSpec::Anchors(a) => {
+                    let x = interpolate(a, f64::from(y));
+                    num(format!("{} a year", signed(x)), x)
+                }
+                MigrationSpec::Series { name, scale } => num(format!("{name} ×{}", decimal(*scale, 2)), *scale),
+            },
+            Knob::FitRate => num(percent(s.force.fit_rate), s.force.fit_rate),
+            Knob::AlternativeService => {
+                num(percent(s.force.alternative_service_share), s.force.alternative_service_share)
+            }
+            Knob::ServiceMonths => {
+                num(format!("{} months", decimal(s.force.service_months, 0)), s.force.service_months)
+            }
+            Knob::Attrition => num(format!("{} a year", percent(s.force.annual_attrition)), s.force.annual_attrition),
+            Knob::CadreInitial => num(count(s.force.cadre.initial), s.force.cadre.initial),
+            Knob::CadreRetention => num(percent(s.force.cadre.retention), s.force.cadre.retention),
+            Knob::CadrePropensity => {
+                let p = s.force.cadre.propensity_male;
+                num(format!("{} of men 20-29", percent_fine(p)), p)
+            }
+            Knob::FemaleVolunteers => {
+                let total: f64 = s.force.female_volunteer_age_shares.iter().map(|a| a.1).sum();
+                let text = if total > 0.0 { format!("{} of each cohort", percent(total)) } else { "none".into() };
+                num(text, total)
+            }
+            Knob::SoldiersPerSystem => {
+                let k = s.automation.soldiers_replaced_per_system;
+                num(format!("{} soldiers", decimal(k, if k.fract() == 0.0 { 0 } else { 1 })), k)
+            }
+            Knob::UnitCost => num(money(s.automation.unit_cost, &s.automation.currency), s.automation.unit_cost),
+            Knob::OperatingCost => {
+                num(format!("{} a year", percent(s.automation.annual_cost_share)), s.automation.annual_cost_share)
+            }
+            Knob::FieldingCapacity => {
+                let c = interpolate(&s.automation.fielding_capacity, f64::from(y));
+                num(format!("{} a year", count(c)), c)
+            }
+            Knob::ServiceLife => {
+                num(format!("{} years", decimal(s.automation.service_life_years, 0)), s.automation.service_life_years)
+            }
+        }
+    }
+}
+
+/// A small share as a percentage with two decimals (`0.005` → `0.50%`).
+fn percent_fine(x: f64) -> String {
+    format!("{}%", decimal(x * 100.0, 2))
+}
+
+fn unsupported(k: Knob, s: Setting) -> Error {
+    Error::Consistency(format!("sensitivity range of {} cannot use the setting {s:?}", k.key()))
+}
+
+/// The scenario's TFR for every calendar year it uses (base..=end+1).
+fn yearly_tfr(s: &Scenario, inputs: &Inputs) -> Result<Vec<(i32, f64)>> {
+    let path = resolve_path(&s.fertility.tfr, &inputs.data, "tfr", s.base_year, s.end_year + 1)?;
+    Ok(path.values.iter().enumerate().map(|(i, &t)| (path.first + i as i32, t)).collect())
+}
+
+fn tfr_series_named<'a>(inputs: &'a Inputs, name: &str) -> Result<&'a YearSeries> {
+    inputs.data.tfr.get(name).ok_or_else(|| {
+        Error::data(inputs.data.dir.join(crate::data::country::files::TFR), None, "series", missing_series(name))
+    })
+}
+
+fn tfr_series(inputs: &Inputs, b: Bound) -> Result<&YearSeries> {
+    tfr_series_named(inputs, bound_name(b))
+}
+
+fn bound_name(b: Bound) -> &'static str {
+    match b {
+        Bound::Lower => "pi80_lower",
+        Bound::Upper => "pi80_upper",
+    }
+}
+
+fn missing_series(name: &str) -> String {
+    format!("no `{name}` series (the sensitivity ranges need WPP's medium variant and 80% interval)")
+}
+
+/// WPP's male life expectancy at the 80% bound in `year` minus its medium.
+fn wpp_e0_shift(inputs: &Inputs, year: i32, b: Bound) -> Result<f64> {
+    let get = |name: &str| {
+        let file = inputs.data.dir.join(crate::data::country::files::E0);
+        let (m, _) =
+            inputs.data.e0.get(name).ok_or_else(|| Error::data(&file, None, "series", missing_series(name)))?;
+        m.get(year).ok_or_else(|| {
+            Error::data(&file, None, "year", format!("no `{name}` life expectancy for {year} (the analysis year)"))
+        })
+    };
+    Ok(get(bound_name(b))? - get("medium")?)
+}
+
+/// Male life expectancy at birth of the life table of interval `year` → `year + 1`, with
+/// every death rate times `scale` (as the projection applies it).
+pub fn e0_male(mortality: &MortalitySurface, year: i32, scale: f64) -> f64 {
+    let mx = mortality.at(f64::from(year) + 1.0)[0];
+    LifeTable::new(&scaled(&mx, scale), Sex::Male).e0()
+}
+
+fn scaled(mx: &AgeVec, scale: f64) -> AgeVec {
+    let mut m = *mx;
+    for x in 0..NAGES {
+        m[x] = if x + 1 < NAGES { (m[x] * scale).min(0.999) } else { m[x] * scale };
+    }
+    m
+}
+
+/// The mortality scale that moves male e0 in `year` by `shift` years from its value at
+/// `base_scale` (bisection on ln scale within the scenario limits 0.1-10).
+pub fn mx_scale_for_e0_shift(mortality: &MortalitySurface, year: i32, base_scale: f64, shift: f64) -> f64 {
+    let target = e0_male(mortality, year, base_scale) + shift;
+    let (mut lo, mut hi) = (0.1f64.ln(), 10f64.ln());
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        // e0 falls as the scale rises.
+        if e0_male(mortality, year, mid.exp()) > target {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    (0.5 * (lo + hi)).exp()
+}

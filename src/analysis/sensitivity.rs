@@ -1,0 +1,127 @@
+//! One-at-a-time sensitivity: each parameter of [`super::ranges::RANGES`] is moved to
+//! its low and then its high setting with every other parameter at the scenario's value,
+//! and the outputs of one year are recorded. Parameters are ranked by the spread of an
+//! output over {low, base, high} (the width of a tornado bar).
+
+use rayon::prelude::*;
+
+use super::batch::ScenarioRun;
+use super::ranges::{Context, RANGES, Range};
+use crate::error::{Error, Result};
+use crate::output::tables::{SUMMARY_COLUMNS, row_values, summary_rows};
+use crate::run;
+
+/// The default analysis year: 15 years out, when the cohorts born after the 2017-2020
+/// fall in births reach 20.
+pub const DEFAULT_YEAR: i32 = 2040;
+
+/// The outputs recorded, as `summary.csv` columns: the gap (what automation must cover),
+/// the automation cost, and the gap left after automation (readiness risk).
+pub const OUTPUTS: [&str; 3] = ["force_gap", "automation_cost", "uncovered_gap"];
+
+/// The effect of one parameter's range.
+#[derive(Debug, Clone)]
+pub struct Effect {
+    /// The parameter and its range.
+    pub range: Range,
+    /// The scenario's value, described.
+    pub base_value: String,
+    /// The low setting, described.
+    pub low_value: String,
+    /// The high setting, described.
+    pub high_value: String,
+    /// The outputs ([`OUTPUTS`] order) with the parameter at its low setting.
+    pub at_low: [f64; OUTPUTS.len()],
+    /// The outputs with the parameter at its high setting.
+    pub at_high: [f64; OUTPUTS.len()],
+}
+
+impl Effect {
+    /// Spread of output `k` over the low, base and high runs.
+    pub fn swing(&self, k: usize, base: f64) -> f64 {
+        let v = [self.at_low[k], base, self.at_high[k]];
+        v.iter().copied().fold(f64::MIN, f64::max) - v.iter().copied().fold(f64::MAX, f64::min)
+    }
+}
+
+/// A scenario's sensitivity in one year.
+#[derive(Debug, Clone)]
+pub struct Sensitivity {
+    /// The scenario's name.
+    pub scenario: String,
+    /// The analysis year.
+    pub year: i32,
+    /// Currency of the costs.
+    pub currency: String,
+    /// The outputs of the scenario itself ([`OUTPUTS`] order).
+    pub base: [f64; OUTPUTS.len()],
+    /// One effect per range, in [`RANGES`] order.
+    pub effects: Vec<Effect>,
+}
+
+impl Sensitivity {
+    /// The effects sorted by their swing on output `k`, largest first (ties keep the
+    /// table's order, so the ranking is deterministic).
+    pub fn ranked(&self, k: usize) -> Vec<&Effect> {
+        let mut v: Vec<&Effect> = self.effects.iter().collect();
+        v.sort_by(|a, b| b.swing(k, self.base[k]).total_cmp(&a.swing(k, self.base[k])));
+        v
+    }
+
+    /// The index of an output column in [`OUTPUTS`].
+    pub fn output_index(column: &str) -> Option<usize> {
+        OUTPUTS.iter().position(|c| *c == column)
+    }
+}
+
+/// Reads the outputs of `year` from summary rows.
+fn outputs_of(rows: &[crate::output::tables::SummaryRow], year: i32) -> Option<[f64; OUTPUTS.len()]> {
+    let row = rows.iter().find(|r| r.year == year)?;
+    let values = row_values(row);
+    let mut out = [0.0; OUTPUTS.len()];
+    for (k, name) in OUTPUTS.iter().enumerate() {
+        out[k] = values[SUMMARY_COLUMNS.iter().position(|c| c == name)?];
+    }
+    Some(out)
+}
+
+/// Runs the analysis for `base` in `year` (2 × 16 projections, in parallel).
+pub fn run(base: &ScenarioRun, year: i32) -> Result<Sensitivity> {
+    let s = base.scenario();
+    let base_out = outputs_of(&base.rows, year).ok_or_else(|| {
+        Error::Usage(format!("--year {year} is outside the projection of {} ({}-{})", s.name, s.base_year, s.end_year))
+    })?;
+    let ctx = Context { inputs: &base.inputs, year };
+    let mut variants = Vec::with_capacity(2 * RANGES.len());
+    let mut texts = Vec::with_capacity(RANGES.len());
+    for r in &RANGES {
+        let (low, low_text) = r.knob.apply(s, r.low, &ctx)?;
+        let (high, high_text) = r.knob.apply(s, r.high, &ctx)?;
+        texts.push((r.knob.describe_base(s, &ctx)?, low_text, high_text));
+        variants.push(low);
+        variants.push(high);
+    }
+    let results: Vec<Result<[f64; OUTPUTS.len()]>> = variants
+        .par_iter()
+        .map(|v| {
+            let p = run::project(v, &base.inputs)?;
+            outputs_of(&summary_rows(&p), year)
+                .ok_or_else(|| Error::Consistency(format!("sensitivity run {} lacks year {year}", v.name)))
+        })
+        .collect();
+    let results: Vec<[f64; OUTPUTS.len()]> = results.into_iter().collect::<Result<_>>()?;
+    let effects = RANGES
+        .iter()
+        .zip(texts)
+        .enumerate()
+        .map(|(i, (r, (base_value, low_value, high_value)))| Effect {
+            range: *r,
+            base_value,
+            low_value,
+            high_value,
+            at_low: results[2 * i],
+            at_high: results[2 * i + 1],
+        })
+        .collect();
+    Ok(Sensitivity { scenario: s.name.clone(), year, currency: s.automation.currency.clone(), base: base_out, effects })
+}

@@ -1,0 +1,204 @@
+//! Overlay charts: one line per scenario for total population, men aged 20, force
+//! available against the target, the gap, and automation (systems and cost). Each
+//! scenario keeps one colour in every chart ([`scenario_colours`]).
+
+use plotters::style::RGBColor;
+
+use super::format::TickFormat;
+use super::palette::{self, CATEGORICAL, GREY};
+use super::spec::{Axis, Chart, Dash, Line, Panel};
+use crate::output::numbers::currency_word;
+use crate::output::tables::SummaryRow;
+
+/// One scenario's rows and its colour.
+#[derive(Debug, Clone, Copy)]
+pub struct Overlay<'a> {
+    /// Scenario name (the legend text).
+    pub name: &'a str,
+    /// Line colour.
+    pub colour: RGBColor,
+    /// Summary rows.
+    pub rows: &'a [SummaryRow],
+}
+
+/// Colours for a set of scenarios: the shipped scenarios keep their fixed colours
+/// ([`palette::scenario`]); the others take, in order, the categorical colours no other
+/// scenario of the set uses, so two scenarios of one set never share a colour (until
+/// there are more scenarios than colours).
+pub fn scenario_colours(names: &[&str]) -> Vec<RGBColor> {
+    let fixed: Vec<Option<RGBColor>> = names
+        .iter()
+        .map(|n| {
+            // A fixed colour does not depend on the position.
+            let c = palette::scenario(n, 0);
+            (c == palette::scenario(n, 1)).then_some(c)
+        })
+        .collect();
+    let mut used: Vec<RGBColor> = fixed.iter().flatten().copied().collect();
+    let mut next = 0;
+    fixed
+        .iter()
+        .map(|f| {
+            if let Some(c) = f {
+                return *c;
+            }
+            let free = CATEGORICAL.iter().copied().find(|c| !used.contains(c));
+            let c = free.unwrap_or_else(|| {
+                next += 1;
+                palette::categorical(next - 1)
+            });
+            used.push(c);
+            c
+        })
+        .collect()
+}
+
+fn years(rows: &[SummaryRow]) -> Vec<f64> {
+    rows.iter().map(|r| f64::from(r.year)).collect()
+}
+
+/// Line width of the i-th of n scenarios: the first is widest and each later one is
+/// drawn narrower on top, so where scenarios coincide (fertility variants before 2045)
+/// every colour still shows, as nested stripes.
+fn width(i: usize, n: usize) -> u32 {
+    let step = if n == 2 { 4 } else { 3 };
+    (3 + step * n.saturating_sub(1 + i) as u32).min(12)
+}
+
+fn lines(series: &[Overlay<'_>], value: fn(&SummaryRow) -> f64) -> Vec<Line> {
+    series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let ys: Vec<f64> = s.rows.iter().map(value).collect();
+            Line::xy(s.name, s.colour, &years(s.rows), &ys).width(width(i, series.len()))
+        })
+        .collect()
+}
+
+fn one_panel(y: Axis, series: &[Overlay<'_>], value: fn(&SummaryRow) -> f64) -> Panel {
+    let mut panel = Panel::new(Axis::years("year (1 July)"), y);
+    panel.lines = lines(series, value);
+    panel
+}
+
+fn names(series: &[Overlay<'_>]) -> String {
+    series.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+}
+
+/// Size of the single-panel overlays: narrower than the default 1200 px, so that the
+/// text is larger relative to the chart when it is printed at a page's width (tick
+/// labels about 8 pt on A4).
+pub const SIZE: (u32, u32) = (1000, 640);
+
+/// The five overlay charts as `(file stem, chart)`.
+pub fn charts(series: &[Overlay<'_>], currency: &str, source: &str) -> Vec<(&'static str, Chart)> {
+    let sized = |mut c: Chart| {
+        c.size = SIZE;
+        c
+    };
+    let scen = names(series);
+    let population = Chart::new(
+        "Total population",
+        source,
+        one_panel(Axis::values("persons (millions)", TickFormat::millions()), series, |r| r.population_total),
+    )
+    .subtitle(format!("Persons at 1 July by scenario: {scen}"));
+    let men = Chart::new(
+        "Men aged 20",
+        source,
+        one_panel(Axis::values("men (thousands)", TickFormat::thousands()), series, |r| r.men_age_20),
+    )
+    .subtitle(format!("Men reaching the main enlistment age, at 1 July, by scenario: {scen}"));
+    let gap = Chart::new(
+        "Force gap",
+        source,
+        one_panel(Axis::values("troops (thousands)", TickFormat::thousands()), series, |r| r.force_gap),
+    )
+    .subtitle("Troop target minus force available (0 when the target is met), by scenario");
+
+    vec![
+        ("population_total", sized(population)),
+        ("men_age_20", sized(men)),
+        ("force_vs_target", sized(force_chart(series, source))),
+        ("force_gap", sized(gap)),
+        ("automation", automation_chart(series, currency, source)),
+    ]
+}
+
+/// Force available (solid) per scenario against the target: one grey dashed line when
+/// every scenario has the same target, else a dashed line per scenario in its colour.
+fn force_chart(series: &[Overlay<'_>], source: &str) -> Chart {
+    let mut panel =
+        one_panel(Axis::values("troops (thousands)", TickFormat::thousands()), series, |r| r.force_available);
+    let same_target = series.windows(2).all(|w| {
+        w[0].rows.len() == w[1].rows.len()
+            && w[0].rows.iter().zip(w[1].rows).all(|(a, b)| a.year == b.year && a.force_target == b.force_target)
+    });
+    if same_target {
+        if let Some(s) = series.first() {
+            let ys: Vec<f64> = s.rows.iter().map(|r| r.force_target).collect();
+            let label = if series.len() > 1 { "Troop target (all scenarios)" } else { "Troop target" };
+            panel.lines.push(Line::xy(label, GREY, &years(s.rows), &ys).dash(Dash::Dashed));
+        }
+    } else {
+        for s in series {
+            let ys: Vec<f64> = s.rows.iter().map(|r| r.force_target).collect();
+            panel.lines.push(
+                Line::xy(format!("{}: target", s.name), s.colour, &years(s.rows), &ys).dash(Dash::Dashed).width(2),
+            );
+        }
+    }
+    Chart::new("Force available against the troop target", source, panel)
+        .subtitle("Active-duty troops at 1 July (conscripts plus career cadre), solid; troop target, dashed")
+}
+
+/// Two panels: systems fielded (solid) and needed (dashed); yearly cost.
+fn automation_chart(series: &[Overlay<'_>], currency: &str, source: &str) -> Chart {
+    let mut top = Panel::new(Axis::years(""), Axis::values("systems (thousands)", TickFormat::thousands()));
+    top.heading = Some("Unmanned systems fielded (solid) and needed to cover the gap (dashed)".into());
+    for (i, s) in series.iter().enumerate() {
+        let x = years(s.rows);
+        let fielded: Vec<f64> = s.rows.iter().map(|r| r.automation_systems_fielded).collect();
+        let needed: Vec<f64> = s.rows.iter().map(|r| r.automation_systems_needed).collect();
+        top.lines.push(Line::xy(s.name, s.colour, &x, &fielded).width(width(i, series.len())));
+        top.lines.push(Line::xy(s.name, s.colour, &x, &needed).dash(Dash::Dashed).width(2).unlabelled());
+    }
+    top.weight = 1.2;
+    let word = currency_word(currency);
+    let mut bottom = one_panel(
+        Axis::values(format!("trillion {word} a year"), TickFormat::Count { divisor: 1e12, abs: false }),
+        series,
+        |r| r.automation_cost,
+    );
+    bottom.heading = Some("Yearly cost: purchases plus operating and support".into());
+    for l in &mut bottom.lines {
+        l.label = None;
+    }
+    Chart {
+        title: "Automation substituting for the missing troops".into(),
+        subtitle: Some("Systems and their cost by scenario".into()),
+        source: source.to_string(),
+        size: (SIZE.0, 920),
+        panels: vec![top, bottom],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::charts::palette::{NAVY, VERMILLION};
+
+    #[test]
+    fn colours_are_fixed_for_shipped_scenarios_and_distinct_for_others() {
+        let c = scenario_colours(&["baseline", "fertility-low"]);
+        assert_eq!(c, vec![NAVY, VERMILLION]);
+        // Custom scenarios skip colours taken by shipped ones in the same set.
+        let c = scenario_colours(&["my-case", "baseline", "other", "fertility-low"]);
+        assert_eq!(c[1], NAVY);
+        assert_eq!(c[3], VERMILLION);
+        assert!(c[0] != NAVY && c[0] != VERMILLION && c[2] != NAVY && c[2] != VERMILLION && c[0] != c[2]);
+        // The same set gives the same colours (a scenario looks the same in every chart).
+        assert_eq!(c, scenario_colours(&["my-case", "baseline", "other", "fertility-low"]));
+    }
+}

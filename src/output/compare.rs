@@ -1,0 +1,192 @@
+//! The comparison folder: `comparison.csv` (every summary metric of every scenario, one
+//! column per scenario), `key_years.csv` and `key_years.md` (headline metrics in the key
+//! years), overlay charts and `manifest.json`, written atomically.
+
+use std::path::{Path, PathBuf};
+
+use super::AtomicDir;
+use super::analysis_manifest;
+use super::charts::basis::{self, Basis};
+use super::charts::overlay::{Overlay, charts, scenario_colours};
+use super::charts::render;
+use super::markdown::{self, Align};
+use super::numbers::{billions, count, currency_word, decimal};
+use super::tables::{SUMMARY_COLUMNS, fmt_num};
+use crate::analysis::Comparison;
+use crate::analysis::batch::joined_names;
+use crate::analysis::compare::{HEADLINE, Unit, metric_info};
+use crate::error::{Error, Result};
+
+/// Options for writing a comparison.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CompareOptions {
+    /// Skip the charts.
+    pub no_charts: bool,
+}
+
+/// The default folder: `output/compare-<names joined by _>`.
+pub fn default_dir(c: &Comparison) -> PathBuf {
+    Path::new("output").join(format!("compare-{}", joined_names(&c.names())))
+}
+
+/// Whom each projection counts, as the charts cite it, without repeats (scenarios on
+/// the same base population share one entry).
+pub fn bases(c: &Comparison) -> Vec<Basis> {
+    let mut out: Vec<Basis> = Vec::new();
+    for r in &c.runs {
+        let b = basis::of(&r.projection, &r.inputs.data);
+        if !out.contains(&b) {
+            out.push(b);
+        }
+    }
+    out
+}
+
+/// The source line of comparison charts.
+pub fn source_line(c: &Comparison) -> String {
+    let sources: Vec<String> = bases(c).into_iter().map(|b| b.source).collect();
+    format!(
+        "Source: forcecast {}, scenarios {}; UN WPP 2024; {}",
+        crate::VERSION,
+        c.names().join(", "),
+        sources.join("; ")
+    )
+}
+
+/// Writes the comparison folder at `dest`, atomically; returns its path.
+pub fn write_comparison(c: &Comparison, dest: &Path, opts: CompareOptions) -> Result<PathBuf> {
+    let dir = AtomicDir::new(dest)?;
+    let mut files = write_files(c, dir.path(), opts)?;
+    files.push("manifest.json".into());
+    let runs: Vec<_> = c.runs.iter().collect();
+    let settings = serde_json::json!({ "key_years": c.key_years() });
+    analysis_manifest::write("compare", settings, &runs, files, &dir.path().join("manifest.json"))?;
+    dir.commit()
+}
+
+/// Writes the tables and charts of a comparison into `dir` (which exists); returns the
+/// file names, charts under `charts/`.
+pub fn write_files(c: &Comparison, dir: &Path, opts: CompareOptions) -> Result<Vec<String>> {
+    write_csv(c, &dir.join("comparison.csv"))?;
+    write_key_years_csv(c, &dir.join("key_years.csv"))?;
+    let md = dir.join("key_years.md");
+    std::fs::write(&md, key_years_markdown(c)).map_err(|e| Error::io(&md, e))?;
+    let mut files = vec!["comparison.csv".to_string(), "key_years.csv".into(), "key_years.md".into()];
+    if !opts.no_charts {
+        let chart_dir = dir.join("charts");
+        std::fs::create_dir_all(&chart_dir).map_err(|e| Error::io(&chart_dir, e))?;
+        for (stem, chart) in overlay_charts(c) {
+            files.extend(render(&chart, &chart_dir, stem)?.into_iter().map(|f| format!("charts/{f}")));
+        }
+    }
+    Ok(files)
+}
+
+/// The overlay charts of a comparison as `(file stem, chart)`.
+pub fn overlay_charts(c: &Comparison) -> Vec<(&'static str, super::charts::Chart)> {
+    let names = c.names();
+    let colours = scenario_colours(&names);
+    let series: Vec<Overlay<'_>> =
+        c.runs.iter().zip(&colours).map(|(r, &colour)| Overlay { name: r.name(), colour, rows: &r.rows }).collect();
+    charts(&series, &c.currency(), &source_line(c))
+}
+
+fn csv_err(path: &Path, e: csv::Error) -> Error {
+    Error::io(path, std::io::Error::other(e.to_string()))
+}
+
+/// `comparison.csv`: `year,metric,<scenario>…`, one row per year and summary metric
+/// (years ascending, metrics in `summary.csv` order). Values are written exactly as in
+/// each scenario's `summary.csv`; a scenario that does not cover a year has an empty cell.
+pub fn write_csv(c: &Comparison, path: &Path) -> Result<()> {
+    let f = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
+    let mut header = vec!["year".to_string(), "metric".to_string()];
+    header.extend(c.names().iter().map(|n| n.to_string()));
+    w.write_record(&header).map_err(|e| csv_err(path, e))?;
+    for &year in &c.years {
+        for metric in &SUMMARY_COLUMNS[1..] {
+            let mut rec = vec![year.to_string(), metric.to_string()];
+            rec.extend((0..c.runs.len()).map(|i| c.value(i, year, metric).map(fmt_num).unwrap_or_default()));
+            w.write_record(&rec).map_err(|e| csv_err(path, e))?;
+        }
+    }
+    w.flush().map_err(|e| Error::io(path, e))
+}
+
+/// `key_years.csv`: `metric,unit,year,<scenario>…` for the headline metrics in the key
+/// years, values as in `summary.csv`.
+pub fn write_key_years_csv(c: &Comparison, path: &Path) -> Result<()> {
+    let f = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
+    let mut header = vec!["metric".to_string(), "unit".to_string(), "year".to_string()];
+    header.extend(c.names().iter().map(|n| n.to_string()));
+    w.write_record(&header).map_err(|e| csv_err(path, e))?;
+    let currency = c.currency();
+    for metric in HEADLINE {
+        let (_, unit) = metric_info(metric);
+        for year in c.key_years() {
+            let mut rec = vec![metric.to_string(), unit.as_str(&currency), year.to_string()];
+            rec.extend((0..c.runs.len()).map(|i| c.value(i, year, metric).map(fmt_num).unwrap_or_default()));
+            w.write_record(&rec).map_err(|e| csv_err(path, e))?;
+        }
+    }
+    w.flush().map_err(|e| Error::io(path, e))
+}
+
+/// A headline metric's label with its unit as a table shows it.
+pub fn metric_heading(metric: &str, currency: &str) -> String {
+    let (label, unit) = metric_info(metric);
+    let label = if label.is_empty() { metric } else { label };
+    match unit {
+        Unit::Persons => label.to_string(),
+        Unit::Systems => format!("{label} (systems)"),
+        Unit::Money => format!("{label} (billion {} a year)", currency_word(currency)),
+        Unit::Other => label.to_string(),
+    }
+}
+
+/// A value as a table cell: persons and systems with thousands separators, money in
+/// billions; `–` where the scenario does not cover the year.
+pub fn table_cell(metric: &str, value: Option<f64>) -> String {
+    let Some(v) = value else { return "–".into() };
+    match metric_info(metric).1 {
+        Unit::Persons | Unit::Systems => count(v),
+        Unit::Money => billions(v),
+        Unit::Other => decimal(v, 2),
+    }
+}
+
+/// The key-years table as cells: header (Metric, Year, one column per scenario) and
+/// rows (the metric's label on the first of its rows only).
+pub fn key_years_cells(c: &Comparison) -> (Vec<String>, Vec<Align>, Vec<Vec<String>>) {
+    let mut header = vec!["Metric".to_string(), "Year".to_string()];
+    header.extend(c.names().iter().map(|n| n.to_string()));
+    let mut align = vec![Align::Left, Align::Left];
+    align.extend(std::iter::repeat_n(Align::Right, c.runs.len()));
+    let currency = c.currency();
+    let mut rows = Vec::new();
+    for metric in HEADLINE {
+        for (k, year) in c.key_years().into_iter().enumerate() {
+            let mut row =
+                vec![if k == 0 { metric_heading(metric, &currency) } else { String::new() }, year.to_string()];
+            row.extend((0..c.runs.len()).map(|i| table_cell(metric, c.value(i, year, metric))));
+            rows.push(row);
+        }
+    }
+    (header, align, rows)
+}
+
+/// `key_years.md`: a title, the units, and the key-years table.
+pub fn key_years_markdown(c: &Comparison) -> String {
+    let (header, align, rows) = key_years_cells(c);
+    format!(
+        "# Key years: {}\n\nPersons at 1 July of each year; systems in service; costs in billions of {} a year. \
+         Force gap = troop target − force available; uncovered gap = what fielded automation leaves uncovered. \
+         forcecast {}.\n\n{}",
+        c.names().join(", "),
+        currency_word(&c.currency()),
+        crate::VERSION,
+        markdown::table(&header, &align, &rows)
+    )
+}

@@ -1,0 +1,220 @@
+//! The sensitivity folder: `sensitivity.csv` (one row per parameter, ranked by effect on
+//! the force gap), `sensitivity.md`, a tornado chart per output (PNG and SVG) and
+//! `manifest.json`, written atomically.
+
+use std::path::{Path, PathBuf};
+
+use super::AtomicDir;
+use super::analysis_manifest;
+use super::charts::format::TickFormat;
+use super::charts::render;
+use super::charts::tornado::{self, Bar, Tornado};
+use super::markdown::{self, Align};
+use super::numbers::{count, currency_word, money};
+use super::tables::fmt_num;
+use crate::analysis::ScenarioRun;
+use crate::analysis::sensitivity::{OUTPUTS, Sensitivity};
+use crate::error::{Error, Result};
+
+/// Options for writing a sensitivity analysis.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SensitivityOptions {
+    /// Skip the charts.
+    pub no_charts: bool,
+}
+
+/// The default folder: `output/sensitivity-<scenario>-<year>`.
+pub fn default_dir(s: &Sensitivity) -> PathBuf {
+    Path::new("output").join(format!("sensitivity-{}-{}", s.scenario, s.year))
+}
+
+/// Writes the folder at `dest` atomically; returns its path.
+pub fn write_sensitivity(s: &Sensitivity, run: &ScenarioRun, dest: &Path, opts: SensitivityOptions) -> Result<PathBuf> {
+    let dir = AtomicDir::new(dest)?;
+    let mut files = write_files(s, run, dir.path(), opts)?;
+    files.push("manifest.json".into());
+    let settings = serde_json::json!({ "year": s.year, "parameters": s.effects.len() });
+    analysis_manifest::write("sensitivity", settings, &[run], files, &dir.path().join("manifest.json"))?;
+    dir.commit()
+}
+
+/// Writes the tables and charts into `dir` (which exists); returns the file names.
+pub fn write_files(s: &Sensitivity, run: &ScenarioRun, dir: &Path, opts: SensitivityOptions) -> Result<Vec<String>> {
+    write_csv(s, &dir.join("sensitivity.csv"))?;
+    let md = dir.join("sensitivity.md");
+    std::fs::write(&md, markdown(s)).map_err(|e| Error::io(&md, e))?;
+    let mut files = vec!["sensitivity.csv".to_string(), "sensitivity.md".into()];
+    if !opts.no_charts {
+        let chart_dir = dir.join("charts");
+        std::fs::create_dir_all(&chart_dir).map_err(|e| Error::io(&chart_dir, e))?;
+        for (stem, chart) in tornado_charts(s, run) {
+            files.extend(render(&chart, &chart_dir, &stem)?.into_iter().map(|f| format!("charts/{f}")));
+        }
+    }
+    Ok(files)
+}
+
+/// The order of the rows of `sensitivity.csv` and `sensitivity.md`: by effect on the
+/// force gap, then on the cost, then on the uncovered gap.
+fn ranked(s: &Sensitivity) -> Vec<&crate::analysis::sensitivity::Effect> {
+    let mut v: Vec<_> = s.effects.iter().collect();
+    v.sort_by(|a, b| {
+        (0..OUTPUTS.len())
+            .map(|k| b.swing(k, s.base[k]).total_cmp(&a.swing(k, s.base[k])))
+            .find(|o| o.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    v
+}
+
+fn csv_err(path: &Path, e: csv::Error) -> Error {
+    Error::io(path, std::io::Error::other(e.to_string()))
+}
+
+/// `sensitivity.csv`: rank, parameter, scenario key, the base, low and high values
+/// (described), then for each output its value at the low setting, in the scenario, at
+/// the high setting and the swing, and the range's source.
+pub fn write_csv(s: &Sensitivity, path: &Path) -> Result<()> {
+    let f = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
+    let mut header: Vec<String> =
+        ["rank", "parameter", "key", "year", "base_value", "low_value", "high_value"].map(String::from).to_vec();
+    for o in OUTPUTS {
+        header.extend([format!("{o}_at_low"), format!("{o}_base"), format!("{o}_at_high"), format!("{o}_swing")]);
+    }
+    header.push("range_source".into());
+    w.write_record(&header).map_err(|e| csv_err(path, e))?;
+    for (i, e) in ranked(s).into_iter().enumerate() {
+        let mut rec = vec![
+            (i + 1).to_string(),
+            e.range.knob.label().to_string(),
+            e.range.knob.key().to_string(),
+            s.year.to_string(),
+            e.base_value.clone(),
+            e.low_value.clone(),
+            e.high_value.clone(),
+        ];
+        for k in 0..OUTPUTS.len() {
+            rec.extend([e.at_low[k], s.base[k], e.at_high[k], e.swing(k, s.base[k])].map(fmt_num));
+        }
+        rec.push(e.range.source.to_string());
+        w.write_record(&rec).map_err(|e| csv_err(path, e))?;
+    }
+    w.flush().map_err(|e| Error::io(path, e))
+}
+
+/// The ranking as a Markdown table (cells as [`cells`]), with a title.
+pub fn markdown(s: &Sensitivity) -> String {
+    let (header, align, rows) = cells(s);
+    format!(
+        "# Sensitivity of {} in {}\n\nEach parameter is moved to the low and then the high end of its range, every \
+         other parameter staying at the scenario's value. Scenario {}: force gap {}, automation cost {} a year. \
+         Ranked by the effect on the force gap, then on the cost. forcecast {}.\n\n{}",
+        s.scenario,
+        s.year,
+        s.scenario,
+        count(s.base[0]),
+        money(s.base[1], &s.currency),
+        crate::VERSION,
+        markdown::table(&header, &align, &rows)
+    )
+}
+
+/// The ranking as table cells: parameter, its value in the scenario, the range, the
+/// force gap and the cost at each end, the source.
+pub fn cells(s: &Sensitivity) -> (Vec<String>, Vec<Align>, Vec<Vec<String>>) {
+    let word = currency_word(&s.currency);
+    let header = vec![
+        "Parameter".to_string(),
+        "Scenario value".into(),
+        "Low – high".into(),
+        format!("Force gap {} (low / high)", s.year),
+        format!("Cost {} (billion {word}, low / high)", s.year),
+        "Range: source or rationale".into(),
+    ];
+    let align = vec![Align::Left, Align::Left, Align::Left, Align::Right, Align::Right, Align::Left];
+    let rows = ranked(s)
+        .into_iter()
+        .map(|e| {
+            vec![
+                e.range.knob.label().to_string(),
+                e.base_value.clone(),
+                format!("{} – {}", e.low_value, e.high_value),
+                format!("{} / {}", count(e.at_low[0]), count(e.at_high[0])),
+                format!("{} / {}", super::numbers::billions(e.at_low[1]), super::numbers::billions(e.at_high[1])),
+                e.range.source.to_string(),
+            ]
+        })
+        .collect();
+    (header, align, rows)
+}
+
+/// The source line of the tornado charts.
+pub fn source_line(s: &Sensitivity, run: &ScenarioRun) -> String {
+    format!(
+        "Source: forcecast {}, one-at-a-time sensitivity of scenario {}; ranges and their sources: sensitivity.csv; \
+         UN WPP 2024; {}",
+        crate::VERSION,
+        s.scenario,
+        super::charts::basis::of(&run.projection, &run.inputs.data).source
+    )
+}
+
+/// One tornado chart per output, as `(file stem, chart)`.
+pub fn tornado_charts(s: &Sensitivity, run: &ScenarioRun) -> Vec<(String, super::charts::Chart)> {
+    let word = currency_word(&s.currency);
+    let specs = [
+        ("force_gap", "What moves the force gap", "troops (thousands)".to_string(), TickFormat::thousands()),
+        (
+            "automation_cost",
+            "What moves the cost of automation",
+            format!("trillion {word} a year"),
+            TickFormat::Count { divisor: 1e12, abs: false },
+        ),
+        (
+            "uncovered_gap",
+            "What moves the gap automation leaves uncovered",
+            "troops (thousands)".into(),
+            TickFormat::thousands(),
+        ),
+    ];
+    specs
+        .into_iter()
+        .filter_map(|(output, title, axis, format)| {
+            let k = Sensitivity::output_index(output)?;
+            let base = s.base[k];
+            let base_text = if output == "automation_cost" { money(base, &s.currency) } else { count(base) };
+            let what = match output {
+                "force_gap" => "Force gap (troop target − force available)",
+                "automation_cost" => "Yearly automation cost",
+                _ => "Gap left uncovered by fielded automation",
+            };
+            let bars = s
+                .ranked(k)
+                .into_iter()
+                .map(|e| Bar {
+                    label: e.range.knob.label().to_string(),
+                    low: e.at_low[k],
+                    high: e.at_high[k],
+                    low_text: e.low_value.clone(),
+                    high_text: e.high_value.clone(),
+                })
+                .collect();
+            let t = Tornado {
+                title: format!("{title} in {}", s.year),
+                subtitle: format!(
+                    "{what} in {} when one parameter moves to the end of its range, the others at scenario {}'s values",
+                    s.year, s.scenario
+                ),
+                source: source_line(s, run),
+                base,
+                base_label: format!("{}: {base_text}", s.scenario),
+                bars,
+                axis,
+                format,
+                no_effect: format!("no effect in {}", s.year),
+            };
+            Some((format!("tornado_{output}"), tornado::chart(&t)))
+        })
+        .collect()
+}

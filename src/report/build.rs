@@ -1,0 +1,483 @@
+//! Assembling the report document: findings, charts, key years, sensitivity, scenario
+//! definitions, method, data sources and provenance, and how the report was made.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::document::{Block, Document, Figure, Section, Span, Table, text};
+use super::findings::Findings;
+use crate::analysis::compare::Comparison;
+use crate::analysis::sensitivity::Sensitivity;
+use crate::output::charts::overlay::scenario_colours;
+use crate::output::compare::key_years_cells;
+use crate::output::markdown::Align;
+use crate::output::numbers::currency_word;
+
+/// What the report is built from.
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs<'a> {
+    /// The scenarios side by side.
+    pub comparison: &'a Comparison,
+    /// The first scenario's sensitivity, if it was run.
+    pub sensitivity: Option<&'a Sensitivity>,
+    /// The first scenario's Monte Carlo outcome, if it was run.
+    pub monte_carlo: Option<&'a crate::uncertainty::Outcome>,
+    /// The findings (computed from the two above).
+    pub findings: &'a Findings,
+    /// The year the findings quote.
+    pub year: i32,
+    /// SVG of every chart, by file stem.
+    pub svgs: &'a BTreeMap<String, String>,
+    /// The Sources section of the country's PROVENANCE.md, if present, as lines.
+    pub provenance: &'a [String],
+    /// The files of the report folder.
+    pub files: &'a [String],
+}
+
+/// The overlay charts in report order, with their captions.
+const OVERLAYS: [(&str, &str); 5] = [
+    ("men_age_20", "Men aged 20 at 1 July: the cohort that feeds conscription."),
+    (
+        "force_vs_target",
+        "Force available (conscripts plus career cadre) against the troop target; the distance between them is the gap.",
+    ),
+    ("force_gap", "The force gap: troops the target needs that the population does not supply."),
+    (
+        "automation",
+        "Unmanned systems that would cover the gap (dashed: needed; solid: fielded within the fielding limit) and their \
+         yearly cost.",
+    ),
+    ("population_total", "Total population at 1 July."),
+];
+
+fn figure(inputs: &Inputs<'_>, stem: &str, alt: &str, caption: &str) -> Option<Block> {
+    let svg = inputs.svgs.get(stem)?;
+    Some(Block::Figure(Figure { stem: stem.into(), alt: alt.into(), caption: caption.into(), svg: svg.clone() }))
+}
+
+/// Builds the document.
+pub fn document(inputs: &Inputs<'_>) -> Document {
+    let c = inputs.comparison;
+    let names = c.names();
+    let first = &c.runs[0];
+    let (b, e) = (first.scenario().base_year, first.scenario().end_year);
+    let mut sections = vec![summary(inputs), charts(inputs), key_years(inputs)];
+    if let Some(s) = inputs.sensitivity {
+        sections.push(sensitivity(inputs, s));
+    }
+    if let Some(o) = inputs.monte_carlo {
+        sections.push(uncertainty(inputs, o));
+    }
+    sections.push(definitions(c));
+    sections.push(method());
+    sections.push(sources(inputs));
+    sections.push(about(inputs));
+    let what = match names.as_slice() {
+        [one] => format!("scenario {one}"),
+        [a, b] => format!("{a} and {b} compared"),
+        many => format!("{} scenarios compared", many.len()),
+    };
+    Document {
+        title: format!("{}: conscripts, force gap and automation — {what}", first.inputs.data.name),
+        subtitle: format!("Scenarios {}; projection {b}-{e}; forcecast {}", names.join(", "), crate::VERSION),
+        sections,
+    }
+}
+
+fn summary(inputs: &Inputs<'_>) -> Section {
+    let c = inputs.comparison;
+    let f = inputs.findings;
+    let first = &c.runs[0];
+    let mut blocks = vec![Block::Paragraph(text(format!(
+        "What the projections say, in {}: persons at 1 July of each year; costs in {} a year. Every sentence is \
+         computed from the projections below.",
+        inputs.year,
+        currency_word(&c.currency())
+    )))];
+    blocks.push(Block::Bullets(f.scenarios.iter().map(|p| text(p.clone())).collect()));
+    if !f.comparisons.is_empty() {
+        blocks.push(Block::Heading(format!("Against {}", super::findings::scenario_ref(first.name()))));
+        blocks.push(Block::Bullets(f.comparisons.iter().map(|p| text(p.clone())).collect()));
+    }
+    if !f.sensitivity.is_empty() {
+        blocks.push(Block::Heading("What the answer depends on".into()));
+        blocks.push(Block::Bullets(f.sensitivity.iter().map(|p| text(p.clone())).collect()));
+    }
+    if !f.uncertainty.is_empty() {
+        blocks.push(Block::Heading("Range of outcomes".into()));
+        blocks.push(Block::Bullets(f.uncertainty.iter().map(|p| text(p.clone())).collect()));
+    }
+    Section { id: "summary".into(), heading: "Summary of findings".into(), blocks }
+}
+
+fn charts(inputs: &Inputs<'_>) -> Section {
+    let c = inputs.comparison;
+    let names = c.names().join(", ");
+    let intro = if c.runs.len() == 1 {
+        format!("Scenario {names}.")
+    } else {
+        format!(
+            "One line per scenario ({names}); each scenario keeps its colour in every chart and table. Where lines \
+             coincide, the first scenario is drawn widest underneath."
+        )
+    };
+    let mut blocks = vec![Block::Paragraph(text(intro))];
+    let first = c.runs[0].name();
+    for (stem, caption) in OVERLAYS {
+        let alt = format!("{caption} Scenarios: {names}.");
+        blocks.extend(figure(inputs, stem, &alt, caption));
+        if stem == "force_vs_target" {
+            let caption = format!(
+                "The force of {} by component (conscripts and career cadre) against the target, with the observed \
+                 troop strength of 2002-2025 the model is calibrated to.",
+                super::findings::scenario_ref(first)
+            );
+            blocks.extend(figure(inputs, &format!("{first}/force"), &caption, &caption));
+        }
+    }
+    Section { id: "charts".into(), heading: "Charts".into(), blocks }
+}
+
+fn key_years(inputs: &Inputs<'_>) -> Section {
+    let c = inputs.comparison;
+    let (header, align, rows) = key_years_cells(c);
+    let colours = scenario_colours(&c.names());
+    let mut swatches = vec![None, None];
+    swatches.extend(colours.iter().map(|col| Some((col.0, col.1, col.2))));
+    let table = Table {
+        header,
+        align,
+        rows,
+        strong: Vec::new(),
+        swatches,
+        note: Some(format!(
+            "Persons at 1 July; systems in service; costs in billions of {} a year. Force gap = troop target − force \
+             available; uncovered gap = what fielded automation leaves uncovered. Every year and metric: \
+             comparison.csv.",
+            currency_word(&c.currency())
+        )),
+    };
+    Section { id: "key-years".into(), heading: "Key years".into(), blocks: vec![Block::Table(table)] }
+}
+
+fn sensitivity(inputs: &Inputs<'_>, s: &Sensitivity) -> Section {
+    let mut blocks = vec![Block::Paragraph(text(format!(
+        "Each uncertain parameter of scenario {} is moved to the low and then the high end of a documented range, \
+         the others staying at the scenario's values, and the force gap and automation cost of {} are recorded. \
+         Bars are sorted by effect; the value at the end of a bar is the parameter's setting.",
+        s.scenario, s.year
+    )))];
+    blocks.extend(figure(
+        inputs,
+        "tornado_force_gap",
+        &format!("Tornado chart of the force gap in {}", s.year),
+        &format!("What moves the force gap in {}.", s.year),
+    ));
+    blocks.extend(figure(
+        inputs,
+        "tornado_automation_cost",
+        &format!("Tornado chart of the automation cost in {}", s.year),
+        &format!("What moves the yearly automation cost in {}.", s.year),
+    ));
+    let (header, align, rows) = crate::output::sensitivity::cells(s);
+    blocks.push(Block::Table(Table {
+        header,
+        align,
+        rows,
+        strong: Vec::new(),
+        swatches: Vec::new(),
+        note: Some("Ranges and outputs at each end, with the uncovered gap as well: sensitivity.csv.".into()),
+    }));
+    Section { id: "sensitivity".into(), heading: "What the answer is most sensitive to".into(), blocks }
+}
+
+fn capitalise_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+fn uncertainty(inputs: &Inputs<'_>, o: &crate::uncertainty::Outcome) -> Section {
+    let first = inputs.comparison.runs[0].name();
+    let mut blocks = vec![Block::Paragraph(text(format!(
+        "{} Monte Carlo trajectories of {} (seed {}; the same seed gives the same numbers on any number of \
+         threads). Each trajectory draws fertility (AR(1) around the scenario's TFR path), mortality (Lee-Carter), \
+         migration and the force parameters, with spreads calibrated to UN WPP 2024's 80% and 95% intervals. \
+         Quantiles and threshold probabilities of every metric and year: monte_carlo/quantiles.csv and \
+         probabilities.csv.",
+        crate::output::numbers::count(o.options.trajectories as f64),
+        super::findings::scenario_ref(first),
+        o.options.seed
+    )))];
+    for (stem, caption) in [
+        ("fan_force", "Force available against the target: median, 50%, 80% and 90% ranges of the trajectories."),
+        (
+            "fan_automation",
+            "The gap automation must cover and the unmanned systems needed to cover it: range of outcomes.",
+        ),
+    ] {
+        blocks.extend(figure(inputs, &format!("{first}/{stem}"), caption, caption));
+    }
+    Section { id: "uncertainty".into(), heading: "Range of outcomes (Monte Carlo)".into(), blocks }
+}
+
+/// Writes a JSON number: integers as written (years, ages), whole floats of four or
+/// more digits with separators, other floats in their shortest form.
+fn number(n: &serde_json::Number) -> String {
+    if n.is_i64() || n.is_u64() {
+        return n.to_string();
+    }
+    let x = n.as_f64().unwrap_or(f64::NAN);
+    if x.fract() == 0.0 && x.abs() >= 1000.0 { crate::output::numbers::count(x) } else { format!("{x}") }
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::Null => "none".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => number(n),
+        Value::String(s) => s.clone(),
+        Value::Array(items) if items.is_empty() => "none".into(),
+        Value::Array(items) => {
+            let pair = |i: &Value| match i {
+                Value::Array(p) if p.len() == 2 => Some(format!("{}: {}", value_text(&p[0]), value_text(&p[1]))),
+                _ => None,
+            };
+            match items.iter().map(pair).collect::<Option<Vec<String>>>() {
+                Some(pairs) => pairs.join("; "),
+                None => items.iter().map(value_text).collect::<Vec<_>>().join(", "),
+            }
+        }
+        Value::Object(_) => serde_json::to_string(v).unwrap_or_default(),
+    }
+}
+
+fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::Object(map) => {
+            for (k, x) in map {
+                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                flatten(&key, x, out);
+            }
+        }
+        other => out.push((prefix.to_string(), value_text(other))),
+    }
+}
+
+/// The resolved parameters of a scenario as `(key, value)`, sections in model order.
+pub fn parameters(s: &crate::scenario::Scenario) -> Vec<(String, String)> {
+    let v = serde_json::to_value(s).unwrap_or(Value::Null);
+    let mut out = Vec::new();
+    let order = [
+        "country",
+        "base_population",
+        "base_year",
+        "end_year",
+        "fertility",
+        "mortality",
+        "migration",
+        "force",
+        "automation",
+    ];
+    for key in order {
+        if let Some(x) = v.get(key) {
+            flatten(key, x, &mut out);
+        }
+    }
+    // Sections added to the scenario later (e.g. Monte Carlo spreads) follow, so the
+    // table never silently leaves a parameter out.
+    if let Value::Object(map) = &v {
+        for (key, x) in map {
+            if !order.contains(&key.as_str()) && !["name", "description", "files"].contains(&key.as_str()) {
+                flatten(key, x, &mut out);
+            }
+        }
+    }
+    out
+}
+
+fn definitions(c: &Comparison) -> Section {
+    let mut blocks = vec![Block::Bullets(
+        c.runs
+            .iter()
+            .map(|r| {
+                let s = r.scenario();
+                let chain: Vec<String> = s.files.iter().map(|f| f.display().to_string()).collect();
+                vec![
+                    Span::Strong(s.name.clone()),
+                    Span::Text(format!(": {} — read from ", s.description)),
+                    Span::Code(chain.join(" ← ")),
+                ]
+            })
+            .collect(),
+    )];
+    let params: Vec<Vec<(String, String)>> = c.runs.iter().map(|r| parameters(r.scenario())).collect();
+    let mut keys: Vec<String> = Vec::new();
+    for p in &params {
+        for (k, _) in p {
+            if !keys.contains(k) {
+                keys.push(k.clone());
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    let mut strong = Vec::new();
+    for (i, k) in keys.iter().enumerate() {
+        let vals: Vec<String> = params
+            .iter()
+            .map(|p| p.iter().find(|(pk, _)| pk == k).map_or("–".to_string(), |(_, v)| v.clone()))
+            .collect();
+        for (j, v) in vals.iter().enumerate().skip(1) {
+            if *v != vals[0] {
+                strong.push((i, j + 1));
+            }
+        }
+        let mut row = vec![k.clone()];
+        row.extend(vals);
+        rows.push(row);
+    }
+    let mut header = vec!["Parameter".to_string()];
+    header.extend(c.names().iter().map(|n| n.to_string()));
+    let mut swatches = vec![None];
+    swatches.extend(scenario_colours(&c.names()).iter().map(|col| Some((col.0, col.1, col.2))));
+    blocks.push(Block::Table(Table {
+        align: vec![Align::Left; header.len()],
+        header,
+        rows,
+        strong,
+        swatches,
+        note: Some(
+            "Every parameter after `extends` is resolved; values that differ from the first scenario are in bold. \
+             Anchor paths are year: value pairs, interpolated linearly and held flat outside. Keys and sources: \
+             README, Scenario reference."
+                .into(),
+        ),
+    }));
+    Section { id: "scenarios".into(), heading: "Scenario definitions".into(), blocks }
+}
+
+fn method() -> Section {
+    let items = [
+        "Population: a cohort-component projection by single year of age (0-100+) and sex from 1 July of the base \
+         year (Preston, Heuveline & Guillot, Demography, 2001, ch. 6; UN WPP 2024 methodology). Life tables from \
+         single-age death rates give survival; births are the age-specific fertility rates times the mean number \
+         of women over the year, split by the sex ratio at birth; net migrants join half at the start of the year \
+         and half at the end. Population(t+1) = population(t) + births − deaths + net migrants is checked every \
+         year.",
+        "Rates: UN WPP 2024 fertility (the TFR path of the scenario times WPP's age pattern) and mortality (5-year \
+         groups and periods graduated to single ages, mass-preserving, interpolated log-linearly in time).",
+        "Conscripts: the men of each age times the share inducted at that age, times the fit rate, less the share \
+         in alternative service, plus any women volunteers, serve the service length; the serving stock is the sum \
+         of the intakes still in service.",
+        "Career cadre: a stock kept at a share of the target, losing a share each year and recruiting up to a \
+         propensity of the men and women aged 20-29.",
+        "Force available = conscripts + cadre; force gap = max(0, target − available).",
+        "Automation: systems needed = gap ÷ soldiers replaced per system; systems are fielded up to a yearly \
+         capacity and retire after their service life; cost = purchases + yearly operating cost; what the fielded \
+         systems do not cover is the uncovered gap.",
+        "Sensitivity: one parameter at a time over a documented range (UN WPP 2024's 80% prediction intervals for \
+         fertility and life expectancy, observed figures, or stated assumptions), the others at the scenario's \
+         values. It shows which assumptions matter, not the joint uncertainty.",
+        "Limits: no citizen migration series exists, so citizens' net migration is an assumption; the force is \
+         national and single-service; automation is a manpower-equivalent substitution, not a model of \
+         capability.",
+    ];
+    Section {
+        id: "method".into(),
+        heading: "Method in brief".into(),
+        blocks: vec![Block::Bullets(items.iter().map(|s| text(*s)).collect())],
+    }
+}
+
+fn sources(inputs: &Inputs<'_>) -> Section {
+    let run = &inputs.comparison.runs[0];
+    let data = &run.inputs.data;
+    let bases: Vec<String> = crate::output::compare::bases(inputs.comparison).into_iter().map(|b| b.source).collect();
+    let mut blocks = vec![Block::Paragraph(vec![
+        Span::Text(format!(
+            "Data for the {}. {} (registration table dated {}). Rates: UN World Population Prospects 2024. Published \
+             force and automation figures: ",
+            data.name,
+            capitalise_first(&bases.join("; ")),
+            data.base.date
+        )),
+        Span::Code(crate::data::country::files::FACTS.into()),
+        Span::Text(
+            ", listed below. Every input table, with its origin and the transformations applied, is described in "
+                .into(),
+        ),
+        Span::Code(format!("scenarios/data/{}/PROVENANCE.md", run.scenario().country)),
+        Span::Text(". Source addresses are given as text; the report loads nothing from the network.".into()),
+    ])];
+    if !inputs.provenance.is_empty() {
+        blocks.push(Block::Heading("Provenance of the data".into()));
+        blocks.push(Block::Bullets(inputs.provenance.iter().map(|l| text(l.clone())).collect()));
+    }
+    blocks.push(Block::Heading("Published figures used as defaults and calibration anchors".into()));
+    blocks.push(Block::Table(Table {
+        header: ["Figure", "Value", "Unit", "Year", "Source", "Address"].map(String::from).to_vec(),
+        align: vec![Align::Left, Align::Right, Align::Left, Align::Right, Align::Left, Align::Left],
+        rows: data
+            .facts
+            .iter()
+            .map(|f| {
+                vec![
+                    f.figure.clone(),
+                    f.value.clone(),
+                    f.unit.clone(),
+                    f.year.map(|y| y.to_string()).unwrap_or_default(),
+                    f.source.clone(),
+                    f.url.clone(),
+                ]
+            })
+            .collect(),
+        strong: Vec::new(),
+        swatches: Vec::new(),
+        note: None,
+    }));
+    blocks.push(Block::Heading("Input tables read (SHA-256)".into()));
+    blocks.push(Block::Table(Table {
+        header: vec!["File".into(), "SHA-256".into()],
+        align: vec![Align::Left, Align::Left],
+        rows: data.checksums.iter().map(|(f, h)| vec![f.clone(), h.clone()]).collect(),
+        strong: Vec::new(),
+        swatches: Vec::new(),
+        note: Some("The same checksums, with each scenario fully resolved, are in manifest.json.".into()),
+    }));
+    Section { id: "sources".into(), heading: "Data sources and provenance".into(), blocks }
+}
+
+fn about(inputs: &Inputs<'_>) -> Section {
+    let c = inputs.comparison;
+    let args: Vec<String> = c.runs.iter().map(|r| r.path.display().to_string()).collect();
+    let mut command = format!("forcecast report {} --year {}", args.join(" "), inputs.year);
+    if inputs.sensitivity.is_none() {
+        command.push_str(" --no-sensitivity");
+    }
+    if let Some(o) = inputs.monte_carlo {
+        command.push_str(&format!(" --trajectories {} --seed {}", o.options.trajectories, o.options.seed));
+    }
+    let blocks = vec![
+        Block::Paragraph(vec![
+            Span::Text(format!("Made by forcecast {} with ", crate::VERSION)),
+            Span::Code(command),
+            Span::Text(
+                ". The projections are deterministic: the same scenarios and data give the same numbers.".into(),
+            ),
+        ]),
+        Block::Paragraph({
+            let (charts, other): (Vec<&String>, Vec<&String>) =
+                inputs.files.iter().partition(|f| f.starts_with("charts/"));
+            let other: Vec<&str> = other.iter().map(|f| f.as_str()).collect();
+            let pngs = charts.iter().filter(|f| f.ends_with(".png")).count();
+            vec![
+                Span::Text("Files beside this report: ".into()),
+                Span::Code(other.join(", ")),
+                Span::Text(format!(", and {pngs} charts in ")),
+                Span::Code("charts/".into()),
+                Span::Text(" as PNG (for slides) and SVG (for print).".into()),
+            ]
+        }),
+    ];
+    Section { id: "about".into(), heading: "About this report".into(), blocks }
+}
