@@ -42,7 +42,7 @@ pub mod tornado;
 use std::path::Path;
 
 pub use format::TickFormat;
-pub use render::render;
+pub use render::{render, render_all};
 pub use spec::{Area, Axis, Chart, DEFAULT_SIZE, Dash, HPos, Line, Marker, Note, Panel, Points, VPos};
 
 use super::tables::summary_rows;
@@ -63,21 +63,22 @@ pub fn source_line(p: &Projection, basis: &Basis, extra: &[&str]) -> String {
     s
 }
 
-/// Writes every chart of a projection into `dir` as PNG and SVG; returns the file names.
-pub fn write_all(p: &Projection, data: &CountryData, dir: &Path) -> Result<Vec<String>> {
+/// The five charts of a projection with their file stems.
+pub fn specs(p: &Projection, data: &CountryData) -> Vec<(&'static str, Chart)> {
     let rows = summary_rows(p);
     let basis = basis::of(p, data);
     let src = |extra: &[&str]| source_line(p, &basis, extra);
-    let charts = [
+    vec![
         ("pyramid", pyramid::chart(p, &basis, src(&[]))),
         ("population", population::chart(p, &rows, data, &basis, src(&["turning points: source article (2022)"]))),
         ("enlistment_age_men", enlistment::chart(p, &rows, &basis, src(&[]))),
         ("force", force::chart(p, &rows, data, src(&["observed troops: Defence White Papers, press reports"]))),
         ("gap_automation", gap::chart(p, &rows, src(&[]))),
-    ];
-    let mut files = Vec::with_capacity(2 * charts.len());
-    for (stem, chart) in &charts {
-        files.extend(render(chart, dir, stem)?);
-    }
-    Ok(files)
+    ]
+}
+
+/// Writes every chart of a projection into `dir` as PNG and SVG (in parallel); returns
+/// the file names.
+pub fn write_all(p: &Projection, data: &CountryData, dir: &Path) -> Result<Vec<String>> {
+    render_all(&specs(p, data), dir)
 }

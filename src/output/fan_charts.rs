@@ -9,7 +9,9 @@ use plotters::style::RGBColor;
 
 use super::charts::format::grouped;
 use super::charts::palette::{GREEN, INK, NAVY, ORANGE, VERMILLION};
-use super::charts::{Area, Axis, Chart, Dash, HPos, Line, Note, Panel, TickFormat, VPos, basis, render, source_line};
+use super::charts::{
+    Area, Axis, Chart, Dash, HPos, Line, Note, Panel, TickFormat, VPos, basis, render_all, source_line,
+};
 use crate::data::CountryData;
 use crate::error::Result;
 use crate::run::Projection;
@@ -55,8 +57,14 @@ fn subtitle(p: &Projection, o: &Outcome, what: &str) -> String {
     )
 }
 
-/// Writes the four fan charts into `dir` as PNG and SVG; returns the file names.
+/// Writes the four fan charts into `dir` as PNG and SVG (in parallel); returns the file
+/// names.
 pub fn write_all(p: &Projection, data: &CountryData, o: &Outcome, dir: &Path) -> Result<Vec<String>> {
+    render_all(&specs(p, data, o), dir)
+}
+
+/// The four fan charts of a Monte Carlo run with their file stems.
+pub fn specs(p: &Projection, data: &CountryData, o: &Outcome) -> Vec<(&'static str, Chart)> {
     let rows_det = super::tables::summary_rows(p);
     let det = |f: fn(&super::tables::SummaryRow) -> f64| -> Vec<f64> { rows_det.iter().map(f).collect() };
     let b = basis::of(p, data);
@@ -123,12 +131,7 @@ pub fn write_all(p: &Projection, data: &CountryData, o: &Outcome, dir: &Path) ->
     chart.panels.push(bottom);
     chart.size = (1200, 1100);
     charts.push(("fan_automation", chart));
-
-    let mut files = Vec::with_capacity(2 * charts.len());
-    for (stem, chart) in &charts {
-        files.extend(render(chart, dir, stem)?);
-    }
-    Ok(files)
+    charts
 }
 
 /// Notes with P(force available < threshold) in a few years, at the right of the plot.

@@ -51,11 +51,12 @@ pub fn write_projection_with(
     if !opts.no_charts {
         let chart_dir = root.join("charts");
         std::fs::create_dir(&chart_dir).map_err(|e| Error::io(&chart_dir, e))?;
-        files.extend(charts::write_all(p, &inputs.data, &chart_dir)?.into_iter().map(|f| format!("charts/{f}")));
+        // Deterministic and fan charts drawn together, so that all of them share the cores.
+        let mut specs = charts::specs(p, &inputs.data);
         if let Some(o) = mc {
-            let fans = fan_charts::write_all(p, &inputs.data, o, &chart_dir)?;
-            files.extend(fans.into_iter().map(|f| format!("charts/{f}")));
+            specs.extend(fan_charts::specs(p, &inputs.data, o));
         }
+        files.extend(charts::render_all(&specs, &chart_dir)?.into_iter().map(|f| format!("charts/{f}")));
     }
     files.push("manifest.json".into());
     let run = mc.map(|o| (o.options.seed, o.options.trajectories));

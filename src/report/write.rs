@@ -109,11 +109,13 @@ pub fn write_report(c: &Comparison, dest: &Path, opts: ReportOptions) -> Result<
     // and the Monte Carlo tables under monte_carlo/.
     let sub = format!("charts/{}", first.name());
     std::fs::create_dir_all(root.join(&sub)).map_err(|e| Error::io(root.join(&sub), e))?;
-    let own = crate::output::charts::write_all(&first.projection, &first.inputs.data, &root.join(&sub))?;
+    let mut specs = crate::output::charts::specs(&first.projection, &first.inputs.data);
+    if let Some(o) = &mc {
+        specs.extend(crate::output::fan_charts::specs(&first.projection, &first.inputs.data, o));
+    }
+    let own = crate::output::charts::render_all(&specs, &root.join(&sub))?;
     files.extend(own.into_iter().map(|f| format!("{sub}/{f}")));
     if let Some(o) = &mc {
-        let fans = crate::output::fan_charts::write_all(&first.projection, &first.inputs.data, o, &root.join(&sub))?;
-        files.extend(fans.into_iter().map(|f| format!("{sub}/{f}")));
         let mc_dir = root.join("monte_carlo");
         std::fs::create_dir_all(&mc_dir).map_err(|e| Error::io(&mc_dir, e))?;
         let tables = crate::output::monte_carlo::write_tables(o, &mc_dir)?;

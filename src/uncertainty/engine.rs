@@ -310,8 +310,10 @@ fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut
             &plan.asfr[i]
         } else {
             let (w0, w1) = (0.5 * tfr[i], 0.5 * tfr[i + 1]);
-            let (p0, p1) = (plan.pattern[i].as_slice(), plan.pattern[i + 1].as_slice());
-            for ((o, &a), &b) in asfr_buf.as_mut_slice().iter_mut().zip(p0).zip(p1) {
+            // Only fertile ages: the buffer is zero elsewhere from its creation.
+            let f = plan.fertile.clone();
+            let (p0, p1) = (&plan.pattern[i].as_slice()[f.clone()], &plan.pattern[i + 1].as_slice()[f.clone()]);
+            for ((o, &a), &b) in asfr_buf.as_mut_slice()[f].iter_mut().zip(p0).zip(p1) {
                 *o = a * w0 + b * w1;
             }
             asfr_buf
@@ -349,7 +351,7 @@ fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut
             let [a, b] = pops;
             if i % 2 == 0 { (&*a, b) } else { (&*b, a) }
         };
-        let flows = step_into(cur, &inputs, nxt, step_scratch);
+        let flows = step_into(cur, &inputs, plan.fertile.clone(), nxt, step_scratch);
         // A non-finite value anywhere in the new population shows in its flows.
         let change = flows.births() - flows.deaths() + flows.net_migration();
         if !change.is_finite() {

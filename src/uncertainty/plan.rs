@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::lee_carter::LeeCarter;
 use super::migration::MigrationModel;
+use super::step::fertile_range;
 use super::survival::to_f32;
 use super::tfr::TfrModel;
 use crate::data::interpolate;
@@ -92,6 +93,8 @@ pub struct Plan {
     pub pattern: Vec<AgeVec>,
     /// Deterministic single-age fertility per interval (pattern-weighted TFR of t, t+1).
     pub asfr: Vec<AgeVec>,
+    /// Ages where any year's fertility pattern or deterministic ASFR is not zero.
+    pub fertile: std::ops::Range<usize>,
     /// Sex ratio at birth per interval.
     pub srb: Vec<f64>,
     /// Deterministic mx per interval.
@@ -154,6 +157,7 @@ impl Plan {
             det,
             base: Population { male: data.base.male, female: data.base.female },
             tfr_path,
+            fertile: fertile_range(pattern.iter().chain(r.iter().map(|x| &x.asfr))),
             pattern,
             asfr: r.iter().map(|x| x.asfr).collect(),
             srb: r.iter().map(|x| x.srb).collect(),

@@ -10,6 +10,8 @@
 //! zero-variance test in `tests/uncertainty.rs`). The deterministic run keeps using
 //! `demography::step`.
 
+use std::ops::Range;
+
 use crate::demography::{Flows, Population, StepInputs};
 use crate::{AgeVec, NAGES};
 
@@ -60,16 +62,38 @@ impl Default for StepScratch {
     }
 }
 
+/// The smallest range of ages holding every non-zero value of `asfr`s (empty at 0..0).
+pub fn fertile_range<'a>(asfr: impl IntoIterator<Item = &'a AgeVec>) -> Range<usize> {
+    let (mut lo, mut hi) = (NAGES, 0);
+    for a in asfr {
+        for (x, &v) in a.as_slice().iter().enumerate() {
+            if v != 0.0 {
+                lo = lo.min(x);
+                hi = hi.max(x + 1);
+            }
+        }
+    }
+    if lo < hi { lo..hi } else { 0..0 }
+}
+
 /// Projects one year: the population at t+1 and the flows over the interval.
 pub fn step_fast(pop: &Population, r: &StepInputs<'_>) -> (Population, Flows) {
     let mut next = Population { male: AgeVec::zeros(), female: AgeVec::zeros() };
-    let flows = step_into(pop, r, &mut next, &mut StepScratch::default());
+    let flows = step_into(pop, r, fertile_range([r.asfr]), &mut next, &mut StepScratch::default());
     (next, flows)
 }
 
 /// [`step_fast`] writing the population at t+1 into `next` (no allocation, no copy).
+/// Births are summed over the ages in `fertile` only, which must hold every age where
+/// `r.asfr` is not zero (see [`fertile_range`]).
 #[inline(always)]
-pub fn step_into(pop: &Population, r: &StepInputs<'_>, next: &mut Population, scratch: &mut StepScratch) -> Flows {
+pub fn step_into(
+    pop: &Population,
+    r: &StepInputs<'_>,
+    fertile: Range<usize>,
+    next: &mut Population,
+    scratch: &mut StepScratch,
+) -> Flows {
     let mut flows = Flows::default();
     let (st, df) = (scratch.start.as_mut_slice(), scratch.diff.as_mut_slice());
     for s in 0..2 {
@@ -98,11 +122,12 @@ pub fn step_into(pop: &Population, r: &StepInputs<'_>, next: &mut Population, sc
         applied += sum8(df);
         flows.net_migration[s] = applied;
     }
-    let (f0, f1, fa) = (pop.female.as_slice(), next.female.as_slice(), r.asfr.as_slice());
+    let f = fertile;
+    let (f0, f1, fa) = (&pop.female.as_slice()[f.clone()], &next.female.as_slice()[f.clone()], &r.asfr.as_slice()[f]);
     for (((d, &a), &x0), &x1) in df.iter_mut().zip(fa).zip(f0).zip(f1) {
         *d = a * 0.5 * (x0 + x1);
     }
-    let births = sum8(df);
+    let births = sum8(&df[..fa.len()]);
     let male_share = r.srb / (1.0 + r.srb);
     flows.births = [births * male_share, births * (1.0 - male_share)];
     for s in 0..2 {

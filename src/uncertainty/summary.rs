@@ -51,6 +51,8 @@ const BINS: usize = 4096;
 #[derive(Debug, Default, Clone)]
 pub struct QuantileScratch {
     bins: Vec<u16>,
+    first: Vec<u32>,
+    mask: Vec<bool>,
     picked: Vec<f32>,
 }
 
@@ -59,10 +61,11 @@ pub fn quantiles_of(v: &[f32], probs: &[f64]) -> Vec<f64> {
     quantiles_with(v, probs, &mut QuantileScratch::default())
 }
 
-/// Quantiles at `probs` of `v`: a counting pass over [`BINS`] equal-width bins between
-/// the minimum and maximum finds the bin of every order statistic needed; only the
-/// values in those bins are then sorted. The bin of a value is monotone in the value,
-/// so sorting the picked values orders them across bins too.
+/// Quantiles at `probs` of `v`: a counting pass over equal-width bins between the
+/// minimum and maximum (about one bin per four values, at most [`BINS`]) finds the bin
+/// of every order statistic needed; only the values in those bins are then sorted. The
+/// bin of a value is monotone in the value, so sorting the picked values orders them
+/// across bins too.
 pub fn quantiles_with(v: &[f32], probs: &[f64], scratch: &mut QuantileScratch) -> Vec<f64> {
     let n = v.len();
     if n == 0 {
@@ -72,48 +75,62 @@ pub fn quantiles_with(v: &[f32], probs: &[f64], scratch: &mut QuantileScratch) -
     if lo == hi || !(lo.is_finite() && hi.is_finite()) {
         return vec![f64::from(lo); probs.len()];
     }
-    let scale = (BINS as f64 / (f64::from(hi) - f64::from(lo))) as f32;
-    let top = (BINS - 1) as f32;
-    scratch.bins.clear();
-    scratch.bins.extend(v.iter().map(|&x| ((x - lo) * scale).min(top) as u16));
-    let mut count = [0u32; BINS];
-    for &b in &scratch.bins {
-        count[usize::from(b)] += 1;
+    let nbins = (n / 4).clamp(16, BINS);
+    let scale = (nbins as f64 / (f64::from(hi) - f64::from(lo))) as f32;
+    let top = (nbins - 1) as f32;
+    let QuantileScratch { bins, first, mask, picked } = scratch;
+    bins.clear();
+    bins.extend(v.iter().map(|&x| ((x - lo) * scale).min(top) as u16));
+    // Counts per bin, then in place the rank of each bin's smallest value.
+    first.clear();
+    first.resize(nbins, 0);
+    for &b in bins.iter() {
+        first[usize::from(b)] += 1;
     }
-    let mut first = [0u32; BINS]; // rank of each bin's smallest value
     let mut acc = 0u32;
-    for b in 0..BINS {
-        first[b] = acc;
-        acc += count[b];
+    for f in first.iter_mut() {
+        let c = *f;
+        *f = acc;
+        acc += c;
     }
+    let first = &*first;
+    let count = |b: usize| first.get(b + 1).copied().unwrap_or(n as u32) - first[b];
+    // The last bin starting at or before rank k (an empty bin shares its start with the
+    // next, so this is the non-empty bin holding rank k).
     let bin_of_rank = |k: usize| first.partition_point(|&f| f as usize <= k) - 1;
     let ranks = |p: f64| {
         let h = (n - 1) as f64 * p;
         let k = (h.floor() as usize).min(n - 1);
         (h, k, (k + 1).min(n - 1))
     };
-    let mut wanted = [false; BINS];
-    for &p in probs {
-        let (_, k, k1) = ranks(p);
-        wanted[bin_of_rank(k)] = true;
-        wanted[bin_of_rank(k1)] = true;
+    let mut wanted: Vec<usize> = probs
+        .iter()
+        .flat_map(|&p| {
+            let (_, k, k1) = ranks(p);
+            [bin_of_rank(k), bin_of_rank(k1)]
+        })
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    mask.clear();
+    mask.resize(nbins, false);
+    for &b in &wanted {
+        mask[b] = true;
     }
-    scratch.picked.clear();
-    scratch.picked.extend(v.iter().zip(&scratch.bins).filter(|(_, b)| wanted[usize::from(**b)]).map(|(x, _)| *x));
-    scratch.picked.sort_unstable_by(f32::total_cmp);
-    // Rank of the first picked value of each wanted bin.
-    let mut offset = [0usize; BINS];
+    picked.clear();
+    picked.extend(v.iter().zip(bins.iter()).filter(|(_, b)| mask[usize::from(**b)]).map(|(x, _)| *x));
+    picked.sort_unstable_by(f32::total_cmp);
+    // Rank within `picked` of the first value of each wanted bin.
+    let mut offset = Vec::with_capacity(wanted.len());
     let mut pos = 0;
-    for b in 0..BINS {
-        if wanted[b] {
-            offset[b] = pos;
-            pos += count[b] as usize;
-        }
+    for &b in &wanted {
+        offset.push(pos);
+        pos += count(b) as usize;
     }
-    let picked = &scratch.picked;
     let order = |k: usize| {
         let b = bin_of_rank(k);
-        f64::from(picked[offset[b] + (k - first[b] as usize)])
+        let w = wanted.binary_search(&b).unwrap_or(0);
+        f64::from(picked[offset[w] + (k - first[b] as usize)])
     };
     probs
         .iter()
@@ -297,6 +314,29 @@ mod tests {
             let k = h as usize;
             let want = f64::from(sorted[k]) + (h - k as f64) * f64::from(sorted[(k + 1).min(1000)] - sorted[k]);
             assert!((got - want).abs() < 1e-9, "p {p}: {got} vs {want}");
+        }
+    }
+
+    fn by_sorting(v: &[f32], p: f64) -> f64 {
+        let mut sorted = v.to_vec();
+        sorted.sort_by(f32::total_cmp);
+        let n = sorted.len();
+        let h = (n - 1) as f64 * p;
+        let k = h as usize;
+        let (a, b) = (f64::from(sorted[k]), f64::from(sorted[(k + 1).min(n - 1)]));
+        a + (h - k as f64) * (b - a)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn quantiles_equal_sorting_for_any_size_and_ties(
+            v in proptest::collection::vec(proptest::prop_oneof![-1e4f32..1e4, 0.0f32..3.0, proptest::strategy::Just(7.0f32)], 1..3000),
+        ) {
+            let q = quantiles_of(&v, &ALL_PROBS);
+            for (p, got) in ALL_PROBS.iter().zip(q) {
+                let want = by_sorting(&v, *p);
+                proptest::prop_assert!((got - want).abs() <= 1e-12 * want.abs().max(1.0), "p {}: {} vs {}", p, got, want);
+            }
         }
     }
 }

@@ -17,6 +17,18 @@ const PAD: i32 = 28;
 /// Space between the header and the first panel, and between panels.
 const SPACE: i32 = 14;
 
+/// Renders `charts` into `dir` in parallel (on the current rayon pool); returns their
+/// file names in the order of `charts`, or the first failure in that order.
+pub fn render_all(charts: &[(&str, Chart)], dir: &Path) -> Result<Vec<String>> {
+    use rayon::prelude::*;
+    let written: Vec<Result<Vec<String>>> = charts.par_iter().map(|(stem, chart)| render(chart, dir, stem)).collect();
+    let mut files = Vec::with_capacity(2 * charts.len());
+    for w in written {
+        files.extend(w?);
+    }
+    Ok(files)
+}
+
 /// Writes `chart` as `<stem>.png` and `<stem>.svg` into `dir`; returns the two file
 /// names. The SVG holds no timestamp, so identical charts give identical files.
 pub fn render(chart: &Chart, dir: &Path, stem: &str) -> Result<Vec<String>> {
