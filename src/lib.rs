@@ -20,6 +20,7 @@ pub mod output;
 pub mod report;
 pub mod run;
 pub mod scenario;
+pub mod timing;
 pub mod uncertainty;
 pub mod validation;
 

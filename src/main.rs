@@ -279,10 +279,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let several = scenario.len() > 1;
             for arg in &scenario {
                 let start = Instant::now();
+                let mut laps = forcecast::timing::Laps::new();
                 let path = scenario::locate(arg, &cli.scenarios)?;
                 let s = scenario::load(&path, &cli.scenarios)?;
                 let inputs = run::load_inputs(&s, &cli.scenarios)?;
+                laps.lap("scenario and data");
                 let p = run::project(&s, &inputs)?;
+                laps.lap("deterministic projection");
                 let dest = match (&out, several) {
                     (Some(d), false) => d.clone(),
                     (Some(d), true) => d.join(&s.name),

@@ -33,6 +33,7 @@ pub fn write_projection_with(
     opts: WriteOptions,
     mc: Option<&Outcome>,
 ) -> Result<PathBuf> {
+    let mut laps = crate::timing::Laps::new();
     let dir = AtomicDir::new(dest)?;
     let root = dir.path().to_path_buf();
     let rows = tables::summary_rows(p);
@@ -45,6 +46,7 @@ pub fn write_projection_with(
     if let Some(o) = mc {
         files.extend(monte_carlo::write_tables(o, &root)?);
     }
+    laps.lap("tables");
     if opts.fail_midway {
         return Err(Error::Usage("injected failure midway through writing (FORCECAST_FAIL_MIDWAY)".into()));
     }
@@ -58,8 +60,11 @@ pub fn write_projection_with(
         }
         files.extend(charts::render_all(&specs, &chart_dir)?.into_iter().map(|f| format!("charts/{f}")));
     }
+    laps.lap("charts");
     files.push("manifest.json".into());
     let run = mc.map(|o| (o.options.seed, o.options.trajectories));
     manifest::write_run(p, inputs, run, files, &root.join("manifest.json"))?;
-    dir.commit()
+    let committed = dir.commit();
+    laps.lap("manifest and commit");
+    committed
 }

@@ -66,8 +66,11 @@ pub fn run(
     options: Options,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Outcome> {
+    let mut laps = crate::timing::Laps::new();
     let plan = Plan::new(scenario, inputs, det)?;
+    laps.lap("monte carlo plan (fits, calibration)");
     let mc: MonteCarlo = engine::run(&plan, options, progress)?;
+    laps.lap("monte carlo engine");
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads.max(1))
         .build()
@@ -76,6 +79,7 @@ pub fn run(
     let calibration = calibration::report(&plan, &quantiles, &inputs.data);
     let probabilities = summary::probabilities(&plan, &mc);
     let median_distance = summary::median_distance(&plan, &quantiles);
+    laps.lap("monte carlo summaries");
     Ok(Outcome {
         options,
         years: plan.years.clone(),

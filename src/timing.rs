@@ -1,0 +1,34 @@
+//! Phase timings for performance work: with `FORCECAST_TIMINGS` set in the environment,
+//! each phase of a run prints its wall time to standard error
+//! (`timing: monte carlo engine 512.3 ms`). Off by default, and then free.
+
+use std::time::Instant;
+
+/// A stopwatch that reports the time since its last lap when timings are on.
+#[derive(Debug)]
+pub struct Laps {
+    last: Instant,
+    on: bool,
+}
+
+impl Default for Laps {
+    fn default() -> Self {
+        Laps::new()
+    }
+}
+
+impl Laps {
+    /// Starts the stopwatch; it reports only if `FORCECAST_TIMINGS` is set.
+    pub fn new() -> Laps {
+        Laps { last: Instant::now(), on: std::env::var_os("FORCECAST_TIMINGS").is_some() }
+    }
+
+    /// Reports the time since the previous lap (or the start) as `what`, and restarts.
+    pub fn lap(&mut self, what: &str) {
+        if self.on {
+            let now = Instant::now();
+            eprintln!("timing: {what} {:.1} ms", (now - self.last).as_secs_f64() * 1e3);
+            self.last = now;
+        }
+    }
+}
