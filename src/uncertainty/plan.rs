@@ -8,8 +8,9 @@ use serde::Serialize;
 use super::lee_carter::LeeCarter;
 use super::migration::MigrationModel;
 use super::step::fertile_range;
-use super::survival::to_f32;
+use super::survival::{Ages32, to_f32};
 use super::tfr::TfrModel;
+use crate::AgeVec;
 use crate::data::interpolate;
 use crate::demography::Population;
 use crate::demography::graduation::asfr_pattern;
@@ -18,7 +19,6 @@ use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::output::tables::{row_values, summary_rows};
 use crate::run::{Inputs, Projection};
 use crate::scenario::{AutomationSpec, ForceSpec, Scenario, UncertaintySpec};
-use crate::{AgeVec, NAGES};
 
 /// Number of metrics per year (the `summary.csv` columns after `year`).
 pub const NMETRICS: usize = 27;
@@ -100,9 +100,9 @@ pub struct Plan {
     /// Deterministic mx per interval.
     pub mx: Vec<[AgeVec; 2]>,
     /// Single-precision copies of `mx` (for trajectories with a mortality deviation).
-    pub mx32: Vec<[[f32; NAGES]; 2]>,
+    pub mx32: Vec<[Ages32; 2]>,
     /// Single-precision copy of the Lee-Carter b_x by sex.
-    pub b32: [[f32; NAGES]; 2],
+    pub b32: [Ages32; 2],
     /// Deterministic net migrants per interval.
     pub migration: Vec<[AgeVec; 2]>,
     /// Troop target per year.

@@ -34,19 +34,32 @@ pub struct LifeScratch {
     m: AgeVec,
     r: AgeVec,
     g: AgeVec,
-    m32: [f32; NAGES],
-    r32: [f32; NAGES],
+    m32: Ages32,
+    r32: Ages32,
 }
 
 impl Default for LifeScratch {
     fn default() -> Self {
-        LifeScratch { m: AgeVec::zeros(), r: AgeVec::zeros(), g: AgeVec::zeros(), m32: [0.0; NAGES], r32: [0.0; NAGES] }
+        LifeScratch {
+            m: AgeVec::zeros(),
+            r: AgeVec::zeros(),
+            g: AgeVec::zeros(),
+            m32: [0.0; NPAD32],
+            r32: [0.0; NPAD32],
+        }
     }
 }
 
-/// Single-precision copy of an age vector.
-pub fn to_f32(v: &AgeVec) -> [f32; NAGES] {
-    let mut out = [0.0; NAGES];
+/// Ages rounded up to whole vectors of eight single-precision lanes.
+pub const NPAD32: usize = NAGES.next_multiple_of(8);
+
+/// A single-precision age vector padded with zeros to [`NPAD32`] ages, so that loops over
+/// it run in whole vectors of eight (no scalar remainder).
+pub type Ages32 = [f32; NPAD32];
+
+/// Single-precision copy of an age vector (zeros beyond the open age group).
+pub fn to_f32(v: &AgeVec) -> Ages32 {
+    let mut out = [0.0; NPAD32];
     for (o, x) in out.iter_mut().zip(v.iter()) {
         *o = *x as f32;
     }
@@ -83,8 +96,8 @@ pub fn survival_into(mx: &AgeVec, sex: Sex, out: &mut Survival, w: &mut LifeScra
 #[inline(always)]
 pub fn survival_perturbed_into(
     m_hat: &AgeVec,
-    m_hat32: &[f32; NAGES],
-    b32: &[f32; NAGES],
+    m_hat32: &Ages32,
+    b32: &Ages32,
     d: f64,
     sex: Sex,
     out: &mut Survival,
@@ -92,6 +105,7 @@ pub fn survival_perturbed_into(
 ) {
     let open = NAGES - 1;
     let d32 = d as f32;
+    // The padding (m̂ = b = 0) gives m = 0; it makes the ages a whole number of vectors.
     for (((m, r), &mh), &bx) in w.m32.iter_mut().zip(w.r32.iter_mut()).zip(m_hat32).zip(b32) {
         let v = (mh * exp_fast_f32(bx * d32)).min(0.999);
         *m = v;
