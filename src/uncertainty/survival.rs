@@ -31,22 +31,14 @@ use crate::{AgeVec, NAGES};
 /// Scratch vectors of the survival computation (one set per worker).
 #[derive(Debug, Clone)]
 pub struct LifeScratch {
-    m: AgeVec,
     r: AgeVec,
-    g: AgeVec,
     m32: Ages32,
     r32: Ages32,
 }
 
 impl Default for LifeScratch {
     fn default() -> Self {
-        LifeScratch {
-            m: AgeVec::zeros(),
-            r: AgeVec::zeros(),
-            g: AgeVec::zeros(),
-            m32: [0.0; NPAD32],
-            r32: [0.0; NPAD32],
-        }
+        LifeScratch { r: AgeVec::zeros(), m32: [0.0; NPAD32], r32: [0.0; NPAD32] }
     }
 }
 
@@ -82,11 +74,10 @@ pub fn survival_into(mx: &AgeVec, sex: Sex, out: &mut Survival, w: &mut LifeScra
         *out = Survival::from_table(&LifeTable::new(mx, sex));
         return;
     }
-    for ((r, g), &m) in w.r.as_mut_slice().iter_mut().zip(w.g.as_mut_slice()).zip(mx.as_slice()) {
+    for (r, &m) in w.r.as_mut_slice().iter_mut().zip(mx.as_slice()) {
         *r = 1.0 / (1.0 + 0.5 * m);
-        *g = 1.0 - 0.5 * m;
     }
-    finish(mx, &w.r, &w.g, sex, out);
+    finish(mx.as_slice(), w.r.as_slice(), mx[open], sex, out);
 }
 
 /// The survival of m_x = min(m̂_x · e^{b_x d}, 0.999) below the open group and
@@ -111,41 +102,40 @@ pub fn survival_perturbed_into(
         *m = v;
         *r = 1.0 / (1.0 + 0.5 * v);
     }
-    let iter = w.m.as_mut_slice().iter_mut().zip(w.r.as_mut_slice()).zip(w.g.as_mut_slice());
-    for (((m, r), g), (&m32, &r32)) in iter.zip(w.m32.iter().zip(&w.r32)) {
-        *m = f64::from(m32);
-        *r = f64::from(r32);
-        *g = 1.0 - 0.5 * *m;
-    }
     // The open group's rate is not capped.
-    w.m[open] = m_hat[open] * f64::from(exp_fast_f32(b32[open] * d32));
-    if w.m[open] <= 0.0 {
-        *out = Survival::from_table(&LifeTable::new(&w.m, sex));
+    let m_open = m_hat[open] * f64::from(exp_fast_f32(b32[open] * d32));
+    if m_open <= 0.0 {
+        let mut m = AgeVec::from_fn(|x, _| f64::from(w.m32[x]));
+        m[open] = m_open;
+        *out = Survival::from_table(&LifeTable::new(&m, sex));
         return;
     }
-    finish(&w.m, &w.r, &w.g, sex, out);
+    finish(&w.m32[..NAGES], &w.r32[..NAGES], m_open, sex, out);
 }
 
 /// Age segments of the e0 accumulation: [1, 26), [26, 51), [51, 76), [76, 100).
 const SEG: [usize; 5] = [1, 26, 51, 76, NAGES - 1];
 
-/// S_x, L_0 and e0 from m, r and g (r and g valid for ages 0..=99).
+/// S_x, L_0 and e0 from m and r = 1 / (1 + m/2) at ages 0..=99 (in single or double
+/// precision; the arithmetic is in double precision) and the open group's rate `m_open`.
+/// g = 1 − m/2 is formed as it is needed.
 #[inline(always)]
-fn finish(mx: &AgeVec, r: &AgeVec, g: &AgeVec, sex: Sex, out: &mut Survival) {
+fn finish<T: Copy + Into<f64>>(m: &[T], r: &[T], m_open: f64, sex: Sex, out: &mut Survival) {
     let open = NAGES - 1;
-    let a = a0(mx[0], sex);
-    let l0_big = 1.0 / (1.0 + (1.0 - a) * mx[0]);
+    let (m, r) = (&m[..open], &r[..open]);
+    let m0: f64 = m[0].into();
+    let a = a0(m0, sex);
+    let l0_big = 1.0 / (1.0 + (1.0 - a) * m0);
+    let g = |x: T| 1.0 - 0.5 * x.into();
     let s = &mut out.s;
-    s[0] = (1.0 - a * mx[0]) * r[1];
-    for ((o, &gx), &rn) in
-        s.as_mut_slice()[1..open - 1].iter_mut().zip(&g.as_slice()[1..open - 1]).zip(&r.as_slice()[2..open])
-    {
-        *o = gx * rn;
+    s[0] = (1.0 - a * m0) * r[1].into();
+    for ((o, &mx), &rn) in s.as_mut_slice()[1..open - 1].iter_mut().zip(&m[1..open - 1]).zip(&r[2..open]) {
+        *o = g(mx) * rn.into();
     }
-    s[open - 1] = g[open - 1] / (mx[open] + g[open - 1]);
+    let g99 = g(m[open - 1]);
+    s[open - 1] = g99 / (m_open + g99);
     s[open] = s[open - 1];
     // Within each segment, l relative to the segment's first age (product) and Σ l r.
-    let (r, g) = (r.as_slice(), g.as_slice());
     let mut prod = [1.0_f64; 4];
     let mut sum = [0.0_f64; 4];
     let len = SEG[1] - SEG[0];
@@ -153,16 +143,17 @@ fn finish(mx: &AgeVec, r: &AgeVec, g: &AgeVec, sex: Sex, out: &mut Survival) {
         for j in 0..4 {
             let x = SEG[j] + k;
             if x < SEG[j + 1] {
-                sum[j] += prod[j] * r[x];
-                prod[j] *= g[x] * r[x];
+                let rx: f64 = r[x].into();
+                sum[j] += prod[j] * rx;
+                prod[j] *= g(m[x]) * rx;
             }
         }
     }
-    let l1 = (1.0 - a * mx[0]) * l0_big;
+    let l1 = (1.0 - a * m0) * l0_big;
     let tail = sum[0] + prod[0] * (sum[1] + prod[1] * (sum[2] + prod[2] * sum[3]));
     let l100 = l1 * prod[0] * prod[1] * prod[2] * prod[3];
     out.newborn = l0_big;
-    out.e0 = l0_big + l1 * tail + l100 / mx[open];
+    out.e0 = l0_big + l1 * tail + l100 / m_open;
 }
 
 #[cfg(test)]
