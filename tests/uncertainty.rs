@@ -241,6 +241,19 @@ fn seed_and_threads_need_trajectories_and_n_must_be_positive() {
 }
 
 #[test]
+fn a_run_too_big_for_memory_is_refused_before_writing_anything() {
+    // 10 million trajectories need 82 GB of samples: refused up front (three quarters of
+    // the machine's memory, or failing that the allocation probe), with no output.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    run_bin(&out, &["--trajectories", "10000000"])
+        .code(2)
+        .stderr(predicate::str::contains("10000000 trajectories need 82.1 GB for the samples"))
+        .stderr(predicate::str::contains("panicked").not());
+    assert!(!out.exists());
+}
+
+#[test]
 fn an_impossible_fit_window_is_reported_against_the_scenario() {
     let tmp = tempfile::tempdir().unwrap();
     // Only two WPP 5-year periods (2035-2040, 2040-2045) lie wholly within 2031..2046.

@@ -463,6 +463,14 @@ fn run_block_dispatch(
     run_block(plan, seed, first, chunk, counts, ws)
 }
 
+/// Physical memory in bytes (Linux: `MemTotal` of /proc/meminfo), if known.
+fn physical_memory() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024.0)
+}
+
 /// Runs every trajectory on a pool of `options.threads` workers. `progress` is called
 /// with the number of trajectories each finished block held.
 pub fn run(plan: &Plan, options: Options, progress: &(dyn Fn(u64) + Sync)) -> Result<MonteCarlo> {
@@ -473,8 +481,23 @@ pub fn run(plan: &Plan, options: Options, progress: &(dyn Fn(u64) + Sync)) -> Re
     let t = plan.len();
     let cols = t * NMETRICS;
     let total = n.checked_mul(cols).ok_or_else(|| Error::Usage(format!("{n} trajectories are too many")))?;
-    // Probe that the samples fit, then take zeroed memory from the system (no memset:
-    // the workers touch the pages as they fill them, in parallel).
+    // Refuse runs whose samples would take most of the machine's memory (they would
+    // swap or be killed part-way), then probe that the samples fit, then take zeroed
+    // memory from the system (no memset: the workers touch the pages as they fill them,
+    // in parallel).
+    let bytes = total as f64 * 4.0;
+    if let Some(ram) = physical_memory() {
+        if bytes > 0.75 * ram {
+            return Err(Error::Usage(format!(
+                "{n} trajectories need {:.1} GB for the samples ({:.1} kB each), more than three quarters of \
+                 this machine's {:.1} GB of memory; run at most {} trajectories",
+                bytes / 1e9,
+                bytes / n as f64 / 1e3,
+                ram / 1e9,
+                (0.75 * ram / (bytes / n as f64)).floor()
+            )));
+        }
+    }
     Vec::<f32>::new().try_reserve_exact(total).map_err(|_| {
         Error::Usage(format!(
             "{n} trajectories need {:.1} GB for the samples, more than can be allocated",
