@@ -332,19 +332,22 @@ fn monte_carlo(
         Some(t) => t as usize,
         None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
     };
+    let options = uncertainty::Options { trajectories: n as usize, seed, threads };
+    // A run too large to keep its samples goes over the trajectories three times.
+    let passes = uncertainty::passes(s, &options);
     let bar = if quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
     } else {
-        let bar = ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr());
+        let bar = ProgressBar::with_draw_target(Some(n * passes), ProgressDrawTarget::stderr());
         if let Ok(style) =
             ProgressStyle::with_template("{prefix} [{bar:30}] {human_pos}/{human_len} trajectories ({eta} left)")
         {
             bar.set_style(style.progress_chars("=> "));
         }
-        bar.set_prefix(s.name.clone());
+        let prefix = if passes > 1 { format!("{} ({passes} passes)", s.name) } else { s.name.clone() };
+        bar.set_prefix(prefix);
         bar
     };
-    let options = uncertainty::Options { trajectories: n as usize, seed, threads };
     let outcome = uncertainty::run(s, inputs, p, options, &|k| bar.inc(k))?;
     bar.finish_and_clear();
     Ok(outcome)

@@ -265,3 +265,40 @@ fn an_impossible_fit_window_is_reported_against_the_scenario() {
         .code(2)
         .stderr(predicate::str::contains(format!("{file}: uncertainty.mortality.fit_from: the Lee-Carter fit needs")));
 }
+
+#[test]
+fn bounded_memory_runs_give_the_same_quantiles() {
+    use forcecast::uncertainty::{engine, plan::Plan, streaming, summary};
+    let dir = common::scenarios();
+    let s = forcecast::scenario::load(&dir.join("baseline.toml"), &dir).unwrap();
+    let inputs = forcecast::run::load_inputs(&s, &dir).unwrap();
+    let det = forcecast::run::project(&s, &inputs).unwrap();
+    let plan = Plan::new(&s, &inputs, &det).unwrap();
+    let options = Options { trajectories: 1000, seed: 5, threads: 2 };
+    let kept = engine::run(&plan, options, &|_| {}).unwrap();
+    let want = summary::quantiles(&plan, &kept);
+    // Four chunks, the last one partial.
+    let got = streaming::run(&plan, options, 300, &|_| {}).unwrap();
+    assert_eq!(got.exceedance, kept.exceedance);
+    assert_eq!(got.quantiles.len(), want.len());
+    for (a, b) in got.quantiles.iter().zip(&want) {
+        assert_eq!((a.year, a.metric, a.q, a.q95), (b.year, b.metric, b.q, b.q95));
+        assert!(
+            (a.mean - b.mean).abs() <= 1e-9 * b.mean.abs().max(1.0),
+            "{} {}: {} vs {}",
+            a.year,
+            a.metric,
+            a.mean,
+            b.mean
+        );
+    }
+    // Bounded memory: one chunk of samples, the bin counts and the picked values.
+    assert!(got.peak_bytes < 60 << 20, "{} bytes", got.peak_bytes);
+    // Through the public entry point, with a budget too small for the samples.
+    let budget = uncertainty::run_with_budget(&s, &inputs, &det, options, 1 << 20, &|_| {}).unwrap();
+    let full = uncertainty::run(&s, &inputs, &det, options, &|_| {}).unwrap();
+    assert_eq!(budget.probabilities, full.probabilities);
+    for (a, b) in budget.quantiles.iter().zip(&full.quantiles) {
+        assert_eq!(a.q, b.q, "{} {}", a.year, a.metric);
+    }
+}

@@ -471,13 +471,55 @@ fn physical_memory() -> Option<f64> {
     Some(kb * 1024.0)
 }
 
-/// Runs every trajectory on a pool of `options.threads` workers. `progress` is called
-/// with the number of trajectories each finished block held.
+/// A pool of `threads` workers (at least one).
+pub fn pool(threads: usize) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {threads} worker threads: {e}")))
+}
+
+/// Bytes of samples one trajectory keeps.
+pub fn bytes_per_trajectory(plan: &Plan) -> usize {
+    plan.len() * NMETRICS * std::mem::size_of::<f32>()
+}
+
+/// The exceedance counters of `plan`'s thresholds, all zero.
+pub fn exceedance(plan: &Plan) -> Exceedance {
+    let spec = &plan.components.spec;
+    let mut e = Exceedance {
+        gap_thresholds: spec.gap_thresholds.clone(),
+        available_thresholds: spec.available_thresholds.clone(),
+        counts: Vec::new(),
+    };
+    e.counts = vec![0; plan.len() * e.width()];
+    e
+}
+
+/// Runs every trajectory on a pool of `options.threads` workers, keeping every sample.
+/// `progress` is called with the number of trajectories each finished block held.
 pub fn run(plan: &Plan, options: Options, progress: &(dyn Fn(u64) + Sync)) -> Result<MonteCarlo> {
     let n = options.trajectories;
     if n == 0 {
         return Err(Error::Usage("--trajectories must be at least 1".into()));
     }
+    let pool = pool(options.threads)?;
+    let mut exceedance = exceedance(plan);
+    let samples = run_range(plan, options.seed, 0..n, &pool, &mut exceedance, progress)?;
+    Ok(MonteCarlo { options, samples, exceedance })
+}
+
+/// Runs trajectories `range` (their indices fix their draws) on `pool`: their samples,
+/// rows in index order, and their threshold counts added to `exceedance`.
+pub fn run_range(
+    plan: &Plan,
+    seed: u64,
+    range: std::ops::Range<usize>,
+    pool: &rayon::ThreadPool,
+    exceedance: &mut Exceedance,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Samples> {
+    let n = range.len();
     let t = plan.len();
     let cols = t * NMETRICS;
     let total = n.checked_mul(cols).ok_or_else(|| Error::Usage(format!("{n} trajectories are too many")))?;
@@ -505,19 +547,9 @@ pub fn run(plan: &Plan, options: Options, progress: &(dyn Fn(u64) + Sync)) -> Re
         ))
     })?;
     let mut data = vec![0.0_f32; total];
-    let spec = &plan.components.spec;
-    let mut exceedance = Exceedance {
-        gap_thresholds: spec.gap_thresholds.clone(),
-        available_thresholds: spec.available_thresholds.clone(),
-        counts: Vec::new(),
-    };
     let width = exceedance.width();
     let nblocks = n.div_ceil(BLOCK);
     let mut block_counts = vec![0u64; nblocks * t * width];
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads.max(1))
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start {} worker threads: {e}", options.threads)))?;
     let results: Vec<Result<()>> = pool.install(|| {
         data.par_chunks_mut(BLOCK * cols)
             .zip(block_counts.par_chunks_mut(t * width))
@@ -525,7 +557,7 @@ pub fn run(plan: &Plan, options: Options, progress: &(dyn Fn(u64) + Sync)) -> Re
             .map_init(
                 || Workspace::new(plan),
                 |ws, (b, (chunk, counts))| {
-                    run_block_dispatch(plan, options.seed, b * BLOCK, chunk, counts, ws)?;
+                    run_block_dispatch(plan, seed, range.start + b * BLOCK, chunk, counts, ws)?;
                     progress((chunk.len() / cols) as u64);
                     Ok(())
                 },
@@ -534,14 +566,12 @@ pub fn run(plan: &Plan, options: Options, progress: &(dyn Fn(u64) + Sync)) -> Re
     });
     // The first failing block in index order, whatever thread saw it first.
     results.into_iter().collect::<Result<Vec<()>>>()?;
-    let mut counts = vec![0u64; t * width];
     for block in block_counts.chunks(t * width) {
-        for (a, b) in counts.iter_mut().zip(block) {
+        for (a, b) in exceedance.counts.iter_mut().zip(block) {
             *a += b;
         }
     }
-    exceedance.counts = counts;
-    Ok(MonteCarlo { options, samples: Samples { n, years: t, data }, exceedance })
+    Ok(Samples { n, years: t, data })
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@
 //! AR(1) ([`migration`]), and force and automation parameters drawn per trajectory
 //! ([`params`]). [`plan`] precomputes what is deterministic, [`engine`] runs the
 //! trajectories in parallel and reproducibly, [`summary`] and [`calibration`] reduce
-//! them, and [`outcome`] strings the steps together.
+//! them ([`streaming`] in bounded memory for runs too large to keep every sample), and
+//! [`outcome`] strings the steps together.
 
 pub mod calibration;
 pub mod engine;
@@ -18,9 +19,10 @@ pub mod params;
 pub mod plan;
 pub mod special;
 pub mod step;
+pub mod streaming;
 pub mod summary;
 pub mod survival;
 pub mod tfr;
 
 pub use engine::Options;
-pub use outcome::{Outcome, run};
+pub use outcome::{Outcome, passes, run, run_with_budget};

@@ -5,9 +5,10 @@ use serde::Serialize;
 
 use super::calibration::{self, CalibrationRow};
 use super::engine::{self, MonteCarlo, Options};
-use super::plan::{Components, Plan};
+use super::plan::{Components, NMETRICS, Plan};
+use super::streaming;
 use super::summary::{self, MedianDistance, ProbabilityRow, QuantileRow};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::run::{Inputs, Projection};
 use crate::scenario::Scenario;
 
@@ -57,8 +58,17 @@ impl Outcome {
     }
 }
 
+/// Passes over the trajectories that [`run`] makes for `scenario` with `options`: 1
+/// when every sample fits [`streaming::SAMPLE_BUDGET`], else 3 (see [`streaming`]). A
+/// progress display counts `trajectories × passes`.
+pub fn passes(scenario: &Scenario, options: &Options) -> u64 {
+    let years = (scenario.end_year - scenario.base_year + 1).max(0) as usize;
+    streaming::passes(options.trajectories, years * NMETRICS * 4, streaming::SAMPLE_BUDGET)
+}
+
 /// Runs `options.trajectories` trajectories of `scenario` around its deterministic
-/// projection `det` and summarises them. `progress` receives finished trajectory counts.
+/// projection `det` and summarises them. `progress` receives finished trajectory counts
+/// (each trajectory once per pass, see [`passes`]).
 pub fn run(
     scenario: &Scenario,
     inputs: &Inputs,
@@ -66,18 +76,37 @@ pub fn run(
     options: Options,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Outcome> {
+    run_with_budget(scenario, inputs, det, options, streaming::SAMPLE_BUDGET, progress)
+}
+
+/// [`run`] keeping every sample only while they take at most `budget` bytes, and in
+/// bounded memory beyond (the quantiles are the same either way).
+pub fn run_with_budget(
+    scenario: &Scenario,
+    inputs: &Inputs,
+    det: &Projection,
+    options: Options,
+    budget: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Outcome> {
     let mut laps = crate::timing::Laps::new();
     let plan = Plan::new(scenario, inputs, det)?;
     laps.lap("monte carlo plan (fits, calibration)");
-    let mc: MonteCarlo = engine::run(&plan, options, progress)?;
-    laps.lap("monte carlo engine");
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads.max(1))
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start {} worker threads: {e}", options.threads)))?;
-    let quantiles = pool.install(|| summary::quantiles(&plan, &mc));
+    let per_trajectory = engine::bytes_per_trajectory(&plan);
+    let (quantiles, exceedance, sample_bytes) = if streaming::passes(options.trajectories, per_trajectory, budget) == 1
+    {
+        let mc: MonteCarlo = engine::run(&plan, options, progress)?;
+        laps.lap("monte carlo engine");
+        let quantiles = engine::pool(options.threads)?.install(|| summary::quantiles(&plan, &mc));
+        let bytes = mc.samples.bytes();
+        (quantiles, mc.exceedance, bytes)
+    } else {
+        let s = streaming::run(&plan, options, streaming::CHUNK, progress)?;
+        laps.lap("monte carlo engine and summaries (three passes, bounded memory)");
+        (s.quantiles, s.exceedance, s.peak_bytes)
+    };
     let calibration = calibration::report(&plan, &quantiles, &inputs.data);
-    let probabilities = summary::probabilities(&plan, &mc);
+    let probabilities = summary::probabilities(&plan, &exceedance, options.trajectories);
     let median_distance = summary::median_distance(&plan, &quantiles);
     laps.lap("monte carlo summaries");
     Ok(Outcome {
@@ -87,7 +116,7 @@ pub fn run(
         probabilities,
         calibration,
         median_distance,
-        sample_bytes: mc.samples.bytes(),
+        sample_bytes,
         components: plan.components,
     })
 }

@@ -8,7 +8,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::engine::MonteCarlo;
+use super::engine::{Exceedance, MonteCarlo};
 use super::plan::{NMETRICS, Plan};
 use crate::output::tables::SUMMARY_COLUMNS;
 
@@ -17,7 +17,7 @@ pub const PROBS: [f64; 7] = [0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95];
 
 /// The probabilities computed per (year, metric): [`PROBS`], then the bounds of the
 /// central 95% interval (for the calibration report).
-const ALL_PROBS: [f64; 9] = [0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.025, 0.975];
+pub const ALL_PROBS: [f64; 9] = [0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.025, 0.975];
 
 /// One row of `quantiles.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -45,7 +45,7 @@ pub fn metric_index(name: &str) -> Option<usize> {
 }
 
 /// Bins of the counting pass of [`quantiles_of`].
-const BINS: usize = 4096;
+pub const BINS: usize = 4096;
 
 /// Scratch buffers of [`quantiles_with`], reusable across columns.
 #[derive(Debug, Default, Clone)]
@@ -61,6 +61,104 @@ pub fn quantiles_of(v: &[f32], probs: &[f64]) -> Vec<f64> {
     quantiles_with(v, probs, &mut QuantileScratch::default())
 }
 
+/// Equal-width bins between a column's minimum and maximum; the bin of a value is
+/// monotone in the value.
+#[derive(Debug, Clone, Copy)]
+pub struct Bins {
+    lo: f32,
+    scale: f32,
+    top: f32,
+    /// Number of bins.
+    pub len: usize,
+}
+
+impl Bins {
+    /// `len` bins over [lo, hi], or `None` when the values do not vary (or are not
+    /// finite): every quantile is then `lo`.
+    pub fn new(lo: f32, hi: f32, len: usize) -> Option<Bins> {
+        if lo == hi || !(lo.is_finite() && hi.is_finite()) {
+            return None;
+        }
+        let scale = (len as f64 / (f64::from(hi) - f64::from(lo))) as f32;
+        Some(Bins { lo, scale, top: (len - 1) as f32, len })
+    }
+
+    /// The bin of `x` (values beyond the range go to the end bins).
+    #[inline]
+    pub fn of(&self, x: f32) -> u16 {
+        ((x - self.lo) * self.scale).min(self.top) as u16
+    }
+}
+
+/// Minimum and maximum of `v`.
+pub fn range_of(v: &[f32]) -> (f32, f32) {
+    v.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)))
+}
+
+/// Position h = (n − 1) p and the ranks k = ⌊h⌋ and k + 1 (capped) of quantile p.
+fn ranks(n: usize, p: f64) -> (f64, usize, usize) {
+    let h = (n - 1) as f64 * p;
+    let k = (h.floor() as usize).min(n - 1);
+    (h, k, (k + 1).min(n - 1))
+}
+
+/// Turns bin counts into, in place, the rank of each bin's smallest value.
+pub fn counts_to_first_ranks(first: &mut [u32]) {
+    let mut acc = 0u32;
+    for f in first.iter_mut() {
+        let c = *f;
+        *f = acc;
+        acc += c;
+    }
+}
+
+/// The last bin starting at or before rank k (an empty bin shares its start with the
+/// next, so this is the non-empty bin holding rank k).
+fn bin_of_rank(first: &[u32], k: usize) -> usize {
+    first.partition_point(|&f| f as usize <= k) - 1
+}
+
+/// The bins (sorted, distinct) holding the order statistics that the quantiles at
+/// `probs` of `n` values need, given the first rank of every bin.
+pub fn wanted_bins(first: &[u32], n: usize, probs: &[f64]) -> Vec<usize> {
+    let mut wanted: Vec<usize> = probs
+        .iter()
+        .flat_map(|&p| {
+            let (_, k, k1) = ranks(n, p);
+            [bin_of_rank(first, k), bin_of_rank(first, k1)]
+        })
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    wanted
+}
+
+/// The quantiles at `probs` of `n` values from the first rank of every bin, the wanted
+/// bins, and every value of the wanted bins, sorted.
+pub fn quantiles_from_picked(first: &[u32], n: usize, wanted: &[usize], picked: &[f32], probs: &[f64]) -> Vec<f64> {
+    let count = |b: usize| first.get(b + 1).copied().unwrap_or(n as u32) - first[b];
+    // Rank within `picked` of the first value of each wanted bin.
+    let mut offset = Vec::with_capacity(wanted.len());
+    let mut pos = 0;
+    for &b in wanted {
+        offset.push(pos);
+        pos += count(b) as usize;
+    }
+    let order = |k: usize| {
+        let b = bin_of_rank(first, k);
+        let w = wanted.binary_search(&b).unwrap_or(0);
+        f64::from(picked[offset[w] + (k - first[b] as usize)])
+    };
+    probs
+        .iter()
+        .map(|&p| {
+            let (h, k, k1) = ranks(n, p);
+            let (a, b) = (order(k), order(k1));
+            a + (h - k as f64) * (b - a)
+        })
+        .collect()
+}
+
 /// Quantiles at `probs` of `v`: a counting pass over equal-width bins between the
 /// minimum and maximum (about one bin per four values, at most [`BINS`]) finds the bin
 /// of every order statistic needed; only the values in those bins are then sorted. The
@@ -71,79 +169,38 @@ pub fn quantiles_with(v: &[f32], probs: &[f64], scratch: &mut QuantileScratch) -
     if n == 0 {
         return vec![f64::NAN; probs.len()];
     }
-    let (lo, hi) = v.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
-    if lo == hi || !(lo.is_finite() && hi.is_finite()) {
+    let (lo, hi) = range_of(v);
+    let Some(grid) = Bins::new(lo, hi, (n / 4).clamp(16, BINS)) else {
         return vec![f64::from(lo); probs.len()];
-    }
-    let nbins = (n / 4).clamp(16, BINS);
-    let scale = (nbins as f64 / (f64::from(hi) - f64::from(lo))) as f32;
-    let top = (nbins - 1) as f32;
+    };
     let QuantileScratch { bins, first, mask, picked } = scratch;
     bins.clear();
-    bins.extend(v.iter().map(|&x| ((x - lo) * scale).min(top) as u16));
-    // Counts per bin, then in place the rank of each bin's smallest value.
+    bins.extend(v.iter().map(|&x| grid.of(x)));
     first.clear();
-    first.resize(nbins, 0);
+    first.resize(grid.len, 0);
     for &b in bins.iter() {
         first[usize::from(b)] += 1;
     }
-    let mut acc = 0u32;
-    for f in first.iter_mut() {
-        let c = *f;
-        *f = acc;
-        acc += c;
-    }
-    let first = &*first;
-    let count = |b: usize| first.get(b + 1).copied().unwrap_or(n as u32) - first[b];
-    // The last bin starting at or before rank k (an empty bin shares its start with the
-    // next, so this is the non-empty bin holding rank k).
-    let bin_of_rank = |k: usize| first.partition_point(|&f| f as usize <= k) - 1;
-    let ranks = |p: f64| {
-        let h = (n - 1) as f64 * p;
-        let k = (h.floor() as usize).min(n - 1);
-        (h, k, (k + 1).min(n - 1))
-    };
-    let mut wanted: Vec<usize> = probs
-        .iter()
-        .flat_map(|&p| {
-            let (_, k, k1) = ranks(p);
-            [bin_of_rank(k), bin_of_rank(k1)]
-        })
-        .collect();
-    wanted.sort_unstable();
-    wanted.dedup();
+    counts_to_first_ranks(first);
+    let wanted = wanted_bins(first, n, probs);
     mask.clear();
-    mask.resize(nbins, false);
+    mask.resize(grid.len, false);
     for &b in &wanted {
         mask[b] = true;
     }
     picked.clear();
     picked.extend(v.iter().zip(bins.iter()).filter(|(_, b)| mask[usize::from(**b)]).map(|(x, _)| *x));
     picked.sort_unstable_by(f32::total_cmp);
-    // Rank within `picked` of the first value of each wanted bin.
-    let mut offset = Vec::with_capacity(wanted.len());
-    let mut pos = 0;
-    for &b in &wanted {
-        offset.push(pos);
-        pos += count(b) as usize;
-    }
-    let order = |k: usize| {
-        let b = bin_of_rank(k);
-        let w = wanted.binary_search(&b).unwrap_or(0);
-        f64::from(picked[offset[w] + (k - first[b] as usize)])
-    };
-    probs
-        .iter()
-        .map(|&p| {
-            let (h, k, k1) = ranks(p);
-            let (a, b) = (order(k), order(k1));
-            a + (h - k as f64) * (b - a)
-        })
-        .collect()
+    quantiles_from_picked(first, n, &wanted, picked, probs)
 }
 
-/// Mean of f32 values in f64, in a fixed order (four interleaved partial sums).
+/// Mean of f32 values in f64, in a fixed order (see [`sum_of`]).
 pub fn mean_of(v: &[f32]) -> f64 {
+    sum_of(v) / v.len() as f64
+}
+
+/// Sum of f32 values in f64, in a fixed order (four interleaved partial sums).
+pub fn sum_of(v: &[f32]) -> f64 {
     let mut acc = [0.0_f64; 4];
     let chunks = v.chunks_exact(4);
     let rest = chunks.remainder();
@@ -153,7 +210,18 @@ pub fn mean_of(v: &[f32]) -> f64 {
         }
     }
     let tail: f64 = rest.iter().map(|&x| f64::from(x)).sum();
-    ((acc[0] + acc[1]) + (acc[2] + acc[3]) + tail) / v.len() as f64
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+}
+
+/// The row of year index `t`, metric `m`, from the mean offset and the offsets at
+/// [`ALL_PROBS`] (all relative to the deterministic run).
+pub fn row(plan: &Plan, t: usize, m: usize, mean: f64, qs: &[f64]) -> QuantileRow {
+    let det = plan.det[t][m];
+    let mut q = [0.0; 7];
+    for (a, b) in q.iter_mut().zip(qs) {
+        *a = det + b;
+    }
+    QuantileRow { year: plan.years[t], metric: metric_name(m), mean: det + mean, q, q95: [det + qs[7], det + qs[8]] }
 }
 
 /// Mean and [`PROBS`] quantiles of every (year, metric), in year then metric order. The
@@ -170,19 +238,7 @@ pub fn quantiles(plan: &Plan, mc: &MonteCarlo) -> Vec<QuantileRow> {
                 (0..NMETRICS)
                     .map(|m| {
                         let v = &buf[m * n..(m + 1) * n];
-                        let det = plan.det[t][m];
-                        let qs = quantiles_with(v, &ALL_PROBS, scratch);
-                        let mut q = [0.0; 7];
-                        for (a, b) in q.iter_mut().zip(&qs) {
-                            *a = det + b;
-                        }
-                        QuantileRow {
-                            year: plan.years[t],
-                            metric: metric_name(m),
-                            mean: det + mean_of(v),
-                            q,
-                            q95: [det + qs[7], det + qs[8]],
-                        }
+                        row(plan, t, m, mean_of(v), &quantiles_with(v, &ALL_PROBS, scratch))
                     })
                     .collect()
             },
@@ -209,10 +265,9 @@ pub struct ProbabilityRow {
 }
 
 /// The probability rows, year by year.
-pub fn probabilities(plan: &Plan, mc: &MonteCarlo) -> Vec<ProbabilityRow> {
-    let e = &mc.exceedance;
+pub fn probabilities(plan: &Plan, e: &Exceedance, trajectories: usize) -> Vec<ProbabilityRow> {
     let w = e.width();
-    let n = mc.samples.n as f64;
+    let n = trajectories as f64;
     let mut out = Vec::with_capacity(plan.len() * w / 2);
     for (t, &year) in plan.years.iter().enumerate() {
         let c = &e.counts[t * w..(t + 1) * w];
