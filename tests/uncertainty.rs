@@ -241,16 +241,21 @@ fn seed_and_threads_need_trajectories_and_n_must_be_positive() {
 }
 
 #[test]
-fn a_run_too_big_for_memory_is_refused_before_writing_anything() {
-    // 10 million trajectories need 82 GB of samples: refused up front (three quarters of
-    // the machine's memory, or failing that the allocation probe), with no output.
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("o");
-    run_bin(&out, &["--trajectories", "10000000"])
-        .code(2)
-        .stderr(predicate::str::contains("10000000 trajectories need 82.1 GB for the samples"))
-        .stderr(predicate::str::contains("panicked").not());
-    assert!(!out.exists());
+fn keeping_samples_too_big_for_memory_is_refused_up_front() {
+    // `engine::run` keeps every sample; 10 million trajectories would need 82 GB. It
+    // refuses before allocating (three quarters of the machine's memory, or failing that
+    // the allocation probe). `forcecast run` never gets there: beyond 1 GiB of samples it
+    // switches to the bounded-memory passes.
+    use forcecast::uncertainty::{engine, plan::Plan};
+    let dir = common::scenarios();
+    let s = forcecast::scenario::load(&dir.join("baseline.toml"), &dir).unwrap();
+    let inputs = forcecast::run::load_inputs(&s, &dir).unwrap();
+    let det = forcecast::run::project(&s, &inputs).unwrap();
+    let plan = Plan::new(&s, &inputs, &det).unwrap();
+    let err = engine::run(&plan, Options { trajectories: 10_000_000, seed: 1, threads: 1 }, &|_| {}).unwrap_err();
+    assert!(err.to_string().contains("10000000 trajectories need 82.1 GB for the samples"), "{err}");
+    assert_eq!(uncertainty::passes(&s, &Options { trajectories: 10_000_000, seed: 1, threads: 1 }), 3);
+    assert_eq!(uncertainty::passes(&s, &Options { trajectories: 100_000, seed: 1, threads: 1 }), 1);
 }
 
 #[test]
