@@ -86,6 +86,23 @@ fn nonneg(v: f64) -> f64 {
     if v < 0.0 { 0.0 } else { v }
 }
 
+/// Splits `births` by sex, records them and the deaths and migrants among them in
+/// `flows`, and returns the age-0 population at t+1 (male, female): the survivors plus
+/// half the interval's age-0 migrants, cut at zero.
+#[inline(always)]
+pub(crate) fn newborns(births: f64, r: &StepInputs<'_>, flows: &mut Flows) -> [f64; 2] {
+    let male_share = r.srb / (1.0 + r.srb);
+    flows.births = [births * male_share, births * (1.0 - male_share)];
+    std::array::from_fn(|s| {
+        let b = flows.births[s];
+        let survivors = b * r.survival[s].newborn;
+        flows.deaths[s] += b - survivors;
+        let v = nonneg(survivors + 0.5 * r.migration[s][0]);
+        flows.net_migration[s] += v - survivors;
+        v
+    })
+}
+
 /// Projects one year. Returns the population at t+1 and the flows over the interval.
 /// The accounting identity total(t+1) = total(t) + births − deaths + net migration holds
 /// by construction (up to rounding).
@@ -125,16 +142,9 @@ pub fn step(pop: &Population, r: &StepInputs<'_>) -> (Population, Flows) {
             births += r.asfr[x] * 0.5 * (pop.female[x] + next[1][x]);
         }
     }
-    let male_share = r.srb / (1.0 + r.srb);
-    flows.births = [births * male_share, births * (1.0 - male_share)];
-    for s in 0..2 {
-        let b = flows.births[s];
-        let survivors = b * r.survival[s].newborn;
-        flows.deaths[s] += b - survivors;
-        let v = nonneg(survivors + 0.5 * r.migration[s][0]);
-        flows.net_migration[s] += v - survivors;
-        next[s][0] = v;
-    }
+    let [m0, f0] = newborns(births, r, &mut flows);
+    next[0][0] = m0;
+    next[1][0] = f0;
     let [male, female] = next;
     (Population { male, female }, flows)
 }

@@ -12,6 +12,7 @@
 
 use std::ops::Range;
 
+use crate::demography::projection::newborns;
 use crate::demography::{Flows, Population, StepInputs};
 use crate::{AgeVec, NAGES};
 
@@ -128,20 +129,9 @@ pub fn step_into(
         *d = a * 0.5 * (x0 + x1);
     }
     let births = sum8(&df[..fa.len()]);
-    let male_share = r.srb / (1.0 + r.srb);
-    flows.births = [births * male_share, births * (1.0 - male_share)];
-    for s in 0..2 {
-        let b = flows.births[s];
-        let survivors = b * r.survival[s].newborn;
-        flows.deaths[s] += b - survivors;
-        let v = (survivors + 0.5 * r.migration[s][0]).max(0.0);
-        flows.net_migration[s] += v - survivors;
-        if s == 0 {
-            next.male[0] = v;
-        } else {
-            next.female[0] = v;
-        }
-    }
+    let [m0, f0] = newborns(births, r, &mut flows);
+    next.male[0] = m0;
+    next.female[0] = f0;
     flows
 }
 
