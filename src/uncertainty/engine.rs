@@ -479,9 +479,9 @@ pub fn pool(threads: usize) -> Result<rayon::ThreadPool> {
         .map_err(|e| Error::Usage(format!("cannot start {threads} worker threads: {e}")))
 }
 
-/// Bytes of samples one trajectory keeps.
-pub fn bytes_per_trajectory(plan: &Plan) -> usize {
-    plan.len() * NMETRICS * std::mem::size_of::<f32>()
+/// Bytes of samples one trajectory of `years` summary rows keeps.
+pub fn bytes_per_trajectory(years: usize) -> usize {
+    years * NMETRICS * std::mem::size_of::<f32>()
 }
 
 /// The exceedance counters of `plan`'s thresholds, all zero.

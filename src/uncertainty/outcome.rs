@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::calibration::{self, CalibrationRow};
 use super::engine::{self, MonteCarlo, Options};
-use super::plan::{Components, NMETRICS, Plan};
+use super::plan::{Components, Plan};
 use super::streaming;
 use super::summary::{self, MedianDistance, ProbabilityRow, QuantileRow};
 use crate::error::Result;
@@ -63,7 +63,7 @@ impl Outcome {
 /// progress display counts `trajectories × passes`.
 pub fn passes(scenario: &Scenario, options: &Options) -> u64 {
     let years = (scenario.end_year - scenario.base_year + 1).max(0) as usize;
-    streaming::passes(options.trajectories, years * NMETRICS * 4, streaming::SAMPLE_BUDGET)
+    streaming::passes(options.trajectories, engine::bytes_per_trajectory(years), streaming::SAMPLE_BUDGET)
 }
 
 /// Runs `options.trajectories` trajectories of `scenario` around its deterministic
@@ -92,7 +92,7 @@ pub fn run_with_budget(
     let mut laps = crate::timing::Laps::new();
     let plan = Plan::new(scenario, inputs, det)?;
     laps.lap("monte carlo plan (fits, calibration)");
-    let per_trajectory = engine::bytes_per_trajectory(&plan);
+    let per_trajectory = engine::bytes_per_trajectory(plan.len());
     let (quantiles, exceedance, sample_bytes) = if streaming::passes(options.trajectories, per_trajectory, budget) == 1
     {
         let mc: MonteCarlo = engine::run(&plan, options, progress)?;

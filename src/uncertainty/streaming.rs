@@ -57,7 +57,7 @@ pub fn run(plan: &Plan, options: Options, chunk: usize, progress: &(dyn Fn(u64) 
     let (years, cols) = (plan.len(), plan.len() * NMETRICS);
     let chunk = chunk.max(1);
     let chunks: Vec<Range<usize>> = (0..n).step_by(chunk).map(|a| a..(a + chunk).min(n)).collect();
-    let chunk_bytes = chunk.min(n) * engine::bytes_per_trajectory(plan);
+    let chunk_bytes = chunk.min(n) * engine::bytes_per_trajectory(plan.len());
 
     // Pass 1: range, sum and threshold counts of every column.
     let mut lo = vec![f32::INFINITY; cols];
