@@ -90,17 +90,7 @@ fn compare_writes_its_files_and_every_number_equals_each_scenarios_summary() {
     let md = std::fs::read_to_string(out.join("key_years.md")).unwrap();
     assert!(md.contains("| Metric | Year | baseline | fertility-low | service-21-months |"), "{md}");
     let gap_2040: f64 = cmp[&("2040".to_string(), "force_gap".to_string())][0].parse().unwrap();
-    let with_commas = {
-        let s = format!("{:.0}", gap_2040);
-        let mut out = String::new();
-        for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        out
-    };
+    let with_commas = common::commas(gap_2040);
     assert!(md.contains(&format!("| {with_commas} |")), "the 2040 gap {with_commas} is not in key_years.md");
     assert_eq!(stdout, md, "compare prints the key-years table");
 

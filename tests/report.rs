@@ -38,18 +38,6 @@ fn findings(stdout: &str) -> Vec<String> {
     stdout.lines().filter_map(|l| l.strip_prefix("- ")).map(String::from).collect()
 }
 
-fn commas(x: f64) -> String {
-    let s = format!("{:.0}", x);
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// Text as the HTML report writes it (the findings contain apostrophes and dashes).
 fn html_escaped(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
@@ -119,11 +107,15 @@ fn report_sentences_quote_the_projection() {
     let gap = common::column(&h, &rows, "force_gap");
     let expected = format!(
         "In the baseline, men aged 20 fall from {} in 2025 to {} in 2040",
-        commas(men[0]),
-        commas(men[2040 - 2025])
+        common::commas(men[0]),
+        common::commas(men[2040 - 2025])
     );
     assert!(found[0].starts_with(&expected), "{}\nexpected to start with: {expected}", found[0]);
-    assert!(found[0].contains(&format!("In 2040 the gap is {} troops.", commas(gap[2040 - 2025]))), "{}", found[0]);
+    assert!(
+        found[0].contains(&format!("In 2040 the gap is {} troops.", common::commas(gap[2040 - 2025]))),
+        "{}",
+        found[0]
+    );
     assert!(found[0].contains("500,000 target"), "{}", found[0]);
     assert!(found[1].contains("target-450k"), "{}", found[1]);
 }
@@ -169,14 +161,14 @@ fn report_sentences_change_with_the_scenario() {
         f.contains(&format!("it falls short of the 400,000 target from {first_short:.0}")),
         "{f}\n(first year with a gap: {first_short})"
     );
-    assert!(f.contains(&format!("In 2040 the gap is {} troops.", commas(gap[15]))), "{f}");
+    assert!(f.contains(&format!("In 2040 the gap is {} troops.", common::commas(gap[15]))), "{f}");
     assert_ne!(f.replace("scenario target-400k", "the baseline"), baseline);
 
     // Higher fertility: the same men aged 20 in 2040 (already born), more by 2070.
     let (f, h, rows) = finding_for(tmp.path(), "tfr-high", "[fertility]\ntfr_anchors = [[2025, 1.8]]\n");
     let men = common::column(&h, &rows, "men_age_20");
-    assert!(f.contains(&format!("and to {} by 2070", commas(men[2070 - 2025]))), "{f}");
-    assert!(!baseline.contains(&format!("and to {} by 2070", commas(men[2070 - 2025]))));
+    assert!(f.contains(&format!("and to {} by 2070", common::commas(men[2070 - 2025]))), "{f}");
+    assert!(!baseline.contains(&format!("and to {} by 2070", common::commas(men[2070 - 2025]))));
 }
 
 #[test]
@@ -199,7 +191,7 @@ fn report_with_monte_carlo_quotes_its_quantiles_and_probabilities() {
     let mc =
         found.iter().find(|f| f.starts_with("Across 200 Monte Carlo trajectories")).expect("a Monte Carlo finding");
     assert!(mc.contains("(seed 7)"), "{mc}");
-    assert!(mc.contains(&format!("lies between {} and {}", commas(p05), commas(p95))), "{mc}");
+    assert!(mc.contains(&format!("lies between {} and {}", common::commas(p05), common::commas(p95))), "{mc}");
     let (ph, prows) = common::read_csv(&out.join("monte_carlo/probabilities.csv"));
     let p = prows
         .iter()

@@ -35,6 +35,21 @@ fielding_capacity = { sd = 0 }
 soldiers_replaced_per_system = { sd = 0 }
 ";
 
+/// The shipped baseline, its inputs, deterministic run and Monte Carlo plan.
+fn baseline_plan() -> (
+    forcecast::scenario::Scenario,
+    forcecast::run::Inputs,
+    forcecast::run::Projection,
+    forcecast::uncertainty::plan::Plan,
+) {
+    let dir = common::scenarios();
+    let s = forcecast::scenario::load(&dir.join("baseline.toml"), &dir).unwrap();
+    let inputs = forcecast::run::load_inputs(&s, &dir).unwrap();
+    let det = forcecast::run::project(&s, &inputs).unwrap();
+    let plan = forcecast::uncertainty::plan::Plan::new(&s, &inputs, &det).unwrap();
+    (s, inputs, det, plan)
+}
+
 /// Runs a scenario file through the library.
 fn run_lib(path: &Path, n: usize, seed: u64, threads: usize) -> (forcecast::run::Projection, Outcome) {
     let dir = common::scenarios();
@@ -246,12 +261,8 @@ fn keeping_samples_too_big_for_memory_is_refused_up_front() {
     // refuses before allocating (three quarters of the machine's memory, or failing that
     // the allocation probe). `forcecast run` never gets there: beyond 1 GiB of samples it
     // switches to the bounded-memory passes.
-    use forcecast::uncertainty::{engine, plan::Plan};
-    let dir = common::scenarios();
-    let s = forcecast::scenario::load(&dir.join("baseline.toml"), &dir).unwrap();
-    let inputs = forcecast::run::load_inputs(&s, &dir).unwrap();
-    let det = forcecast::run::project(&s, &inputs).unwrap();
-    let plan = Plan::new(&s, &inputs, &det).unwrap();
+    use forcecast::uncertainty::engine;
+    let (s, _, _, plan) = baseline_plan();
     let err = engine::run(&plan, Options { trajectories: 10_000_000, seed: 1, threads: 1 }, &|_| {}).unwrap_err();
     assert!(err.to_string().contains("10000000 trajectories need 82.1 GB for the samples"), "{err}");
     assert_eq!(uncertainty::passes(&s, &Options { trajectories: 10_000_000, seed: 1, threads: 1 }), 3);
@@ -273,12 +284,8 @@ fn an_impossible_fit_window_is_reported_against_the_scenario() {
 
 #[test]
 fn bounded_memory_runs_give_the_same_quantiles() {
-    use forcecast::uncertainty::{engine, plan::Plan, streaming, summary};
-    let dir = common::scenarios();
-    let s = forcecast::scenario::load(&dir.join("baseline.toml"), &dir).unwrap();
-    let inputs = forcecast::run::load_inputs(&s, &dir).unwrap();
-    let det = forcecast::run::project(&s, &inputs).unwrap();
-    let plan = Plan::new(&s, &inputs, &det).unwrap();
+    use forcecast::uncertainty::{engine, streaming, summary};
+    let (s, inputs, det, plan) = baseline_plan();
     let options = Options { trajectories: 1000, seed: 5, threads: 2 };
     let kept = engine::run(&plan, options, &|_| {}).unwrap();
     let want = summary::quantiles(&plan, &kept);

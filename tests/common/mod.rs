@@ -43,3 +43,17 @@ pub fn project(name: &str) -> (forcecast::run::Projection, forcecast::run::Input
     let p = forcecast::run::project(&s, &inputs).expect("projection runs");
     (p, inputs)
 }
+
+/// `x` rounded to a whole number with commas between thousands (1,234,567), written
+/// here independently of the library's formatter.
+pub fn commas(x: f64) -> String {
+    let s = format!("{:.0}", x);
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
