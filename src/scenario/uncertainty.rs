@@ -223,7 +223,8 @@ pub fn read(root: &mut Reader<'_>, sink: &mut Sink) -> Option<UncertaintySpec> {
                 ),
             );
         }
-        mortality.innovation_sd = m.number("innovation_sd", Range::new(0.0, 1.0e3), sink).or(mortality.innovation_sd);
+        // At most 100: sixteen times the σ of the default fit (1955-2020, σ = 6.3).
+        mortality.innovation_sd = m.number("innovation_sd", Range::new(0.0, 100.0), sink).or(mortality.innovation_sd);
         mortality.sd_scale = m.number("sd_scale", Range::new(0.0, 10.0), sink).unwrap_or(mortality.sd_scale);
         m.finish(sink);
     }
@@ -268,7 +269,8 @@ fn thresholds(r: &mut Reader<'_>, key: &'static str, default: Vec<f64>, sink: &m
     if !r.has(key) {
         return Some(default);
     }
-    let values = r.numbers(key, Range::new(0.0, 1.0e8), sink)?;
+    // Thresholds on the gap and the force available: persons, bounded like the target.
+    let values = r.numbers(key, super::spec::bounds::TROOPS, sink)?;
     for (i, v) in values.iter().enumerate() {
         if values[..i].contains(v) {
             let origin = r.origin().clone();
