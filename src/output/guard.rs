@@ -257,6 +257,52 @@ pub fn outcome(o: &Outcome, currency: &str) -> Result<()> {
     Ok(())
 }
 
+/// Checks the numbers of `forcecast backtest`: `backtest.csv` (model and observed
+/// persons, error in percent), the population and births its chart draws, the peaks its
+/// report prints.
+pub fn backtest(bt: &crate::validation::backtest::Backtest) -> Result<()> {
+    let c = "";
+    for r in &bt.rows {
+        let what = |col: &str| format!("backtest.csv: {} {col} in {}", r.metric, r.year);
+        check(|| what("model"), r.model, Kind::Persons, c)?;
+        check(|| what("observed"), r.observed, Kind::Persons, c)?;
+        check(|| what("error_pct"), r.error_pct(), Kind::Ratio, c)?;
+    }
+    for (y, b) in bt.births.iter().chain(&bt.births_observed) {
+        check(|| format!("back-test births in {y}"), *b, Kind::Persons, c)?;
+    }
+    for (i, pop) in bt.population.iter().enumerate() {
+        check(|| format!("back-test population in {}", bt.from + i as i32), pop.total(), Kind::Persons, c)?;
+    }
+    for (name, p) in [("peak population", &bt.peak_total), ("peak population aged 15-64", &bt.peak_15_64)] {
+        check(|| format!("back-test {name} ({})", p.year), p.value, Kind::Persons, c)?;
+    }
+    Ok(())
+}
+
+/// Checks the numbers of `forcecast backtest --force`: the yearly paths of every fit
+/// (`force_calibration_years.csv`) and the observed strengths they are compared with
+/// (`force_calibration.csv`).
+pub fn force_calibration(cal: &crate::validation::calibration::Calibration) -> Result<()> {
+    let c = "";
+    let fits = [&cal.baseline, &cal.calibrated, &cal.wpp].into_iter().chain(&cal.phase_sensitivity).chain(&cal.profile);
+    for fit in fits {
+        let what = |col: &str, y: i32| format!("force_calibration_years.csv: {col} of `{}` in {y}", fit.label);
+        let p = &fit.path;
+        for (i, &y) in p.years.iter().enumerate() {
+            check(|| what("conscripts", y), p.conscripts[i], Kind::Persons, c)?;
+            check(|| what("cadre", y), p.cadre[i], Kind::Persons, c)?;
+            check(|| what("force_available", y), p.available[i], Kind::Persons, c)?;
+        }
+        check(|| format!("force calibration: cadre_start of `{}`", fit.label), fit.cadre_start, Kind::Persons, c)?;
+        check(|| format!("force calibration: rms of `{}`", fit.label), fit.rms, Kind::Ratio, c)?;
+    }
+    for a in cal.anchors.iter().chain(&cal.outside) {
+        check(|| format!("force_calibration.csv: observed of {}", a.label()), a.observed, Kind::Persons, c)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
