@@ -267,3 +267,47 @@ fn the_scan_catches_what_it_looks_for() {
     scan_text(&md, &mut problems);
     assert_eq!(problems.len(), 1, "{problems:?}");
 }
+
+#[test]
+fn a_cost_beyond_the_guard_stops_the_run_and_writes_nothing() {
+    // Every value within its scenario bound, yet 1e9 systems a year at ten trillion won
+    // each is 2e20 won: the output guard stops the run before any folder is made.
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("overflow.toml");
+    std::fs::write(
+        &scenario,
+        "description = \"t\"\nextends = \"baseline\"\n[force]\ntarget_anchors = [[2025, 10000000]]\n\
+         [automation]\nunit_cost = 1e13\nannual_cost_share = 1.0\nsoldiers_replaced_per_system = 0.01\n\
+         fielding_capacity_anchors = [[2026, 10000000]]\n",
+    )
+    .unwrap();
+    for extra in [&[][..], &["--trajectories", "20"][..]] {
+        let out = tmp.path().join("out");
+        let assert = common::forcecast()
+            .args(["run", scenario.to_str().unwrap(), "--no-charts", "--out", out.to_str().unwrap()])
+            .args(extra)
+            .assert()
+            .code(1);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert_eq!(
+            stderr.trim_end(),
+            "error: numeric guard: automation_cost in 2026 is 2e20 (must be finite, non-negative and at most 1e18 KRW)"
+        );
+        let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left, vec![std::ffi::OsString::from("overflow.toml")], "nothing but the scenario: {left:?}");
+    }
+}
+
+#[test]
+fn a_chart_of_absurd_values_fails_instead_of_hanging() {
+    use forcecast::output::charts::{Axis, Chart, Line, Panel, TickFormat, palette, render};
+    let tmp = tempfile::tempdir().unwrap();
+    for y in [1.7e308, f64::MAX, 1.0e300] {
+        let mut panel = Panel::new(Axis::years("year"), Axis::values("persons", TickFormat::thousands()));
+        panel.lines.push(Line::xy("x", palette::NAVY, &[2025.0, 2026.0], &[0.0, y]));
+        let chart = Chart::new("absurd", "test", panel);
+        // Before the fix plotters' tick search looped for ever on such a range.
+        let err = render(&chart, tmp.path(), "absurd").unwrap_err().to_string();
+        assert!(err.contains("cannot draw chart"), "{err}");
+    }
+}

@@ -555,3 +555,83 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
         uncertainty: uncertainty?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::node::parse;
+    use std::path::Path;
+
+    /// Every number a scenario can set, as `(section, line)` with `X` for the value.
+    const NUMERIC_KEYS: &[(&str, &str)] = &[
+        ("fertility", "tfr_anchors = [[2030, X]]"),
+        ("fertility", "srb_anchors = [[2030, X]]"),
+        ("mortality", "mx_scale = X"),
+        ("migration", "series = \"wpp-medium\"\nscale = X"),
+        ("migration", "net_anchors = [[2030, X]]"),
+        ("force", "fit_rate = X"),
+        ("force", "alternative_service_share = X"),
+        ("force", "service_months = X"),
+        ("force", "annual_attrition = X"),
+        ("force", "target_anchors = [[2030, X]]"),
+        ("force", "enlistment_age_shares = [[20, X]]"),
+        ("force", "female_volunteer_age_shares = [[20, X]]"),
+        ("force.cadre", "initial = X"),
+        ("force.cadre", "target_share = X"),
+        ("force.cadre", "retention = X"),
+        ("force.cadre", "propensity_male = X"),
+        ("force.cadre", "propensity_female = X"),
+        ("automation", "soldiers_replaced_per_system = X"),
+        ("automation", "unit_cost = X"),
+        ("automation", "annual_cost_share = X"),
+        ("automation", "service_life_years = X"),
+        ("automation", "fielding_capacity_anchors = [[2030, X]]"),
+        ("uncertainty", "gap_thresholds = [X]"),
+        ("uncertainty", "available_thresholds = [X]"),
+        ("uncertainty.fertility", "ar1 = X"),
+        ("uncertainty.fertility", "innovation_sd = X"),
+        ("uncertainty.fertility", "sd_scale = X"),
+        ("uncertainty.fertility", "floor = X"),
+        ("uncertainty.mortality", "innovation_sd = X"),
+        ("uncertainty.mortality", "sd_scale = X"),
+        ("uncertainty.migration", "ar1 = X"),
+        ("uncertainty.migration", "tail_df = X"),
+        ("uncertainty.migration", "sd_scale = X"),
+        ("uncertainty.force", "fit_rate = { sd = X }"),
+        ("uncertainty.force", "fielding_capacity = { sd = X }"),
+    ];
+
+    fn problems(text: &str) -> Vec<String> {
+        let table = parse(text, Path::new("s.toml")).unwrap();
+        let mut sink = Sink::default();
+        let s = from_table("s", vec!["s.toml".into()], &table, &mut sink);
+        assert_eq!(s.is_none(), !sink.diagnostics.is_empty());
+        sink.diagnostics.iter().map(|d| d.to_string()).collect()
+    }
+
+    #[test]
+    fn every_scenario_number_has_a_finite_upper_bound() {
+        for (section, line) in NUMERIC_KEYS {
+            let key = line.lines().last().unwrap().split(' ').next().unwrap();
+            let at = |x: &str| format!("description = \"t\"\n[{section}]\n{}\n", line.replace('X', x));
+            // 1e308 is finite, so only an upper bound rejects it, naming the key.
+            let errs = problems(&at("1e308"));
+            assert_eq!(errs.len(), 1, "{section}.{key}: {errs:?}");
+            assert!(errs[0].contains(&format!("{section}.{key}")), "{}", errs[0]);
+            assert!(errs[0].contains("got 1e308"), "{}", errs[0]);
+        }
+    }
+
+    #[test]
+    fn the_bounds_accept_their_own_ends() {
+        let at = |line: &str| format!("description = \"t\"\n[automation]\n{line}\n");
+        assert!(problems(&at("unit_cost = 1e13")).is_empty());
+        assert!(problems(&at("annual_cost_share = 1")).is_empty());
+        let errs = problems(&at("unit_cost = 1.0000001e13"));
+        assert_eq!(errs, vec!["s.toml:3: automation.unit_cost: must be between 0 and 1e13, got 1.0000001e13"]);
+        let m = |v: &str| format!("description = \"t\"\n[migration]\nnet_anchors = [[2030, {v}]]\n");
+        assert!(problems(&m("-1e6")).is_empty());
+        assert!(problems(&m("1e6")).is_empty());
+        assert_eq!(problems(&m("-1000001")).len(), 1);
+    }
+}

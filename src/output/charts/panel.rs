@@ -276,7 +276,19 @@ fn drop_collinear(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
 
 #[cfg(test)]
 mod tests {
-    use super::drop_collinear;
+    use super::{drawable, drop_collinear};
+
+    #[test]
+    fn only_finite_bounded_ranges_are_drawn() {
+        assert!(drawable((0.0, 1.0)));
+        assert!(drawable((2024.0, 2101.0)));
+        assert!(drawable((0.0, 1.05e18)));
+        assert!(!drawable((0.0, f64::INFINITY)));
+        assert!(!drawable((0.0, 1.7e308)));
+        assert!(!drawable((f64::NAN, 1.0)));
+        assert!(!drawable((1.0, 1.0)));
+        assert!(!drawable((1.0e15, 1.0e15 + 0.125)));
+    }
 
     #[test]
     fn drops_points_on_straight_runs_only() {
