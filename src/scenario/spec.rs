@@ -27,7 +27,8 @@ pub mod bounds {
     /// `migration.scale`: a factor on WPP's net migration (either sign).
     pub const MIGRATION_SCALE: Range = Range::new(-10.0, 10.0);
     /// `migration.net_anchors`: citizens' net migration, persons a year; a million a
-    /// year either way is 2% of Korea's population, ten times its largest recorded year.
+    /// year either way is 2% of Korea's population and three times the largest year in
+    /// WPP's estimates for Korea (308,000 in 2014, all residents).
     pub const NET_MIGRATION: Range = Range::new(-1.0e6, 1.0e6);
     /// `force.service_months`: conscript service; five years is longer than any
     /// current scheme (Eritrea's indefinite service aside).
