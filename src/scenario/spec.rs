@@ -31,13 +31,13 @@ pub mod bounds {
     /// WPP's estimates for Korea (308,000 in 2014, all residents).
     pub const NET_MIGRATION: Range = Range::new(-1.0e6, 1.0e6);
     /// `force.service_months`: conscript service; five years is longer than any
-    /// current scheme (Eritrea's indefinite service aside).
+    /// current fixed-term scheme.
     pub const SERVICE_MONTHS: Range = Range::new(1.0, 60.0);
     /// `force.target_anchors` and `force.cadre.initial`: persons; ten million is
     /// twenty times Korea's current force and a fifth of its population.
     pub const TROOPS: Range = Range::new(0.0, 1.0e7);
     /// `automation.fielding_capacity_anchors`: systems a year; ten million a year is
-    /// above the world's yearly production of military drones.
+    /// twenty times Korea's whole force fielded anew every year.
     pub const FIELDING_CAPACITY: Range = Range::new(0.0, 1.0e7);
     /// `automation.soldiers_replaced_per_system`: from a hundredth (a system that
     /// needs a hundred soldiers' worth of support) to ten thousand (a whole surveillance
