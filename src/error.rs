@@ -70,6 +70,17 @@ pub enum Error {
         /// The offending value.
         value: f64,
     },
+    /// A number bound for an output is not finite or outside its plausible range
+    /// ([`crate::output::guard`]); nothing is written.
+    #[error("numeric guard: {what} is {value} ({rule})")]
+    Guard {
+        /// What the number is: file or table, column, year.
+        what: String,
+        /// The offending value, as written in the message.
+        value: String,
+        /// The rule it breaks, with its bound and unit.
+        rule: String,
+    },
     /// An internal consistency check failed (a bug, reported rather than ignored).
     #[error("consistency check failed: {0}")]
     Consistency(String),

@@ -192,7 +192,7 @@ pub fn project(scenario: &Scenario, inputs: &Inputs) -> Result<Projection> {
     let automation = automation::simulate(&force.gap, &force.available, base_year, &scenario.automation);
     let srb0 = rates[0].srb;
     let stable_base = leslie::stable(&rates[0].asfr, &survival[0][1], 1.0 / (1.0 + srb0));
-    Ok(Projection {
+    let projection = Projection {
         scenario: scenario.clone(),
         years,
         population: pops,
@@ -203,7 +203,10 @@ pub fn project(scenario: &Scenario, inputs: &Inputs) -> Result<Projection> {
         force,
         automation,
         stable_base,
-    })
+    };
+    // Every number the outputs will hold, checked before any of them is written.
+    crate::output::guard::projection(&projection)?;
+    Ok(projection)
 }
 
 /// Convenience: an age vector from a slice (for tests and tools).

@@ -198,7 +198,7 @@ fn every_problem_in_a_file_is_reported_at_once() {
     );
     assert!(err.contains("many.toml:4: force.fit_rate"), "{err}");
     assert!(err.contains("many.toml:5: force.service_month: unknown key (did you mean `service_months`?)"), "{err}");
-    assert!(err.contains("many.toml:7: automation.unit_cost: must be at least 0, got -1"), "{err}");
+    assert!(err.contains("many.toml:7: automation.unit_cost: must be between 0 and 1e13, got -1"), "{err}");
 }
 
 #[test]

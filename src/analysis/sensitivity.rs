@@ -103,8 +103,17 @@ pub fn run(base: &ScenarioRun, year: i32) -> Result<Sensitivity> {
     }
     let results: Vec<Result<[f64; OUTPUTS.len()]>> = variants
         .par_iter()
-        .map(|v| {
-            let p = run::project(v, &base.inputs)?;
+        .enumerate()
+        .map(|(i, v)| {
+            let p = run::project(v, &base.inputs).map_err(|e| match e {
+                // Say which setting of the analysis produced the number.
+                Error::Guard { what, value, rule } => {
+                    let end = if i % 2 == 0 { "low" } else { "high" };
+                    let key = RANGES[i / 2].knob.key();
+                    Error::Guard { what: format!("{what} (sensitivity run with {key} at its {end} end)"), value, rule }
+                }
+                other => other,
+            })?;
             outputs_of(&summary_rows(&p), year)
                 .ok_or_else(|| Error::Consistency(format!("sensitivity run {} lacks year {year}", v.name)))
         })

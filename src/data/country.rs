@@ -8,9 +8,11 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use super::limits::{self, NET_MIGRATION_THOUSANDS as NMT, NET_MIGRATION_THOUSANDS_PER_AGE as NMA};
 use super::series::YearSeries;
 use super::table::CsvTable;
 use crate::error::{Error, Result};
+use crate::scenario::spec::bounds::SRB;
 use crate::{AgeVec, NAGES};
 
 /// WPP counts are in thousands; the model works in persons.
@@ -264,8 +266,8 @@ fn read_base(open: &mut Open<'_>, ct: &CountryToml) -> Result<BasePopulation> {
             return Err(row.error("age", format!("duplicate row for age {a}")));
         }
         seen[a] = true;
-        male[a] = row.nonneg("male_persons")?;
-        female[a] = row.nonneg("female_persons")?;
+        male[a] = row.nonneg_at_most("male_persons", limits::PERSONS_PER_AGE.0, limits::PERSONS_PER_AGE.1)?;
+        female[a] = row.nonneg_at_most("female_persons", limits::PERSONS_PER_AGE.0, limits::PERSONS_PER_AGE.1)?;
         let d = row.text("reference_date")?;
         if date.is_empty() {
             date = d.to_string();
@@ -287,7 +289,7 @@ fn read_tfr(open: &mut Open<'_>) -> Result<BTreeMap<String, YearSeries>> {
     let mut rows: BTreeMap<String, Vec<(i32, f64)>> = BTreeMap::new();
     for row in t.rows() {
         let y = row.integer("year")? as i32;
-        let v = row.nonneg("tfr_children_per_woman")?;
+        let v = row.nonneg_at_most("tfr_children_per_woman", limits::TFR.0, limits::TFR.1)?;
         rows.entry(row.text("series")?.to_string()).or_default().push((y, v));
     }
     let mut out = series_by_name(rows, t.path())?;
@@ -322,7 +324,7 @@ fn read_pasfr(open: &mut Open<'_>) -> Result<(i32, Vec<[f64; ASFR_GROUPS]>)> {
         if slot.is_some() {
             return Err(row.error("age_group", format!("duplicate row for {y} {label}")));
         }
-        *slot = Some(row.nonneg("pasfr_percent_of_tfr")?);
+        *slot = Some(row.nonneg_at_most("pasfr_percent_of_tfr", limits::PASFR_PERCENT.0, limits::PASFR_PERCENT.1)?);
     }
     let first = *by_year.keys().next().ok_or_else(|| Error::data(t.path(), None, "", "no rows"))?;
     let mut out = Vec::new();
@@ -386,8 +388,8 @@ fn read_mx(open: &mut Open<'_>) -> Result<Vec<MxPeriod>> {
         if entry.0[g].is_some() {
             return Err(row.error("age_start", format!("duplicate row for period {period}, age {a}")));
         }
-        let m = row.nonneg("mx_male")?;
-        let f = row.nonneg("mx_female")?;
+        let m = row.nonneg_at_most("mx_male", limits::MX.0, limits::MX.1)?;
+        let f = row.nonneg_at_most("mx_female", limits::MX.0, limits::MX.1)?;
         if m <= 0.0 || f <= 0.0 {
             return Err(row.error("mx_male", "death rates must be positive".into()));
         }
@@ -429,8 +431,8 @@ fn read_e0(open: &mut Open<'_>) -> Result<BTreeMap<String, (YearSeries, YearSeri
     for row in t.rows() {
         let y = row.integer("year")? as i32;
         let s = row.text("series")?.to_string();
-        m.entry(s.clone()).or_default().push((y, row.nonneg("e0_male_years")?));
-        f.entry(s).or_default().push((y, row.nonneg("e0_female_years")?));
+        m.entry(s.clone()).or_default().push((y, row.nonneg_at_most("e0_male_years", limits::E0.0, limits::E0.1)?));
+        f.entry(s).or_default().push((y, row.nonneg_at_most("e0_female_years", limits::E0.0, limits::E0.1)?));
     }
     let m = series_by_name(m, t.path())?;
     let mut f = series_by_name(f, t.path())?;
@@ -441,7 +443,8 @@ fn read_srb(open: &mut Open<'_>) -> Result<YearSeries> {
     let t = open(files::SRB, &["year", "srb_males_per_female_birth"])?;
     let mut pts = Vec::new();
     for row in t.rows() {
-        let v = row.nonneg("srb_males_per_female_birth")?;
+        let v =
+            row.between("srb_males_per_female_birth", SRB.min, SRB.max, "males per female birth, as for a scenario")?;
         if !(0.8..=1.3).contains(&v) {
             return Err(row.error("srb_males_per_female_birth", format!("implausible sex ratio at birth {v}")));
         }
@@ -458,7 +461,7 @@ fn read_mig_total(open: &mut Open<'_>) -> Result<BTreeMap<String, YearSeries>> {
         let y = row.integer("year")? as i32;
         rows.entry(row.text("series")?.to_string())
             .or_default()
-            .push((y, row.number("net_migration_thousands")? * THOUSAND));
+            .push((y, row.between("net_migration_thousands", -NMT.0, NMT.0, NMT.1)? * THOUSAND));
     }
     series_by_name(rows, t.path())
 }
@@ -478,8 +481,8 @@ fn read_mig_age(open: &mut Open<'_>) -> Result<Vec<(i32, AgeVec, AgeVec)>> {
             return Err(row.error("age", format!("duplicate row for {y}, age {a}")));
         }
         e.2[a] = true;
-        e.0[a] = row.number("net_migration_male_thousands")? * THOUSAND;
-        e.1[a] = row.number("net_migration_female_thousands")? * THOUSAND;
+        e.0[a] = row.between("net_migration_male_thousands", -NMA.0, NMA.0, NMA.1)? * THOUSAND;
+        e.1[a] = row.between("net_migration_female_thousands", -NMA.0, NMA.0, NMA.1)? * THOUSAND;
     }
     let mut out = Vec::new();
     for (y, (m, f, seen)) in by_year {
@@ -506,8 +509,12 @@ fn read_pop5(open: &mut Open<'_>) -> Result<Vec<Pop5>> {
         if !e.male[g].is_nan() {
             return Err(row.error("age_start", format!("duplicate row for {y}, age {a}")));
         }
-        e.male[g] = row.nonneg("pop_male_thousands")? * THOUSAND;
-        e.female[g] = row.nonneg("pop_female_thousands")? * THOUSAND;
+        e.male[g] =
+            row.nonneg_at_most("pop_male_thousands", limits::THOUSANDS_PER_GROUP.0, limits::THOUSANDS_PER_GROUP.1)?
+                * THOUSAND;
+        e.female[g] =
+            row.nonneg_at_most("pop_female_thousands", limits::THOUSANDS_PER_GROUP.0, limits::THOUSANDS_PER_GROUP.1)?
+                * THOUSAND;
     }
     let out: Vec<Pop5> = by_year.into_values().collect();
     for p in &out {
@@ -529,8 +536,14 @@ fn read_vital(open: &mut Open<'_>) -> Result<(YearSeries, YearSeries)> {
     let mut d = Vec::new();
     for row in t.rows() {
         let y = row.integer("year")? as i32;
-        b.push((y, row.nonneg("births_thousands")? * THOUSAND));
-        d.push((y, row.nonneg("deaths_thousands")? * THOUSAND));
+        b.push((
+            y,
+            row.nonneg_at_most("births_thousands", limits::VITAL_THOUSANDS.0, limits::VITAL_THOUSANDS.1)? * THOUSAND,
+        ));
+        d.push((
+            y,
+            row.nonneg_at_most("deaths_thousands", limits::VITAL_THOUSANDS.0, limits::VITAL_THOUSANDS.1)? * THOUSAND,
+        ));
     }
     let err = || Error::data(t.path(), None, "year", "years must be consecutive and unique");
     Ok((YearSeries::from_points(b).ok_or_else(err)?, YearSeries::from_points(d).ok_or_else(err)?))

@@ -96,6 +96,29 @@ impl Row<'_> {
         Ok(x)
     }
 
+    /// A finite number in `[0, max]`; `what` says what the bound means (for the
+    /// message), e.g. `persons in one age and sex`.
+    pub fn nonneg_at_most(&self, col: &str, max: f64, what: &str) -> Result<f64> {
+        self.between(col, 0.0, max, what)
+    }
+
+    /// A finite number in `[min, max]`; `what` says what the bounds mean.
+    pub fn between(&self, col: &str, min: f64, max: f64, what: &str) -> Result<f64> {
+        let x = self.number(col)?;
+        if x < 0.0 && min == 0.0 {
+            return Err(self.error(col, format!("must not be negative, got {x}")));
+        }
+        if x < min || x > max {
+            let range = if min == 0.0 {
+                format!("at most {}", show(max))
+            } else {
+                format!("between {} and {}", show(min), show(max))
+            };
+            return Err(self.error(col, format!("must be {range} ({what}), got {}", show(x))));
+        }
+        Ok(x)
+    }
+
     /// An integer.
     pub fn integer(&self, col: &str) -> Result<i64> {
         let t = self.text(col)?;
@@ -106,4 +129,9 @@ impl Row<'_> {
     pub fn error(&self, col: &str, message: String) -> Error {
         Error::data(&self.table.path, Some(self.line), col, message)
     }
+}
+
+/// A number in a message: exponent form when large (`1e9`, `1.7e308`).
+fn show(x: f64) -> String {
+    if x.abs() >= 1e6 { format!("{x:e}") } else { format!("{x}") }
 }

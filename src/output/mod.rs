@@ -6,6 +6,7 @@ pub mod atomic;
 pub mod charts;
 pub mod compare;
 pub mod fan_charts;
+pub mod guard;
 pub mod manifest;
 pub mod markdown;
 pub mod monte_carlo;

@@ -221,14 +221,20 @@ fn number_node(node: &Node, key: &str, range: Range, sink: &mut Sink) -> Option<
     }
     if x < range.min || x > range.max {
         let msg = if range.max == f64::MAX {
-            format!("must be at least {}, got {x}", range.min)
+            format!("must be at least {}, got {}", show(range.min), show(x))
         } else {
-            format!("must be between {} and {}, got {x}", range.min, range.max)
+            format!("must be between {} and {}, got {}", show(range.min), show(range.max), show(x))
         };
         sink.at(&node.origin, key, msg);
         return None;
     }
     Some(x)
+}
+
+/// A number in a message: exponent form when large (`1e13`, `1e308`), so that a bound or
+/// an absurd value does not print as hundreds of digits.
+fn show(x: f64) -> String {
+    if x.abs() >= 1e6 { format!("{x:e}") } else { format!("{x}") }
 }
 
 fn integer_node(node: &Node, key: &str, min: i64, max: i64, sink: &mut Sink) -> Option<i64> {

@@ -9,6 +9,53 @@ use super::reader::{Range, Reader, Sink};
 /// Earliest and latest year any path may name (the span of the WPP 2024 data).
 pub const DATA_YEARS: (i64, i64) = (1950, 2100);
 
+/// Upper bounds of the scenario values that have no natural one. Each is far beyond any
+/// sensible setting, so it never rejects a real scenario, yet keeps every result of the
+/// model finite (the output guard, [`crate::output::guard`], catches what bounded values
+/// can still combine into).
+pub mod bounds {
+    use super::Range;
+
+    /// `fertility.tfr_anchors`: children per woman; above every national TFR recorded
+    /// (the highest are about 8-9).
+    pub const TFR: Range = Range::new(0.0, 10.0);
+    /// `fertility.srb_anchors`: males per female birth; the widest national ratios
+    /// recorded lie between 1.0 and 1.2.
+    pub const SRB: Range = Range::new(0.8, 1.3);
+    /// `mortality.mx_scale`: a factor on WPP's death rates.
+    pub const MX_SCALE: Range = Range::new(0.1, 10.0);
+    /// `migration.scale`: a factor on WPP's net migration (either sign).
+    pub const MIGRATION_SCALE: Range = Range::new(-10.0, 10.0);
+    /// `migration.net_anchors`: citizens' net migration, persons a year; a million a
+    /// year either way is 2% of Korea's population and three times the largest year in
+    /// WPP's estimates for Korea (308,000 in 2014, all residents).
+    pub const NET_MIGRATION: Range = Range::new(-1.0e6, 1.0e6);
+    /// `force.service_months`: conscript service; five years is longer than any
+    /// current fixed-term scheme.
+    pub const SERVICE_MONTHS: Range = Range::new(1.0, 60.0);
+    /// `force.target_anchors` and `force.cadre.initial`: persons; ten million is
+    /// twenty times Korea's current force and a fifth of its population.
+    pub const TROOPS: Range = Range::new(0.0, 1.0e7);
+    /// `automation.fielding_capacity_anchors`: systems a year; ten million a year is
+    /// twenty times Korea's whole force fielded anew every year.
+    pub const FIELDING_CAPACITY: Range = Range::new(0.0, 1.0e7);
+    /// `automation.soldiers_replaced_per_system`: from a hundredth (a system that
+    /// needs a hundred soldiers' worth of support) to ten thousand (a whole surveillance
+    /// network counted as one system; TIGER+ replaced tens of thousands of guards).
+    pub const SOLDIERS_PER_SYSTEM: Range = Range::new(0.01, 1.0e4);
+    /// `automation.unit_cost`: in the scenario's currency; ten trillion won (about 7
+    /// billion US dollars) is above the price of any weapon system bought to replace
+    /// soldiers (only the largest warships cost more).
+    pub const UNIT_COST: Range = Range::new(0.0, 1.0e13);
+    /// `automation.annual_cost_share`: yearly operating cost as a share of the unit
+    /// cost; a year's operation costing as much as buying the system is the ceiling
+    /// (military operating and support costs run at about 5-15% a year).
+    pub const ANNUAL_COST_SHARE: Range = Range::new(0.0, 1.0);
+    /// `automation.service_life_years`: from one year to a century (the oldest
+    /// airframes in service, B-52s, are planned to fly for about 90 years).
+    pub const SERVICE_LIFE: Range = Range::new(1.0, 100.0);
+}
+
 /// Named TFR series in the country data.
 pub const TFR_SERIES: &[&str] = &["wpp-medium", "wpp-low", "wpp-high"];
 
@@ -345,7 +392,7 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
             "tfr_series",
             "tfr_anchors",
             proj_years,
-            Range::new(0.0, 10.0),
+            bounds::TFR,
             (PathSpec::Series("wpp-medium".into()), TFR_SERIES),
             sink,
         );
@@ -354,7 +401,7 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
             "srb_series",
             "srb_anchors",
             proj_years,
-            Range::new(0.8, 1.3),
+            bounds::SRB,
             (PathSpec::Series("wpp".into()), SRB_SERIES),
             sink,
         );
@@ -378,7 +425,7 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
             Some((s, _)) => s,
             None => "wpp-medium".into(),
         };
-        let scale = m.number("mx_scale", Range::new(0.1, 10.0), sink).unwrap_or(1.0);
+        let scale = m.number("mx_scale", bounds::MX_SCALE, sink).unwrap_or(1.0);
         m.finish(sink);
         mortality = Some(MortalitySpec { series, mx_scale: scale });
     }
@@ -387,8 +434,8 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
     let mut migration = Some(MigrationSpec::Anchors(vec![(base_year, 0.0)]));
     if let Some(mut m) = root.section("migration", sink) {
         let series = m.string("series", sink);
-        let scale = m.number("scale", Range::new(-10.0, 10.0), sink);
-        let anchors = m.anchors("net_anchors", proj_years, Range::new(-5.0e6, 5.0e6), sink);
+        let scale = m.number("scale", bounds::MIGRATION_SCALE, sink);
+        let anchors = m.anchors("net_anchors", proj_years, bounds::NET_MIGRATION, sink);
         migration = match (series, anchors) {
             (Some((_, o)), Some(_)) => {
                 sink.at(&o, "migration.series", "give either `series` or `net_anchors`, not both");
@@ -413,11 +460,11 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
         let shares = age_shares(f, "enlistment_age_shares", d.enlistment_age_shares.clone(), sink);
         let fit_rate = f.number("fit_rate", Range::PROB, sink);
         let alt = f.number("alternative_service_share", Range::PROB, sink);
-        let months = f.number("service_months", Range::new(1.0, 60.0), sink);
+        let months = f.number("service_months", bounds::SERVICE_MONTHS, sink);
         let attr = f.number("annual_attrition", Range::PROB, sink);
         let vols = age_shares(f, "female_volunteer_age_shares", Vec::new(), sink);
         let target = if f.has("target_anchors") {
-            f.anchors("target_anchors", (2000, DATA_YEARS.1), Range::new(0.0, 1.0e7), sink).map(|a| a.0)
+            f.anchors("target_anchors", (2000, DATA_YEARS.1), bounds::TROOPS, sink).map(|a| a.0)
         } else {
             Some(d.target.clone())
         };
@@ -425,7 +472,7 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
         if let Some(mut c) = f.section("cadre", sink) {
             let dc = &d.cadre;
             cadre = Some(CadreSpec {
-                initial: c.number("initial", Range::new(0.0, 1.0e7), sink).unwrap_or(dc.initial),
+                initial: c.number("initial", bounds::TROOPS, sink).unwrap_or(dc.initial),
                 target_share: c.number("target_share", Range::PROB, sink).unwrap_or(dc.target_share),
                 retention: c.number("retention", Range::PROB, sink).unwrap_or(dc.retention),
                 propensity_male: c.number("propensity_male", Range::PROB, sink).unwrap_or(dc.propensity_male),
@@ -457,21 +504,21 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
     let mut automation = None;
     if let Some(mut a) = root.section("automation", sink) {
         let cap = if a.has("fielding_capacity_anchors") {
-            a.anchors("fielding_capacity_anchors", (2000, DATA_YEARS.1), Range::new(0.0, 1.0e7), sink).map(|x| x.0)
+            a.anchors("fielding_capacity_anchors", (2000, DATA_YEARS.1), bounds::FIELDING_CAPACITY, sink).map(|x| x.0)
         } else {
             Some(da.fielding_capacity.clone())
         };
         let spec = AutomationSpec {
             start_year: a.integer("start_year", 2000, DATA_YEARS.1, sink).map(|y| y as i32).unwrap_or(da.start_year),
             soldiers_replaced_per_system: a
-                .number("soldiers_replaced_per_system", Range::new(0.01, 1.0e4), sink)
+                .number("soldiers_replaced_per_system", bounds::SOLDIERS_PER_SYSTEM, sink)
                 .unwrap_or(da.soldiers_replaced_per_system),
-            unit_cost: a.number("unit_cost", Range::NONNEG, sink).unwrap_or(da.unit_cost),
+            unit_cost: a.number("unit_cost", bounds::UNIT_COST, sink).unwrap_or(da.unit_cost),
             annual_cost_share: a
-                .number("annual_cost_share", Range::new(0.0, 10.0), sink)
+                .number("annual_cost_share", bounds::ANNUAL_COST_SHARE, sink)
                 .unwrap_or(da.annual_cost_share),
             service_life_years: a
-                .number("service_life_years", Range::new(1.0, 100.0), sink)
+                .number("service_life_years", bounds::SERVICE_LIFE, sink)
                 .unwrap_or(da.service_life_years),
             fielding_capacity: Vec::new(),
             currency: a.string("currency", sink).map(|s| s.0).unwrap_or(da.currency.clone()),
@@ -508,4 +555,84 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
         automation: automation?,
         uncertainty: uncertainty?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::node::parse;
+    use std::path::Path;
+
+    /// Every number a scenario can set, as `(section, line)` with `X` for the value.
+    const NUMERIC_KEYS: &[(&str, &str)] = &[
+        ("fertility", "tfr_anchors = [[2030, X]]"),
+        ("fertility", "srb_anchors = [[2030, X]]"),
+        ("mortality", "mx_scale = X"),
+        ("migration", "series = \"wpp-medium\"\nscale = X"),
+        ("migration", "net_anchors = [[2030, X]]"),
+        ("force", "fit_rate = X"),
+        ("force", "alternative_service_share = X"),
+        ("force", "service_months = X"),
+        ("force", "annual_attrition = X"),
+        ("force", "target_anchors = [[2030, X]]"),
+        ("force", "enlistment_age_shares = [[20, X]]"),
+        ("force", "female_volunteer_age_shares = [[20, X]]"),
+        ("force.cadre", "initial = X"),
+        ("force.cadre", "target_share = X"),
+        ("force.cadre", "retention = X"),
+        ("force.cadre", "propensity_male = X"),
+        ("force.cadre", "propensity_female = X"),
+        ("automation", "soldiers_replaced_per_system = X"),
+        ("automation", "unit_cost = X"),
+        ("automation", "annual_cost_share = X"),
+        ("automation", "service_life_years = X"),
+        ("automation", "fielding_capacity_anchors = [[2030, X]]"),
+        ("uncertainty", "gap_thresholds = [X]"),
+        ("uncertainty", "available_thresholds = [X]"),
+        ("uncertainty.fertility", "ar1 = X"),
+        ("uncertainty.fertility", "innovation_sd = X"),
+        ("uncertainty.fertility", "sd_scale = X"),
+        ("uncertainty.fertility", "floor = X"),
+        ("uncertainty.mortality", "innovation_sd = X"),
+        ("uncertainty.mortality", "sd_scale = X"),
+        ("uncertainty.migration", "ar1 = X"),
+        ("uncertainty.migration", "tail_df = X"),
+        ("uncertainty.migration", "sd_scale = X"),
+        ("uncertainty.force", "fit_rate = { sd = X }"),
+        ("uncertainty.force", "fielding_capacity = { sd = X }"),
+    ];
+
+    fn problems(text: &str) -> Vec<String> {
+        let table = parse(text, Path::new("s.toml")).unwrap();
+        let mut sink = Sink::default();
+        let s = from_table("s", vec!["s.toml".into()], &table, &mut sink);
+        assert_eq!(s.is_none(), !sink.diagnostics.is_empty());
+        sink.diagnostics.iter().map(|d| d.to_string()).collect()
+    }
+
+    #[test]
+    fn every_scenario_number_has_a_finite_upper_bound() {
+        for (section, line) in NUMERIC_KEYS {
+            let key = line.lines().last().unwrap().split(' ').next().unwrap();
+            let at = |x: &str| format!("description = \"t\"\n[{section}]\n{}\n", line.replace('X', x));
+            // 1e308 is finite, so only an upper bound rejects it, naming the key.
+            let errs = problems(&at("1e308"));
+            assert_eq!(errs.len(), 1, "{section}.{key}: {errs:?}");
+            assert!(errs[0].contains(&format!("{section}.{key}")), "{}", errs[0]);
+            assert!(errs[0].contains("got 1e308"), "{}", errs[0]);
+        }
+    }
+
+    #[test]
+    fn the_bounds_accept_their_own_ends() {
+        let at = |line: &str| format!("description = \"t\"\n[automation]\n{line}\n");
+        assert!(problems(&at("unit_cost = 1e13")).is_empty());
+        assert!(problems(&at("annual_cost_share = 1")).is_empty());
+        let errs = problems(&at("unit_cost = 1.0000001e13"));
+        assert_eq!(errs, vec!["s.toml:3: automation.unit_cost: must be between 0 and 1e13, got 1.0000001e13"]);
+        let m = |v: &str| format!("description = \"t\"\n[migration]\nnet_anchors = [[2030, {v}]]\n");
+        assert!(problems(&m("-1e6")).is_empty());
+        assert!(problems(&m("1e6")).is_empty());
+        assert_eq!(problems(&m("-1000001")).len(), 1);
+    }
 }

@@ -200,7 +200,8 @@ pub fn read(root: &mut Reader<'_>, sink: &mut Sink) -> Option<UncertaintySpec> {
     let mut fertility = d.fertility.clone();
     if let Some(mut f) = u.section("fertility", sink) {
         fertility.ar1 = f.number("ar1", Range::PROB, sink).or(fertility.ar1);
-        fertility.innovation_sd = f.number("innovation_sd", Range::new(0.0, 5.0), sink).or(fertility.innovation_sd);
+        // At most 1 child per woman a year: sixteen times the σ fitted to WPP (0.063).
+        fertility.innovation_sd = f.number("innovation_sd", Range::new(0.0, 1.0), sink).or(fertility.innovation_sd);
         fertility.sd_scale = f.number("sd_scale", Range::new(0.0, 10.0), sink).unwrap_or(fertility.sd_scale);
         fertility.floor = f.number("floor", Range::new(0.0, 10.0), sink).unwrap_or(fertility.floor);
         f.finish(sink);
@@ -223,7 +224,8 @@ pub fn read(root: &mut Reader<'_>, sink: &mut Sink) -> Option<UncertaintySpec> {
                 ),
             );
         }
-        mortality.innovation_sd = m.number("innovation_sd", Range::new(0.0, 1.0e3), sink).or(mortality.innovation_sd);
+        // At most 100: sixteen times the σ of the default fit (1955-2020, σ = 6.3).
+        mortality.innovation_sd = m.number("innovation_sd", Range::new(0.0, 100.0), sink).or(mortality.innovation_sd);
         mortality.sd_scale = m.number("sd_scale", Range::new(0.0, 10.0), sink).unwrap_or(mortality.sd_scale);
         m.finish(sink);
     }
@@ -268,7 +270,8 @@ fn thresholds(r: &mut Reader<'_>, key: &'static str, default: Vec<f64>, sink: &m
     if !r.has(key) {
         return Some(default);
     }
-    let values = r.numbers(key, Range::new(0.0, 1.0e8), sink)?;
+    // Thresholds on the gap and the force available: persons, bounded like the target.
+    let values = r.numbers(key, super::spec::bounds::TROOPS, sink)?;
     for (i, v) in values.iter().enumerate() {
         if values[..i].contains(v) {
             let origin = r.origin().clone();
@@ -291,7 +294,9 @@ fn param_dist(f: &mut Reader<'_>, key: &'static str, slot: &mut ParamDist, sink:
             ),
         }
     }
-    if let Some(sd) = p.number("sd", Range::new(0.0, 10.0), sink) {
+    // At most 1: a lognormal s.d. of 1 already spans ×0.28-×3.6 (80%), a normal s.d. of
+    // 1 on a share the whole of [0, 1].
+    if let Some(sd) = p.number("sd", Range::new(0.0, 1.0), sink) {
         slot.sd = sd;
     }
     p.finish(sink);

@@ -109,7 +109,7 @@ pub fn run_with_budget(
     let probabilities = summary::probabilities(&plan, &exceedance, options.trajectories);
     let median_distance = summary::median_distance(&plan, &quantiles);
     laps.lap("monte carlo summaries");
-    Ok(Outcome {
+    let outcome = Outcome {
         options,
         years: plan.years.clone(),
         quantiles,
@@ -118,5 +118,8 @@ pub fn run_with_budget(
         median_distance,
         sample_bytes,
         components: plan.components,
-    })
+    };
+    // Every number of the Monte Carlo tables checked before anything is written.
+    crate::output::guard::outcome(&outcome, &scenario.automation.currency)?;
+    Ok(outcome)
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::engine::{Exceedance, MonteCarlo};
 use super::plan::{NMETRICS, Plan};
+use crate::output::guard;
 use crate::output::tables::SUMMARY_COLUMNS;
 
 /// The probabilities of `quantiles.csv`.
@@ -215,13 +216,21 @@ pub fn sum_of(v: &[f32]) -> f64 {
 
 /// The row of year index `t`, metric `m`, from the mean offset and the offsets at
 /// [`ALL_PROBS`] (all relative to the deterministic run).
+///
+/// The offsets are f32, so the statistics of a quantity that is never negative (every
+/// metric but net migration) can come out a hair below zero; that rounding is set to
+/// zero here ([`guard::clamp_rounding`]), and anything beyond it is left for the
+/// output guard to report.
 pub fn row(plan: &Plan, t: usize, m: usize, mean: f64, qs: &[f64]) -> QuantileRow {
     let det = plan.det[t][m];
+    let name = metric_name(m);
+    let non_negative = guard::Kind::of_column(name).is_some_and(guard::Kind::non_negative);
+    let at = |offset: f64| if non_negative { guard::clamp_rounding(det + offset, det) } else { det + offset };
     let mut q = [0.0; 7];
     for (a, b) in q.iter_mut().zip(qs) {
-        *a = det + b;
+        *a = at(*b);
     }
-    QuantileRow { year: plan.years[t], metric: metric_name(m), mean: det + mean, q, q95: [det + qs[7], det + qs[8]] }
+    QuantileRow { year: plan.years[t], metric: name, mean: at(mean), q, q95: [at(qs[7]), at(qs[8])] }
 }
 
 /// Mean and [`PROBS`] quantiles of every (year, metric), in year then metric order. The

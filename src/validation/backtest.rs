@@ -392,7 +392,7 @@ pub fn run(inputs: &Inputs, from: i32, to: i32, pattern: MigrationPattern) -> Re
     };
     let peak_total = peak(&|p| p.total());
     let peak_15_64 = peak(&|p| p.between(15, 64));
-    Ok(Backtest {
+    let bt = Backtest {
         from,
         to,
         horizon,
@@ -404,7 +404,9 @@ pub fn run(inputs: &Inputs, from: i32, to: i32, pattern: MigrationPattern) -> Re
         births_observed,
         peak_total,
         peak_15_64,
-    })
+    };
+    crate::output::guard::backtest(&bt)?;
+    Ok(bt)
 }
 
 fn fmt(x: f64) -> String {

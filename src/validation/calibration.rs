@@ -443,7 +443,10 @@ pub fn run(inputs: &Inputs, spec: &ForceSpec) -> Result<Calibration> {
             Fit { label: alt.label.to_string(), spec: s, cadre_start: c0, path, rms }
         })
         .collect();
-    Ok(Calibration { anchors: all_in, outside, months, baseline, calibrated, wpp, phase_sensitivity, profile })
+    let calibration =
+        Calibration { anchors: all_in, outside, months, baseline, calibrated, wpp, phase_sensitivity, profile };
+    crate::output::guard::force_calibration(&calibration)?;
+    Ok(calibration)
 }
 
 /// Writes `force_calibration.csv`: one row per anchor and fit.

@@ -63,6 +63,17 @@ fn ranges(panel: &Panel, plot_h: i32) -> ((f64, f64), (f64, f64)) {
     (x, y)
 }
 
+/// The largest magnitude an axis end may have: above every bound of the output guard
+/// ([`crate::output::guard::MAX_MONEY`]) with room for the headroom added to a range.
+const AXIS_LIMIT: f64 = 1.0e20;
+
+/// Whether an axis range can be drawn: finite ends within [`AXIS_LIMIT`], the top above
+/// the bottom by more than the rounding of the ends.
+fn drawable((lo, hi): (f64, f64)) -> bool {
+    let ends_ok = lo.is_finite() && hi.is_finite() && lo.abs() <= AXIS_LIMIT && hi.abs() <= AXIS_LIMIT;
+    ends_ok && hi - lo > 1e-9 * lo.abs().max(hi.abs())
+}
+
 /// Width of the y-axis label area: the widest tick label, the tick marks and the
 /// rotated axis description.
 fn y_area_width<DB: DrawingBackend>(
@@ -118,6 +129,12 @@ pub fn layout<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel) 
     let top = heading_height(panel) + if lh > 0 { lh + 6 } else { 0 };
     let x_area = X_TICKS + if panel.x.label.is_empty() { 0 } else { X_DESC };
     let (x, y) = ranges(panel, h - top - x_area);
+    if !drawable(x) || !drawable(y) {
+        // plotters' tick search never ends on a range that overflows or is narrower
+        // than the precision of its ends; the output guard keeps such data out, and
+        // this keeps a chart from hanging whatever its data.
+        return Err(DrawingAreaErrorKind::LayoutError);
+    }
     let y_area = y_area_width(area, panel, y)?;
     Ok(Layout { top, x_area, y_area, x, y })
 }
@@ -259,7 +276,19 @@ fn drop_collinear(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
 
 #[cfg(test)]
 mod tests {
-    use super::drop_collinear;
+    use super::{drawable, drop_collinear};
+
+    #[test]
+    fn only_finite_bounded_ranges_are_drawn() {
+        assert!(drawable((0.0, 1.0)));
+        assert!(drawable((2024.0, 2101.0)));
+        assert!(drawable((0.0, 1.05e18)));
+        assert!(!drawable((0.0, f64::INFINITY)));
+        assert!(!drawable((0.0, 1.7e308)));
+        assert!(!drawable((f64::NAN, 1.0)));
+        assert!(!drawable((1.0, 1.0)));
+        assert!(!drawable((1.0e15, 1.0e15 + 0.125)));
+    }
 
     #[test]
     fn drops_points_on_straight_runs_only() {
