@@ -97,6 +97,16 @@ fn scenario_error(s: &Scenario, key: &str, message: String) -> Error {
     Error::Scenario(Diagnostics(vec![Diagnostic { file, line, key: key.into(), message }]))
 }
 
+/// Checks everything a run of the scenario reads from the data, without projecting: the
+/// base population and the rates of every interval of the horizon (so `check` fails
+/// exactly where `run` would, e.g. on a table that stops before the end year).
+pub fn validate(scenario: &Scenario, inputs: &Inputs) -> Result<()> {
+    let base = base_population(scenario, inputs)?;
+    guard(&base, scenario.base_year, "base population")?;
+    rates::build(scenario, &inputs.data, &inputs.mortality, scenario.base_year, scenario.end_year)?;
+    Ok(())
+}
+
 /// A deterministic projection of one scenario.
 #[derive(Debug, Clone)]
 pub struct Projection {

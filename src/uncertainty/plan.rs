@@ -63,7 +63,14 @@ impl Components {
         let span =
             lee_carter.centres.last().copied().unwrap_or(0.0) - lee_carter.centres.first().copied().unwrap_or(0.0);
         let mortality_drift_sd = if span > 0.0 { mortality_sd / span.sqrt() } else { 0.0 };
-        let mortality_jump_off = data.e0.get("estimate").map(|(m, _)| m.last()).unwrap_or(data.base.year - 1);
+        let mortality_jump_off = data.e0.get("estimate").map(|(m, _)| m.last()).ok_or_else(|| {
+            Error::data(
+                data.dir.join(crate::data::country::files::E0),
+                None,
+                "series",
+                "no `estimate` series: the Monte Carlo run needs the last year of observed mortality",
+            )
+        })?;
         let migration = MigrationModel::build(&u.migration, data)?;
         Ok(Components {
             tfr,
