@@ -316,7 +316,7 @@ fn read_tfr(open: &mut Open<'_>) -> Result<BTreeMap<String, YearSeries>> {
     let t = open(files::TFR, &["year", "series", "tfr_children_per_woman"])?;
     let mut rows: BTreeMap<String, Vec<(i32, f64)>> = BTreeMap::new();
     for row in t.rows() {
-        let y = row.integer("year")? as i32;
+        let y = row.year("year")?;
         let v = row.nonneg("tfr_children_per_woman")?;
         rows.entry(row.text("series")?.to_string()).or_default().push((y, v));
     }
@@ -344,7 +344,7 @@ fn read_pasfr(open: &mut Open<'_>) -> Result<(i32, Vec<[f64; ASFR_GROUPS]>)> {
     let firsts: Vec<usize> = (0..ASFR_GROUPS).map(|g| ASFR_FIRST_AGE + 5 * g).collect();
     let mut by_year: BTreeMap<i32, [Option<f64>; ASFR_GROUPS]> = BTreeMap::new();
     for row in t.rows() {
-        let y = row.integer("year")? as i32;
+        let y = row.year("year")?;
         let label = row.text("age_group")?;
         let start = label.split('-').next().and_then(|s| s.parse::<usize>().ok()).unwrap_or(usize::MAX);
         let g = group_index(label, &firsts, &row, "age_group", start)?;
@@ -477,7 +477,7 @@ fn read_e0(open: &mut Open<'_>) -> Result<BTreeMap<String, (YearSeries, YearSeri
     let mut m: BTreeMap<String, Vec<(i32, f64)>> = BTreeMap::new();
     let mut f: BTreeMap<String, Vec<(i32, f64)>> = BTreeMap::new();
     for row in t.rows() {
-        let y = row.integer("year")? as i32;
+        let y = row.year("year")?;
         let s = row.text("series")?.to_string();
         m.entry(s.clone()).or_default().push((y, row.nonneg("e0_male_years")?));
         f.entry(s).or_default().push((y, row.nonneg("e0_female_years")?));
@@ -503,7 +503,7 @@ fn read_srb(open: &mut Open<'_>) -> Result<YearSeries> {
         if !(0.8..=1.3).contains(&v) {
             return Err(row.error("srb_males_per_female_birth", format!("implausible sex ratio at birth {v}")));
         }
-        pts.push((row.integer("year")? as i32, v));
+        pts.push((row.year("year")?, v));
     }
     YearSeries::consecutive(pts).map_err(|why| Error::data(t.path(), None, "year", why))
 }
@@ -512,7 +512,7 @@ fn read_mig_total(open: &mut Open<'_>) -> Result<BTreeMap<String, YearSeries>> {
     let t = open(files::MIG_TOTAL, &["year", "series", "net_migration_thousands"])?;
     let mut rows: BTreeMap<String, Vec<(i32, f64)>> = BTreeMap::new();
     for row in t.rows() {
-        let y = row.integer("year")? as i32;
+        let y = row.year("year")?;
         rows.entry(row.text("series")?.to_string())
             .or_default()
             .push((y, row.number("net_migration_thousands")? * THOUSAND));
@@ -524,7 +524,7 @@ fn read_mig_age(open: &mut Open<'_>) -> Result<Vec<(i32, AgeVec, AgeVec)>> {
     let t = open(files::MIG_AGE, &["year", "age", "net_migration_male_thousands", "net_migration_female_thousands"])?;
     let mut by_year: BTreeMap<i32, (AgeVec, AgeVec, [bool; NAGES])> = BTreeMap::new();
     for row in t.rows() {
-        let y = row.integer("year")? as i32;
+        let y = row.year("year")?;
         let a = row.integer("age")?;
         if !(0..NAGES as i64).contains(&a) {
             return Err(row.error("age", format!("age must be 0..=100, got {a}")));
@@ -564,7 +564,7 @@ fn read_pop5(open: &mut Open<'_>) -> Result<Vec<Pop5>> {
     let t = open(files::POP5, &["year", "age_start", "pop_male_thousands", "pop_female_thousands"])?;
     let mut by_year: BTreeMap<i32, Pop5> = BTreeMap::new();
     for row in t.rows() {
-        let y = row.integer("year")? as i32;
+        let y = row.year("year")?;
         let a = row.integer("age_start")?;
         if !(0..=100).contains(&a) || a % 5 != 0 {
             return Err(row.error("age_start", format!("expected a multiple of 5 in 0..=100, got {a}")));
@@ -597,7 +597,7 @@ fn read_vital(open: &mut Open<'_>) -> Result<(YearSeries, YearSeries)> {
     let mut b = Vec::new();
     let mut d = Vec::new();
     for row in t.rows() {
-        let y = row.integer("year")? as i32;
+        let y = row.year("year")?;
         b.push((y, row.nonneg("births_thousands")? * THOUSAND));
         d.push((y, row.nonneg("deaths_thousands")? * THOUSAND));
     }
@@ -614,7 +614,7 @@ fn read_facts(open: &mut Open<'_>) -> Result<Vec<Fact>> {
             figure: row.text("figure")?.to_string(),
             value: row.text("value")?.to_string(),
             unit: row.text("unit")?.to_string(),
-            year: if year.is_empty() { None } else { Some(row.integer("year")? as i32) },
+            year: if year.is_empty() { None } else { Some(row.year("year")?) },
             source: row.text("source_title")?.to_string(),
             url: row.text("url")?.to_string(),
         });

@@ -120,6 +120,15 @@ impl Row<'_> {
         t.parse::<i64>().map_err(|_| self.error(col, format!("expected an integer, got `{t}`")))
     }
 
+    /// A calendar year: an integer in 1800..=2300 (so it cannot wrap round when narrowed).
+    pub fn year(&self, col: &str) -> Result<i32> {
+        let y = self.integer(col)?;
+        if !(1800..=2300).contains(&y) {
+            return Err(self.error(col, format!("expected a year between 1800 and 2300, got {y}")));
+        }
+        Ok(y as i32)
+    }
+
     /// An error at this row and column.
     pub fn error(&self, col: &str, message: String) -> Error {
         Error::data(&self.table.path, Some(self.line), col, message)
