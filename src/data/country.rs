@@ -355,6 +355,7 @@ fn read_pasfr(open: &mut Open<'_>) -> Result<(i32, Vec<[f64; ASFR_GROUPS]>)> {
         *slot = Some(row.nonneg("pasfr_percent_of_tfr")?);
     }
     let first = *by_year.keys().next().ok_or_else(|| Error::data(t.path(), None, "", "no rows"))?;
+    let last = by_year.keys().next_back().copied().unwrap_or(first);
     let mut out = Vec::new();
     for (i, (y, groups)) in by_year.into_iter().enumerate() {
         if y != first + i as i32 {
@@ -362,7 +363,7 @@ fn read_pasfr(open: &mut Open<'_>) -> Result<(i32, Vec<[f64; ASFR_GROUPS]>)> {
                 t.path(),
                 None,
                 "year",
-                format!("years must be consecutive; no rows for {}", first + i as i32),
+                format!("no rows for {} (rows run from {first} to {last}; every year is needed)", first + i as i32),
             ));
         }
         let mut g = [0.0; ASFR_GROUPS];

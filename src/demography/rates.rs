@@ -139,7 +139,13 @@ pub fn check_coverage(scenario: &Scenario, data: &CountryData, first: i32, last_
     require_years(&data.dir.join(files::PASFR), "the table", (data.pasfr_first, pasfr_last), first, last_start)?;
     if let (Some(p0), Some(p1)) = (data.mx.first(), data.mx.last()) {
         // Periods cover [start, start + 5); the last must reach the end year.
-        require_years(&data.dir.join(files::MX), "the table of periods", (p0.start, p1.start + 5), first, last_start)?;
+        require_years(
+            &data.dir.join(files::MX),
+            "the table (5-year periods)",
+            (p0.start, p1.start + 5),
+            first,
+            last_start,
+        )?;
     }
     let mig = data.dir.join(files::MIG_AGE);
     let (Some(a0), Some(a1)) = (data.mig_age.first(), data.mig_age.last()) else {
