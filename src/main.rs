@@ -318,7 +318,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                     };
                     eprintln!(
                         "{}: {}-{} projected{runs}; wrote {} in {:.2} s",
-                        s.name,
+                        forcecast::error::escape(&s.name),
                         p.years[0],
                         p.years[last],
                         shown(&written),

@@ -139,7 +139,8 @@ impl Plan {
         let r = rates::build(scenario, data, &inputs.mortality, base_year, end)?;
         let tfr = resolve_path(&scenario.fertility.tfr, data, "tfr", base_year, end + 1)?;
         let years: Vec<i32> = (base_year..=end).collect();
-        let tfr_path: Vec<f64> = (base_year..=end + 1).map(|y| tfr.get(y).unwrap_or(0.0)).collect();
+        // resolve_path gives exactly the years base..=end+1 (or an error naming the gap).
+        let tfr_path: Vec<f64> = tfr.values;
         let pattern: Vec<AgeVec> = (base_year..=end + 1).map(|y| asfr_pattern(data.pasfr_for(y))).collect();
         let det = summary_rows(det)
             .iter()
