@@ -142,3 +142,19 @@ impl Error {
 
 /// Result alias for the library.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_hides_controls_and_reordering_marks() {
+        assert!(matches!(escape("plain text, ünïcode"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(escape("a\u{1b}[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(escape("x\0y\tz\nw\r"), "x\\u{0}y\\tz\\nw\\r");
+        assert_eq!(escape("abc\u{202e}fed\u{200f}\u{9b}\u{7f}"), "abc\\u{202e}fed\\u{200f}\\u{9b}\\u{7f}");
+        assert_eq!(escape_lines("one\u{1b}\ntwo"), "one\\u{1b}\ntwo");
+        let d = Diagnostic { file: "a\u{1b}.toml".into(), line: Some(3), key: "k\n".into(), message: "m\u{7}".into() };
+        assert_eq!(d.to_string(), "a\\u{1b}.toml:3: k\\n: m\\u{7}");
+    }
+}

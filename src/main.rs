@@ -296,6 +296,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 let path = scenario::locate(arg, &cli.scenarios)?;
                 let s = scenario::load(&path, &cli.scenarios)?;
                 let inputs = run::load_inputs(&s, &cli.scenarios)?;
+                // What `check` validates, so the two accept and reject the same inputs.
+                run::validate(&s, &inputs)?;
                 laps.lap("scenario and data");
                 let p = run::project(&s, &inputs)?;
                 laps.lap("deterministic projection");
@@ -427,10 +429,7 @@ fn check_one(arg: &str, dir: &Path) -> Result<String, Error> {
     let path = scenario::locate(arg, dir)?;
     let s = scenario::load(&path, dir)?;
     let inputs = run::load_inputs(&s, dir)?;
-    // Everything `run` reads from the data: the base population and the rates of every
-    // year of the horizon (so a table that stops early fails here as it would there).
+    // The same validation `run` starts with.
     run::validate(&s, &inputs)?;
-    // The Monte Carlo components too: their fits depend on the settings and the data.
-    uncertainty::plan::Components::build(&s, &inputs)?;
     Ok(format!("{} ({})", s.name, path.display()))
 }

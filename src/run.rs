@@ -98,12 +98,15 @@ fn scenario_error(s: &Scenario, key: &str, message: String) -> Error {
 }
 
 /// Checks everything a run of the scenario reads from the data, without projecting: the
-/// base population and the rates of every interval of the horizon (so `check` fails
-/// exactly where `run` would, e.g. on a table that stops before the end year).
+/// base population, the rates of every interval of the horizon (so a table that stops
+/// before the end year fails here) and the Monte Carlo components (their fits depend on
+/// the settings and the data). `forcecast check` is this; `forcecast run` starts with it,
+/// so the two accept and reject the same scenarios and data folders.
 pub fn validate(scenario: &Scenario, inputs: &Inputs) -> Result<()> {
     let base = base_population(scenario, inputs)?;
     guard(&base, scenario.base_year, "base population")?;
     rates::build(scenario, &inputs.data, &inputs.mortality, scenario.base_year, scenario.end_year)?;
+    crate::uncertainty::plan::Components::build(scenario, inputs)?;
     Ok(())
 }
 

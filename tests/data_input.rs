@@ -14,6 +14,7 @@ const MX: &str = "wpp2024_mx_5yr_age_sex_periods_1950_2100.csv";
 const E0: &str = "wpp2024_life_expectancy_e0_1950_2100.csv";
 const SRB: &str = "wpp2024_sex_ratio_at_birth_1950_2100.csv";
 const PASFR: &str = "wpp2024_percent_asfr_5yr_annual_1950_2100.csv";
+const MIG_TOTAL: &str = "wpp2024_net_migration_total_1950_2100.csv";
 const BASE_LINE: &str = "base_population = \"pop_single_age_sex_resident_registration_2025_06.csv\"";
 
 /// A copy of the shipped scenarios and Korea's data in a temporary folder.
@@ -84,7 +85,7 @@ fn check_and_run_agree(scen: &Path, name: &str, needles: &[&str]) {
 #[test]
 fn a_table_missing_a_year_fails_check_and_run_alike() {
     type Setup = fn(&Path);
-    let cases: [(&str, Setup, &[&str]); 9] = [
+    let cases: [(&str, Setup, &[&str]); 10] = [
         ("migration 2050", |s| drop_rows(s, MIG_AGE, |l| l.starts_with("2050,")), &[MIG_AGE, "2050"]),
         (
             "TFR medium stops in 2060",
@@ -109,6 +110,12 @@ fn a_table_missing_a_year_fails_check_and_run_alike() {
         ("srb 2070", |s| drop_rows(s, SRB, |l| l.starts_with("2070,")), &[SRB, "2070"]),
         ("srb stops in 2080", |s| drop_rows(s, SRB, |l| year_series(l).0 > 2080), &[SRB, "2081"]),
         ("pasfr 2070", |s| drop_rows(s, PASFR, |l| l.starts_with("2070,")), &[PASFR, "2070"]),
+        // Read by the Monte Carlo calibration: `run` checks it even without trajectories.
+        (
+            "net migration pi80_upper stops in 2090",
+            |s| drop_rows(s, MIG_TOTAL, |l| matches!(year_series(l), (y, "pi80_upper") if y > 2090)),
+            &[MIG_TOTAL, "pi80_upper", "2091"],
+        ),
     ];
     for (what, setup, needles) in cases {
         let (_tmp, scen) = workspace();

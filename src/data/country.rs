@@ -622,3 +622,18 @@ fn read_facts(open: &mut Open<'_>) -> Result<Vec<Fact>> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_population_names_stay_in_the_folder() {
+        let tmp = std::env::temp_dir();
+        for bad in ["../x.csv", "/etc/passwd", "a/b.csv", "a\\b.csv", "..", ".", ""] {
+            assert!(check_file_name(bad, &tmp).is_err(), "{bad} accepted");
+        }
+        assert!(check_file_name("pop_2025.csv", &tmp).is_ok());
+        assert!(check_file_name("..pop.csv", &tmp).is_ok());
+    }
+}

@@ -275,3 +275,21 @@ impl IntervalRates {
         [Survival::from_mx(&self.mx[0], Sex::Male), Survival::from_mx(&self.mx[1], Sex::Female)]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coverage_names_the_first_missing_year() {
+        let t = Path::new("t.csv");
+        assert!(require_years(t, "x", (1950, 2100), 2025, 2100).is_ok());
+        let late = require_years(t, "x", (2030, 2100), 2025, 2100).unwrap_err().to_string();
+        assert!(late.contains("has no value for 2025: it covers 2030-2100"), "{late}");
+        let early = require_years(t, "series `medium`", (1950, 2060), 2025, 2100).unwrap_err().to_string();
+        assert_eq!(
+            early,
+            "t.csv: year: series `medium` has no value for 2061: it covers 1950-2060, and the projection needs every year 2025-2100"
+        );
+    }
+}

@@ -209,3 +209,28 @@ pub fn list(dir: &Path) -> Result<Vec<(String, String)>> {
     out.sort();
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(file: &str, line: usize) -> Diagnostic {
+        Diagnostic { file: file.into(), line: Some(line), key: "k".into(), message: "m".into() }
+    }
+
+    #[test]
+    fn problems_are_capped_per_file_in_line_order() {
+        let mut all: Vec<Diagnostic> = (0..120).rev().map(|l| d("a.toml", l + 1)).collect();
+        all.extend((0..3).map(|l| d("b.toml", l + 1)));
+        let out = capped(all, 0);
+        assert_eq!(out.len(), MAX_SHOWN + 1 + 3);
+        assert_eq!(out[0].line, Some(1));
+        assert_eq!(out[MAX_SHOWN - 1].line, Some(MAX_SHOWN));
+        assert_eq!(out[MAX_SHOWN].message, "… and 70 more problems in this file");
+        assert_eq!(out[MAX_SHOWN].file, std::path::PathBuf::from("a.toml"));
+        assert!(out[MAX_SHOWN + 1..].iter().all(|x| x.file == std::path::Path::new("b.toml")));
+        // Problems counted but not kept are added to the count.
+        let out = capped(vec![d("a.toml", 1)], 7);
+        assert_eq!(out[1].message, "… and 7 more problems in this file");
+    }
+}
