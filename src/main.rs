@@ -240,7 +240,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             }
             let summary = format!("{} of {} scenario(s) invalid: {}", failed.len(), scenario.len(), failed.join(", "));
             // Same exit code as `run` would give: 2 unless a failure was not the input's.
-            if internal { Err(Error::Consistency(summary).into()) } else { Err(Error::Usage(summary).into()) }
+            if internal { Err(anyhow::anyhow!(summary)) } else { Err(Error::Usage(summary).into()) }
         }
         Command::Backtest { from, to, out, force, country, migration_pattern, no_charts } => {
             let pattern = forcecast::validation::backtest::MigrationPattern::from_name(&migration_pattern)

@@ -191,7 +191,9 @@ fn diag(file: &Path, line: Option<usize>, key: &str, message: String) -> Error {
 /// The scenarios in a folder: `(name, description)`, sorted by name. Files that do not
 /// parse are listed with the parse problem as their description.
 pub fn list(dir: &Path) -> Result<Vec<(String, String)>> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    // The folder is the user's input (`--scenarios`): not finding it is a usage error.
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Error::Usage(format!("cannot read the scenarios folder {}: {e}", dir.display())))?;
     let mut out = Vec::new();
     for entry in entries.flatten() {
         let path = entry.path();
