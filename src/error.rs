@@ -17,16 +17,53 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// Whether a character must not reach a terminal raw: control characters (C0, DEL,
+/// C1) and the invisible characters that reorder or hide text (bidirectional marks,
+/// embeddings, overrides and isolates, zero-width characters, line and paragraph
+/// separators, the byte-order mark).
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{061c}' | '\u{feff}')
+}
+
+/// User text made safe to print: every control character (newline included) and every
+/// invisible reordering character is written as an escape (`\t`, `\n`, `\u{1b}`,
+/// `\u{202e}`), so a file name, key or value quoted in a message can neither move the
+/// cursor, recolour the terminal, hide text nor fake another line of output.
+pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if is_unsafe(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Like [`escape`] but keeps newlines: for a whole multi-line message whose parts were
+/// already escaped, as a last guard before it is printed.
+pub fn escape_lines(text: &str) -> String {
+    text.split('\n').map(|l| escape(l)).collect::<Vec<_>>().join("\n")
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
+        // One diagnostic is one line: every part that may quote user text is escaped.
+        write!(f, "{}", escape(&self.file.display().to_string()))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
         if self.key.is_empty() {
-            write!(f, ": {}", self.message)
+            write!(f, ": {}", escape(&self.message))
         } else {
-            write!(f, ": {}: {}", self.key, self.message)
+            write!(f, ": {}: {}", escape(&self.key), escape(&self.message))
         }
     }
 }
@@ -82,10 +119,10 @@ pub enum Error {
         rule: String,
     },
     /// An internal consistency check failed (a bug, reported rather than ignored).
-    #[error("consistency check failed: {0}")]
+    #[error("consistency check failed: {}", escape(.0))]
     Consistency(String),
     /// Reading or writing a file failed.
-    #[error("{}: {error}", path.display())]
+    #[error("{}: {error}", escape(&path.display().to_string()))]
     Io {
         /// The file or folder concerned.
         path: PathBuf,
@@ -93,7 +130,7 @@ pub enum Error {
         error: std::io::Error,
     },
     /// A run request that cannot be carried out (bad scenario name, output folder, …).
-    #[error("{0}")]
+    #[error("{}", escape_lines(.0))]
     Usage(String),
 }
 
@@ -116,3 +153,19 @@ impl Error {
 
 /// Result alias for the library.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_hides_controls_and_reordering_marks() {
+        assert!(matches!(escape("plain text, ünïcode"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(escape("a\u{1b}[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(escape("x\0y\tz\nw\r"), "x\\u{0}y\\tz\\nw\\r");
+        assert_eq!(escape("abc\u{202e}fed\u{200f}\u{9b}\u{7f}"), "abc\\u{202e}fed\\u{200f}\\u{9b}\\u{7f}");
+        assert_eq!(escape_lines("one\u{1b}\ntwo"), "one\\u{1b}\ntwo");
+        let d = Diagnostic { file: "a\u{1b}.toml".into(), line: Some(3), key: "k\n".into(), message: "m\u{7}".into() };
+        assert_eq!(d.to_string(), "a\\u{1b}.toml:3: k\\n: m\\u{7}");
+    }
+}

@@ -13,10 +13,14 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Exit code: success.
 const EXIT_OK: u8 = 0;
-/// Exit code: the run failed (data, model or output error).
+/// Exit code: the run failed for a reason that is not the user's input (a model guard,
+/// an internal check, writing the outputs).
 const EXIT_FAILURE: u8 = 1;
-/// Exit code: the request or a scenario file is invalid.
+/// Exit code: the input is invalid: the command line, a scenario file, or a country
+/// data folder or table (the same for `check` and `run`).
 const EXIT_INVALID: u8 = 2;
+/// Most Monte Carlo worker threads per available core: more only adds contention.
+const THREADS_PER_CORE: usize = 4;
 /// Seed of a Monte Carlo run when `--seed` is not given.
 const DEFAULT_SEED: u64 = 20250630;
 
@@ -188,46 +192,55 @@ fn main() -> ExitCode {
     match dispatch(cli) {
         Ok(()) => ExitCode::from(EXIT_OK),
         Err(e) => {
-            eprintln!("error: {e:#}");
-            let code = match e.downcast_ref::<Error>() {
-                Some(Error::Scenario(_) | Error::Usage(_)) => EXIT_INVALID,
-                _ => EXIT_FAILURE,
-            };
-            ExitCode::from(code)
+            // Library messages escape the user text they quote; this is the last guard
+            // for any other text (anyhow context, dependencies' messages).
+            eprintln!("{}", forcecast::error::escape_lines(&format!("error: {e:#}")));
+            ExitCode::from(exit_code(&e))
         }
     }
+}
+
+/// The exit code of an error: invalid input (command line, scenario files, country data)
+/// is 2, anything else 1.
+fn exit_code(e: &anyhow::Error) -> u8 {
+    match e.downcast_ref::<Error>() {
+        Some(err) if is_invalid_input(err) => EXIT_INVALID,
+        _ => EXIT_FAILURE,
+    }
+}
+
+fn is_invalid_input(e: &Error) -> bool {
+    matches!(e, Error::Scenario(_) | Error::Usage(_) | Error::Data(_))
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::List => {
             for (name, desc) in scenario::list(&cli.scenarios)? {
+                let (name, desc) = (forcecast::error::escape(&name), forcecast::error::escape(&desc));
                 println!("{name:<22} {desc}");
             }
             Ok(())
         }
         Command::Check { scenario } => {
             let mut failed = Vec::new();
+            let mut internal = false;
             for arg in &scenario {
                 match check_one(arg, &cli.scenarios) {
-                    Ok(name) => println!("ok: {name}"),
+                    Ok(name) => println!("{}", forcecast::error::escape_lines(&format!("ok: {name}"))),
                     Err(e) => {
-                        eprintln!("{e}");
+                        eprintln!("{}", forcecast::error::escape_lines(&e.to_string()));
+                        internal |= !is_invalid_input(&e);
                         failed.push(arg.clone());
                     }
                 }
             }
             if failed.is_empty() {
-                Ok(())
-            } else {
-                Err(Error::Usage(format!(
-                    "{} of {} scenario(s) invalid: {}",
-                    failed.len(),
-                    scenario.len(),
-                    failed.join(", ")
-                ))
-                .into())
+                return Ok(());
             }
+            let summary = format!("{} of {} scenario(s) invalid: {}", failed.len(), scenario.len(), failed.join(", "));
+            // Same exit code as `run` would give: 2 unless a failure was not the input's.
+            if internal { Err(anyhow::anyhow!(summary)) } else { Err(Error::Usage(summary).into()) }
         }
         Command::Backtest { from, to, out, force, country, migration_pattern, no_charts } => {
             let pattern = forcecast::validation::backtest::MigrationPattern::from_name(&migration_pattern)
@@ -241,7 +254,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let written = compare::write_comparison(&c, &dest, compare::CompareOptions { no_charts })?;
             if !quiet {
                 print!("{}", compare::key_years_markdown(&c));
-                eprintln!("wrote {}", written.display());
+                eprintln!("wrote {}", shown(&written));
             }
             Ok(())
         }
@@ -253,7 +266,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let written = out_sens::write_sensitivity(&s, &run, &dest, out_sens::SensitivityOptions { no_charts })?;
             if !quiet {
                 print!("{}", out_sens::markdown(&s));
-                eprintln!("wrote {}", written.display());
+                eprintln!("wrote {}", shown(&written));
             }
             Ok(())
         }
@@ -270,7 +283,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 for p in f.scenarios.iter().chain(&f.comparisons).chain(&f.sensitivity).chain(&f.uncertainty) {
                     println!("- {p}");
                 }
-                eprintln!("wrote {} (report.html: {} KB)", w.dir.display(), w.html_bytes.div_ceil(1024));
+                eprintln!("wrote {} (report.html: {} KB)", shown(&w.dir), w.html_bytes.div_ceil(1024));
             }
             Ok(())
         }
@@ -283,6 +296,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 let path = scenario::locate(arg, &cli.scenarios)?;
                 let s = scenario::load(&path, &cli.scenarios)?;
                 let inputs = run::load_inputs(&s, &cli.scenarios)?;
+                // What `check` validates, so the two accept and reject the same inputs.
+                run::validate(&s, &inputs)?;
                 laps.lap("scenario and data");
                 let p = run::project(&s, &inputs)?;
                 laps.lap("deterministic projection");
@@ -305,10 +320,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                     };
                     eprintln!(
                         "{}: {}-{} projected{runs}; wrote {} in {:.2} s",
-                        s.name,
+                        forcecast::error::escape(&s.name),
                         p.years[0],
                         p.years[last],
-                        written.display(),
+                        shown(&written),
                         start.elapsed().as_secs_f64()
                     );
                 }
@@ -328,9 +343,10 @@ fn monte_carlo(
     threads: Option<u64>,
     quiet: bool,
 ) -> anyhow::Result<uncertainty::Outcome> {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let threads = match threads {
-        Some(t) => t as usize,
-        None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        Some(t) => capped_threads(t, cores),
+        None => cores,
     };
     let options = uncertainty::Options { trajectories: n as usize, seed, threads };
     // A run too large to keep its samples goes over the trajectories three times.
@@ -351,6 +367,27 @@ fn monte_carlo(
     let outcome = uncertainty::run(s, inputs, p, options, &|k| bar.inc(k))?;
     bar.finish_and_clear();
     Ok(outcome)
+}
+
+/// A path as printed: control and reordering characters escaped.
+fn shown(p: &Path) -> String {
+    forcecast::error::escape(&p.display().to_string()).into_owned()
+}
+
+/// The worker threads of a Monte Carlo run: as asked, but at most [`THREADS_PER_CORE`]
+/// per available core (with a warning), since more only slow the run down. The outputs
+/// do not depend on the number of threads.
+fn capped_threads(asked: u64, cores: usize) -> usize {
+    let cap = THREADS_PER_CORE * cores.max(1);
+    let asked = usize::try_from(asked).unwrap_or(usize::MAX);
+    if asked > cap {
+        eprintln!(
+            "warning: --threads {asked} is more than {THREADS_PER_CORE} per available core ({cores}); using {cap} (the outputs are the same on any number of threads)"
+        );
+        cap
+    } else {
+        asked
+    }
 }
 
 struct BacktestArgs {
@@ -384,7 +421,7 @@ fn backtest(scenarios: &Path, country: &str, args: BacktestArgs) -> anyhow::Resu
         print!("{}", calibration::report(&c));
     }
     let written = dir.commit()?;
-    eprintln!("wrote {}", written.display());
+    eprintln!("wrote {}", shown(&written));
     Ok(())
 }
 
@@ -392,7 +429,7 @@ fn check_one(arg: &str, dir: &Path) -> Result<String, Error> {
     let path = scenario::locate(arg, dir)?;
     let s = scenario::load(&path, dir)?;
     let inputs = run::load_inputs(&s, dir)?;
-    // The Monte Carlo components too: their fits depend on the settings and the data.
-    uncertainty::plan::Components::build(&s, &inputs)?;
+    // The same validation `run` starts with.
+    run::validate(&s, &inputs)?;
     Ok(format!("{} ({})", s.name, path.display()))
 }

@@ -97,6 +97,19 @@ fn scenario_error(s: &Scenario, key: &str, message: String) -> Error {
     Error::Scenario(Diagnostics(vec![Diagnostic { file, line, key: key.into(), message }]))
 }
 
+/// Checks everything a run of the scenario reads from the data, without projecting: the
+/// base population, the rates of every interval of the horizon (so a table that stops
+/// before the end year fails here) and the Monte Carlo components (their fits depend on
+/// the settings and the data). `forcecast check` is this; `forcecast run` starts with it,
+/// so the two accept and reject the same scenarios and data folders.
+pub fn validate(scenario: &Scenario, inputs: &Inputs) -> Result<()> {
+    let base = base_population(scenario, inputs)?;
+    guard(&base, scenario.base_year, "base population")?;
+    rates::build(scenario, &inputs.data, &inputs.mortality, scenario.base_year, scenario.end_year)?;
+    crate::uncertainty::plan::Components::build(scenario, inputs)?;
+    Ok(())
+}
+
 /// A deterministic projection of one scenario.
 #[derive(Debug, Clone)]
 pub struct Projection {

@@ -5,7 +5,9 @@
 //! A case folder holds `scenario.toml` (checked with `forcecast check`), optionally
 //! more .toml files beside it, `args` (the command line instead of the default check;
 //! `{dir}` is the case's temporary folder), `setup` (`file NAME` creates a plain file),
-//! and `data.toml` (`[[edit]]` entries with `file` and `find`/`replace` or `delete`,
+//! and `data.toml` (`[[edit]]` entries with `file` and `find`/`replace` or `delete`, or
+//! `drop_lines` (a list of line prefixes) or `drop_years = [from, to]` (rows whose first
+//! column is a year in the range, with `series` also requiring the second column),
 //! applied to a copy of scenarios/data/korea). Paths in the error text are written
 //! relative to `{dir}`. `BLESS=1 cargo test --test bad_inputs` writes missing
 //! expected files (review them before committing).
@@ -36,6 +38,24 @@ struct Edit {
     replace: Option<String>,
     #[serde(default)]
     delete: bool,
+    #[serde(default)]
+    drop_lines: Vec<String>,
+    drop_years: Option<(i32, i32)>,
+    series: Option<String>,
+}
+
+impl Edit {
+    /// Whether a line of the table is dropped by `drop_lines` / `drop_years`.
+    fn drops(&self, line: &str) -> bool {
+        if self.drop_lines.iter().any(|p| line.starts_with(p.as_str())) {
+            return true;
+        }
+        let Some((from, to)) = self.drop_years else { return false };
+        let mut cells = line.split(',');
+        let year = cells.next().and_then(|c| c.parse::<i32>().ok());
+        let series_ok = self.series.as_deref().is_none_or(|s| cells.next() == Some(s));
+        year.is_some_and(|y| (from..=to).contains(&y)) && series_ok
+    }
 }
 
 fn run_case(case: &Path) -> Result<(), String> {
@@ -66,6 +86,15 @@ fn run_case(case: &Path) -> Result<(), String> {
             let path = data.join(&ed.file);
             if ed.delete {
                 std::fs::remove_file(&path).unwrap();
+                continue;
+            }
+            if !ed.drop_lines.is_empty() || ed.drop_years.is_some() {
+                let body = std::fs::read_to_string(&path).unwrap();
+                let kept: Vec<&str> = body.lines().filter(|l| !ed.drops(l)).collect();
+                if kept.len() == body.lines().count() {
+                    return Err(format!("{name}: no line of {} dropped", ed.file));
+                }
+                std::fs::write(&path, kept.join("\n") + "\n").unwrap();
                 continue;
             }
             let (find, replace) = (ed.find.unwrap(), ed.replace.unwrap());

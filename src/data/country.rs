@@ -57,8 +57,32 @@ pub mod files {
 #[serde(deny_unknown_fields)]
 struct CountryToml {
     name: String,
-    base_population: String,
+    base_population: toml::Spanned<String>,
     base_population_note: String,
+}
+
+/// Checks that `name` (the value of `base_population` in `country.toml`) is a plain file
+/// name inside the country folder `dir`: no folder separators, not `.` or `..`, not
+/// absolute, and not a symbolic link leading out of the folder.
+fn check_file_name(name: &str, dir: &Path) -> std::result::Result<(), String> {
+    let mut parts = Path::new(name).components();
+    let plain = matches!((parts.next(), parts.next()), (Some(std::path::Component::Normal(_)), None));
+    if !plain || name.contains(['/', '\\']) {
+        return Err(format!(
+            "`{name}` is not a plain file name; the base-population table must be a file in the country folder ({})",
+            dir.display()
+        ));
+    }
+    let path = dir.join(name);
+    if let (Ok(target), Ok(home)) = (path.canonicalize(), dir.canonicalize()) {
+        if target.parent() != Some(home.as_path()) {
+            return Err(format!(
+                "`{name}` is a link to {}, outside the country folder; copy the table into the folder instead",
+                target.display()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Single-age base population by sex at mid-year of `year`.
@@ -153,7 +177,7 @@ pub struct CountryData {
 }
 
 fn sha256(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| Error::data(path, None, "", format!("cannot read data table: {e}")))?;
+    let bytes = super::table::read_capped(path)?;
     let digest = Sha256::digest(&bytes);
     Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
 }
@@ -161,9 +185,9 @@ fn sha256(path: &Path) -> Result<String> {
 fn series_by_name(rows: BTreeMap<String, Vec<(i32, f64)>>, path: &Path) -> Result<BTreeMap<String, YearSeries>> {
     rows.into_iter()
         .map(|(name, pts)| {
-            YearSeries::from_points(pts).map(|s| (name.clone(), s)).ok_or_else(|| {
-                Error::data(path, None, "year", format!("series `{name}` has missing or duplicate years"))
-            })
+            YearSeries::consecutive(pts)
+                .map(|s| (name.clone(), s))
+                .map_err(|why| Error::data(path, None, "year", format!("series `{name}`: {why}")))
         })
         .collect()
 }
@@ -183,11 +207,14 @@ impl CountryData {
 
         // country.toml
         let ct_path = dir.join(files::COUNTRY);
-        let ct_text = std::fs::read_to_string(&ct_path)
-            .map_err(|e| Error::data(&ct_path, None, "", format!("cannot read: {e}")))?;
-        let ct: CountryToml = toml::from_str(&ct_text).map_err(|e| {
-            let line = e.span().map(|s| ct_text[..s.start].matches('\n').count() + 1);
-            Error::data(&ct_path, line, "", e.message().to_string())
+        let ct_bytes = super::table::read_capped(&ct_path)?;
+        let ct_text =
+            String::from_utf8(ct_bytes).map_err(|e| Error::data(&ct_path, None, "", format!("not UTF-8 text: {e}")))?;
+        let line_of = |offset: usize| ct_text.get(..offset).unwrap_or(&ct_text).matches('\n').count() + 1;
+        let ct: CountryToml = toml::from_str(&ct_text)
+            .map_err(|e| Error::data(&ct_path, e.span().map(|s| line_of(s.start)), "", e.message().to_string()))?;
+        check_file_name(ct.base_population.get_ref(), dir).map_err(|why| {
+            Error::data(&ct_path, Some(line_of(ct.base_population.span().start)), "base_population", why)
         })?;
 
         let base = read_base(&mut open, &ct)?;
@@ -222,7 +249,10 @@ impl CountryData {
         })
     }
 
-    /// The percent-ASFR groups of a year (clamped to the years the data covers).
+    /// The percent-ASFR groups of a year, clamped to the years the data covers. The rates
+    /// check first that the table covers every year of the horizon
+    /// ([`crate::demography::rates::check_coverage`]); only the year after the end year
+    /// may then be clamped.
     pub fn pasfr_for(&self, year: i32) -> &[f64; ASFR_GROUPS] {
         let last = self.pasfr_first + self.pasfr.len() as i32 - 1;
         let y = year.clamp(self.pasfr_first, last);
@@ -251,7 +281,7 @@ impl CountryData {
 type Open<'a> = dyn FnMut(&str, &[&str]) -> Result<CsvTable> + 'a;
 
 fn read_base(open: &mut Open<'_>, ct: &CountryToml) -> Result<BasePopulation> {
-    let t = open(&ct.base_population, &["reference_date", "age", "male_persons", "female_persons"])?;
+    let t = open(ct.base_population.get_ref(), &["reference_date", "age", "male_persons", "female_persons"])?;
     let mut male = AgeVec::zeros();
     let mut female = AgeVec::zeros();
     let mut seen = [false; NAGES];
@@ -288,7 +318,7 @@ fn read_tfr(open: &mut Open<'_>) -> Result<BTreeMap<String, YearSeries>> {
     let t = open(files::TFR, &["year", "series", "tfr_children_per_woman"])?;
     let mut rows: BTreeMap<String, Vec<(i32, f64)>> = BTreeMap::new();
     for row in t.rows() {
-        let y = row.integer("year")? as i32;
+        let y = row.year("year")?;
         let v = row.nonneg_at_most("tfr_children_per_woman", limits::TFR.0, limits::TFR.1)?;
         rows.entry(row.text("series")?.to_string()).or_default().push((y, v));
     }
@@ -316,7 +346,7 @@ fn read_pasfr(open: &mut Open<'_>) -> Result<(i32, Vec<[f64; ASFR_GROUPS]>)> {
     let firsts: Vec<usize> = (0..ASFR_GROUPS).map(|g| ASFR_FIRST_AGE + 5 * g).collect();
     let mut by_year: BTreeMap<i32, [Option<f64>; ASFR_GROUPS]> = BTreeMap::new();
     for row in t.rows() {
-        let y = row.integer("year")? as i32;
+        let y = row.year("year")?;
         let label = row.text("age_group")?;
         let start = label.split('-').next().and_then(|s| s.parse::<usize>().ok()).unwrap_or(usize::MAX);
         let g = group_index(label, &firsts, &row, "age_group", start)?;
@@ -327,6 +357,7 @@ fn read_pasfr(open: &mut Open<'_>) -> Result<(i32, Vec<[f64; ASFR_GROUPS]>)> {
         *slot = Some(row.nonneg_at_most("pasfr_percent_of_tfr", limits::PASFR_PERCENT.0, limits::PASFR_PERCENT.1)?);
     }
     let first = *by_year.keys().next().ok_or_else(|| Error::data(t.path(), None, "", "no rows"))?;
+    let last = by_year.keys().next_back().copied().unwrap_or(first);
     let mut out = Vec::new();
     for (i, (y, groups)) in by_year.into_iter().enumerate() {
         if y != first + i as i32 {
@@ -334,7 +365,7 @@ fn read_pasfr(open: &mut Open<'_>) -> Result<(i32, Vec<[f64; ASFR_GROUPS]>)> {
                 t.path(),
                 None,
                 "year",
-                format!("years must be consecutive; {} is missing", first + i as i32),
+                format!("no rows for {} (rows run from {first} to {last}; every year is needed)", first + i as i32),
             ));
         }
         let mut g = [0.0; ASFR_GROUPS];
@@ -390,8 +421,10 @@ fn read_mx(open: &mut Open<'_>) -> Result<Vec<MxPeriod>> {
         }
         let m = row.nonneg_at_most("mx_male", limits::MX.0, limits::MX.1)?;
         let f = row.nonneg_at_most("mx_female", limits::MX.0, limits::MX.1)?;
-        if m <= 0.0 || f <= 0.0 {
-            return Err(row.error("mx_male", "death rates must be positive".into()));
+        for (col, v) in [("mx_male", m), ("mx_female", f)] {
+            if v <= 0.0 {
+                return Err(row.error(col, format!("death rates must be positive, got {v}")));
+            }
         }
         entry.0[g] = Some(m);
         entry.1[g] = Some(f);
@@ -401,10 +434,22 @@ fn read_mx(open: &mut Open<'_>) -> Result<Vec<MxPeriod>> {
         let mut male = [0.0; MX_GROUPS];
         let mut female = [0.0; MX_GROUPS];
         for g in 0..MX_GROUPS {
-            male[g] = m[g].ok_or_else(|| {
-                Error::data(t.path(), None, "age_start", format!("period starting {start} lacks age group {g}"))
-            })?;
-            female[g] = f[g].unwrap_or(0.0);
+            // Both sexes come from the same row, so one is missing exactly when the other is.
+            let (Some(mg), Some(fg)) = (m[g], f[g]) else {
+                let age = match g {
+                    0 => 0,
+                    1 => 1,
+                    g => 5 * (g - 1),
+                };
+                return Err(Error::data(
+                    t.path(),
+                    None,
+                    "age_start",
+                    format!("period {start}-{} has no row for the age group starting at {age}", start + 5),
+                ));
+            };
+            male[g] = mg;
+            female[g] = fg;
         }
         out.push(MxPeriod { start, male, female });
     }
@@ -414,7 +459,13 @@ fn read_mx(open: &mut Open<'_>) -> Result<Vec<MxPeriod>> {
                 t.path(),
                 None,
                 "period",
-                format!("periods must be consecutive 5-year periods; {} follows {}", w[1].start, w[0].start),
+                format!(
+                    "periods must be consecutive 5-year periods; no rows for {}-{} ({} follows {})",
+                    w[0].start + 5,
+                    w[0].start + 10,
+                    w[1].start,
+                    w[0].start
+                ),
             ));
         }
     }
@@ -429,14 +480,22 @@ fn read_e0(open: &mut Open<'_>) -> Result<BTreeMap<String, (YearSeries, YearSeri
     let mut m: BTreeMap<String, Vec<(i32, f64)>> = BTreeMap::new();
     let mut f: BTreeMap<String, Vec<(i32, f64)>> = BTreeMap::new();
     for row in t.rows() {
-        let y = row.integer("year")? as i32;
+        let y = row.year("year")?;
         let s = row.text("series")?.to_string();
         m.entry(s.clone()).or_default().push((y, row.nonneg_at_most("e0_male_years", limits::E0.0, limits::E0.1)?));
         f.entry(s).or_default().push((y, row.nonneg_at_most("e0_female_years", limits::E0.0, limits::E0.1)?));
     }
+    // Both sexes come from the same rows, so every series has both.
     let m = series_by_name(m, t.path())?;
     let mut f = series_by_name(f, t.path())?;
-    Ok(m.into_iter().filter_map(|(k, v)| f.remove(&k).map(|fv| (k, (v, fv)))).collect())
+    m.into_iter()
+        .map(|(k, v)| {
+            let fv = f
+                .remove(&k)
+                .ok_or_else(|| Error::data(t.path(), None, "series", format!("`{k}` has no female values")))?;
+            Ok((k, (v, fv)))
+        })
+        .collect()
 }
 
 fn read_srb(open: &mut Open<'_>) -> Result<YearSeries> {
@@ -448,17 +507,16 @@ fn read_srb(open: &mut Open<'_>) -> Result<YearSeries> {
         if !(0.8..=1.3).contains(&v) {
             return Err(row.error("srb_males_per_female_birth", format!("implausible sex ratio at birth {v}")));
         }
-        pts.push((row.integer("year")? as i32, v));
+        pts.push((row.year("year")?, v));
     }
-    YearSeries::from_points(pts)
-        .ok_or_else(|| Error::data(t.path(), None, "year", "years must be consecutive and unique"))
+    YearSeries::consecutive(pts).map_err(|why| Error::data(t.path(), None, "year", why))
 }
 
 fn read_mig_total(open: &mut Open<'_>) -> Result<BTreeMap<String, YearSeries>> {
     let t = open(files::MIG_TOTAL, &["year", "series", "net_migration_thousands"])?;
     let mut rows: BTreeMap<String, Vec<(i32, f64)>> = BTreeMap::new();
     for row in t.rows() {
-        let y = row.integer("year")? as i32;
+        let y = row.year("year")?;
         rows.entry(row.text("series")?.to_string())
             .or_default()
             .push((y, row.between("net_migration_thousands", -NMT.0, NMT.0, NMT.1)? * THOUSAND));
@@ -470,7 +528,7 @@ fn read_mig_age(open: &mut Open<'_>) -> Result<Vec<(i32, AgeVec, AgeVec)>> {
     let t = open(files::MIG_AGE, &["year", "age", "net_migration_male_thousands", "net_migration_female_thousands"])?;
     let mut by_year: BTreeMap<i32, (AgeVec, AgeVec, [bool; NAGES])> = BTreeMap::new();
     for row in t.rows() {
-        let y = row.integer("year")? as i32;
+        let y = row.year("year")?;
         let a = row.integer("age")?;
         if !(0..NAGES as i64).contains(&a) {
             return Err(row.error("age", format!("age must be 0..=100, got {a}")));
@@ -484,8 +542,20 @@ fn read_mig_age(open: &mut Open<'_>) -> Result<Vec<(i32, AgeVec, AgeVec)>> {
         e.0[a] = row.between("net_migration_male_thousands", -NMA.0, NMA.0, NMA.1)? * THOUSAND;
         e.1[a] = row.between("net_migration_female_thousands", -NMA.0, NMA.0, NMA.1)? * THOUSAND;
     }
+    let (Some(&first), Some(&last)) = (by_year.keys().next(), by_year.keys().next_back()) else {
+        return Err(Error::data(t.path(), None, "", "no rows"));
+    };
     let mut out = Vec::new();
-    for (y, (m, f, seen)) in by_year {
+    for (i, (y, (m, f, seen))) in by_year.into_iter().enumerate() {
+        // Readers index the years by offset from the first: a gap would shift them all.
+        if y != first + i as i32 {
+            return Err(Error::data(
+                t.path(),
+                None,
+                "year",
+                format!("no rows for {} (rows run from {first} to {last}; every year is needed)", first + i as i32),
+            ));
+        }
         if let Some(a) = seen.iter().position(|s| !s) {
             return Err(Error::data(t.path(), None, "age", format!("year {y} lacks age {a}")));
         }
@@ -498,7 +568,7 @@ fn read_pop5(open: &mut Open<'_>) -> Result<Vec<Pop5>> {
     let t = open(files::POP5, &["year", "age_start", "pop_male_thousands", "pop_female_thousands"])?;
     let mut by_year: BTreeMap<i32, Pop5> = BTreeMap::new();
     for row in t.rows() {
-        let y = row.integer("year")? as i32;
+        let y = row.year("year")?;
         let a = row.integer("age_start")?;
         if !(0..=100).contains(&a) || a % 5 != 0 {
             return Err(row.error("age_start", format!("expected a multiple of 5 in 0..=100, got {a}")));
@@ -535,7 +605,7 @@ fn read_vital(open: &mut Open<'_>) -> Result<(YearSeries, YearSeries)> {
     let mut b = Vec::new();
     let mut d = Vec::new();
     for row in t.rows() {
-        let y = row.integer("year")? as i32;
+        let y = row.year("year")?;
         b.push((
             y,
             row.nonneg_at_most("births_thousands", limits::VITAL_THOUSANDS.0, limits::VITAL_THOUSANDS.1)? * THOUSAND,
@@ -545,8 +615,8 @@ fn read_vital(open: &mut Open<'_>) -> Result<(YearSeries, YearSeries)> {
             row.nonneg_at_most("deaths_thousands", limits::VITAL_THOUSANDS.0, limits::VITAL_THOUSANDS.1)? * THOUSAND,
         ));
     }
-    let err = || Error::data(t.path(), None, "year", "years must be consecutive and unique");
-    Ok((YearSeries::from_points(b).ok_or_else(err)?, YearSeries::from_points(d).ok_or_else(err)?))
+    let err = |why: String| Error::data(t.path(), None, "year", why);
+    Ok((YearSeries::consecutive(b).map_err(err)?, YearSeries::consecutive(d).map_err(err)?))
 }
 
 fn read_facts(open: &mut Open<'_>) -> Result<Vec<Fact>> {
@@ -558,10 +628,25 @@ fn read_facts(open: &mut Open<'_>) -> Result<Vec<Fact>> {
             figure: row.text("figure")?.to_string(),
             value: row.text("value")?.to_string(),
             unit: row.text("unit")?.to_string(),
-            year: if year.is_empty() { None } else { Some(row.integer("year")? as i32) },
+            year: if year.is_empty() { None } else { Some(row.year("year")?) },
             source: row.text("source_title")?.to_string(),
             url: row.text("url")?.to_string(),
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_population_names_stay_in_the_folder() {
+        let tmp = std::env::temp_dir();
+        for bad in ["../x.csv", "/etc/passwd", "a/b.csv", "a\\b.csv", "..", ".", ""] {
+            assert!(check_file_name(bad, &tmp).is_err(), "{bad} accepted");
+        }
+        assert!(check_file_name("pop_2025.csv", &tmp).is_ok());
+        assert!(check_file_name("..pop.csv", &tmp).is_ok());
+    }
 }

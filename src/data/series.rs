@@ -24,15 +24,26 @@ impl YearSeries {
     }
 
     /// Builds a series from `(year, value)` points that must be consecutive years.
-    pub fn from_points(mut points: Vec<(i32, f64)>) -> Option<YearSeries> {
+    pub fn from_points(points: Vec<(i32, f64)>) -> Option<YearSeries> {
+        YearSeries::consecutive(points).ok()
+    }
+
+    /// Like [`YearSeries::from_points`], saying what is wrong: the first missing or
+    /// repeated year (`"no row for 2050 (rows run from 2023 to 2100)"`).
+    pub fn consecutive(mut points: Vec<(i32, f64)>) -> Result<YearSeries, String> {
         points.sort_by_key(|p| p.0);
-        let first = points.first()?.0;
-        for (i, p) in points.iter().enumerate() {
-            if p.0 != first + i as i32 {
-                return None;
+        let (Some(first), Some(last)) = (points.first().map(|p| p.0), points.last().map(|p| p.0)) else {
+            return Err("no rows".into());
+        };
+        for (i, w) in points.windows(2).enumerate() {
+            if w[1].0 == w[0].0 {
+                return Err(format!("two rows for {}", w[0].0));
+            }
+            if w[1].0 != first + i as i32 + 1 {
+                return Err(format!("no row for {} (rows run from {first} to {last})", w[0].0 + 1));
             }
         }
-        Some(YearSeries { first, values: points.into_iter().map(|p| p.1).collect() })
+        Ok(YearSeries { first, values: points.into_iter().map(|p| p.1).collect() })
     }
 
     /// Builds a series for `first..=last` from anchors (linear between, flat outside).
@@ -71,5 +82,17 @@ mod tests {
         let s = YearSeries::from_anchors(&a, 2017, 2023);
         assert_eq!(s.get(2019), Some(590_000.0));
         assert_eq!(s.get(2024), None);
+    }
+
+    #[test]
+    fn consecutive_names_the_missing_or_repeated_year() {
+        let pts = |ys: &[i32]| ys.iter().map(|&y| (y, 1.0)).collect::<Vec<_>>();
+        assert_eq!(
+            YearSeries::consecutive(pts(&[2051, 2049, 2052, 2048])).unwrap_err(),
+            "no row for 2050 (rows run from 2048 to 2052)"
+        );
+        assert_eq!(YearSeries::consecutive(pts(&[2048, 2049, 2049])).unwrap_err(), "two rows for 2049");
+        assert_eq!(YearSeries::consecutive(pts(&[2049, 2048])).unwrap().first, 2048);
+        assert!(YearSeries::consecutive(Vec::new()).is_err());
     }
 }

@@ -5,6 +5,25 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+/// Largest data file read (bytes). The largest shipped table is about 0.16 MB; a file
+/// many times that is not a country table, and reading it whole would only waste memory.
+pub const MAX_TABLE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a data file whole, refusing one larger than [`MAX_TABLE_BYTES`].
+pub fn read_capped(path: &Path) -> Result<Vec<u8>> {
+    let cannot = |e: std::io::Error| Error::data(path, None, "", format!("cannot read data table: {e}"));
+    let size = std::fs::metadata(path).map_err(cannot)?.len();
+    if size > MAX_TABLE_BYTES {
+        return Err(Error::data(
+            path,
+            None,
+            "",
+            format!("data table is {size} bytes, more than the {MAX_TABLE_BYTES} accepted"),
+        ));
+    }
+    std::fs::read(path).map_err(cannot)
+}
+
 /// A CSV file read whole, with column lookup by name.
 pub struct CsvTable {
     path: PathBuf,
@@ -22,8 +41,7 @@ pub struct Row<'a> {
 impl CsvTable {
     /// Reads a CSV file with a header row. The named columns must all be present.
     pub fn read(path: &Path, required: &[&str]) -> Result<CsvTable> {
-        let bytes =
-            std::fs::read(path).map_err(|e| Error::data(path, None, "", format!("cannot read data table: {e}")))?;
+        let bytes = read_capped(path)?;
         let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes.as_slice());
         let headers = reader
             .headers()
@@ -123,6 +141,15 @@ impl Row<'_> {
     pub fn integer(&self, col: &str) -> Result<i64> {
         let t = self.text(col)?;
         t.parse::<i64>().map_err(|_| self.error(col, format!("expected an integer, got `{t}`")))
+    }
+
+    /// A calendar year: an integer in 1800..=2300 (so it cannot wrap round when narrowed).
+    pub fn year(&self, col: &str) -> Result<i32> {
+        let y = self.integer(col)?;
+        if !(1800..=2300).contains(&y) {
+            return Err(self.error(col, format!("expected a year between 1800 and 2300, got {y}")));
+        }
+        Ok(y as i32)
     }
 
     /// An error at this row and column.

@@ -101,7 +101,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Table, Diagnostic> {
         }
     })?;
     let mut ctx = Ctx { file, index, error: None };
-    let table = ctx.table(doc.get_ref());
+    let table = ctx.table(doc.get_ref(), "");
     match ctx.error {
         Some(d) => Err(d),
         None => Ok(table),
@@ -119,23 +119,35 @@ impl Ctx {
         Origin { file: self.file.clone(), line: self.index.line(offset) }
     }
 
-    fn table(&mut self, t: &DeTable<'_>) -> Table {
+    /// The table's nodes; `prefix` is the table's dotted key (empty at the root).
+    fn table(&mut self, t: &DeTable<'_>, prefix: &str) -> Table {
         let mut out = Table::new();
         for (k, v) in t.iter() {
             let origin = self.origin(k.span().start);
-            let value = self.value(v);
+            let key = if prefix.is_empty() { k.get_ref().to_string() } else { format!("{prefix}.{}", k.get_ref()) };
+            let value = self.value(v, &key);
             out.insert(k.get_ref().to_string(), Node { value, origin });
         }
         out
     }
 
-    fn value(&mut self, v: &Spanned<DeValue<'_>>) -> Value {
+    /// A value written under the dotted key `key` (array elements share their array's).
+    fn value(&mut self, v: &Spanned<DeValue<'_>>, key: &str) -> Value {
         match v.get_ref() {
             DeValue::String(s) => Value::Str(s.to_string()),
             DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
                 Ok(n) => Value::Int(n),
                 Err(_) => {
-                    self.fail(v.span().start, format!("integer {} is out of range", i.as_str()));
+                    let text = i.as_str();
+                    self.fail(
+                        v.span().start,
+                        key,
+                        format!(
+                            "integer {text} is out of range (whole numbers lie between {} and {})",
+                            i64::MIN,
+                            i64::MAX
+                        ),
+                    );
                     Value::Int(0)
                 }
             },
@@ -144,7 +156,7 @@ impl Ctx {
                 match text.parse::<f64>() {
                     Ok(x) => Value::Float(x),
                     Err(_) => {
-                        self.fail(v.span().start, format!("cannot read float {text}"));
+                        self.fail(v.span().start, key, format!("cannot read the number {text}"));
                         Value::Float(0.0)
                     }
                 }
@@ -155,21 +167,21 @@ impl Ctx {
                 a.iter()
                     .map(|e| {
                         let origin = self.origin(e.span().start);
-                        let value = self.value(e);
+                        let value = self.value(e, key);
                         Node { value, origin }
                     })
                     .collect(),
             ),
-            DeValue::Table(t) => Value::Table(self.table(t)),
+            DeValue::Table(t) => Value::Table(self.table(t, key)),
         }
     }
 
-    fn fail(&mut self, offset: usize, message: String) {
+    fn fail(&mut self, offset: usize, key: &str, message: String) {
         if self.error.is_none() {
             self.error = Some(Diagnostic {
                 file: self.file.as_ref().clone(),
                 line: Some(self.index.line(offset)),
-                key: String::new(),
+                key: key.to_string(),
                 message,
             });
         }

@@ -9,22 +9,40 @@ use std::sync::Arc;
 use super::node::{Node, Origin, Table, Value};
 use crate::error::Diagnostic;
 
+/// Most problems kept in memory while a scenario is read; the rest are only counted
+/// (only the first [`crate::scenario::resolve::MAX_SHOWN`] of a file are shown anyway).
+pub const MAX_KEPT: usize = 10_000;
+
+/// Most numbers in a plain list of numbers (e.g. probability thresholds).
+pub const MAX_NUMBERS: usize = 100;
+
 /// Collects diagnostics while a scenario is read.
 #[derive(Debug, Default)]
 pub struct Sink {
-    /// Problems found so far.
+    /// Problems found so far (at most [`MAX_KEPT`]).
     pub diagnostics: Vec<Diagnostic>,
+    /// Problems found beyond [`MAX_KEPT`], counted but not kept.
+    pub dropped: usize,
 }
 
 impl Sink {
     /// Records a problem at an origin.
     pub fn at(&mut self, origin: &Origin, key: &str, message: impl Into<String>) {
+        if self.diagnostics.len() >= MAX_KEPT {
+            self.dropped += 1;
+            return;
+        }
         self.diagnostics.push(Diagnostic {
             file: origin.file.as_ref().clone(),
             line: Some(origin.line),
             key: key.to_string(),
             message: message.into(),
         });
+    }
+
+    /// Whether any problem was found.
+    pub fn is_empty(&self) -> bool {
+        self.diagnostics.is_empty() && self.dropped == 0
     }
 }
 
@@ -139,13 +157,14 @@ impl<'a> Reader<'a> {
         let node = self.get(key)?;
         let full = self.full(key);
         let pairs = pairs_node(node, &full, label, years, range, sink)?;
+        let noun = pair_noun(label);
         let mut ok = true;
         for w in pairs.windows(2) {
             if w[1].0 <= w[0].0 {
                 sink.at(
                     &node.origin,
                     &full,
-                    format!("years must be strictly increasing, but {} follows {}", w[1].0, w[0].0),
+                    format!("{noun}s must be strictly increasing, but {} follows {}", w[1].0, w[0].0),
                 );
                 ok = false;
             }
@@ -163,6 +182,10 @@ impl<'a> Reader<'a> {
         };
         if items.is_empty() {
             sink.at(&node.origin, &full, "must hold at least one number, got an empty array");
+            return None;
+        }
+        if items.len() > MAX_NUMBERS {
+            sink.at(&node.origin, &full, format!("holds {} numbers; at most {MAX_NUMBERS} are accepted", items.len()));
             return None;
         }
         let values: Vec<Option<f64>> = items.iter().map(|item| number_node(item, &full, range, sink)).collect();
@@ -267,6 +290,22 @@ fn pairs_node(
         sink.at(&node.origin, key, format!("must hold at least one {label} pair, got an empty array"));
         return None;
     }
+    // Strictly increasing keys within the range: no valid array is longer than the range.
+    let most = usize::try_from(years.1 - years.0 + 1).unwrap_or(0);
+    if items.len() > most {
+        let noun = pair_noun(label);
+        sink.at(
+            &node.origin,
+            key,
+            format!(
+                "holds {} {label} pairs; at most {most} fit (one per {noun}, {noun}s {}-{}, strictly increasing)",
+                items.len(),
+                years.0,
+                years.1
+            ),
+        );
+        return None;
+    }
     let mut out = Vec::with_capacity(items.len());
     let mut ok = true;
     for item in items {
@@ -286,6 +325,11 @@ fn pairs_node(
         }
     }
     ok.then_some(out)
+}
+
+/// What the first element of a pair is, from its label: `[age, share]` → `age`.
+fn pair_noun(label: &str) -> &str {
+    label.trim_start_matches('[').split(',').next().map(str::trim).filter(|s| !s.is_empty()).unwrap_or("year")
 }
 
 fn describe(v: &Value) -> String {

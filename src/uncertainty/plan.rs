@@ -63,7 +63,14 @@ impl Components {
         let span =
             lee_carter.centres.last().copied().unwrap_or(0.0) - lee_carter.centres.first().copied().unwrap_or(0.0);
         let mortality_drift_sd = if span > 0.0 { mortality_sd / span.sqrt() } else { 0.0 };
-        let mortality_jump_off = data.e0.get("estimate").map(|(m, _)| m.last()).unwrap_or(data.base.year - 1);
+        let mortality_jump_off = data.e0.get("estimate").map(|(m, _)| m.last()).ok_or_else(|| {
+            Error::data(
+                data.dir.join(crate::data::country::files::E0),
+                None,
+                "series",
+                "no `estimate` series: the Monte Carlo run needs the last year of observed mortality",
+            )
+        })?;
         let migration = MigrationModel::build(&u.migration, data)?;
         Ok(Components {
             tfr,
@@ -132,7 +139,8 @@ impl Plan {
         let r = rates::build(scenario, data, &inputs.mortality, base_year, end)?;
         let tfr = resolve_path(&scenario.fertility.tfr, data, "tfr", base_year, end + 1)?;
         let years: Vec<i32> = (base_year..=end).collect();
-        let tfr_path: Vec<f64> = (base_year..=end + 1).map(|y| tfr.get(y).unwrap_or(0.0)).collect();
+        // resolve_path gives exactly the years base..=end+1 (or an error naming the gap).
+        let tfr_path: Vec<f64> = tfr.values;
         let pattern: Vec<AgeVec> = (base_year..=end + 1).map(|y| asfr_pattern(data.pasfr_for(y))).collect();
         let det = summary_rows(det)
             .iter()

@@ -57,10 +57,14 @@ impl IntervalTargets {
         data: &CountryData,
         what: &str,
     ) -> Result<IntervalTargets> {
+        let table = data.dir.join(match what {
+            "tfr" => crate::data::country::files::TFR,
+            _ => crate::data::country::files::MIG_TOTAL,
+        });
         let get = |name: &str| {
             series.get(name).ok_or_else(|| {
                 Error::data(
-                    &data.dir,
+                    &table,
                     None,
                     what,
                     format!(
@@ -75,7 +79,28 @@ impl IntervalTargets {
         let (med, l80, u80, l95, u95) =
             (get("medium")?, get("pi80_lower")?, get("pi80_upper")?, get("pi95_lower")?, get("pi95_upper")?);
         let mut t = IntervalTargets { jump_off, years: vec![], medium: vec![], pi80: vec![], pi95: vec![] };
-        for y in jump_off + 1..=l80.last().min(u80.last()).min(l95.last()).min(u95.last()) {
+        // The five series must cover the same projection years, from the year after the
+        // last estimate to the medium's last: a year missing from one is an error, not
+        // a year silently left out of the calibration.
+        let named =
+            [("medium", med), ("pi80_lower", l80), ("pi80_upper", u80), ("pi95_lower", l95), ("pi95_upper", u95)];
+        for (name, s) in named {
+            if s.first > jump_off + 1 || s.last() < med.last() {
+                let y = if s.first > jump_off + 1 { jump_off + 1 } else { s.last() + 1 };
+                return Err(Error::data(
+                    &table,
+                    None,
+                    "year",
+                    format!(
+                        "series `{name}` has no value for {y}: the uncertainty calibration needs every year {}-{} \
+                         (or set the parameters in [uncertainty])",
+                        jump_off + 1,
+                        med.last()
+                    ),
+                ));
+            }
+        }
+        for y in jump_off + 1..=med.last() {
             let (Some(m), Some(a), Some(b), Some(c), Some(d)) =
                 (med.get(y), l80.get(y), u80.get(y), l95.get(y), u95.get(y))
             else {
@@ -90,7 +115,7 @@ impl IntervalTargets {
         }
         if t.years.len() < 3 {
             return Err(Error::data(
-                &data.dir,
+                &table,
                 None,
                 what,
                 "fewer than three projection years with 80% and 95% bounds; cannot calibrate",
@@ -150,7 +175,14 @@ impl TfrModel {
     pub fn build(spec: &crate::scenario::uncertainty::FertilityNoise, data: &CountryData) -> Result<TfrModel> {
         let (ar1, sd, calibrated, jump_off) = match (spec.ar1, spec.innovation_sd) {
             (Some(a), Some(s)) => {
-                let j = data.tfr.get("estimate").map(|e| e.last()).unwrap_or(data.base.year - 1);
+                let j = data.tfr.get("estimate").map(|e| e.last()).ok_or_else(|| {
+                    Error::data(
+                        data.dir.join(crate::data::country::files::TFR),
+                        None,
+                        "series",
+                        "no `estimate` series: the Monte Carlo run needs the last year of observed TFR",
+                    )
+                })?;
                 (a, s, false, j)
             }
             (a, s) => {

@@ -131,7 +131,9 @@ pub fn estimate(data: &CountryData) -> Result<Vec<Period>> {
                     let births = data.births.get(y).ok_or_else(|| {
                         Error::data(&data.dir, None, "births", format!("no births for {y} for the residual"))
                     })?;
-                    let srb = data.srb.get(y).unwrap_or(1.05);
+                    let srb = data.srb.get(y).ok_or_else(|| {
+                        Error::data(&data.dir, None, "srb", format!("no sex ratio at birth for {y} for the residual"))
+                    })?;
                     b += 0.5 * births * if s == 0 { srb / (1.0 + srb) } else { 1.0 / (1.0 + srb) };
                 }
                 born += b;
