@@ -105,15 +105,17 @@ pub struct MortalitySpec {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MigrationSpec {
-    /// WPP 2024 medium net migration by single age and sex (all residents), times `scale`.
+    /// WPP 2024 medium net migration by single age and sex (all residents), times `scale`
+    /// (0-10); before WPP's single-age table, WPP's estimated totals spread as `Anchors`.
     Series {
         /// Series name (`wpp-medium`).
         name: String,
         /// Multiplier.
         scale: f64,
     },
-    /// Total net migrants per year (persons), spread over age and sex by WPP's medium
-    /// age-sex pattern of that year.
+    /// Total net migrants per year (persons), spread over age and sex by the
+    /// [`crate::demography::migration::MigrationProfile`]: arrivals by fixed shares,
+    /// departures in proportion to the population at risk.
     Anchors(Vec<(i32, f64)>),
 }
 
@@ -387,7 +389,9 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
     let mut migration = Some(MigrationSpec::Anchors(vec![(base_year, 0.0)]));
     if let Some(mut m) = root.section("migration", sink) {
         let series = m.string("series", sink);
-        let scale = m.number("scale", Range::new(-10.0, 10.0), sink);
+        // A negative factor turns WPP's arrivals at 18-26 into departures that empty those
+        // ages within decades (-2 by 2079 on the wpp2024-medium scenario); 10 runs clean.
+        let scale = m.number("scale", Range::new(0.0, 10.0), sink);
         let anchors = m.anchors("net_anchors", proj_years, Range::new(-5.0e6, 5.0e6), sink);
         migration = match (series, anchors) {
             (Some((_, o)), Some(_)) => {

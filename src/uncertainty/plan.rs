@@ -103,7 +103,8 @@ pub struct Plan {
     pub mx32: Vec<[Ages32; 2]>,
     /// Single-precision copy of the Lee-Carter b_x by sex.
     pub b32: [Ages32; 2],
-    /// Deterministic net migrants per interval.
+    /// Deterministic net migrants per interval, as the deterministic run applied them (a
+    /// net total spread on its population).
     pub migration: Vec<[AgeVec; 2]>,
     /// Troop target per year.
     pub target: Vec<f64>,
@@ -134,6 +135,7 @@ impl Plan {
         let years: Vec<i32> = (base_year..=end).collect();
         let tfr_path: Vec<f64> = (base_year..=end + 1).map(|y| tfr.get(y).unwrap_or(0.0)).collect();
         let pattern: Vec<AgeVec> = (base_year..=end + 1).map(|y| asfr_pattern(data.pasfr_for(y))).collect();
+        let det_migration = det.migration.clone();
         let det = summary_rows(det)
             .iter()
             .map(|row| {
@@ -164,7 +166,7 @@ impl Plan {
             mx: r.iter().map(|x| x.mx).collect(),
             mx32: r.iter().map(|x| [to_f32(&x.mx[0]), to_f32(&x.mx[1])]).collect(),
             b32: [to_f32(&components.lee_carter.b[0]), to_f32(&components.lee_carter.b[1])],
-            migration: r.iter().map(|x| x.migration).collect(),
+            migration: det_migration,
             target,
             capacity,
             force: scenario.force.clone(),
