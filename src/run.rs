@@ -109,8 +109,8 @@ pub struct Projection {
     /// Flows over t → t+1 for each year t (the end year's interval is projected with
     /// the last year's rates so that every row has its flows).
     pub flows: Vec<Flows>,
-    /// Net migrants by sex and single age over t → t+1, as applied (a net total spread
-    /// on the population at t); the Monte Carlo centres its trajectories on them.
+    /// Net migrants by sex and single age over t → t+1 as requested of the step (fixed
+    /// figures plus a net total spread on the population at t).
     pub migration: Vec<[AgeVec; 2]>,
     /// TFR applied over t → t+1.
     pub tfr: Vec<f64>,

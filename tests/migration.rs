@@ -192,3 +192,80 @@ fn run_writes_the_requested_net_migration_every_year() {
         }
     }
 }
+
+/// Every spread of the Monte Carlo set to zero except those in `keep`.
+fn noise(keep: &[&str]) -> String {
+    let mut s = String::new();
+    for c in ["fertility", "mortality", "migration"].into_iter().filter(|c| !keep.contains(c)) {
+        s += &format!("[uncertainty.{c}]\nsd_scale = 0\n");
+    }
+    s + "[uncertainty.force]\nfit_rate = { sd = 0 }\nalternative_service_share = { sd = 0 }\n\
+         cadre_retention = { sd = 0 }\ncadre_propensity = { sd = 0 }\nfielding_capacity = { sd = 0 }\n\
+         soldiers_replaced_per_system = { sd = 0 }\n"
+}
+
+/// Runs `text` as a scenario file through the deterministic projection and a Monte Carlo.
+fn monte_carlo(text: &str, n: usize) -> (Projection, forcecast::uncertainty::Outcome) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let path = tmp.path().join("mc.toml");
+    std::fs::write(&path, text).expect("write");
+    let dir = common::scenarios();
+    let s = forcecast::scenario::load(&path, &dir).expect("scenario valid");
+    let inputs = forcecast::run::load_inputs(&s, &dir).expect("inputs");
+    let p = forcecast::run::project(&s, &inputs).expect("deterministic run");
+    let options = forcecast::uncertainty::Options { trajectories: n, seed: 11, threads: 2 };
+    let o = forcecast::uncertainty::run(&s, &inputs, &p, options, &|_| {}).expect("Monte Carlo");
+    (p, o)
+}
+
+/// With nothing varying, the Monte Carlo reproduces the deterministic run when net
+/// migration is spread on the population: departures (−100,000 a year on the citizen
+/// base), and WPP's pre-2023 totals on the wpp2024-medium scenario, whose base is WPP's
+/// 2020 estimate (the plan once started every trajectory from the 2025 registration,
+/// 1.5% below the deterministic 2021 total).
+#[test]
+fn monte_carlo_without_variation_reproduces_the_deterministic_run() {
+    let cases = [
+        format!("extends = \"baseline\"\n[migration]\nnet_anchors = [[2025, -100000]]\n{}", noise(&[])),
+        format!("extends = \"wpp2024-medium\"\n{}", noise(&[])),
+    ];
+    for text in &cases {
+        let (p, o) = monte_carlo(text, 8);
+        let det: Vec<[f64; 28]> =
+            forcecast::output::tables::summary_rows(&p).iter().map(forcecast::output::tables::row_values).collect();
+        for r in &o.quantiles {
+            let t = (r.year - p.years[0]) as usize;
+            let m = forcecast::output::tables::SUMMARY_COLUMNS.iter().position(|c| *c == r.metric).expect("metric");
+            let d = det[t][m];
+            for v in std::iter::once(r.mean).chain(r.q) {
+                assert!(
+                    (v - d).abs() <= 1e-6 * d.abs().max(1.0),
+                    "{}: {} {}: {v} vs {d}",
+                    p.scenario.name,
+                    r.year,
+                    r.metric
+                );
+            }
+        }
+    }
+}
+
+/// With fertility and mortality varying, each trajectory spreads −100,000 a year on its
+/// own population and meets it exactly: every quantile of net_migration is −100,000.
+#[test]
+fn monte_carlo_trajectories_meet_the_requested_net_departures() {
+    let text = format!(
+        "extends = \"baseline\"\n[migration]\nnet_anchors = [[2025, -100000]]\n{}",
+        noise(&["fertility", "mortality"])
+    );
+    let (_, o) = monte_carlo(&text, 32);
+    let rows: Vec<_> = o.quantiles.iter().filter(|r| r.metric == "net_migration").collect();
+    assert_eq!(rows.len(), 76);
+    for r in rows {
+        for v in std::iter::once(r.mean).chain(r.q) {
+            assert!((v + 100_000.0).abs() <= 1.0, "{}: {v}", r.year);
+        }
+    }
+    let spread = o.quantiles.iter().find(|r| r.year == 2100 && r.metric == "population_total").expect("row");
+    assert!(spread.q[spread.q.len() - 1] > 1.05 * spread.q[0], "trajectories must differ: {:?}", spread.q);
+}

@@ -145,13 +145,10 @@ impl MigrationProfile {
             };
             return Ok([arr[0] * net, arr[1] * net]);
         }
-        let e = &self.departures;
-        let at_risk = [e[0].component_mul(&pop.male), e[1].component_mul(&pop.female)];
-        let weight = at_risk[0].sum() + at_risk[1].sum();
-        if weight.is_nan() || weight <= 0.0 {
+        let mut out = [AgeVec::zeros(), AgeVec::zeros()];
+        if !subtract_departures(-net, &self.departures, pop, &mut out) {
             return Err(format!("nobody is left at the ages people leave from, so {:.0} cannot leave", -net));
         }
-        let out = [at_risk[0] * (net / weight), at_risk[1] * (net / weight)];
         for (s, sex) in ["men", "women"].into_iter().enumerate() {
             let p = pop.sex(s);
             for x in 0..NAGES {
@@ -170,6 +167,24 @@ impl MigrationProfile {
         }
         Ok(out)
     }
+}
+
+/// Subtracts `departures` persons from `out`, spread over sex and age in proportion to
+/// the population at risk e_{s,x} P_{s,x} (`intensity` e, population `pop`). Returns
+/// false, leaving `out` unchanged, when nobody is at risk. The deterministic projection
+/// and every Monte Carlo trajectory spread departures by this one formula.
+pub fn subtract_departures(departures: f64, intensity: &[AgeVec; 2], pop: &Population, out: &mut [AgeVec; 2]) -> bool {
+    let weight = intensity[0].dot(&pop.male) + intensity[1].dot(&pop.female);
+    if weight.is_nan() || weight <= 0.0 {
+        return false;
+    }
+    let k = departures / weight;
+    for (s, o) in out.iter_mut().enumerate() {
+        for ((o, &e), &p) in o.as_mut_slice().iter_mut().zip(intensity[s].as_slice()).zip(pop.sex(s).as_slice()) {
+            *o -= k * e * p;
+        }
+    }
+    true
 }
 
 #[cfg(test)]
