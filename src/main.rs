@@ -395,5 +395,8 @@ fn check_one(arg: &str, dir: &Path) -> Result<String, Error> {
     let inputs = run::load_inputs(&s, dir)?;
     // The Monte Carlo components too: their fits depend on the settings and the data.
     uncertainty::plan::Components::build(&s, &inputs)?;
+    // And the deterministic projection (milliseconds): whether the population can supply
+    // the net departures asked for shows only there, and `check` must agree with `run`.
+    run::project(&s, &inputs)?;
     Ok(format!("{} ({})", s.name, path.display()))
 }

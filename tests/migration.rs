@@ -269,3 +269,26 @@ fn monte_carlo_trajectories_meet_the_requested_net_departures() {
     let spread = o.quantiles.iter().find(|r| r.year == 2100 && r.metric == "population_total").expect("row");
     assert!(spread.q[spread.q.len() - 1] > 1.05 * spread.q[0], "trajectories must differ: {:?}", spread.q);
 }
+
+/// Departures the population cannot supply fail `check` and `run` alike, exit 2, naming
+/// the file, the key and the years; `run` writes nothing.
+#[test]
+fn check_and_run_refuse_departures_beyond_half_an_age() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = dir.path().join("exodus.toml");
+    std::fs::write(&scenario, "extends = \"baseline\"\n[migration]\nnet_anchors = [[2025, -5000000]]\n")
+        .expect("write");
+    let message = "exodus.toml: migration.net_anchors: net migration over 2027-2028: 5000000 departures a year would \
+                   take 54220 men aged 23, 51% of the 105377 living there; at most 50% of an age may leave in a year";
+    forcecast().arg("check").arg(&scenario).assert().code(2).stderr(predicates::str::contains(message));
+    let out = dir.path().join("out");
+    forcecast()
+        .arg("run")
+        .arg(&scenario)
+        .args(["--no-charts", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(message));
+    assert!(!out.exists(), "nothing may be written");
+}
