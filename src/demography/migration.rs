@@ -28,7 +28,7 @@
 //! - Departure intensity e: the Rogers-Castro model migration schedule with the
 //!   fundamental parameters of Rogers & Castro's simplified basic standard schedule
 //!   ([`ROGERS_CASTRO`]), the same for both sexes: a rate of leaving by age for the
-//!   population at risk, highest at 22-23 (young adults leaving to study or work), with
+//!   population at risk, highest at 23-24 (young adults leaving to study or work), with
 //!   a childhood component (children leave with their parents) and a floor at every age.
 //!   Only its shape matters: the level is set by the requested total.
 //!
