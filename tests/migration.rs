@@ -292,3 +292,23 @@ fn check_and_run_refuse_departures_beyond_half_an_age() {
         .stderr(predicates::str::contains(message));
     assert!(!out.exists(), "nothing may be written");
 }
+
+/// The largest allowed `scale` of WPP's series (10) never asks the step for more
+/// departures than an age holds (the projection checks that every year), on the
+/// all-resident WPP base and on the citizen base; below 0 is refused (tests/bad/110):
+/// −2 already empties the ages 18-26 by 2079.
+#[test]
+fn the_largest_series_scale_never_empties_an_age() {
+    let dir = common::scenarios();
+    for name in ["wpp2024-medium", "baseline"] {
+        let path = forcecast::scenario::locate(name, &dir).expect("scenario");
+        let mut s = forcecast::scenario::load(&path, &dir).expect("valid");
+        let inputs = forcecast::run::load_inputs(&s, &dir).expect("inputs");
+        s.migration = MigrationSpec::Series { name: "wpp-medium".into(), scale: 10.0 };
+        let p = forcecast::run::project(&s, &inputs).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(p.flows.iter().all(|f| f.net_migration().is_finite()));
+        s.migration = MigrationSpec::Series { name: "wpp-medium".into(), scale: -2.0 };
+        let err = forcecast::run::project(&s, &inputs).expect_err("−2 empties ages").to_string();
+        assert!(err.contains("could be applied"), "{name}: {err}");
+    }
+}
