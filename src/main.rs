@@ -173,8 +173,9 @@ enum Command {
         country: String,
         /// How net migrants before 2023 are spread over age and sex: WPP's own pattern of
         /// each 5-year period by the residual method (`residual`), in proportion to the
-        /// population (`population`, alias `proportional`), or by WPP's 2023 single-age
-        /// pattern (`wpp2023`).
+        /// population (`population`, alias `proportional`), or as the model spreads any net
+        /// total (`wpp2023`: arrivals by WPP's 2023-2032 single-age arrival shares,
+        /// departures by the Rogers-Castro schedule).
         #[arg(long, default_value = "residual", value_parser = clap::builder::PossibleValuesParser::new([
             clap::builder::PossibleValue::new("residual"),
             clap::builder::PossibleValue::new("population").alias("proportional"),
@@ -429,7 +430,10 @@ fn check_one(arg: &str, dir: &Path) -> Result<String, Error> {
     let path = scenario::locate(arg, dir)?;
     let s = scenario::load(&path, dir)?;
     let inputs = run::load_inputs(&s, dir)?;
-    // The same validation `run` starts with.
+    // The same validation `run` starts with, and the deterministic projection
+    // (milliseconds): whether the population can supply the net departures asked for
+    // shows only there, and `check` must agree with `run`.
     run::validate(&s, &inputs)?;
+    run::project(&s, &inputs)?;
     Ok(format!("{} ({})", s.name, path.display()))
 }

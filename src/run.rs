@@ -122,6 +122,9 @@ pub struct Projection {
     /// Flows over t → t+1 for each year t (the end year's interval is projected with
     /// the last year's rates so that every row has its flows).
     pub flows: Vec<Flows>,
+    /// Net migrants by sex and single age over t → t+1 as requested of the step (fixed
+    /// figures plus a net total spread on the population at t).
+    pub migration: Vec<[AgeVec; 2]>,
     /// TFR applied over t → t+1.
     pub tfr: Vec<f64>,
     /// Sex ratio at birth over t → t+1.
@@ -151,25 +154,27 @@ pub fn guard(pop: &Population, year: i32, quantity: &str) -> Result<()> {
     Ok(())
 }
 
-/// Projects population over the intervals in `rates` from `base`. Returns populations
-/// (one more than intervals) and flows, checking the numeric guards and the accounting
-/// identity every year.
-pub fn project_population(
-    base: &Population,
-    rates: &[IntervalRates],
-    survival: &[[Survival; 2]],
-) -> Result<(Vec<Population>, Vec<Flows>)> {
+/// Allowed difference between the net migration applied by the step and the requested
+/// net (persons): rounding only.
+const NET_MIGRATION_TOLERANCE: f64 = 0.01;
+
+/// Populations (one more than intervals), flows and net migrants applied by sex and age.
+pub type Projected = (Vec<Population>, Vec<Flows>, Vec<[AgeVec; 2]>);
+
+/// Projects population over the intervals in `rates` from `base`, spreading each
+/// interval's net migration total on the population at its start. Checks the numeric
+/// guards, the accounting identity and that the requested net migration was applied in
+/// full (no age-sex cell ran out of people) every year.
+pub fn project_population(base: &Population, rates: &[IntervalRates], survival: &[[Survival; 2]]) -> Result<Projected> {
     let mut pops = Vec::with_capacity(rates.len() + 1);
     let mut flows = Vec::with_capacity(rates.len());
+    let mut migration = Vec::with_capacity(rates.len());
     pops.push(base.clone());
     for (r, surv) in rates.iter().zip(survival) {
         let prev = pops.last().expect("starts with the base population");
-        let inputs = StepInputs {
-            asfr: &r.asfr,
-            srb: r.srb,
-            survival: [&surv[0], &surv[1]],
-            migration: [&r.migration[0], &r.migration[1]],
-        };
+        let mig = r.migration.realize(prev, r.year)?;
+        let inputs =
+            StepInputs { asfr: &r.asfr, srb: r.srb, survival: [&surv[0], &surv[1]], migration: [&mig[0], &mig[1]] };
         let (next, f) = step(prev, &inputs);
         guard(&next, r.year + 1, "population")?;
         for (q, v) in [("births", f.births()), ("deaths", f.deaths()), ("net_migration", f.net_migration())] {
@@ -182,10 +187,23 @@ pub fn project_population(
         if (lhs - rhs).abs() > 1e-6 * lhs.max(1.0) {
             return Err(Error::Consistency(format!("accounting identity broken in {}: {lhs} vs {rhs}", r.year + 1)));
         }
+        let requested = mig[0].sum() + mig[1].sum();
+        if (f.net_migration() - requested).abs() > NET_MIGRATION_TOLERANCE {
+            return Err(r.migration.error(
+                r.year,
+                &format!(
+                    "{} net migrants requested but only {} could be applied: departures would take more people \
+                     than an age holds",
+                    requested.round(),
+                    f.net_migration().round()
+                ),
+            ));
+        }
         pops.push(next);
         flows.push(f);
+        migration.push(mig);
     }
-    Ok((pops, flows))
+    Ok((pops, flows, migration))
 }
 
 /// Runs one scenario deterministically.
@@ -198,7 +216,7 @@ pub fn project(scenario: &Scenario, inputs: &Inputs) -> Result<Projection> {
     // Intervals base..=end, so the end year's row also has its flows.
     let rates = rates::build(scenario, data, &inputs.mortality, base_year, end)?;
     let survival: Vec<[Survival; 2]> = rates.iter().map(|r| r.survival()).collect();
-    let (mut pops, flows) = project_population(&base, &rates, &survival)?;
+    let (mut pops, flows, migration) = project_population(&base, &rates, &survival)?;
     pops.pop(); // the population at end + 1 is not reported
     let years: Vec<i32> = (base_year..=end).collect();
     let force = force::simulate(&pops, base_year, &scenario.force);
@@ -210,6 +228,7 @@ pub fn project(scenario: &Scenario, inputs: &Inputs) -> Result<Projection> {
         years,
         population: pops,
         flows,
+        migration,
         tfr: rates.iter().map(|r| r.tfr).collect(),
         srb: rates.iter().map(|r| r.srb).collect(),
         e0: survival.iter().map(|s| [s[0].e0, s[1].e0]).collect(),

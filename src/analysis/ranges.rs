@@ -110,8 +110,9 @@ pub const RANGES: [Range; 16] = [
         knob: Knob::Migration,
         low: Setting::Plus(-20_000.0),
         high: Setting::Plus(20_000.0),
-        source: "Assumption: ±20,000 citizens a year (0.04% of the population), spread by WPP's age-sex pattern; the \
-                 data hold no citizen migration series (a series-based scenario: the series ×0.5 to ×1.5)",
+        source: "Assumption: ±20,000 citizens a year (0.04% of the population), arrivals spread by WPP's \
+                 arrival shares, departures by the Rogers-Castro schedule; the data hold no citizen migration \
+                 series (a series-based scenario: the series ×0.5 to ×1.5)",
     },
     Range {
         knob: Knob::FitRate,

@@ -1,9 +1,11 @@
-//! Demography: graduation, life tables, interval rates and the cohort-component step.
+//! Demography: graduation, life tables, migration profiles, interval rates and the
+//! cohort-component step.
 
 pub mod base;
 pub mod graduation;
 pub mod leslie;
 pub mod lifetable;
+pub mod migration;
 pub mod projection;
 pub mod rates;
 

@@ -15,13 +15,18 @@
 //! of the interval end → end+1, whose second half lies in year end+1, after the data
 //! (2100 for WPP 2024); year end+1 takes the end year's values.
 
+use std::path::PathBuf;
+use std::sync::Arc;
+
 use super::graduation::{asfr_pattern, graduate_mx};
 use super::lifetable::{Sex, Survival};
 use std::path::Path;
 
 use crate::data::country::files;
+use super::migration::MigrationProfile;
+use super::projection::Population;
 use crate::data::{CountryData, YearSeries};
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::scenario::{MigrationSpec, PathSpec, Scenario};
 use crate::{AgeVec, NAGES};
 
@@ -38,8 +43,65 @@ pub struct IntervalRates {
     pub srb: f64,
     /// Single-age mx by sex.
     pub mx: [AgeVec; 2],
-    /// Net migrants by single age and sex over the interval (persons).
-    pub migration: [AgeVec; 2],
+    /// Net migrants over the interval: age-sex figures and a net total still to be spread
+    /// over the population at the start of the interval ([`IntervalMigration::realize`]).
+    pub migration: IntervalMigration,
+}
+
+/// Net migration of one interval t → t+1: WPP's age-sex figures where the scenario takes
+/// them as they are (`series`, from the first year of the single-age table), plus a net
+/// total (`net_anchors`, or WPP's estimated totals before the table) spread over age and
+/// sex by the [`MigrationProfile`] on the population at t.
+#[derive(Debug, Clone)]
+pub struct IntervalMigration {
+    /// Net migrants by sex (male, female) and single age, used as they are (persons).
+    pub fixed: [AgeVec; 2],
+    /// Net total still to be spread (persons; negative for net departures).
+    pub net: f64,
+    /// The profile that spreads `net`, and the scenario key errors are reported against.
+    pub spreading: Arc<Spreading>,
+}
+
+/// How a run spreads net totals, shared by its intervals.
+#[derive(Debug, Clone)]
+pub struct Spreading {
+    /// Arrival shares and departure intensities.
+    pub profile: MigrationProfile,
+    /// The scenario file errors are reported against.
+    pub file: PathBuf,
+    /// The scenario key the migration comes from (`migration.net_anchors`, …).
+    pub key: &'static str,
+}
+
+impl IntervalMigration {
+    /// No migration.
+    pub fn none(spreading: Arc<Spreading>) -> IntervalMigration {
+        IntervalMigration { fixed: [AgeVec::zeros(), AgeVec::zeros()], net: 0.0, spreading }
+    }
+
+    /// Net migrants by sex and single age for a population `pop` at the start of the
+    /// interval starting in `year`: the fixed figures plus the spread net total. An error
+    /// names the scenario key and the year when the total cannot be spread (departures
+    /// above half of an age-sex cell).
+    pub fn realize(&self, pop: &Population, year: i32) -> Result<[AgeVec; 2]> {
+        let mut m = self.fixed;
+        if self.net != 0.0 {
+            let d = self.spreading.profile.spread(self.net, pop).map_err(|e| self.error(year, &e))?;
+            m[0] += d[0];
+            m[1] += d[1];
+        }
+        Ok(m)
+    }
+
+    /// A scenario error about the interval starting in `year`.
+    pub fn error(&self, year: i32, message: &str) -> Error {
+        Error::Scenario(Diagnostics(vec![Diagnostic {
+            file: self.spreading.file.clone(),
+            line: None,
+            key: self.spreading.key.into(),
+            message: format!("net migration over {year}-{}: {message}", year + 1),
+        }]))
+    }
 }
 
 /// The country's WPP mortality graduated to single ages, as ln mx per period.
@@ -175,23 +237,28 @@ fn migration_for_year(data: &CountryData, year: i32) -> Option<&(i32, AgeVec, Ag
     data.mig_age.get((y - first) as usize).filter(|m| m.0 == y)
 }
 
-/// WPP's net migrants of a calendar year by age and sex (persons). From the first year of
-/// the single-age table (2023) on, the table itself. Before it, the single-age table holds
-/// nothing, so WPP's estimated total of the year (`mig_total` "estimate") is spread by the
-/// first year's age-sex pattern normalised to sum to 1 (a documented substitute: WPP's own
-/// historical age pattern is not in the data, see PROVENANCE.md).
-pub fn wpp_migration(data: &CountryData, year: i32) -> Option<(AgeVec, AgeVec)> {
-    let (first, m, f) = data.mig_age.first()?;
-    if year >= *first {
+/// WPP's net migration of a calendar year.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum WppMigration<'a> {
+    /// From the first year of the single-age table (2023) on: its net migrants by sex
+    /// (male, female) and single age.
+    ByAge(&'a AgeVec, &'a AgeVec),
+    /// Before it: only WPP's estimated net total of the year (`mig_total` "estimate"),
+    /// to be spread by the [`MigrationProfile`] (WPP's own historical age pattern is not
+    /// in the data, see PROVENANCE.md). Years before the estimates take their first year.
+    Total(f64),
+}
+
+/// WPP's net migration of `year` (`None` when the data hold neither the single-age
+/// table nor an estimated total for it).
+pub fn wpp_migration(data: &CountryData, year: i32) -> Option<WppMigration<'_>> {
+    let first = data.mig_age.first()?.0;
+    if year >= first {
         let (_, m, f) = migration_for_year(data, year)?;
-        return Some((*m, *f));
+        return Some(WppMigration::ByAge(m, f));
     }
-    let sum = m.sum() + f.sum();
-    let total = data.mig_total.get("estimate").and_then(|s| s.get(year.max(s.first)));
-    match total {
-        Some(t) if sum != 0.0 => Some((m * (t / sum), f * (t / sum))),
-        _ => Some((*m, *f)),
-    }
+    let s = data.mig_total.get("estimate")?;
+    s.get(year.max(s.first)).map(WppMigration::Total)
 }
 
 /// Builds the rates for every interval `base..=last_start` (interval t → t+1).
@@ -209,6 +276,16 @@ pub fn build(
     let year_of =
         |s: &YearSeries, y: i32| s.get(y).ok_or_else(|| Error::Consistency(format!("a resolved series lacks {y}")));
     let scale = scenario.mortality.mx_scale;
+    let key = match &scenario.migration {
+        MigrationSpec::Anchors(_) => "migration.net_anchors",
+        MigrationSpec::Series { scale, .. } if *scale != 1.0 => "migration.scale",
+        MigrationSpec::Series { .. } => "migration.series",
+    };
+    let spreading = Arc::new(Spreading {
+        profile: MigrationProfile::from_data(data),
+        file: scenario.files.first().cloned().unwrap_or_default(),
+        key,
+    });
     let mut out = Vec::with_capacity((last_start - first + 1).max(0) as usize);
     let mut pattern_cache: Option<(i32, AgeVec)> = None;
     for t in first..=last_start {
@@ -233,30 +310,35 @@ pub fn build(
                 }
             }
         }
-        let (a, b) = (migration_for_year(data, t), migration_for_year(data, t + 1));
-        let (Some(a), Some(b)) = (a, b) else {
-            return Err(Error::data(&data.dir, None, "migration", "no single-age migration data"));
-        };
-        let wpp = [(a.1 + b.1) * 0.5, (a.2 + b.2) * 0.5];
-        let migration = match &scenario.migration {
+        let mut migration = IntervalMigration::none(spreading.clone());
+        match &scenario.migration {
             MigrationSpec::Series { scale, .. } => {
-                let (Some(a), Some(b)) = (wpp_migration(data, t), wpp_migration(data, t + 1)) else {
-                    return Err(Error::data(&data.dir, None, "migration", "no single-age migration data"));
-                };
-                [(a.0 + b.0) * (0.5 * *scale), (a.1 + b.1) * (0.5 * *scale)]
-            }
-            MigrationSpec::Anchors(anchors) => {
-                let total = 0.5
-                    * (crate::data::interpolate(anchors, f64::from(t))
-                        + crate::data::interpolate(anchors, f64::from(t + 1)));
-                let wsum = wpp[0].sum() + wpp[1].sum();
-                if total == 0.0 || wsum == 0.0 {
-                    [AgeVec::zeros(), AgeVec::zeros()]
-                } else {
-                    [wpp[0] * (total / wsum), wpp[1] * (total / wsum)]
+                for y in [t, t + 1] {
+                    match wpp_migration(data, y) {
+                        Some(WppMigration::ByAge(m, f)) => {
+                            migration.fixed[0] += m * (0.5 * scale);
+                            migration.fixed[1] += f * (0.5 * scale);
+                        }
+                        Some(WppMigration::Total(n)) => migration.net += 0.5 * scale * n,
+                        None => {
+                            return Err(Error::data(
+                                &data.dir,
+                                None,
+                                "migration",
+                                format!(
+                                    "no net migration for {y}: neither the single-age table nor an estimated total"
+                                ),
+                            ));
+                        }
+                    }
                 }
             }
-        };
+            MigrationSpec::Anchors(anchors) => {
+                migration.net = 0.5
+                    * (crate::data::interpolate(anchors, f64::from(t))
+                        + crate::data::interpolate(anchors, f64::from(t + 1)));
+            }
+        }
         out.push(IntervalRates {
             year: t,
             tfr: 0.5 * (year_of(&tfr, t)? + year_of(&tfr, t + 1)?),

@@ -27,6 +27,7 @@ use super::plan::{NMETRICS, Plan};
 use super::step::{StepScratch, step_into, sum8};
 use super::survival::{LifeScratch, survival_into, survival_perturbed_into};
 use crate::AgeVec;
+use crate::demography::migration::subtract_departures;
 use crate::demography::{Population, Sex, StepInputs, Survival};
 use crate::error::{Error, Result};
 use crate::scenario::{AutomationSpec, ForceSpec};
@@ -328,8 +329,8 @@ fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut
                 survival_perturbed_into(m, m32, b32, d, sex, &mut surv[s], lt_scratch);
             }
         }
-        let dm = mig[i];
-        let migration: &[AgeVec; 2] = if dm == 0.0 {
+        let (dm, departures) = (mig[i], plan.departures[i]);
+        let migration: &[AgeVec; 2] = if dm == 0.0 && departures == 0.0 {
             &plan.migration[i]
         } else {
             for s in 0..2 {
@@ -339,6 +340,8 @@ fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut
                     *o = a + p * dm;
                 }
             }
+            // The trajectory's own population at the start of the interval (see below).
+            subtract_departures(departures, &plan.departure_intensity, &pops[i % 2], migv);
             migv
         };
         let inputs = StepInputs {

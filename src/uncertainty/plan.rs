@@ -92,7 +92,8 @@ pub struct Plan {
     /// The deterministic run's metrics per year ([`crate::output::tables::SUMMARY_COLUMNS`]
     /// without `year`).
     pub det: Vec<[f64; NMETRICS]>,
-    /// Base population.
+    /// Base population (the deterministic run's: the registration or WPP's graduated
+    /// estimates, as the scenario says).
     pub base: Population,
     /// Scenario TFR for years base..=end+1.
     pub tfr_path: Vec<f64>,
@@ -110,8 +111,15 @@ pub struct Plan {
     pub mx32: Vec<[Ages32; 2]>,
     /// Single-precision copy of the Lee-Carter b_x by sex.
     pub b32: [Ages32; 2],
-    /// Deterministic net migrants per interval.
+    /// Deterministic net migrants per interval that do not depend on the population:
+    /// WPP's age-sex figures and net arrivals spread by the arrival shares.
     pub migration: Vec<[AgeVec; 2]>,
+    /// Net departures per interval (persons, ≥ 0), spread on each trajectory's own
+    /// population at the start of the interval by `departure_intensity`, as the
+    /// deterministic run spreads them on its own.
+    pub departures: Vec<f64>,
+    /// Departure intensity by sex and age ([`crate::demography::migration`]).
+    pub departure_intensity: [AgeVec; 2],
     /// Troop target per year.
     pub target: Vec<f64>,
     /// Fielding capacity per year, `interpolate(..).max(0)` (floored in the model).
@@ -142,6 +150,22 @@ impl Plan {
         // resolve_path gives exactly the years base..=end+1 (or an error naming the gap).
         let tfr_path: Vec<f64> = tfr.values;
         let pattern: Vec<AgeVec> = (base_year..=end + 1).map(|y| asfr_pattern(data.pasfr_for(y))).collect();
+        // Arrivals do not depend on the population, so the base population spreads them
+        // as any other would; departures are spread per trajectory.
+        let mut migration = Vec::with_capacity(r.len());
+        let mut departures = Vec::with_capacity(r.len());
+        for x in &r {
+            let m = &x.migration;
+            if m.net < 0.0 {
+                migration.push(m.fixed);
+                departures.push(-m.net);
+            } else {
+                migration.push(m.realize(&det.population[0], x.year)?);
+                departures.push(0.0);
+            }
+        }
+        let departure_intensity = r.first().map_or([AgeVec::zeros(); 2], |x| x.migration.spreading.profile.departures);
+        let base = det.population[0].clone();
         let det = summary_rows(det)
             .iter()
             .map(|row| {
@@ -163,7 +187,7 @@ impl Plan {
             mort_start: start(components.mortality_jump_off),
             years,
             det,
-            base: Population { male: data.base.male, female: data.base.female },
+            base,
             tfr_path,
             fertile: fertile_range(pattern.iter().chain(r.iter().map(|x| &x.asfr))),
             pattern,
@@ -172,7 +196,9 @@ impl Plan {
             mx: r.iter().map(|x| x.mx).collect(),
             mx32: r.iter().map(|x| [to_f32(&x.mx[0]), to_f32(&x.mx[1])]).collect(),
             b32: [to_f32(&components.lee_carter.b[0]), to_f32(&components.lee_carter.b[1])],
-            migration: r.iter().map(|x| x.migration).collect(),
+            migration,
+            departures,
+            departure_intensity,
             target,
             capacity,
             force: scenario.force.clone(),

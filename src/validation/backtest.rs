@@ -34,11 +34,13 @@
 //!     are an independent test; it misses the cohort-specific moves in WPP's estimates
 //!     (the men born 1976-80 rise between 1995 and 2000 and fall by 2005: men 40-44 in
 //!     2020 come out +8.6%; women 75-79 −6.6%).
-//!   - `wpp2023`: WPP's 2023 single-age pattern normalised to 1 (the only single-age
-//!     pattern in the data). It concentrates migrants on men aged 20-34 as 2023's labour
-//!     migration did; applied to the +270,000-310,000 a year WPP estimates for 2011-2015
-//!     it puts 20% too many men aged 25-29 into 2020, while WPP's own estimates spread
-//!     that inflow over ages 20-70.
+//!   - `wpp2023`: the model's own spreading of a net total
+//!     ([`crate::demography::migration`]): arrivals by the shares of WPP's 2023-2032
+//!     single-age arrivals (the only single-age figures in the data), departures by the
+//!     Rogers-Castro schedule on the population. It concentrates arrivals on ages 18-26
+//!     as the labour migration of the 2020s does; applied to the +270,000-310,000 a year
+//!     WPP estimates for 2011-2015 it puts 18% too many men and 19% too many women aged
+//!     25-29 into 2020, while WPP's own estimates spread that inflow over ages 20-70.
 //!
 //! The step function, life tables and rates are the model's own: the back-test runs
 //! [`crate::run::project`] on a scenario built by [`scenario`].
@@ -215,7 +217,8 @@ pub enum MigrationPattern {
     Residual,
     /// In proportion to the population by age and sex at the start of each interval.
     Population,
-    /// WPP's 2023 single-age net-migration pattern, normalised to sum to 1.
+    /// As the model spreads any net total: WPP's 2023-2032 arrival shares for arrivals,
+    /// the Rogers-Castro schedule on the population for departures.
     Wpp2023,
 }
 
@@ -280,8 +283,10 @@ pub fn project(
             let period = residual::period_for(&periods, r.year);
             let year = |y: i32| -> Result<(AgeVec, AgeVec)> {
                 if y >= age_from {
-                    return rates::wpp_migration(data, y)
-                        .ok_or_else(|| Error::data(&data.dir, None, "migration", "no single-age migration data"));
+                    return match rates::wpp_migration(data, y) {
+                        Some(rates::WppMigration::ByAge(m, f)) => Ok((*m, *f)),
+                        _ => Err(Error::data(&data.dir, None, "migration", "no single-age migration data")),
+                    };
                 }
                 let m = estimate.and_then(|e| e.get(y)).ok_or_else(|| {
                     Error::data(&data.dir, None, "migration", format!("no estimated net migration total for {y}"))
@@ -297,10 +302,11 @@ pub fn project(
                 }
             };
             let (a, b) = (year(r.year)?, year(r.year + 1)?);
-            r.migration = [(a.0 + b.0) * 0.5, (a.1 + b.1) * 0.5];
+            r.migration.fixed = [(a.0 + b.0) * 0.5, (a.1 + b.1) * 0.5];
+            r.migration.net = 0.0;
         }
         let survival = [r.survival()];
-        let (p, f) = run::project_population(&start, std::slice::from_ref(r), &survival)?;
+        let (p, f, _) = run::project_population(&start, std::slice::from_ref(r), &survival)?;
         pops.push(p.into_iter().nth(1).expect("one step gives two populations"));
         flows.push(f[0]);
     }

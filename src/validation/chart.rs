@@ -79,7 +79,7 @@ pub fn chart(bt: &Backtest) -> Chart {
             "net migration by age from WPP's own estimates (residual method; partly fitted to them)"
         }
         MigrationPattern::Population => "net migration spread in proportion to the population",
-        MigrationPattern::Wpp2023 => "net migration spread by WPP's 2023 age pattern",
+        MigrationPattern::Wpp2023 => "net migration spread by WPP's 2023-2032 arrival shares",
     };
     let mut c = Chart::new(
         TITLE,

@@ -1,0 +1,314 @@
+//! Citizen net migration (`[migration] net_anchors`): a requested total is met exactly
+//! every year and is spread so that no cohort is emptied or explodes, whatever WPP's own
+//! net total does (issue 10, item 2: WPP's Korean net total turns negative around 2087,
+//! and dividing by it once gave +7.0 million people in 2089 for +10,000 a year).
+
+mod common;
+
+use std::sync::OnceLock;
+
+use common::{column, forcecast, read_csv};
+use forcecast::run::{Inputs, Projection};
+use forcecast::scenario::{MigrationSpec, Scenario};
+use proptest::prelude::*;
+
+/// The shipped baseline (citizen base 2025, zero net migration) and its inputs, loaded once.
+fn baseline() -> &'static (Projection, Inputs) {
+    static B: OnceLock<(Projection, Inputs)> = OnceLock::new();
+    B.get_or_init(|| common::project("baseline"))
+}
+
+fn with_net(anchors: &[(i32, f64)]) -> Scenario {
+    let mut s = baseline().0.scenario.clone();
+    s.migration = MigrationSpec::Anchors(anchors.to_vec());
+    s
+}
+
+fn project(anchors: &[(i32, f64)]) -> forcecast::error::Result<Projection> {
+    forcecast::run::project(&with_net(anchors), &baseline().1)
+}
+
+/// Linear between anchors, flat outside (written here independently of the library).
+fn at(anchors: &[(i32, f64)], t: f64) -> f64 {
+    let first = anchors[0];
+    if t <= f64::from(first.0) {
+        return first.1;
+    }
+    for w in anchors.windows(2) {
+        let ((y0, v0), (y1, v1)) = ((f64::from(w[0].0), w[0].1), (f64::from(w[1].0), w[1].1));
+        if t <= y1 {
+            return v0 + (v1 - v0) * (t - y0) / (y1 - y0);
+        }
+    }
+    anchors[anchors.len() - 1].1
+}
+
+/// The requested net of interval t → t+1: the mean of years t and t+1 (README "Time").
+fn requested(anchors: &[(i32, f64)], t: i32) -> f64 {
+    0.5 * (at(anchors, f64::from(t)) + at(anchors, f64::from(t + 1)))
+}
+
+/// Checks the invariants of a projection with net totals `anchors` against the
+/// zero-migration baseline; returns the first violation.
+fn check(anchors: &[(i32, f64)], p: &Projection) -> Result<(), String> {
+    let zero = &baseline().0;
+    let mut arrivals = 0.0;
+    for (i, &year) in p.years.iter().enumerate() {
+        let f = &p.flows[i];
+        let want = requested(anchors, year);
+        if (f.net_migration() - want).abs() > 1.0 {
+            return Err(format!("{year}: net migration {} for {want} requested", f.net_migration()));
+        }
+        if let Some(next) = p.population.get(i + 1) {
+            let change = next.total() - p.population[i].total();
+            let flows = f.births() - f.deaths() + want;
+            if (change - flows).abs() > 1.0 {
+                return Err(format!("{year}: population changes by {change}, births − deaths + net = {flows}"));
+            }
+        }
+        // No exploding cohort: a cell can exceed its zero-migration value only by the
+        // arrivals so far and their children. Arrivals' children born in one year are at
+        // most a tenth of the arrivals (no single-age fertility rate reaches 0.1), so twice
+        // the arrivals is a safe bound; with departures only, a cell never exceeds it.
+        let (pop, pop0) = (&p.population[i], &zero.population[i]);
+        for (s, sex) in ["male", "female"].into_iter().enumerate() {
+            for x in 0..forcecast::NAGES {
+                let (v, v0) = (pop.sex(s)[x], pop0.sex(s)[x]);
+                if !(v >= 0.0 && v.is_finite()) {
+                    return Err(format!("{year}: {sex} aged {x} is {v}"));
+                }
+                if v > v0 * (1.0 + 1e-9) + 2.0 * arrivals {
+                    return Err(format!("{year}: {sex} aged {x} is {v}, {v0} without migration, {arrivals} arrivals"));
+                }
+            }
+        }
+        arrivals += want.max(0.0);
+    }
+    Ok(())
+}
+
+/// Anchor paths: one anchor (a constant total) or up to four (piecewise linear), every
+/// value in −200,000…+200,000 a year, over the full horizon 2025-2100.
+fn paths() -> impl Strategy<Value = Vec<(i32, f64)>> {
+    prop::collection::btree_map(2025..=2100i32, -200_000.0..200_000.0f64, 1..=4)
+        .prop_map(|m| m.into_iter().collect::<Vec<_>>())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Issue 10 acceptance: any net total in ±200,000 a year, constant or piecewise, gives
+    /// a population that changes each year by births − deaths + the requested net (within
+    /// 1 person), with no negative and no exploding cohort.
+    #[test]
+    fn any_net_total_is_met_exactly_without_emptying_or_exploding_a_cohort(anchors in paths()) {
+        let p = project(&anchors).map_err(|e| TestCaseError::fail(format!("{anchors:?}: {e}")))?;
+        check(&anchors, &p).map_err(|e| TestCaseError::fail(format!("{anchors:?}: {e}")))?;
+    }
+}
+
+/// The ends of the range over the whole horizon: the worst cases of the property above
+/// (a constant −200,000 a year drains the population most, so every path within the range
+/// that departs less is feasible too).
+#[test]
+fn the_extremes_of_the_range_hold_over_the_whole_horizon() {
+    for net in [-200_000.0, 200_000.0] {
+        let anchors = [(2025, net)];
+        let p = project(&anchors).unwrap_or_else(|e| panic!("{net}: {e}"));
+        check(&anchors, &p).unwrap_or_else(|e| panic!("{net}: {e}"));
+    }
+}
+
+/// +10,000 a year: the model is linear in a fixed arrival stream, so twice the stream
+/// adds exactly twice the people (up to rounding), and what it adds by 2089 and 2100 lies
+/// between 1.0 and 1.6 times the cumulative net. More than 1.0: three arrivals in four are
+/// 18-26, so their children outnumber their deaths before 2100 (measured: 1.43 in 2089,
+/// 1.45 in 2100). The old spreading added 7.0 million (11×) by 2089.
+#[test]
+fn ten_thousand_a_year_adds_about_the_cumulative_net() {
+    let zero = &baseline().0;
+    let p1 = project(&[(2025, 10_000.0)]).expect("+10,000");
+    let p2 = project(&[(2025, 20_000.0)]).expect("+20,000");
+    for year in [2089, 2100] {
+        let i = (year - 2025) as usize;
+        let base = zero.population[i].total();
+        let (d1, d2) = (p1.population[i].total() - base, p2.population[i].total() - base);
+        let cumulative = 10_000.0 * f64::from(year - 2025);
+        assert!((1.0..1.6).contains(&(d1 / cumulative)), "{year}: +{d1} for {cumulative} net");
+        assert!((d2 - 2.0 * d1).abs() < 1e-6 * d1, "{year}: {d2} is not twice {d1}");
+    }
+}
+
+/// −20,000 a year never raises the number of men aged 20 (the old spreading gave 1.78
+/// million); −100,000 a year ends 2100 below the baseline, by 0.7-1.3 times the 7.5
+/// million who left (those leaving would partly have died by 2100, but their children
+/// are lost too; measured 0.97).
+#[test]
+fn departures_lower_the_population() {
+    let zero = &baseline().0;
+    let p = project(&[(2025, -20_000.0)]).expect("-20,000");
+    for (i, year) in p.years.iter().enumerate() {
+        let (m, m0) = (p.population[i].male[20], zero.population[i].male[20]);
+        assert!(m <= m0 * (1.0 + 1e-12), "{year}: {m} men aged 20, {m0} without migration");
+    }
+    let p = project(&[(2025, -100_000.0)]).expect("-100,000");
+    let i = p.years.len() - 1;
+    let loss = zero.population[i].total() - p.population[i].total();
+    let left = 100_000.0 * f64::from(2100 - 2025);
+    assert!((0.7..1.3).contains(&(loss / left)), "2100: {loss} fewer for {left} departures");
+}
+
+/// A total that would take more than half of an age is refused with the key and the
+/// years, never cut silently: −5 million a year (a tenth of the population) takes more
+/// than half of the men aged 23 in its third year.
+#[test]
+fn departures_beyond_half_an_age_stop_the_run() {
+    let err = project(&[(2025, -5_000_000.0)]).expect_err("must be refused").to_string();
+    assert!(err.contains("migration.net_anchors: net migration over 2027-2028"), "{err}");
+    assert!(err.contains("men aged 23"), "{err}");
+    assert!(err.contains("at most 50% of an age may leave in a year"), "{err}");
+}
+
+/// Through the binary: −100,000 a year is written as −100,000 every year, and the
+/// population falls by exactly births − deaths + net.
+#[test]
+fn run_writes_the_requested_net_migration_every_year() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = dir.path().join("emigration.toml");
+    std::fs::write(&scenario, "extends = \"baseline\"\n[migration]\nnet_anchors = [[2025, -100000]]\n").expect("write");
+    let out = dir.path().join("out");
+    forcecast().arg("run").arg(&scenario).args(["--no-charts", "--quiet", "--out"]).arg(&out).assert().success();
+    let (header, rows) = read_csv(&out.join("summary.csv"));
+    let net = column(&header, &rows, "net_migration");
+    let total = column(&header, &rows, "population_total");
+    let (births, deaths) = (column(&header, &rows, "births"), column(&header, &rows, "deaths"));
+    assert_eq!(net.len(), 76);
+    for i in 0..net.len() {
+        assert!((net[i] + 100_000.0).abs() <= 1.0, "row {i}: net migration {}", net[i]);
+        if i + 1 < net.len() {
+            let change = total[i + 1] - total[i];
+            assert!(change < 0.0, "row {i}: the population grows by {change}");
+            assert!((change - (births[i] - deaths[i] + net[i])).abs() <= 1.0, "row {i}: {change}");
+        }
+    }
+}
+
+/// Every spread of the Monte Carlo set to zero except those in `keep`.
+fn noise(keep: &[&str]) -> String {
+    let mut s = String::new();
+    for c in ["fertility", "mortality", "migration"].into_iter().filter(|c| !keep.contains(c)) {
+        s += &format!("[uncertainty.{c}]\nsd_scale = 0\n");
+    }
+    s + "[uncertainty.force]\nfit_rate = { sd = 0 }\nalternative_service_share = { sd = 0 }\n\
+         cadre_retention = { sd = 0 }\ncadre_propensity = { sd = 0 }\nfielding_capacity = { sd = 0 }\n\
+         soldiers_replaced_per_system = { sd = 0 }\n"
+}
+
+/// Runs `text` as a scenario file through the deterministic projection and a Monte Carlo.
+fn monte_carlo(text: &str, n: usize) -> (Projection, forcecast::uncertainty::Outcome) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let path = tmp.path().join("mc.toml");
+    std::fs::write(&path, text).expect("write");
+    let dir = common::scenarios();
+    let s = forcecast::scenario::load(&path, &dir).expect("scenario valid");
+    let inputs = forcecast::run::load_inputs(&s, &dir).expect("inputs");
+    let p = forcecast::run::project(&s, &inputs).expect("deterministic run");
+    let options = forcecast::uncertainty::Options { trajectories: n, seed: 11, threads: 2 };
+    let o = forcecast::uncertainty::run(&s, &inputs, &p, options, &|_| {}).expect("Monte Carlo");
+    (p, o)
+}
+
+/// With nothing varying, the Monte Carlo reproduces the deterministic run when net
+/// migration is spread on the population: departures (−100,000 a year on the citizen
+/// base), and WPP's pre-2023 totals on the wpp2024-medium scenario, whose base is WPP's
+/// 2020 estimate (the plan once started every trajectory from the 2025 registration,
+/// 1.5% below the deterministic 2021 total).
+#[test]
+fn monte_carlo_without_variation_reproduces_the_deterministic_run() {
+    let cases = [
+        format!("extends = \"baseline\"\n[migration]\nnet_anchors = [[2025, -100000]]\n{}", noise(&[])),
+        format!("extends = \"wpp2024-medium\"\n{}", noise(&[])),
+    ];
+    for text in &cases {
+        let (p, o) = monte_carlo(text, 8);
+        let det: Vec<[f64; 28]> =
+            forcecast::output::tables::summary_rows(&p).iter().map(forcecast::output::tables::row_values).collect();
+        for r in &o.quantiles {
+            let t = (r.year - p.years[0]) as usize;
+            let m = forcecast::output::tables::SUMMARY_COLUMNS.iter().position(|c| *c == r.metric).expect("metric");
+            let d = det[t][m];
+            for v in std::iter::once(r.mean).chain(r.q) {
+                assert!(
+                    (v - d).abs() <= 1e-6 * d.abs().max(1.0),
+                    "{}: {} {}: {v} vs {d}",
+                    p.scenario.name,
+                    r.year,
+                    r.metric
+                );
+            }
+        }
+    }
+}
+
+/// With fertility and mortality varying, each trajectory spreads −100,000 a year on its
+/// own population and meets it exactly: every quantile of net_migration is −100,000.
+#[test]
+fn monte_carlo_trajectories_meet_the_requested_net_departures() {
+    let text = format!(
+        "extends = \"baseline\"\n[migration]\nnet_anchors = [[2025, -100000]]\n{}",
+        noise(&["fertility", "mortality"])
+    );
+    let (_, o) = monte_carlo(&text, 32);
+    let rows: Vec<_> = o.quantiles.iter().filter(|r| r.metric == "net_migration").collect();
+    assert_eq!(rows.len(), 76);
+    for r in rows {
+        for v in std::iter::once(r.mean).chain(r.q) {
+            assert!((v + 100_000.0).abs() <= 1.0, "{}: {v}", r.year);
+        }
+    }
+    let spread = o.quantiles.iter().find(|r| r.year == 2100 && r.metric == "population_total").expect("row");
+    assert!(spread.q[spread.q.len() - 1] > 1.05 * spread.q[0], "trajectories must differ: {:?}", spread.q);
+}
+
+/// Departures the population cannot supply fail `check` and `run` alike, exit 2, naming
+/// the file, the key and the years; `run` writes nothing.
+#[test]
+fn check_and_run_refuse_departures_beyond_half_an_age() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = dir.path().join("exodus.toml");
+    std::fs::write(&scenario, "extends = \"baseline\"\n[migration]\nnet_anchors = [[2025, -5000000]]\n")
+        .expect("write");
+    let message = "exodus.toml: migration.net_anchors: net migration over 2027-2028: 5000000 departures a year would \
+                   take 54220 men aged 23, 51% of the 105377 living there; at most 50% of an age may leave in a year";
+    forcecast().arg("check").arg(&scenario).assert().code(2).stderr(predicates::str::contains(message));
+    let out = dir.path().join("out");
+    forcecast()
+        .arg("run")
+        .arg(&scenario)
+        .args(["--no-charts", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(message));
+    assert!(!out.exists(), "nothing may be written");
+}
+
+/// The largest allowed `scale` of WPP's series (10) never asks the step for more
+/// departures than an age holds (the projection checks that every year), on the
+/// all-resident WPP base and on the citizen base; below 0 is refused (tests/bad/110):
+/// −2 already empties the ages 18-26 by 2079.
+#[test]
+fn the_largest_series_scale_never_empties_an_age() {
+    let dir = common::scenarios();
+    for name in ["wpp2024-medium", "baseline"] {
+        let path = forcecast::scenario::locate(name, &dir).expect("scenario");
+        let mut s = forcecast::scenario::load(&path, &dir).expect("valid");
+        let inputs = forcecast::run::load_inputs(&s, &dir).expect("inputs");
+        s.migration = MigrationSpec::Series { name: "wpp-medium".into(), scale: 10.0 };
+        let p = forcecast::run::project(&s, &inputs).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(p.flows.iter().all(|f| f.net_migration().is_finite()));
+        s.migration = MigrationSpec::Series { name: "wpp-medium".into(), scale: -2.0 };
+        let err = forcecast::run::project(&s, &inputs).expect_err("−2 empties ages").to_string();
+        assert!(err.contains("could be applied"), "{name}: {err}");
+    }
+}
