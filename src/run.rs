@@ -194,8 +194,8 @@ pub fn project_population(base: &Population, rates: &[IntervalRates], survival: 
                 &format!(
                     "{} net migrants requested but only {} could be applied: departures would take more people \
                      than an age holds",
-                    requested.round(),
-                    f.net_migration().round()
+                    crate::output::numbers::count(requested),
+                    crate::output::numbers::count(f.net_migration())
                 ),
             ));
         }

@@ -159,13 +159,13 @@ fn departures_lower_the_population() {
 }
 
 /// A total that would take more than half of an age is refused with the key and the
-/// years, never cut silently: −5 million a year (a tenth of the population) takes more
-/// than half of the men aged 23 in its third year.
+/// years, never cut silently: −1 million a year (the most negative total allowed, 2% of
+/// the population) takes more than half of the men aged 22 in 2051.
 #[test]
 fn departures_beyond_half_an_age_stop_the_run() {
-    let err = project(&[(2025, -5_000_000.0)]).expect_err("must be refused").to_string();
-    assert!(err.contains("migration.net_anchors: net migration over 2027-2028"), "{err}");
-    assert!(err.contains("men aged 23"), "{err}");
+    let err = project(&[(2025, -1_000_000.0)]).expect_err("must be refused").to_string();
+    assert!(err.contains("migration.net_anchors: net migration over 2051-2052"), "{err}");
+    assert!(err.contains("men aged 22"), "{err}");
     assert!(err.contains("at most 50% of an age may leave in a year"), "{err}");
 }
 
@@ -276,10 +276,10 @@ fn monte_carlo_trajectories_meet_the_requested_net_departures() {
 fn check_and_run_refuse_departures_beyond_half_an_age() {
     let dir = tempfile::tempdir().expect("tempdir");
     let scenario = dir.path().join("exodus.toml");
-    std::fs::write(&scenario, "extends = \"baseline\"\n[migration]\nnet_anchors = [[2025, -5000000]]\n")
+    std::fs::write(&scenario, "extends = \"baseline\"\n[migration]\nnet_anchors = [[2025, -1000000]]\n")
         .expect("write");
-    let message = "exodus.toml: migration.net_anchors: net migration over 2027-2028: 5000000 departures a year would \
-                   take 54220 men aged 23, 51% of the 105377 living there; at most 50% of an age may leave in a year";
+    let message = "exodus.toml: migration.net_anchors: net migration over 2051-2052: 1,000,000 departures a year would \
+                   take 6,597 men aged 22, 52% of the 12,661 living there; at most 50% of an age may leave in a year";
     forcecast().arg("check").arg(&scenario).assert().code(2).stderr(predicates::str::contains(message));
     let out = dir.path().join("out");
     forcecast()

@@ -47,6 +47,7 @@
 //! RR-81-30 (the 7-parameter schedule and its fundamental parameters).
 
 use crate::data::CountryData;
+use crate::output::numbers::count;
 use crate::demography::Population;
 use crate::{AgeVec, NAGES};
 
@@ -147,19 +148,19 @@ impl MigrationProfile {
         }
         let mut out = [AgeVec::zeros(), AgeVec::zeros()];
         if !subtract_departures(-net, &self.departures, pop, &mut out) {
-            return Err(format!("nobody is left at the ages people leave from, so {:.0} cannot leave", -net));
+            return Err(format!("nobody is left at the ages people leave from, so {} cannot leave", count(-net)));
         }
         for (s, sex) in ["men", "women"].into_iter().enumerate() {
             let p = pop.sex(s);
             for x in 0..NAGES {
                 if -out[s][x] > MAX_DEPARTURE_SHARE * p[x] {
                     return Err(format!(
-                        "{:.0} departures a year would take {:.0} {sex} aged {x}, {:.0}% of the {:.0} living there; \
+                        "{} departures a year would take {} {sex} aged {x}, {:.0}% of the {} living there; \
                          at most {:.0}% of an age may leave in a year",
-                        -net,
-                        -out[s][x],
+                        count(-net),
+                        count(-out[s][x]),
                         -100.0 * out[s][x] / p[x],
-                        p[x],
+                        count(p[x]),
                         100.0 * MAX_DEPARTURE_SHARE
                     ));
                 }
