@@ -294,30 +294,34 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let several = scenario.len() > 1;
             // Every scenario is read and every output folder checked before anything runs,
             // so that a bad file or folder is reported before any output is written.
-            let mut planned: Vec<(PathBuf, scenario::Scenario, PathBuf)> = Vec::with_capacity(scenario.len());
+            let mut paths: Vec<PathBuf> = Vec::with_capacity(scenario.len());
             for arg in &scenario {
                 let path = scenario::locate(arg, &cli.scenarios)?;
-                let s = scenario::load(&path, &cli.scenarios)?;
-                let dest = match (&out, several) {
-                    (Some(d), false) => d.clone(),
-                    (Some(d), true) => d.join(&s.name),
-                    (None, _) => Path::new("output").join(&s.name),
-                };
-                if let Some((first, _, _)) = planned.iter().find(|(_, t, _)| t.name == s.name) {
+                let name = scenario::name_of(&path);
+                if let Some(first) = paths.iter().find(|p| scenario::name_of(p) == name) {
+                    let dest = run_dest(out.as_deref(), several, &name);
+                    let both = if *first == path {
+                        format!("{} is given twice", path.display())
+                    } else {
+                        format!("{} and {} are both named `{name}`", first.display(), path.display())
+                    };
                     return Err(Error::Usage(format!(
-                        "{} and {} are both named `{}`, so both would be written to {}; give the scenarios \
-                         distinct file names (copy one to a file with another name)",
-                        first.display(),
-                        path.display(),
-                        s.name,
+                        "{both}, so both would be written to {}; give each scenario once, with distinct file \
+                         names (copy one to a file with another name)",
                         dest.display()
                     ))
                     .into());
                 }
-                forcecast::output::check_destination(&dest, &forcecast::output::Origin::new("run", &s.name))?;
-                planned.push((path, s, dest));
+                paths.push(path);
             }
-            for (_, s, dest) in &planned {
+            let mut planned: Vec<(scenario::Scenario, PathBuf)> = Vec::with_capacity(paths.len());
+            for path in paths {
+                let s = scenario::load(&path, &cli.scenarios)?;
+                let dest = run_dest(out.as_deref(), several, &s.name);
+                forcecast::output::check_destination(&dest, &forcecast::output::Origin::new("run", &s.name))?;
+                planned.push((s, dest));
+            }
+            for (s, dest) in &planned {
                 let start = Instant::now();
                 let mut laps = forcecast::timing::Laps::new();
                 let inputs = run::load_inputs(s, &cli.scenarios)?;
@@ -348,6 +352,16 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+/// The output folder of a scenario of `run`: `--out` itself for one scenario,
+/// `<out>/<name>` for several, `output/<name>` by default.
+fn run_dest(out: Option<&Path>, several: bool, name: &str) -> PathBuf {
+    match (out, several) {
+        (Some(d), false) => d.to_path_buf(),
+        (Some(d), true) => d.join(name),
+        (None, _) => Path::new("output").join(name),
     }
 }
 

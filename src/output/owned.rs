@@ -220,9 +220,7 @@ pub fn inspect(dest: &Path, origin: &Origin) -> Result<Destination> {
     let Some(marker) = read(dest) else {
         top.sort();
         return Err(refuse(format!(
-            "it holds files that forcecast did not write ({}), and forcecast replaces its output \
-             folders whole, so it writes only into a new folder, an empty one or one it wrote \
-             before (one with a {MARKER} file); {}",
+            "it holds files that forcecast did not write ({}), and forcecast replaces an output folder whole; {}",
             sample(&top),
             suggest(dest)
         )));
