@@ -92,17 +92,15 @@ impl AtomicDir {
         let guard = DirLock::acquire(&parent)?;
         clean_stale(&parent, &name);
         let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
-        live().push(tmp.clone());
-        if let Err(e) = std::fs::create_dir(&tmp) {
-            live().retain(|p| *p != tmp);
-            return Err(Error::io(&tmp, e));
-        }
+        // Registered and given its locked marker before an interruption can see it, so
+        // that no partial folder is ever left without one.
+        let mut registry = live();
+        std::fs::create_dir(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        registry.push(tmp.clone());
+        let marker = new_marker(&tmp, &origin);
+        drop(registry);
         let mut dir = AtomicDir { dest: parent.join(&name), parent, name, tmp, origin, marker: None, committed: false };
-        let path = dir.tmp.join(MARKER);
-        let f = File::options().read(true).write(true).create_new(true).open(&path).map_err(|e| Error::io(&path, e))?;
-        let mut f = lock(f).map_err(|e| Error::io(&path, e))?;
-        f.write_all(owned::text(&dir.origin, State::Partial, &[]).as_bytes()).map_err(|e| Error::io(&path, e))?;
-        dir.marker = Some(f);
+        dir.marker = Some(marker?);
         drop(guard);
         Ok(dir)
     }
@@ -128,20 +126,23 @@ impl AtomicDir {
         let guard = DirLock::acquire(&self.parent)?;
         clean_stale(&self.parent, &self.name);
         let state = owned::inspect(&self.dest, &self.origin)?;
-        let old = {
+        // The registry is held across the swap, so an interruption waits for it to end.
+        let swapped = {
             let mut live = live();
-            let old = match state {
+            let swapped = match state {
                 // rename(2) replaces an empty folder and fails on a non-empty one.
                 Destination::Absent | Destination::Empty => {
-                    std::fs::rename(&self.tmp, &self.dest).map_err(|e| Error::io(&self.dest, e))?;
-                    None
+                    std::fs::rename(&self.tmp, &self.dest).map(|()| None).map_err(|e| Error::io(&self.dest, e))
                 }
-                Destination::Owned => Some(self.swap(&guard)?),
+                Destination::Owned => self.swap(&guard).map(Some),
             };
-            live.retain(|p| *p != self.tmp);
-            self.committed = true;
-            old
+            if swapped.is_ok() {
+                live.retain(|p| *p != self.tmp);
+                self.committed = true;
+            }
+            swapped
         };
+        let old = swapped?;
         self.marker = None;
         pause(PAUSE_AFTER_SWAP);
         if let Some(old) = old {
@@ -165,13 +166,7 @@ impl AtomicDir {
         if exchange(lock, tmp_name.as_ref(), self.name.as_ref()).map_err(|e| Error::io(&self.dest, e))? {
             return Ok(self.tmp.clone());
         }
-        let old = self.parent.join(format!(".{}.old-{}", self.name, std::process::id()));
-        std::fs::rename(&self.dest, &old).map_err(|e| Error::io(&self.dest, e))?;
-        if let Err(e) = std::fs::rename(&self.tmp, &self.dest) {
-            let _ = std::fs::rename(&old, &self.dest);
-            return Err(Error::io(&self.dest, e));
-        }
-        Ok(old)
+        swap_by_renames(&self.parent, &self.name, &self.tmp)
     }
 }
 
@@ -182,6 +177,15 @@ impl Drop for AtomicDir {
             live().retain(|p| *p != self.tmp);
         }
     }
+}
+
+/// Creates the marker of a partial folder, locked by this run until the swap.
+fn new_marker(dir: &Path, origin: &Origin) -> Result<Locked> {
+    let path = dir.join(MARKER);
+    let f = File::options().read(true).write(true).create_new(true).open(&path).map_err(|e| Error::io(&path, e))?;
+    let mut f = lock(f).map_err(|e| Error::io(&path, e))?;
+    f.write_all(owned::text(origin, State::Partial, &[]).as_bytes()).map_err(|e| Error::io(&path, e))?;
+    Ok(f)
 }
 
 fn pause(var: &str) {
@@ -224,6 +228,7 @@ fn unlocked(_f: File) -> bool {
 /// An exclusive lock on the destination's parent folder, serialising the checks and
 /// swaps of the outputs written in it (nothing is created for it).
 #[derive(Debug)]
+#[cfg_attr(not(all(target_os = "linux", target_env = "gnu")), allow(dead_code))]
 struct DirLock {
     file: Locked,
 }
@@ -251,6 +256,20 @@ fn exchange(lock: &DirLock, a: &Path, b: &Path) -> std::io::Result<bool> {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn exchange(_lock: &DirLock, _a: &Path, _b: &Path) -> std::io::Result<bool> {
     Ok(false)
+}
+
+/// Moves `<parent>/<name>` aside to `.<name>.old-<pid>` and `tmp` into its place; returns
+/// where the previous output now is. A run that dies between the two renames leaves the
+/// destination missing: [`clean_stale`] puts the previous output back.
+fn swap_by_renames(parent: &Path, name: &str, tmp: &Path) -> Result<PathBuf> {
+    let dest = parent.join(name);
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    std::fs::rename(&dest, &old).map_err(|e| Error::io(&dest, e))?;
+    if let Err(e) = std::fs::rename(tmp, &dest) {
+        let _ = std::fs::rename(&old, &dest);
+        return Err(Error::io(&dest, e));
+    }
+    Ok(old)
 }
 
 /// Removes the leftovers of runs that died while writing to `<parent>/<name>`: partial
@@ -295,5 +314,72 @@ fn clean_stale(parent: &Path, name: &str) {
             State::Partial => owned::remove_partial(&path).map(|()| None),
             State::Complete => owned::remove_owned(&path),
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn owned_folder(dir: &Path, text: &str) {
+        std::fs::create_dir_all(dir.join("charts")).unwrap();
+        std::fs::write(dir.join("summary.csv"), text).unwrap();
+        let entries = owned::entries(dir).unwrap();
+        let marker = owned::text(&Origin::new("run", "x"), State::Complete, &entries);
+        std::fs::write(dir.join(MARKER), marker).unwrap();
+    }
+
+    fn read(dir: &Path) -> String {
+        std::fs::read_to_string(dir.join("summary.csv")).unwrap()
+    }
+
+    #[test]
+    fn the_two_rename_swap_replaces_and_a_run_dying_between_them_is_undone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (dest, new) = (tmp.path().join("out"), tmp.path().join(".out.partial-1"));
+        owned_folder(&dest, "old");
+        owned_folder(&new, "new");
+        let old = swap_by_renames(tmp.path(), "out", &new).unwrap();
+        assert_eq!((read(&dest), read(&old)), ("new".into(), "old".into()));
+        assert_eq!(owned::remove_owned(&old).unwrap(), None);
+
+        // Died after moving the previous output aside: the next write puts it back.
+        let aside = tmp.path().join(".out.old-4194999");
+        std::fs::rename(&dest, &aside).unwrap();
+        clean_stale(tmp.path(), "out");
+        assert_eq!(read(&dest), "new");
+        assert!(!aside.exists());
+        // Died after both renames: the previous output is removed by its marker's list.
+        owned_folder(&aside, "older");
+        std::fs::write(aside.join("mine.txt"), "keep").unwrap();
+        clean_stale(tmp.path(), "out");
+        assert_eq!(std::fs::read_to_string(aside.join("mine.txt")).unwrap(), "keep");
+        assert!(!aside.join("summary.csv").exists() && !aside.join("charts").exists());
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn stale_partials_are_removed_only_when_unlocked_marked_and_named_so() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path();
+        // A dead run's partial folder, one without a marker, one of another destination,
+        // and one whose marker is locked (a live run).
+        for d in [".out.partial-7", ".out.partial-8", ".other.partial-7", ".out.partial-9", ".out.partial-x"] {
+            std::fs::create_dir(p.join(d)).unwrap();
+            std::fs::write(p.join(d).join("a.csv"), "x").unwrap();
+        }
+        for d in [".out.partial-7", ".other.partial-7", ".out.partial-9", ".out.partial-x"] {
+            std::fs::write(p.join(d).join(MARKER), owned::text(&Origin::new("run", "out"), State::Partial, &[]))
+                .unwrap();
+        }
+        let held = lock(File::open(p.join(".out.partial-9").join(MARKER)).unwrap()).unwrap();
+        clean_stale(p, "out");
+        let mut left: Vec<String> =
+            std::fs::read_dir(p).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        left.sort();
+        assert_eq!(left, [".other.partial-7", ".out.partial-8", ".out.partial-9", ".out.partial-x"]);
+        drop(held);
+        clean_stale(p, "out");
+        assert!(!p.join(".out.partial-9").exists());
     }
 }

@@ -240,7 +240,12 @@ pub fn inspect(dest: &Path, origin: &Origin) -> Result<Destination> {
 /// replace, with the destination in it).
 fn inside_an_output(dest: &Path, refuse: &dyn Fn(String) -> Error) -> Result<()> {
     let abs = std::path::absolute(dest).map_err(|e| Error::io(dest, e))?;
-    if let Some(owner) = abs.ancestors().skip(1).find(|a| read(a).is_some()) {
+    // The real folder that holds `dest`: its nearest existing ancestor, links and `..`
+    // resolved.
+    let Some(real) = abs.ancestors().skip(1).find_map(|a| a.canonicalize().ok()) else {
+        return Ok(());
+    };
+    if let Some(owner) = real.ancestors().find(|a| read(a).is_some()) {
         return Err(refuse(format!(
             "{} is a forcecast output folder, replaced whole by its next run; give a folder outside it",
             owner.display()
