@@ -6,10 +6,13 @@
 //!   the previous output is removed by its marker's list, so nothing else is deleted.
 //! - The swap happens under an exclusive lock on the destination's parent folder, so
 //!   concurrent runs into one destination take turns and each leaves a complete folder.
-//!   On Linux the swap is one `renameat2(RENAME_EXCHANGE)`; elsewhere two renames.
+//!   On Linux (glibc) the swap is one `renameat2(RENAME_EXCHANGE)`; elsewhere, or on a
+//!   file system without it, two renames, undone by the next write if a run dies between.
 //! - A run holds a lock on its partial folder's marker while writing. A partial folder
-//!   whose marker nobody holds was left by a run that died (`kill -9`, power loss) and is
-//!   removed by the next write to the same destination.
+//!   whose marker nobody holds was left by a run that died (`kill -9`, a crash) and is
+//!   removed by the next write to the same destination. Locks are flock(2), so Unix only:
+//!   elsewhere runs are not serialised and no partial folder is taken for stale.
+//! - Files are not fsync'ed: after a power loss the folder in place may be incomplete.
 //! - [`abandon`] removes the partial folders of an interrupted run (SIGINT, SIGTERM).
 
 use std::fs::File;
