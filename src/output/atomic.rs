@@ -198,23 +198,54 @@ fn pause(var: &str) {
 }
 
 /// A file under an exclusive flock(2), released when dropped (and when the process
-/// dies, however it dies).
-#[cfg(unix)]
-type Locked = nix::fcntl::Flock<File>;
-#[cfg(not(unix))]
-type Locked = File;
+/// dies, however it dies); unlocked on a file system without flock.
+#[derive(Debug)]
+enum Locked {
+    #[cfg(unix)]
+    Held(nix::fcntl::Flock<File>),
+    #[cfg_attr(unix, allow(dead_code))]
+    Unheld(File),
+}
 
-/// Waits for an exclusive lock on `f`.
+impl std::ops::Deref for Locked {
+    type Target = File;
+    fn deref(&self) -> &File {
+        match self {
+            #[cfg(unix)]
+            Locked::Held(f) => f,
+            Locked::Unheld(f) => f,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Locked {
+    fn deref_mut(&mut self) -> &mut File {
+        match self {
+            #[cfg(unix)]
+            Locked::Held(f) => f,
+            Locked::Unheld(f) => f,
+        }
+    }
+}
+
+/// Waits for an exclusive lock on `f`. A file system without flock (NFS without its lock
+/// service, some FUSE ones) gets no lock rather than no output: concurrent runs into one
+/// destination are then not serialised.
 #[cfg(unix)]
 fn lock(f: File) -> std::io::Result<Locked> {
-    nix::fcntl::Flock::lock(f, nix::fcntl::FlockArg::LockExclusive).map_err(|(_, e)| e.into())
+    use nix::errno::Errno;
+    match nix::fcntl::Flock::lock(f, nix::fcntl::FlockArg::LockExclusive) {
+        Ok(held) => Ok(Locked::Held(held)),
+        Err((f, Errno::ENOLCK | Errno::EOPNOTSUPP | Errno::ENOSYS)) => Ok(Locked::Unheld(f)),
+        Err((_, e)) => Err(e.into()),
+    }
 }
 
 /// Without flock(2) nothing is locked: concurrent runs into one destination are not
 /// serialised, and no partial folder is ever taken for stale.
 #[cfg(not(unix))]
 fn lock(f: File) -> std::io::Result<Locked> {
-    Ok(f)
+    Ok(Locked::Unheld(f))
 }
 
 /// Whether nobody holds a lock on `f` (the run that held it has ended).
