@@ -188,8 +188,19 @@ enum Command {
     },
 }
 
+/// Exit code: interrupted by SIGINT, SIGTERM or SIGHUP (128 + SIGINT, as shells report).
+const EXIT_INTERRUPTED: i32 = 130;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // An interrupted run removes its unfinished output folder; the previous output stays.
+    let _ = ctrlc::set_handler(|| {
+        for p in forcecast::output::atomic::abandon() {
+            eprintln!("removed the unfinished output {}", p.display());
+        }
+        eprintln!("error: interrupted");
+        std::process::exit(EXIT_INTERRUPTED);
+    });
     match dispatch(cli) {
         Ok(()) => ExitCode::from(EXIT_OK),
         Err(e) => {
@@ -252,6 +263,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             use forcecast::output::compare;
             let c = forcecast::analysis::Comparison::new(forcecast::analysis::run_all(&scenario, &cli.scenarios)?)?;
             let dest = out.unwrap_or_else(|| compare::default_dir(&c));
+            forcecast::output::check_destination(&dest, &compare::origin(&c))?;
             let written = compare::write_comparison(&c, &dest, compare::CompareOptions { no_charts })?;
             if !quiet {
                 print!("{}", compare::key_years_markdown(&c));
@@ -262,8 +274,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Sensitivity { scenario, year, out, no_charts, quiet } => {
             use forcecast::output::sensitivity as out_sens;
             let run = forcecast::analysis::run_one(&scenario, &cli.scenarios)?;
+            // The output folder is checked before the analysis runs.
+            let origin = forcecast::output::Origin::new("sensitivity", &format!("sensitivity-{}-{year}", run.name()));
+            let dest = out.unwrap_or_else(|| Path::new("output").join(&origin.name));
+            forcecast::output::check_destination(&dest, &origin)?;
             let s = forcecast::analysis::sensitivity::run(&run, year)?;
-            let dest = out.unwrap_or_else(|| out_sens::default_dir(&s));
             let written = out_sens::write_sensitivity(&s, &run, &dest, out_sens::SensitivityOptions { no_charts })?;
             if !quiet {
                 print!("{}", out_sens::markdown(&s));
@@ -291,28 +306,51 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Run { scenario, out, no_charts, quiet, trajectories, seed, threads } => {
             let fail_midway = std::env::var_os("FORCECAST_FAIL_MIDWAY").is_some();
             let several = scenario.len() > 1;
+            // Every scenario is read and every output folder checked before anything runs,
+            // so that a bad file or folder is reported before any output is written.
+            let mut paths: Vec<PathBuf> = Vec::with_capacity(scenario.len());
             for arg in &scenario {
-                let start = Instant::now();
-                let mut laps = forcecast::timing::Laps::new();
                 let path = scenario::locate(arg, &cli.scenarios)?;
+                let name = scenario::name_of(&path);
+                if let Some(first) = paths.iter().find(|p| scenario::name_of(p) == name) {
+                    let dest = run_dest(out.as_deref(), several, &name);
+                    let both = if *first == path {
+                        format!("{} is given twice", path.display())
+                    } else {
+                        format!("{} and {} are both named `{name}`", first.display(), path.display())
+                    };
+                    return Err(Error::Usage(format!(
+                        "{both}, so both would be written to {}; give each scenario once, with distinct file \
+                         names (copy one to a file with another name)",
+                        dest.display()
+                    ))
+                    .into());
+                }
+                paths.push(path);
+            }
+            let mut planned: Vec<(scenario::Scenario, PathBuf, run::Inputs)> = Vec::with_capacity(paths.len());
+            for path in paths {
+                let mut laps = forcecast::timing::Laps::new();
                 let s = scenario::load(&path, &cli.scenarios)?;
+                let dest = run_dest(out.as_deref(), several, &s.name);
+                forcecast::output::check_destination(&dest, &forcecast::output::Origin::new("run", &s.name))?;
                 let inputs = run::load_inputs(&s, &cli.scenarios)?;
                 // What `check` validates, so the two accept and reject the same inputs.
                 run::validate(&s, &inputs)?;
-                laps.lap("scenario and data");
-                let p = run::project(&s, &inputs)?;
+                laps.lap("scenario, data and validation");
+                planned.push((s, dest, inputs));
+            }
+            for (s, dest, inputs) in &planned {
+                let start = Instant::now();
+                let mut laps = forcecast::timing::Laps::new();
+                let p = run::project(s, inputs)?;
                 laps.lap("deterministic projection");
-                let dest = match (&out, several) {
-                    (Some(d), false) => d.clone(),
-                    (Some(d), true) => d.join(&s.name),
-                    (None, _) => Path::new("output").join(&s.name),
-                };
                 let mc = match trajectories {
-                    Some(n) => Some(monte_carlo(&s, &inputs, &p, n, seed, threads, quiet)?),
+                    Some(n) => Some(monte_carlo(s, inputs, &p, n, seed, threads, quiet)?),
                     None => None,
                 };
                 let opts = WriteOptions { no_charts, fail_midway };
-                let written = write_projection_with(&p, &inputs, &dest, opts, mc.as_ref())?;
+                let written = write_projection_with(&p, inputs, dest, opts, mc.as_ref())?;
                 if !quiet {
                     let last = p.years.len() - 1;
                     let runs = match &mc {
@@ -331,6 +369,16 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+/// The output folder of a scenario of `run`: `--out` itself for one scenario,
+/// `<out>/<name>` for several, `output/<name>` by default.
+fn run_dest(out: Option<&Path>, several: bool, name: &str) -> PathBuf {
+    match (out, several) {
+        (Some(d), false) => d.to_path_buf(),
+        (Some(d), true) => d.join(name),
+        (None, _) => Path::new("output").join(name),
     }
 }
 
@@ -403,10 +451,12 @@ struct BacktestArgs {
 fn backtest(scenarios: &Path, country: &str, args: BacktestArgs) -> anyhow::Result<()> {
     use forcecast::validation::{backtest, calibration, chart};
     let BacktestArgs { from, to, out, force, pattern, no_charts } = args;
+    let dest = out.unwrap_or_else(|| Path::new("output").join("backtest"));
+    let origin = forcecast::output::Origin::new("backtest", "backtest");
+    forcecast::output::check_destination(&dest, &origin)?;
     let inputs = backtest::load(country, scenarios)?;
     let bt = backtest::run(&inputs, from, to, pattern)?;
-    let dest = out.unwrap_or_else(|| Path::new("output").join("backtest"));
-    let dir = forcecast::output::AtomicDir::new(&dest)?;
+    let dir = forcecast::output::AtomicDir::new(&dest, origin)?;
     backtest::write_csv(&bt, &dir.path().join("backtest.csv"))?;
     if !no_charts {
         chart::write(&bt, dir.path(), "backtest")?;

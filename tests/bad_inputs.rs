@@ -4,10 +4,11 @@
 //!
 //! A case folder holds `scenario.toml` (checked with `forcecast check`), optionally
 //! more .toml files beside it, `args` (the command line instead of the default check;
-//! `{dir}` is the case's temporary folder), `setup` (`file NAME` creates a plain file),
-//! and `data.toml` (`[[edit]]` entries with `file` and `find`/`replace` or `delete`, or
-//! `drop_lines` (a list of line prefixes) or `drop_years = [from, to]` (rows whose first
-//! column is a year in the range, with `series` also requiring the second column),
+//! `{dir}` is the case's temporary folder), `setup` (`file NAME` creates a plain file
+//! and the folders above it), and `data.toml` (`[[edit]]` entries with `file` and
+//! `find`/`replace` or `delete`, or `drop_lines` (a list of line prefixes) or
+//! `drop_years = [from, to]` (rows whose first column is a year in the range, with
+//! `series` also requiring the second column),
 //! applied to a copy of scenarios/data/korea). Paths in the error text are written
 //! relative to `{dir}`. `BLESS=1 cargo test --test bad_inputs` writes missing
 //! expected files (review them before committing).
@@ -108,7 +109,9 @@ fn run_case(case: &Path) -> Result<(), String> {
     if let Ok(text) = std::fs::read_to_string(case.join("setup")) {
         for line in text.lines() {
             if let Some(f) = line.strip_prefix("file ") {
-                std::fs::write(dir.join(f.trim()), "not a folder\n").unwrap();
+                let path = dir.join(f.trim());
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, "not a folder\n").unwrap();
             }
         }
     }

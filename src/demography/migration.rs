@@ -47,8 +47,8 @@
 //! RR-81-30 (the 7-parameter schedule and its fundamental parameters).
 
 use crate::data::CountryData;
-use crate::output::numbers::count;
 use crate::demography::Population;
+use crate::output::numbers::count;
 use crate::{AgeVec, NAGES};
 
 /// Years of WPP's single-age table, from its first, over which the arrival shares are

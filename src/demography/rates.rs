@@ -22,9 +22,9 @@ use super::graduation::{asfr_pattern, graduate_mx};
 use super::lifetable::{Sex, Survival};
 use std::path::Path;
 
-use crate::data::country::files;
 use super::migration::MigrationProfile;
 use super::projection::Population;
+use crate::data::country::files;
 use crate::data::{CountryData, YearSeries};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::scenario::{MigrationSpec, PathSpec, Scenario};

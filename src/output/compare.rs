@@ -26,7 +26,12 @@ pub struct CompareOptions {
 
 /// The default folder: `output/compare-<names joined by _>`.
 pub fn default_dir(c: &Comparison) -> PathBuf {
-    Path::new("output").join(format!("compare-{}", joined_names(&c.names())))
+    Path::new("output").join(origin(c).name)
+}
+
+/// The origin recorded in a comparison folder: `compare` and the default folder name.
+pub fn origin(c: &Comparison) -> super::Origin {
+    super::Origin::new("compare", &format!("compare-{}", joined_names(&c.names())))
 }
 
 /// Whom each projection counts, as the charts cite it, without repeats (scenarios on
@@ -55,7 +60,7 @@ pub fn source_line(c: &Comparison) -> String {
 
 /// Writes the comparison folder at `dest`, atomically; returns its path.
 pub fn write_comparison(c: &Comparison, dest: &Path, opts: CompareOptions) -> Result<PathBuf> {
-    let dir = AtomicDir::new(dest)?;
+    let dir = AtomicDir::new(dest, origin(c))?;
     let mut files = write_files(c, dir.path(), opts)?;
     files.push("manifest.json".into());
     let runs: Vec<_> = c.runs.iter().collect();
@@ -74,7 +79,7 @@ pub fn write_files(c: &Comparison, dir: &Path, opts: CompareOptions) -> Result<V
     let mut files = vec!["comparison.csv".to_string(), "key_years.csv".into(), "key_years.md".into()];
     if !opts.no_charts {
         let chart_dir = dir.join("charts");
-        std::fs::create_dir_all(&chart_dir).map_err(|e| Error::io(&chart_dir, e))?;
+        super::atomic::ensure_dir(&chart_dir)?;
         for (stem, chart) in overlay_charts(c) {
             files.extend(render(&chart, &chart_dir, stem)?.into_iter().map(|f| format!("charts/{f}")));
         }

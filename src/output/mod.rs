@@ -1,4 +1,5 @@
-//! Outputs: tables (CSV), manifest (JSON), charts (PNG and SVG), written atomically;
+//! Outputs: tables (CSV), manifest (JSON), charts (PNG and SVG), written atomically
+//! into folders that forcecast owns (marked by `.forcecast-output`);
 //! the folders of comparisons and sensitivity analyses.
 
 pub mod analysis_manifest;
@@ -11,9 +12,11 @@ pub mod manifest;
 pub mod markdown;
 pub mod monte_carlo;
 pub mod numbers;
+pub mod owned;
 pub mod sensitivity;
 pub mod tables;
 pub mod write;
 
 pub use atomic::AtomicDir;
+pub use owned::{Origin, inspect as check_destination};
 pub use write::{WriteOptions, write_projection, write_projection_with};

@@ -25,12 +25,17 @@ pub struct SensitivityOptions {
 
 /// The default folder: `output/sensitivity-<scenario>-<year>`.
 pub fn default_dir(s: &Sensitivity) -> PathBuf {
-    Path::new("output").join(format!("sensitivity-{}-{}", s.scenario, s.year))
+    Path::new("output").join(origin(s).name)
+}
+
+/// The origin recorded in a sensitivity folder: `sensitivity` and the default folder name.
+pub fn origin(s: &Sensitivity) -> super::Origin {
+    super::Origin::new("sensitivity", &format!("sensitivity-{}-{}", s.scenario, s.year))
 }
 
 /// Writes the folder at `dest` atomically; returns its path.
 pub fn write_sensitivity(s: &Sensitivity, run: &ScenarioRun, dest: &Path, opts: SensitivityOptions) -> Result<PathBuf> {
-    let dir = AtomicDir::new(dest)?;
+    let dir = AtomicDir::new(dest, origin(s))?;
     let mut files = write_files(s, run, dir.path(), opts)?;
     files.push("manifest.json".into());
     let settings = serde_json::json!({ "year": s.year, "parameters": s.effects.len() });
@@ -46,7 +51,7 @@ pub fn write_files(s: &Sensitivity, run: &ScenarioRun, dir: &Path, opts: Sensiti
     let mut files = vec!["sensitivity.csv".to_string(), "sensitivity.md".into()];
     if !opts.no_charts {
         let chart_dir = dir.join("charts");
-        std::fs::create_dir_all(&chart_dir).map_err(|e| Error::io(&chart_dir, e))?;
+        super::atomic::ensure_dir(&chart_dir)?;
         for (stem, chart) in tornado_charts(s, run) {
             files.extend(render(&chart, &chart_dir, &stem)?.into_iter().map(|f| format!("charts/{f}")));
         }

@@ -17,6 +17,11 @@ pub struct WriteOptions {
     pub fail_midway: bool,
 }
 
+/// The origin recorded in a run's output folder: `run` and the scenario name.
+pub fn origin(p: &Projection) -> super::Origin {
+    super::Origin::new("run", &p.scenario.name)
+}
+
 /// Writes `summary.csv`, `summary.json`, `population.csv`, `manifest.json` and the
 /// charts into `dest`, atomically.
 pub fn write_projection(p: &Projection, inputs: &Inputs, dest: &Path, opts: WriteOptions) -> Result<PathBuf> {
@@ -34,7 +39,7 @@ pub fn write_projection_with(
     mc: Option<&Outcome>,
 ) -> Result<PathBuf> {
     let mut laps = crate::timing::Laps::new();
-    let dir = AtomicDir::new(dest)?;
+    let dir = AtomicDir::new(dest, origin(p))?;
     let root = dir.path().to_path_buf();
     let rows = tables::summary_rows(p);
     tables::write_summary(&rows, &root.join("summary.csv"))?;

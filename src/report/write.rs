@@ -47,7 +47,12 @@ pub struct Written {
 
 /// The default folder: `output/report-<names joined by _>`.
 pub fn default_dir(c: &Comparison) -> PathBuf {
-    Path::new("output").join(format!("report-{}", joined_names(&c.names())))
+    Path::new("output").join(origin(c).name)
+}
+
+/// The origin recorded in a report folder: `report` and the default folder name.
+pub fn origin(c: &Comparison) -> crate::output::Origin {
+    crate::output::Origin::new("report", &format!("report-{}", joined_names(&c.names())))
 }
 
 /// The lines of the `## Sources` section of a PROVENANCE.md, one per bullet, with
@@ -80,6 +85,8 @@ pub fn provenance_lines(text: &str) -> Vec<String> {
 
 /// Writes the report of `c` at `dest`.
 pub fn write_report(c: &Comparison, dest: &Path, opts: ReportOptions) -> Result<Written> {
+    // Refused before the sensitivity and Monte Carlo runs, not after them.
+    crate::output::check_destination(dest, &origin(c))?;
     let year = opts.year;
     for r in &c.runs {
         if r.row(year).is_none() {
@@ -98,7 +105,7 @@ pub fn write_report(c: &Comparison, dest: &Path, opts: ReportOptions) -> Result<
     };
     let found = findings::findings(c, year, sens.as_ref(), mc.as_ref());
 
-    let dir = AtomicDir::new(dest)?;
+    let dir = AtomicDir::new(dest, origin(c))?;
     let root = dir.path().to_path_buf();
     let mut files = compare::write_files(c, &root, CompareOptions { no_charts: false })?;
     if let Some(s) = &sens {
@@ -108,7 +115,8 @@ pub fn write_report(c: &Comparison, dest: &Path, opts: ReportOptions) -> Result<
     // strength, the pyramid, …; fan charts with a Monte Carlo run) under charts/<name>/,
     // and the Monte Carlo tables under monte_carlo/.
     let sub = format!("charts/{}", first.name());
-    std::fs::create_dir_all(root.join(&sub)).map_err(|e| Error::io(root.join(&sub), e))?;
+    crate::output::atomic::ensure_dir(&root.join("charts"))?;
+    crate::output::atomic::ensure_dir(&root.join(&sub))?;
     let mut specs = crate::output::charts::specs(&first.projection, &first.inputs.data);
     if let Some(o) = &mc {
         specs.extend(crate::output::fan_charts::specs(&first.projection, &first.inputs.data, o));
@@ -117,7 +125,7 @@ pub fn write_report(c: &Comparison, dest: &Path, opts: ReportOptions) -> Result<
     files.extend(own.into_iter().map(|f| format!("{sub}/{f}")));
     if let Some(o) = &mc {
         let mc_dir = root.join("monte_carlo");
-        std::fs::create_dir_all(&mc_dir).map_err(|e| Error::io(&mc_dir, e))?;
+        crate::output::atomic::ensure_dir(&mc_dir)?;
         let tables = crate::output::monte_carlo::write_tables(o, &mc_dir)?;
         files.extend(tables.into_iter().map(|f| format!("monte_carlo/{f}")));
     }
