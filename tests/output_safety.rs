@@ -378,3 +378,27 @@ fn a_failed_write_keeps_the_previous_output_for_run() {
     assert_eq!(names(tmp.path()), ["out"]);
     assert_eq!(snapshot(&out), previous);
 }
+
+/// A marker edited to name files outside its folder (`../`, an absolute path) is not
+/// forcecast's: the folder is refused as foreign (exit 2) and the named files survive.
+#[test]
+fn a_marker_naming_files_outside_its_folder_deletes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let args = COMMANDS[0].a;
+    let out = tmp.path().join("out");
+    ok(tmp.path(), args, &out);
+    let victim = tmp.path().join("thesis.docx");
+    std::fs::write(&victim, "precious").unwrap();
+    let marker = out.join(".forcecast-output");
+    let good = std::fs::read_to_string(&marker).unwrap();
+    for extra in ["../thesis.docx".to_string(), victim.display().to_string(), "charts/../../thesis.docx".into()] {
+        std::fs::write(&marker, format!("{good}{extra}\n")).unwrap();
+        let before = snapshot(tmp.path());
+        let o = run(tmp.path(), args, &out);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{extra}: {err}");
+        assert!(err.contains("did not write"), "{extra}: {err}");
+        assert_eq!(snapshot(tmp.path()), before, "{extra}: nothing may change");
+    }
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+}

@@ -93,8 +93,22 @@ pub fn parse(text: &str) -> Option<Marker> {
             None => state,
         };
     }
-    let entries = lines.filter(|l| !l.is_empty()).map(unescape).collect();
+    let entries: Vec<String> = lines.filter(|l| !l.is_empty()).map(unescape).collect();
+    // forcecast lists only names inside the folder; a marker naming anything else (an
+    // absolute path, `..`, `.`) was not written by forcecast and must never steer a removal.
+    if !entries.iter().all(|e| is_inside_name(e)) {
+        return None;
+    }
     Some(Marker { state: state?, entries })
+}
+
+/// Whether a marker entry names something inside its folder: a relative path of plain
+/// names (a folder with one trailing `/`), no `..`, `.`, root or empty component.
+fn is_inside_name(entry: &str) -> bool {
+    let name = entry.strip_suffix('/').unwrap_or(entry);
+    !name.is_empty()
+        && name.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
+        && Path::new(name).components().all(|c| matches!(c, std::path::Component::Normal(_)))
 }
 
 /// A line break or backslash in a name is written as `\n`, `\r` or `\\`.
@@ -361,6 +375,17 @@ pub fn remove_owned(dir: &Path) -> std::io::Result<Option<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_marker_naming_anything_outside_its_folder_is_not_forcecasts() {
+        let o = Origin::new("run", "baseline");
+        for bad in ["../thesis.docx", "/etc/passwd", "charts/../../x", "./summary.csv", "a//b", "/", ".."] {
+            let t = text(&o, State::Complete, &["summary.csv".to_string(), bad.to_string()]);
+            assert!(parse(&t).is_none(), "{bad} must make the marker foreign");
+        }
+        let t = text(&o, State::Complete, &["summary.csv".into(), "charts/".into(), "charts/a.png".into()]);
+        assert_eq!(parse(&t).map(|m| m.entries.len()), Some(3));
+    }
 
     #[test]
     fn marker_text_round_trips() {
