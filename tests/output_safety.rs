@@ -374,7 +374,8 @@ fn a_failed_write_keeps_the_previous_output_for_run() {
     ok(tmp.path(), COMMANDS[0].a, &out);
     let previous = snapshot(&out);
     let o = forcecast(tmp.path(), COMMANDS[0].b, &out).env("FORCECAST_FAIL_MIDWAY", "1").output().unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    // A failed write is a failed run (exit 1), not invalid input.
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(names(tmp.path()), ["out"]);
     assert_eq!(snapshot(&out), previous);
 }

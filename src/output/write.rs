@@ -53,7 +53,9 @@ pub fn write_projection_with(
     }
     laps.lap("tables");
     if opts.fail_midway {
-        return Err(Error::Usage("injected failure midway through writing (FORCECAST_FAIL_MIDWAY)".into()));
+        // Stands for a write that fails (a full disk, a lost mount): a failed run, exit 1.
+        let injected = std::io::Error::other("injected write failure midway (FORCECAST_FAIL_MIDWAY)");
+        return Err(Error::io(&root, injected));
     }
     if !opts.no_charts {
         let chart_dir = root.join("charts");
