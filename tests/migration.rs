@@ -165,7 +165,7 @@ fn departures_lower_the_population() {
 fn departures_beyond_half_an_age_stop_the_run() {
     let err = project(&[(2025, -1_000_000.0)]).expect_err("must be refused").to_string();
     assert!(err.contains("migration.net_anchors: net migration over 2051-2052"), "{err}");
-    assert!(err.contains("men aged 22"), "{err}");
+    assert!(err.contains("men aged 21"), "{err}");
     assert!(err.contains("at most 50% of an age may leave in a year"), "{err}");
 }
 
@@ -190,6 +190,29 @@ fn run_writes_the_requested_net_migration_every_year() {
             assert!(change < 0.0, "row {i}: the population grows by {change}");
             assert!((change - (births[i] - deaths[i] + net[i])).abs() <= 1.0, "row {i}: {change}");
         }
+    }
+}
+
+/// With no births at all (TFR 0) the cohorts below the first born before the base year
+/// empty out; departures must then come only from the ages still populated, so −20,000 a
+/// year is met exactly every year (it used to be refused: half of the age-0 departures
+/// fell on newborns that did not exist).
+#[test]
+fn departures_are_met_when_no_one_is_born() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = dir.path().join("nobirths.toml");
+    let text =
+        "extends = \"baseline\"\n[fertility]\ntfr_anchors = [[2025, 0]]\n[migration]\nnet_anchors = [[2025, -20000]]\n";
+    std::fs::write(&scenario, text).expect("write");
+    let out = dir.path().join("out");
+    forcecast().arg("run").arg(&scenario).args(["--no-charts", "--quiet", "--out"]).arg(&out).assert().success();
+    let (header, rows) = read_csv(&out.join("summary.csv"));
+    let net = column(&header, &rows, "net_migration");
+    let births = column(&header, &rows, "births");
+    assert_eq!(net.len(), 76);
+    for i in 0..net.len() {
+        assert!((net[i] + 20_000.0).abs() <= 1.0, "row {i}: net migration {}", net[i]);
+        assert!(births[i] == 0.0, "row {i}: births {}", births[i]);
     }
 }
 
@@ -279,7 +302,7 @@ fn check_and_run_refuse_departures_beyond_half_an_age() {
     std::fs::write(&scenario, "extends = \"baseline\"\n[migration]\nnet_anchors = [[2025, -1000000]]\n")
         .expect("write");
     let message = "exodus.toml: migration.net_anchors: net migration over 2051-2052: 1,000,000 departures a year would \
-                   take 6,597 men aged 22, 52% of the 12,661 living there; at most 50% of an age may leave in a year";
+                   take 7,985 men aged 21, 50.05% of the 15,954 at risk there; at most 50% of an age may leave in a year";
     forcecast().arg("check").arg(&scenario).assert().code(2).stderr(predicates::str::contains(message));
     let out = dir.path().join("out");
     forcecast()

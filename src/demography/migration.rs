@@ -9,7 +9,9 @@
 //!
 //! - N ≥ 0, arrivals: A_{s,x} = N · a_{s,x}, with arrival shares a summing to 1.
 //! - N < 0, departures in proportion to the population at risk:
-//!   D_{s,x} = |N| · e_{s,x} P_{s,x}(t) / Σ e P, with e an age-sex departure intensity.
+//!   D_{s,x} = |N| · e_{s,x} R_{s,x}(t) / Σ e R, with e an age-sex departure intensity and
+//!   R the population at risk: the smaller of the cohorts aged x and x − 1 at t (half the
+//!   departures leave from each), none at age 0 ([`at_risk`]).
 //!   Departures at an age are a rate of that age's population, so no cohort can be
 //!   emptied; if a request would take more than [`MAX_DEPARTURE_SHARE`] of any age-sex
 //!   cell in a year the run stops with an error instead of cutting silently.
@@ -150,12 +152,13 @@ impl MigrationProfile {
         if !subtract_departures(-net, &self.departures, pop, &mut out) {
             return Err(format!("nobody is left at the ages people leave from, so {} cannot leave", count(-net)));
         }
+        let risk = at_risk(pop);
         for (s, sex) in ["men", "women"].into_iter().enumerate() {
-            let p = pop.sex(s);
+            let p = &risk[s];
             for x in 0..NAGES {
                 if -out[s][x] > MAX_DEPARTURE_SHARE * p[x] {
                     return Err(format!(
-                        "{} departures a year would take {} {sex} aged {x}, {:.0}% of the {} living there; \
+                        "{} departures a year would take {} {sex} aged {x}, {:.2}% of the {} at risk there; \
                          at most {:.0}% of an age may leave in a year",
                         count(-net),
                         count(-out[s][x]),
@@ -170,19 +173,36 @@ impl MigrationProfile {
     }
 }
 
+/// The population at risk of leaving at each age over an interval: half of an age's
+/// departures leave at the start (from the cohort aged x at t) and half at the end (from
+/// the cohort aged x − 1 at t, then aged x), so the risk is the smaller of the two and no
+/// half can take more than its cohort holds. Age 0 is not at risk: its end-of-interval
+/// cohort is born during the interval (with no births, e.g. a TFR of 0, it is empty).
+pub fn at_risk(pop: &Population) -> [AgeVec; 2] {
+    std::array::from_fn(|s| {
+        let p = pop.sex(s);
+        let mut r = AgeVec::zeros();
+        for x in 1..NAGES {
+            r[x] = p[x].min(p[x - 1]);
+        }
+        r
+    })
+}
+
 /// Subtracts `departures` persons from `out`, spread over sex and age in proportion to
-/// the population at risk e_{s,x} P_{s,x} (`intensity` e, population `pop`). Returns
-/// false, leaving `out` unchanged, when nobody is at risk. The deterministic projection
-/// and every Monte Carlo trajectory spread departures by this one formula.
+/// the population at risk e_{s,x} R_{s,x} (`intensity` e, R = [`at_risk`] of `pop`).
+/// Returns false, leaving `out` unchanged, when nobody is at risk. The deterministic
+/// projection and every Monte Carlo trajectory spread departures by this one formula.
 pub fn subtract_departures(departures: f64, intensity: &[AgeVec; 2], pop: &Population, out: &mut [AgeVec; 2]) -> bool {
-    let weight = intensity[0].dot(&pop.male) + intensity[1].dot(&pop.female);
+    let risk = at_risk(pop);
+    let weight = intensity[0].dot(&risk[0]) + intensity[1].dot(&risk[1]);
     if weight.is_nan() || weight <= 0.0 {
         return false;
     }
     let k = departures / weight;
     for (s, o) in out.iter_mut().enumerate() {
-        for ((o, &e), &p) in o.as_mut_slice().iter_mut().zip(intensity[s].as_slice()).zip(pop.sex(s).as_slice()) {
-            *o -= k * e * p;
+        for ((o, &e), &r) in o.as_mut_slice().iter_mut().zip(intensity[s].as_slice()).zip(risk[s].as_slice()) {
+            *o -= k * e * r;
         }
     }
     true
@@ -212,10 +232,30 @@ mod tests {
         let a = p.spread(1000.0, &pop(1.0e5)).expect("arrivals");
         assert_eq!((a[0][20], a[1][20], a[0].sum() + a[1].sum()), (750.0, 250.0, 1000.0));
         let mut q = pop(1.0e5);
-        q.female[30] = 3.0e5; // women aged 30: intensity 2 × population 3 = 6 to the men's 1
+        // Women aged 29 and 30 (both cohorts passing through age 30): intensity 2 ×
+        // population at risk 3 = 6 to the men's 1.
+        q.female[29] = 3.0e5;
+        q.female[30] = 3.0e5;
         let d = p.spread(-700.0, &q).expect("departures");
         assert!((d[0][30] + 100.0).abs() < 1e-9 && (d[1][30] + 600.0).abs() < 1e-9, "{} {}", d[0][30], d[1][30]);
         assert!((d[0].sum() + d[1].sum() + 700.0).abs() < 1e-9);
+    }
+
+    /// With no births (age 0 empty) and an empty cohort beside a full one, departures
+    /// come only from ages whose both cohorts are populated, so the step can apply them.
+    #[test]
+    fn departures_never_come_from_a_cohort_that_is_not_there() {
+        let mut p = Population { male: AgeVec::from_element(1.0e5), female: AgeVec::from_element(1.0e5) };
+        p.male[0] = 0.0;
+        p.female[0] = 0.0;
+        p.male[29] = 0.0; // men aged 29 at t are men aged 30 at the end of the interval
+        let r = at_risk(&p);
+        assert_eq!((r[0][0], r[0][1], r[0][29], r[0][30], r[0][31]), (0.0, 0.0, 0.0, 0.0, 1.0e5));
+        let mut profile = profile();
+        profile.departures[0] = AgeVec::from_element(1.0e-6);
+        let d = profile.spread(-1000.0, &p).expect("departures");
+        assert_eq!((d[0][0], d[0][1], d[0][29], d[0][30]), (0.0, 0.0, 0.0, 0.0));
+        assert!((d[0].sum() + d[1].sum() + 1000.0).abs() < 1e-9);
     }
 
     #[test]
