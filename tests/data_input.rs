@@ -274,3 +274,24 @@ fn threads_above_the_cap_warn_and_change_nothing() {
         assert!(x.is_ok() && x.ok() == y.ok(), "{n:?} differs between --threads 1024 and 2");
     }
 }
+
+/// A data table that is not a regular file — a link to `/dev/zero` (endless), a FIFO
+/// (whose open blocks until a writer comes) — is refused at once by check and run alike,
+/// instead of reading without end or hanging.
+#[cfg(unix)]
+#[test]
+fn a_data_table_that_is_not_a_regular_file_is_refused_at_once() {
+    let table = "wpp2024_tfr_1950_2100.csv";
+    for kind in ["dev-zero", "fifo"] {
+        let (_tmp, scen) = workspace();
+        let path = scen.join("data/korea").join(table);
+        std::fs::remove_file(&path).unwrap();
+        match kind {
+            "dev-zero" => std::os::unix::fs::symlink("/dev/zero", &path).unwrap(),
+            _ => nix::unistd::mkfifo(&path, nix::sys::stat::Mode::S_IRWXU).unwrap(),
+        }
+        let start = std::time::Instant::now();
+        check_and_run_agree(&scen, "baseline", &[table, "not a regular file"]);
+        assert!(start.elapsed() < Duration::from_secs(20), "{kind}: {:?}", start.elapsed());
+    }
+}

@@ -9,19 +9,29 @@ use crate::error::{Error, Result};
 /// many times that is not a country table, and reading it whole would only waste memory.
 pub const MAX_TABLE_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Reads a data file whole, refusing one larger than [`MAX_TABLE_BYTES`].
+/// Reads a data file whole, refusing one larger than [`MAX_TABLE_BYTES`] and anything
+/// that is not a regular file (a FIFO would block the open forever, a link to
+/// `/dev/zero` would never end): the read itself stops one byte past the cap.
 pub fn read_capped(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
     let cannot = |e: std::io::Error| Error::data(path, None, "", format!("cannot read data table: {e}"));
-    let size = std::fs::metadata(path).map_err(cannot)?.len();
-    if size > MAX_TABLE_BYTES {
-        return Err(Error::data(
-            path,
-            None,
-            "",
-            format!("data table is {size} bytes, more than the {MAX_TABLE_BYTES} accepted"),
-        ));
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(Error::data(path, None, "", "not a regular file (a data table must be a plain CSV file)"));
     }
-    std::fs::read(path).map_err(cannot)
+    let too_big = |size: u64| {
+        Error::data(path, None, "", format!("data table is {size} bytes, more than the {MAX_TABLE_BYTES} accepted"))
+    };
+    if meta.len() > MAX_TABLE_BYTES {
+        return Err(too_big(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_TABLE_BYTES + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > MAX_TABLE_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// A CSV file read whole, with column lookup by name.
