@@ -14,7 +14,7 @@
 //! | money (automation cost) | 0 ≤ x ≤ 1e18 in the scenario's currency | a quintillion won is about 400 years of the world's military spending |
 //! | systems per 10,000 troops | 0 ≤ x ≤ 1e14 | 1e10 systems for a single soldier |
 //! | TFR | 0 ≤ x ≤ 20 children per woman | above the biological maximum (about 15) |
-//! | life expectancy at birth | 0 ≤ x ≤ 150 years | above the longest recorded life (122 years) |
+//! | life expectancy at birth | 0 ≤ x ≤ 200 years | above the longest recorded life (122 years) and what the allowed extremes reach (~150) |
 //! | probabilities | 0 ≤ x ≤ 1 | by definition |
 //! | growth rates, fitted coefficients, ratios | finite, \|x\| ≤ 1e10 | no meaning beyond it |
 //!
@@ -34,8 +34,11 @@ pub const MAX_PERSONS: f64 = 1.0e10;
 pub const MAX_MONEY: f64 = 1.0e18;
 /// The largest plausible TFR (children per woman).
 pub const MAX_TFR: f64 = 20.0;
-/// The largest plausible life expectancy at birth (years).
-pub const MAX_E0: f64 = 150.0;
+/// The largest plausible life expectancy at birth (years): no life table of people
+/// reaches it, but the allowed extremes do come near 150 (a tenth of WPP's death rates,
+/// `mortality.mx_scale = 0.1`, with the Monte Carlo's widest mortality spread), and a
+/// valid scenario must not fail the guard.
+pub const MAX_E0: f64 = 200.0;
 /// The largest plausible density of systems per 10,000 troops.
 pub const MAX_DENSITY: f64 = 1.0e14;
 /// The largest plausible magnitude of any other written number (rates, coefficients).

@@ -77,7 +77,9 @@ pub fn report(plan: &Plan, rows: &[QuantileRow], data: &CountryData) -> Vec<Cali
                 let model = match (var, medium) {
                     ("tfr", Some(m)) => {
                         let hw = c.tfr.half_width(year, if level == 80 { Z80 } else { Z95 });
-                        Some((m - hw, m + hw))
+                        // A TFR is never negative (the simulated one is floored): a wide
+                        // spread's normal band is cut at 0 rather than written below it.
+                        Some(((m - hw).max(0.0), m + hw))
                     }
                     ("net_migration", Some(m)) => {
                         let mm = &c.migration;
