@@ -64,9 +64,9 @@ const DESCRIPTIVE: &[&str] = &[
 /// Columns that may be empty (a model interval that only some variables have).
 const OPTIONAL_COLUMNS: &[&str] = &["model_lower", "model_upper"];
 
-/// JSON keys whose value may be `null` (optional settings and statistics).
-const OPTIONAL_KEYS: &[&str] =
-    &["ar1", "innovation_sd", "tail_df", "seed", "trajectories", "max_relative", "max_relative_year", "max_iqr_share"];
+/// JSON keys whose value may be `null`: none — an optional setting or statistic that has
+/// no value is left out, so a `null` anywhere is a number that could not be written.
+const OPTIONAL_KEYS: &[&str] = &[];
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap() {

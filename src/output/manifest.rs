@@ -24,8 +24,10 @@ pub struct Manifest<'a> {
     /// SHA-256 of every input table read.
     pub input_checksums: &'a std::collections::BTreeMap<String, String>,
     /// Random seed (none for a deterministic run).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
     /// Monte Carlo trajectories (none for a deterministic run).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trajectories: Option<usize>,
     /// Intrinsic growth rate (per year) of the base interval's female rates.
     pub intrinsic_growth_rate_base: f64,

@@ -34,8 +34,10 @@ pub struct UncertaintySpec {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FertilityNoise {
     /// φ; `None` = calibrated to the WPP TFR intervals.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ar1: Option<f64>,
     /// σ (children per woman); `None` = calibrated.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub innovation_sd: Option<f64>,
     /// Multiplier on σ (0 switches TFR uncertainty off).
     pub sd_scale: f64,
@@ -52,6 +54,7 @@ pub struct MortalityNoise {
     /// Last calendar year (periods ending after it are left out).
     pub fit_to: i32,
     /// Random-walk innovation s.d. of k per year; `None` = from the fit.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub innovation_sd: Option<f64>,
     /// Multiplier on the innovation s.d. (0 switches mortality uncertainty off).
     pub sd_scale: f64,
@@ -63,9 +66,11 @@ pub struct MortalityNoise {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MigrationNoise {
     /// AR(1) coefficient of z; `None` = calibrated to the growth of WPP's intervals.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ar1: Option<f64>,
     /// Degrees of freedom of the yearly deviation; `None` = calibrated to the ratio of
     /// WPP's 95% to 80% interval widths.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tail_df: Option<f64>,
     /// Multiplier on the spread (0 switches migration uncertainty off).
     pub sd_scale: f64,

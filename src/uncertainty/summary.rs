@@ -308,11 +308,14 @@ pub struct MedianDistance {
     pub max_abs: f64,
     /// Largest |p50 − deterministic| / |deterministic| over the years with a non-zero
     /// deterministic value (none when it is zero throughout).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_relative: Option<f64>,
     /// The year of that largest relative distance.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_relative_year: Option<i32>,
     /// Largest |p50 − deterministic| / (p75 − p25): the distance in interquartile ranges
     /// (none when the metric never varies).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_iqr_share: Option<f64>,
 }
 
