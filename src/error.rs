@@ -129,6 +129,10 @@ pub enum Error {
         /// The underlying error (kept out of the error chain so it prints once).
         error: std::io::Error,
     },
+    /// A run derived from a valid scenario by an analysis (a sensitivity variant) that
+    /// cannot be carried out: the scenario is fine, so this is a failed run (exit 1).
+    #[error("{}", escape_lines(.0))]
+    Analysis(String),
     /// A run request that cannot be carried out (bad scenario name, output folder, …).
     #[error("{}", escape_lines(.0))]
     Usage(String),

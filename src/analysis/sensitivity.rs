@@ -105,14 +105,22 @@ pub fn run(base: &ScenarioRun, year: i32) -> Result<Sensitivity> {
         .par_iter()
         .enumerate()
         .map(|(i, v)| {
-            let p = run::project(v, &base.inputs).map_err(|e| match e {
-                // Say which setting of the analysis produced the number.
-                Error::Guard { what, value, rule } => {
-                    let end = if i % 2 == 0 { "low" } else { "high" };
-                    let key = RANGES[i / 2].knob.key();
-                    Error::Guard { what: format!("{what} (sensitivity run with {key} at its {end} end)"), value, rule }
+            let p = run::project(v, &base.inputs).map_err(|e| {
+                // Say which setting of the analysis produced the failure.
+                let end = if i % 2 == 0 { "low" } else { "high" };
+                let key = RANGES[i / 2].knob.key();
+                match e {
+                    Error::Guard { what, value, rule } => Error::Guard {
+                        what: format!("{what} (sensitivity run with {key} at its {end} end)"),
+                        value,
+                        rule,
+                    },
+                    // The scenario itself is valid (it ran): only the varied setting made
+                    // this run impossible, so it is a failed analysis, not invalid input.
+                    other => Error::Analysis(format!(
+                        "the sensitivity run with {key} at the {end} end of its range failed: {other}"
+                    )),
                 }
-                other => other,
             })?;
             outputs_of(&summary_rows(&p), year)
                 .ok_or_else(|| Error::Consistency(format!("sensitivity run {} lacks year {year}", v.name)))
