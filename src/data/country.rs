@@ -357,17 +357,9 @@ fn read_pasfr(open: &mut Open<'_>) -> Result<(i32, Vec<[f64; ASFR_GROUPS]>)> {
         *slot = Some(row.nonneg_at_most("pasfr_percent_of_tfr", limits::PASFR_PERCENT.0, limits::PASFR_PERCENT.1)?);
     }
     let first = *by_year.keys().next().ok_or_else(|| Error::data(t.path(), None, "", "no rows"))?;
-    let last = by_year.keys().next_back().copied().unwrap_or(first);
+    consecutive_years(t.path(), by_year.keys().copied())?;
     let mut out = Vec::new();
-    for (i, (y, groups)) in by_year.into_iter().enumerate() {
-        if y != first + i as i32 {
-            return Err(Error::data(
-                t.path(),
-                None,
-                "year",
-                format!("no rows for {} (rows run from {first} to {last}; every year is needed)", first + i as i32),
-            ));
-        }
+    for (y, groups) in by_year {
         let mut g = [0.0; ASFR_GROUPS];
         for (k, v) in groups.iter().enumerate() {
             g[k] = v.ok_or_else(|| {
@@ -391,6 +383,24 @@ fn read_pasfr(open: &mut Open<'_>) -> Result<(i32, Vec<[f64; ASFR_GROUPS]>)> {
         out.push(g);
     }
     Ok((first, out))
+}
+
+/// Checks that sorted, distinct `years` run without a gap; the error names the first
+/// missing year and the span the table covers.
+fn consecutive_years(path: &Path, years: impl Iterator<Item = i32> + Clone) -> Result<()> {
+    let (Some(first), Some(last)) = (years.clone().next(), years.clone().last()) else { return Ok(()) };
+    for (i, y) in years.enumerate() {
+        let expected = first + i as i32;
+        if y != expected {
+            return Err(Error::data(
+                path,
+                None,
+                "year",
+                format!("no rows for {expected} (rows run from {first} to {last}; every year is needed)"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn mx_group_of(age_start: i64) -> Option<usize> {
@@ -542,20 +552,13 @@ fn read_mig_age(open: &mut Open<'_>) -> Result<Vec<(i32, AgeVec, AgeVec)>> {
         e.0[a] = row.between("net_migration_male_thousands", -NMA.0, NMA.0, NMA.1)? * THOUSAND;
         e.1[a] = row.between("net_migration_female_thousands", -NMA.0, NMA.0, NMA.1)? * THOUSAND;
     }
-    let (Some(&first), Some(&last)) = (by_year.keys().next(), by_year.keys().next_back()) else {
+    if by_year.is_empty() {
         return Err(Error::data(t.path(), None, "", "no rows"));
-    };
+    }
+    // Readers index the years by offset from the first: a gap would shift them all.
+    consecutive_years(t.path(), by_year.keys().copied())?;
     let mut out = Vec::new();
-    for (i, (y, (m, f, seen))) in by_year.into_iter().enumerate() {
-        // Readers index the years by offset from the first: a gap would shift them all.
-        if y != first + i as i32 {
-            return Err(Error::data(
-                t.path(),
-                None,
-                "year",
-                format!("no rows for {} (rows run from {first} to {last}; every year is needed)", first + i as i32),
-            ));
-        }
+    for (y, (m, f, seen)) in by_year {
         if let Some(a) = seen.iter().position(|s| !s) {
             return Err(Error::data(t.path(), None, "age", format!("year {y} lacks age {a}")));
         }
