@@ -199,16 +199,30 @@ fn every_command_replaces_its_own_folder_with_exactly_a_fresh_output() {
     }
 }
 
+/// A folder written by `cmd.a`, its snapshot, and `cmd.b` running into it, held with
+/// its partial folder complete just before the swap.
+struct Paused {
+    tmp: tempfile::TempDir,
+    out: PathBuf,
+    previous: BTreeMap<String, Vec<u8>>,
+    child: Child,
+}
+
+fn paused_before_commit(cmd: &Cmd) -> Paused {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    ok(tmp.path(), cmd.a, &out);
+    let previous = snapshot(&out);
+    let mut child =
+        forcecast(tmp.path(), cmd.b, &out).env("FORCECAST_PAUSE_BEFORE_COMMIT_MS", "60000").spawn().unwrap();
+    wait_until(&mut child, "the partial folder is complete", || !complete_partials(&out).is_empty());
+    Paused { tmp, out, previous, child }
+}
+
 #[test]
 fn kill_9_in_the_write_phase_keeps_the_previous_output_and_the_next_run_cleans_up() {
     for cmd in COMMANDS {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("out");
-        ok(tmp.path(), cmd.a, &out);
-        let previous = snapshot(&out);
-        let mut child =
-            forcecast(tmp.path(), cmd.b, &out).env("FORCECAST_PAUSE_BEFORE_COMMIT_MS", "60000").spawn().unwrap();
-        wait_until(&mut child, "the partial folder is complete", || !complete_partials(&out).is_empty());
+        let Paused { tmp, out, previous, mut child } = paused_before_commit(cmd);
         child.kill().unwrap();
         child.wait().unwrap();
         assert_eq!(snapshot(&out), previous, "{}: previous output changed", cmd.name);
@@ -245,13 +259,7 @@ fn sigint_or_sigterm_in_the_write_phase_removes_the_partial_folder_and_exits_130
     use nix::sys::signal::Signal;
     let cases = COMMANDS.iter().map(|c| (c, Signal::SIGINT)).chain([(&COMMANDS[0], Signal::SIGTERM)]);
     for (cmd, sig) in cases {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("out");
-        ok(tmp.path(), cmd.a, &out);
-        let previous = snapshot(&out);
-        let mut child =
-            forcecast(tmp.path(), cmd.b, &out).env("FORCECAST_PAUSE_BEFORE_COMMIT_MS", "60000").spawn().unwrap();
-        wait_until(&mut child, "the partial folder is complete", || !complete_partials(&out).is_empty());
+        let Paused { tmp, out, previous, child } = paused_before_commit(cmd);
         signal(&child, sig);
         let o = child.wait_with_output().unwrap();
         let err = String::from_utf8_lossy(&o.stderr);
