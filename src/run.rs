@@ -107,6 +107,7 @@ pub fn validate(scenario: &Scenario, inputs: &Inputs) -> Result<()> {
     guard(&base, scenario.base_year, "base population")?;
     rates::build(scenario, &inputs.data, &inputs.mortality, scenario.base_year, scenario.end_year)?;
     crate::uncertainty::plan::Components::build(scenario, inputs)?;
+    force::ForcePlan::new(&scenario.force, &inputs.data.force, scenario.base_year, scenario.end_year)?;
     Ok(())
 }
 
@@ -219,8 +220,10 @@ pub fn project(scenario: &Scenario, inputs: &Inputs) -> Result<Projection> {
     let (mut pops, flows, migration) = project_population(&base, &rates, &survival)?;
     pops.pop(); // the population at end + 1 is not reported
     let years: Vec<i32> = (base_year..=end).collect();
-    let force = force::simulate(&pops, base_year, &scenario.force);
-    let automation = automation::simulate(&force.gap, &force.available, base_year, &scenario.automation);
+    let plan = force::ForcePlan::new(&scenario.force, &data.force, base_year, end)?;
+    let history = force::history_populations(&base, base_year, plan.first, &inputs.mortality);
+    let force = force::simulate_with(&plan, &history, &pops);
+    let automation = automation::simulate(&force.gap(), &force.available(), base_year, &scenario.automation);
     let srb0 = rates[0].srb;
     let stable_base = leslie::stable(&rates[0].asfr, &survival[0][1], 1.0 / (1.0 + srb0));
     let projection = Projection {

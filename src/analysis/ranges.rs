@@ -24,20 +24,24 @@ pub enum Knob {
     Mortality,
     /// Net migration (`migration.net_anchors`, or the `scale` of a series).
     Migration,
-    /// `force.fit_rate`.
-    FitRate,
-    /// `force.alternative_service_share`.
-    AlternativeService,
-    /// `force.service_months`.
+    /// `force.active_duty_rate`, from the base year.
+    ActiveDutyRate,
+    /// `force.take_up`.
+    TakeUp,
+    /// Every branch's `service_months`, moved together from the base year.
     ServiceMonths,
     /// `force.annual_attrition`.
     Attrition,
-    /// `force.cadre.initial`.
-    CadreInitial,
-    /// `force.cadre.retention`.
-    CadreRetention,
-    /// `force.cadre.propensity_male` and `propensity_female`, scaled together.
-    CadrePropensity,
+    /// `force.ncos.decision_continuation`: NCOs staying past the obligated term.
+    NcoDecision,
+    /// `careerist_continuation` of officers and NCOs, moved together.
+    CareeristContinuation,
+    /// `force.ncos.fill_rate`.
+    NcoFillRate,
+    /// `force.cadre.target_share`.
+    CadreShare,
+    /// `force.cadre.women_share`.
+    WomenCadre,
     /// `force.female_volunteer_age_shares`, as the total share of a female cohort.
     FemaleVolunteers,
     /// `automation.soldiers_replaced_per_system`.
@@ -91,7 +95,7 @@ pub struct Range {
 
 /// The uncertain parameters and their ranges. Order is the order of the table in
 /// README "Sensitivity"; the analysis sorts by effect.
-pub const RANGES: [Range; 16] = [
+pub const RANGES: [Range; 18] = [
     Range {
         knob: Knob::Tfr,
         low: Setting::Wpp80(Bound::Lower),
@@ -115,25 +119,25 @@ pub const RANGES: [Range; 16] = [
                  series (a series-based scenario: the series ×0.5 to ×1.5)",
     },
     Range {
-        knob: Knob::FitRate,
-        low: Setting::To(0.849),
+        knob: Knob::ActiveDutyRate,
+        low: Setting::To(0.804),
         high: Setting::To(0.903),
-        source: "Observed active-duty fit rates: 84.9% in 2003 (JoongAng Ilbo) and 90.3% in 2004 (Dong-A Ilbo, MMA); \
-                 MND's policy level is 88%",
+        source: "Military Manpower Administration examinations: active-duty share of men examined 80.4% (2018, the \
+                 lowest since 1999) to 90.3% (2005, the highest)",
     },
     Range {
-        knob: Knob::AlternativeService,
-        low: Setting::To(0.05),
-        high: Setting::To(0.20),
-        source: "Calibration: shares of 0.05-0.20 reproduce the observed 2017-2025 troop strengths about equally \
-                 well (forcecast backtest --force)",
+        knob: Knob::TakeUp,
+        low: Setting::Plus(-0.04),
+        high: Setting::Plus(0.04),
+        source: "Calibration (forcecast backtest --force): take-ups within ±0.04 of the fitted value keep the \
+                 enlisted stocks of 2019-2023 within about 5%",
     },
     Range {
         knob: Knob::ServiceMonths,
-        low: Setting::To(18.0),
-        high: Setting::To(21.0),
-        source: "Army/Marines term since Defense Reform 2.0 (18 months) and before it (21 months; Arirang / Korea \
-                 Bizwire, 2018)",
+        low: Setting::Plus(-3.0),
+        high: Setting::Plus(3.0),
+        source: "±3 months on every branch's term from the base year: the size of Defense Reform 2.0's cut \
+                 (Army 21 -> 18, Navy 23 -> 20, Air Force 24 -> 21 months)",
     },
     Range {
         knob: Knob::Attrition,
@@ -143,25 +147,37 @@ pub const RANGES: [Range; 16] = [
                  data",
     },
     Range {
-        knob: Knob::CadreInitial,
-        low: Setting::Plus(-10_000.0),
-        high: Setting::Plus(10_000.0),
-        source: "±10,000 around the 2025 cadre: 202,500 planned less a reported shortfall of ~21,000 NCOs (Reuters, \
-                 2025), a figure known only roughly",
+        knob: Knob::NcoDecision,
+        low: Setting::To(0.195),
+        high: Setting::To(0.50),
+        source: "Army NCO long-service selection rates: 19.5% (2007) to 50.7% (2002); about 30% stayed after the \
+                 4-year term in 2010-2012",
     },
     Range {
-        knob: Knob::CadreRetention,
-        low: Setting::To(0.85),
+        knob: Knob::CareeristContinuation,
+        low: Setting::Plus(-0.02),
+        high: Setting::Plus(0.02),
+        source: "Careerists' yearly continuation ±2 points: the long-service (10+ years) discharges rose 42% from \
+                 2020 to 2024 (4,143 to 5,885), about 1.5 points of continuation",
+    },
+    Range {
+        knob: Knob::NcoFillRate,
+        low: Setting::To(0.42),
         high: Setting::To(0.95),
-        source: "Assumption: 5-15% of officers and NCOs leave each year (short-service terms of 3-4 years; career \
-                 staff stay 20 or more)",
+        source: "NCO recruiting fill rates: Army 42% (2024) to 95% (2020), as held from the base year",
     },
     Range {
-        knob: Knob::CadrePropensity,
-        low: Setting::Times(0.8),
-        high: Setting::Times(1.2),
-        source: "Assumption: ±20% around the propensity calibrated so that 2025 recruitment about covers \
-                 replacement",
+        knob: Knob::CadreShare,
+        low: Setting::To(0.359),
+        high: Setting::To(0.425),
+        source: "Cadre share of the force: 35.9% achieved in 2020; 42.5% in the Defense Reform Basic Plan \
+                 2014-2030 (40.5% is the 2022-26 plan)",
+    },
+    Range {
+        knob: Knob::WomenCadre,
+        low: Setting::To(0.074),
+        high: Setting::To(0.153),
+        source: "Women's share of the cadre: 7.4% (2020) to MND's 15.3% target for 2027 (10.9% in 2024)",
     },
     Range {
         knob: Knob::FemaleVolunteers,
@@ -221,13 +237,15 @@ impl Knob {
             Knob::Tfr => "fertility.tfr",
             Knob::Mortality => "mortality.mx_scale",
             Knob::Migration => "migration.net_anchors",
-            Knob::FitRate => "force.fit_rate",
-            Knob::AlternativeService => "force.alternative_service_share",
-            Knob::ServiceMonths => "force.service_months",
+            Knob::ActiveDutyRate => "force.active_duty_rate",
+            Knob::TakeUp => "force.take_up",
+            Knob::ServiceMonths => "force.<branch>.service_months",
             Knob::Attrition => "force.annual_attrition",
-            Knob::CadreInitial => "force.cadre.initial",
-            Knob::CadreRetention => "force.cadre.retention",
-            Knob::CadrePropensity => "force.cadre.propensity_male/female",
+            Knob::NcoDecision => "force.ncos.decision_continuation",
+            Knob::CareeristContinuation => "force.<corps>.careerist_continuation",
+            Knob::NcoFillRate => "force.ncos.fill_rate",
+            Knob::CadreShare => "force.cadre.target_share",
+            Knob::WomenCadre => "force.cadre.women_share",
             Knob::FemaleVolunteers => "force.female_volunteer_age_shares",
             Knob::SoldiersPerSystem => "automation.soldiers_replaced_per_system",
             Knob::UnitCost => "automation.unit_cost",
@@ -243,13 +261,15 @@ impl Knob {
             Knob::Tfr => "Fertility (TFR)",
             Knob::Mortality => "Mortality",
             Knob::Migration => "Net migration",
-            Knob::FitRate => "Fit rate",
-            Knob::AlternativeService => "Alternative service share",
+            Knob::ActiveDutyRate => "Active-duty rate",
+            Knob::TakeUp => "Conscript take-up",
             Knob::ServiceMonths => "Service length",
             Knob::Attrition => "Conscript attrition",
-            Knob::CadreInitial => "Initial cadre",
-            Knob::CadreRetention => "Cadre retention",
-            Knob::CadrePropensity => "Cadre recruitment",
+            Knob::NcoDecision => "NCOs staying after the term",
+            Knob::CareeristContinuation => "Careerists' continuation",
+            Knob::NcoFillRate => "NCO fill rate",
+            Knob::CadreShare => "Cadre share of target",
+            Knob::WomenCadre => "Women in the cadre",
             Knob::FemaleVolunteers => "Female volunteers",
             Knob::SoldiersPerSystem => "Soldiers per system",
             Knob::UnitCost => "System unit cost",
@@ -329,17 +349,50 @@ impl Knob {
                     (_, Setting::Wpp80(_)) => return Err(unsupported(self, setting)),
                 };
             }
-            Knob::FitRate => v.force.fit_rate = prob(s.force.fit_rate)?,
-            Knob::AlternativeService => {
-                v.force.alternative_service_share = prob(s.force.alternative_service_share)?;
+            Knob::ActiveDutyRate => {
+                let now = policy_now(s.force.active_duty_rate.as_ref(), s, ctx, |d, y| active_rate(d, y));
+                v.force.active_duty_rate = Some(vec![(s.base_year, prob(now)?)]);
             }
-            Knob::ServiceMonths => v.force.service_months = scalar(s.force.service_months)?.clamp(1.0, 60.0),
+            Knob::TakeUp => v.force.take_up = prob(s.force.take_up)?,
+            Knob::ServiceMonths => {
+                for b in crate::force::BRANCHES {
+                    let sched = *ctx.inputs.data.force.schedule(b);
+                    let now =
+                        policy_now(s.force.branches[b as usize].service_months.as_ref(), s, ctx, |_, _| sched.after);
+                    v.force.branches[b as usize].service_months =
+                        Some(vec![(s.base_year, scalar(now)?.clamp(1.0, 60.0))]);
+                }
+            }
             Knob::Attrition => v.force.annual_attrition = prob(s.force.annual_attrition)?,
-            Knob::CadreInitial => v.force.cadre.initial = scalar(s.force.cadre.initial)?.max(0.0),
-            Knob::CadreRetention => v.force.cadre.retention = prob(s.force.cadre.retention)?,
-            Knob::CadrePropensity => {
-                v.force.cadre.propensity_male = prob(s.force.cadre.propensity_male)?;
-                v.force.cadre.propensity_female = prob(s.force.cadre.propensity_female)?;
+            Knob::NcoDecision => {
+                let d = ctx.inputs.data.force.value("long_service_share", "ncos").unwrap_or(0.3);
+                let now = policy_now(s.force.cadre.ncos.decision_continuation.as_ref(), s, ctx, |_, _| d);
+                v.force.cadre.ncos.decision_continuation = Some(vec![(s.base_year, prob(now)?)]);
+            }
+            Knob::CareeristContinuation => {
+                for (i, c) in [&mut v.force.cadre.officers, &mut v.force.cadre.ncos].into_iter().enumerate() {
+                    let d = crate::force::defaults::CAREERIST_CONTINUATION[i];
+                    let now = policy_now(c.careerist_continuation.as_ref(), s, ctx, |_, _| d);
+                    c.careerist_continuation = Some(vec![(s.base_year, prob(now)?)]);
+                }
+            }
+            Knob::NcoFillRate => {
+                let now = policy_now(s.force.cadre.ncos.fill_rate.as_ref(), s, ctx, |d, y| {
+                    series_at(d, "fill_rate", "ncos", y)
+                });
+                v.force.cadre.ncos.fill_rate = Some(vec![(s.base_year, prob(now)?)]);
+            }
+            Knob::CadreShare => {
+                let now = policy_now(s.force.cadre.target_share.as_ref(), s, ctx, |d, y| {
+                    series_at(d, "cadre_share", "all", y)
+                });
+                v.force.cadre.target_share = Some(vec![(s.base_year, prob(now)?)]);
+            }
+            Knob::WomenCadre => {
+                let now = policy_now(s.force.cadre.women_share.as_ref(), s, ctx, |d, y| {
+                    series_at(d, "women_cadre_share", "all", y)
+                });
+                v.force.cadre.women_share = Some(vec![(s.base_year, prob(now)?.min(0.9))]);
             }
             Knob::FemaleVolunteers => {
                 let now = &s.force.female_volunteer_age_shares;
@@ -400,19 +453,44 @@ impl Knob {
                 }
                 MigrationSpec::Series { name, scale } => num(format!("{name} ×{}", decimal(*scale, 2)), *scale),
             },
-            Knob::FitRate => num(percent(s.force.fit_rate), s.force.fit_rate),
-            Knob::AlternativeService => {
-                num(percent(s.force.alternative_service_share), s.force.alternative_service_share)
+            Knob::ActiveDutyRate => {
+                let x = policy_now(s.force.active_duty_rate.as_ref(), s, ctx, |d, y| active_rate(d, y));
+                num(format!("{} of men examined", percent(x)), x)
             }
+            Knob::TakeUp => num(percent(s.force.take_up), s.force.take_up),
             Knob::ServiceMonths => {
-                num(format!("{} months", decimal(s.force.service_months, 0)), s.force.service_months)
+                let sched = *ctx.inputs.data.force.schedule(crate::force::Branch::Army);
+                let x = policy_now(s.force.branches[0].service_months.as_ref(), s, ctx, |_, _| sched.after);
+                num(format!("Army {} months", decimal(x, 1)), x)
             }
             Knob::Attrition => num(format!("{} a year", percent(s.force.annual_attrition)), s.force.annual_attrition),
-            Knob::CadreInitial => num(count(s.force.cadre.initial), s.force.cadre.initial),
-            Knob::CadreRetention => num(percent(s.force.cadre.retention), s.force.cadre.retention),
-            Knob::CadrePropensity => {
-                let p = s.force.cadre.propensity_male;
-                num(format!("{} of men 20-29", percent_fine(p)), p)
+            Knob::NcoDecision => {
+                let d = ctx.inputs.data.force.value("long_service_share", "ncos").unwrap_or(0.3);
+                let x = policy_now(s.force.cadre.ncos.decision_continuation.as_ref(), s, ctx, |_, _| d);
+                num(format!("{} stay", percent(x)), x)
+            }
+            Knob::CareeristContinuation => {
+                let d = crate::force::defaults::CAREERIST_CONTINUATION[1];
+                let x = policy_now(s.force.cadre.ncos.careerist_continuation.as_ref(), s, ctx, |_, _| d);
+                num(format!("NCOs {} a year", percent_fine(x)), x)
+            }
+            Knob::NcoFillRate => {
+                let x = policy_now(s.force.cadre.ncos.fill_rate.as_ref(), s, ctx, |d, y| {
+                    series_at(d, "fill_rate", "ncos", y)
+                });
+                num(percent(x), x)
+            }
+            Knob::CadreShare => {
+                let x = policy_now(s.force.cadre.target_share.as_ref(), s, ctx, |d, y| {
+                    series_at(d, "cadre_share", "all", y)
+                });
+                num(format!("{} of the target", percent(x)), x)
+            }
+            Knob::WomenCadre => {
+                let x = policy_now(s.force.cadre.women_share.as_ref(), s, ctx, |d, y| {
+                    series_at(d, "women_cadre_share", "all", y)
+                });
+                num(format!("{} of accessions", percent(x)), x)
             }
             Knob::FemaleVolunteers => {
                 let total: f64 = s.force.female_volunteer_age_shares.iter().map(|a| a.1).sum();
@@ -436,6 +514,27 @@ impl Knob {
             }
         }
     }
+}
+
+/// A policy's value in the analysis year: the scenario's path where it acts, else the
+/// sourced default (`default(data, year)`).
+fn policy_now(
+    change: Option<&crate::scenario::spec::PolicyPath>,
+    s: &Scenario,
+    ctx: &Context<'_>,
+    default: impl Fn(&crate::data::force::ForceData, f64) -> f64,
+) -> f64 {
+    let y = f64::from(ctx.year.max(s.base_year));
+    crate::force::policy::at(change, f64::from(s.base_year), y, |t| default(&ctx.inputs.data.force, t))
+}
+
+fn series_at(d: &crate::data::force::ForceData, key: &str, branch: &str, t: f64) -> f64 {
+    let p = d.series(key, branch);
+    if p.is_empty() { 0.0 } else { interpolate(&p, t) }
+}
+
+fn active_rate(d: &crate::data::force::ForceData, t: f64) -> f64 {
+    crate::force::model::active_rate_default(d, t)
 }
 
 /// A small share as a percentage with two decimals (`0.005` → `0.50%`).

@@ -172,6 +172,8 @@ pub struct CountryData {
     pub deaths: YearSeries,
     /// Published figures.
     pub facts: Vec<Fact>,
+    /// The force model's inputs (`force_inputs.csv`, `service_length_schedule.csv`).
+    pub force: super::force::ForceData,
     /// SHA-256 of every file read, by file name.
     pub checksums: BTreeMap<String, String>,
 }
@@ -228,6 +230,7 @@ impl CountryData {
         let pop5 = read_pop5(&mut open)?;
         let (births, deaths) = read_vital(&mut open)?;
         let facts = read_facts(&mut open)?;
+        let force = super::force::ForceData::read(&mut open)?;
         checksums.insert(files::COUNTRY.to_string(), sha256(&ct_path)?);
         Ok(CountryData {
             dir: dir.to_path_buf(),
@@ -245,6 +248,7 @@ impl CountryData {
             births,
             deaths,
             facts,
+            force,
             checksums,
         })
     }

@@ -1,6 +1,7 @@
 //! Input data: CSV tables with located errors, yearly series, one country's tables.
 
 pub mod country;
+pub mod force;
 pub mod limits;
 pub mod series;
 pub mod table;

@@ -1,7 +1,10 @@
-//! Force structure: conscript intake and stock, career cadre, target path and gap.
+//! Force structure: conscripts by branch, officers and NCOs by years of service, the
+//! target path and the gap. Policies are paths in time ([`policy`]).
 
-pub mod cadre;
-pub mod conscripts;
+pub mod branch;
+pub mod defaults;
 pub mod model;
+pub mod policy;
 
-pub use model::{ForceResult, simulate};
+pub use branch::{BRANCHES, Branch, CORPS, Corps};
+pub use model::{Adjust, ForcePlan, ForceResult, ForceState, ForceYear, history_populations, prepare, simulate_with};

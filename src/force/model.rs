@@ -1,54 +1,572 @@
-//! The force model for a projection: available force against the target, and the gap.
+//! The force model: conscripts by branch with terms fixed at enlistment, officers and
+//! NCOs by completed years of service, the troop target and the gap.
+//!
+//! ## Conscripts
+//! Men examined and liable in year t: E(t) = Σ_a e_a M_a(t) (the enlistment-age shares
+//! e_a of each male cohort). The active-duty pool is E(t) × r(t), with r the
+//! active-duty rate of the examination. From it go the alternative-service allocations
+//! A(t) (research, industrial-technical, shipboard, objectors) and the men entering the
+//! cadre; a share u (take-up) of the rest enlist:
+//! I_m(t) = u × max(0, E r − A − cadre men), plus women volunteers I_f(t) = s(t) Σ_a v_a F_a(t).
+//! The intake splits over the branches by their intake shares.
+//!
+//! Intake of year t enlists uniformly over calendar year t, so its centre is 1 July t,
+//! the date of the stocks. An enlistee of date τ serves L(τ) months, the term in force
+//! at τ: the sourced schedule for dates before 1 July of the base year, the scenario's
+//! path after. The stock of branch b at 1 July t is
+//! Σ_k I_b(t − k) × w_b(t − k, k) × (1 − attrition)^k, with w the share of the intake's
+//! enlistment dates still serving (integrated over 52 weekly slices, exact for a
+//! constant term): for 18 months, ½ I(t) + I(t − 1).
+//!
+//! ## Cadre
+//! Each corps is a stock by completed years of service y (the inventory, or Markov
+//! manpower, model). Continuation from y to y + 1: `early` during the obligated term
+//! T, `decision` at its end, `careerist` after it, 0 at the last year; profiles belong
+//! to the year of accession. Accessions fill the requirement (target × cadre share ×
+//! the corps' share) up to a recruiting capacity:
+//! cap(t) = Q* × f(t)/f(t₀) × M₂₀₋₂₉(t)/M₂₀₋₂₉(t₀) × (1 − w(t₀))/(1 − w(t)),
+//! with Q* the accessions that sustain the observed stock of the first year t₀ under its
+//! profile (recruiting just sustained the force then), f the fill rate, M the men aged
+//! 20-29 and w women's share of accessions. The first year's stock by years of service
+//! is the profile's steady state scaled to the observed stock.
+//!
+//! The model starts in the first year of the observed officer and NCO stocks (2019 for
+//! Korea) when that is before the base year, on populations carried back from the base
+//! ([`history_populations`]), so that the base year's force is rebuilt from history with
+//! the terms then in force and never depends on a scenario's policy.
 
-use super::{cadre, conscripts};
+use super::policy::{self, from_points};
+use super::{BRANCHES, Branch, CORPS, Corps, defaults};
+use crate::data::force::ForceData;
 use crate::data::interpolate;
 use crate::demography::Population;
+use crate::error::{Error, Result};
 use crate::scenario::ForceSpec;
+
+/// Weekly slices of a year's enlistment dates.
+const SLICES: usize = 52;
+
+/// One year of the force model.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ForceYear {
+    /// Men liable: Σ_a e_a M_a.
+    pub eligible_men: f64,
+    /// Men of the birth cohort t − 20 at 1 July: ½ (M₁₉ + M₂₀).
+    pub men_turning_20: f64,
+    /// Men judged fit for active duty: eligible × active-duty rate.
+    pub active_pool: f64,
+    /// Conscript intake (men and women volunteers).
+    pub intake: f64,
+    /// Women volunteers in the intake.
+    pub female_volunteers: f64,
+    /// Serving conscripts by branch at 1 July ([`BRANCHES`] order).
+    pub conscripts_by_branch: [f64; 4],
+    /// Serving conscripts.
+    pub conscripts: f64,
+    /// Men entering alternative and supplementary service (reported, not in the force).
+    pub alternative_service_intake: f64,
+    /// Officers at 1 July.
+    pub officers: f64,
+    /// NCOs at 1 July.
+    pub ncos: f64,
+    /// Officers + NCOs.
+    pub cadre: f64,
+    /// Cadre requirement at 1 July (target × cadre share).
+    pub cadre_requirement: f64,
+    /// NCO requirement less NCOs at 1 July.
+    pub nco_shortfall: f64,
+    /// Cadre accessions over t → t+1.
+    pub cadre_accessions: f64,
+    /// Cadre separations over t → t+1.
+    pub cadre_separations: f64,
+    /// Separations with 10 or more completed years of service over t → t+1.
+    pub long_service_separations: f64,
+    /// Accessions needed but not recruited over t → t+1.
+    pub cadre_shortfall: f64,
+    /// Conscripts + officers + NCOs.
+    pub available: f64,
+    /// Troop target.
+    pub target: f64,
+    /// max(0, target − available).
+    pub gap: f64,
+}
 
 /// Force results per projection year.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ForceResult {
-    /// Men liable (Σ_a e_a M_a).
-    pub eligible_men: Vec<f64>,
-    /// Conscript intake (men and women volunteers).
-    pub intake: Vec<f64>,
-    /// Women volunteers in the intake.
-    pub female_volunteers: Vec<f64>,
-    /// Serving conscripts at 1 July.
-    pub conscripts: Vec<f64>,
-    /// Career cadre.
-    pub cadre: cadre::CadreResult,
-    /// Conscripts + cadre.
-    pub available: Vec<f64>,
-    /// Troop target.
-    pub target: Vec<f64>,
-    /// max(0, target − available).
-    pub gap: Vec<f64>,
+    /// One row per year from the base year.
+    pub years: Vec<ForceYear>,
 }
 
-/// Runs the force model over `pops` (one per year from `first_year`).
-pub fn simulate(pops: &[Population], first_year: i32, spec: &ForceSpec) -> ForceResult {
-    let intakes: Vec<conscripts::Intake> = pops.iter().map(|p| conscripts::intake(p, spec)).collect();
-    let span = (spec.service_months / 12.0).ceil() as usize + 1;
-    let prior: Vec<f64> = match pops.first() {
-        Some(p0) => (1..=span).map(|k| conscripts::intake_shifted(p0, spec, k).total()).collect(),
-        None => Vec::new(),
-    };
-    let totals: Vec<f64> = intakes.iter().map(|i| i.total()).collect();
-    let stock = conscripts::stock(&totals, &prior, spec);
-    let target: Vec<f64> =
-        (0..pops.len()).map(|t| interpolate(&spec.target, f64::from(first_year + t as i32))).collect();
-    let cadre = cadre::simulate(pops, &target, &spec.cadre);
-    let available: Vec<f64> = stock.iter().zip(&cadre.stock).map(|(a, b)| a + b).collect();
-    let gap = target.iter().zip(&available).map(|(t, a)| (t - a).max(0.0)).collect();
-    ForceResult {
-        eligible_men: intakes.iter().map(|i| i.eligible_men).collect(),
-        intake: totals,
-        female_volunteers: intakes.iter().map(|i| i.women).collect(),
-        conscripts: stock,
-        cadre,
-        available,
-        target,
-        gap,
+impl ForceResult {
+    /// One field over the years.
+    pub fn series(&self, f: impl Fn(&ForceYear) -> f64) -> Vec<f64> {
+        self.years.iter().map(f).collect()
     }
+    /// The gap per year.
+    pub fn gap(&self) -> Vec<f64> {
+        self.series(|y| y.gap)
+    }
+    /// The available force per year.
+    pub fn available(&self) -> Vec<f64> {
+        self.series(|y| y.available)
+    }
+}
+
+/// Everything of the force model that does not depend on the population: the policies
+/// resolved year by year and the conscripts' serving weights.
+#[derive(Debug, Clone)]
+pub struct ForcePlan {
+    /// First simulated year (the cadre's observed start, or the base year if later).
+    pub first: i32,
+    /// Base year of the scenario.
+    pub base_year: i32,
+    /// Last simulated year.
+    pub last: i32,
+    /// Years of intake before `first` still serving in it.
+    pub lookback: usize,
+    enlist_ages: Vec<(usize, f64)>,
+    vol_ages: Vec<(usize, f64)>,
+    take_up: f64,
+    attrition: f64,
+    // By year from first − lookback to last.
+    active_rate: Vec<f64>,
+    allocations: Vec<f64>,
+    supplementary: Vec<f64>,
+    female_scale: Vec<f64>,
+    target: Vec<f64>,
+    cadre_share: Vec<f64>,
+    women_share: Vec<f64>,
+    intake_share: [Vec<f64>; 4],
+    weights: [Vec<Vec<f64>>; 4],
+    fill: [Vec<f64>; 2],
+    decision: [Vec<f64>; 2],
+    careerist: [Vec<f64>; 2],
+    obligated: [usize; 2],
+    early: [f64; 2],
+    max_years: [usize; 2],
+    corps_share: [f64; 2],
+    initial_stock: [f64; 2],
+}
+
+/// The data's first year of observed officer and NCO stocks.
+pub fn observed_start(data: &ForceData) -> Option<i32> {
+    let o = data.series("officers", "all");
+    let n = data.series("ncos", "all");
+    let y = o.first()?.0.max(n.first()?.0);
+    Some(y)
+}
+
+/// Branch intake shares derived from the latest year with enlisted stocks of every
+/// branch: stock ÷ term after the cut, normalised.
+pub fn derived_intake_shares(data: &ForceData) -> [f64; 4] {
+    let series: Vec<Vec<(i32, f64)>> = BRANCHES.iter().map(|b| data.series("enlisted", b.key())).collect();
+    let last = series.iter().filter_map(|s| s.last().map(|p| p.0)).min().unwrap_or(0);
+    let mut flow = [0.0; 4];
+    for (i, b) in BRANCHES.iter().enumerate() {
+        let stock = series[i].iter().rfind(|p| p.0 <= last).map(|p| p.1).unwrap_or(0.0);
+        flow[i] = stock / (data.schedule(*b).after / 12.0);
+    }
+    let total: f64 = flow.iter().sum();
+    if total > 0.0 { flow.map(|f| f / total) } else { [1.0, 0.0, 0.0, 0.0] }
+}
+
+/// The active-duty rate default: the data's series, then the mean of its last three years.
+fn active_rate_points(data: &ForceData) -> Vec<(i32, f64)> {
+    let mut p = data.series("active_duty_rate", "all");
+    if let Some(&(y, _)) = p.last() {
+        let tail: Vec<f64> = p.iter().rev().take(3).map(|q| q.1).collect();
+        p.push((y + 1, tail.iter().sum::<f64>() / tail.len() as f64));
+    }
+    p
+}
+
+/// Survivorship l_y (share of an accession still serving at y completed years).
+fn survivorship(p: &[f64]) -> Vec<f64> {
+    let mut l = Vec::with_capacity(p.len());
+    let mut x = 1.0;
+    for &c in p {
+        l.push(x);
+        x *= c;
+    }
+    l
+}
+
+/// The active-duty rate's default at time `t`.
+pub fn active_rate_default(data: &ForceData, t: f64) -> f64 {
+    from_points(&active_rate_points(data), 0.85)(t)
+}
+
+impl ForcePlan {
+    /// Resolves the scenario's force policies over `first..=last` against the data.
+    pub fn new(spec: &ForceSpec, data: &ForceData, base_year: i32, last: i32) -> Result<ForcePlan> {
+        let start = observed_start(data).ok_or_else(|| {
+            Error::data(std::path::Path::new(crate::data::force::files::INPUTS), None, "officers", "no observed stock")
+        })?;
+        let first = start.min(base_year);
+        let base_cal = f64::from(base_year) + 0.5;
+        // Every enlistment date's term, to size the lookback.
+        let months_at = |b: Branch, cal: f64| -> f64 {
+            let sched = data.schedule(b);
+            policy::at(spec.branches[b as usize].service_months.as_ref(), base_cal, cal, |c| sched.months_at(c))
+        };
+        let scan_from = first - 6;
+        let mut longest: f64 = 1.0;
+        for b in BRANCHES {
+            for y in scan_from..=last {
+                for j in 0..SLICES {
+                    longest = longest.max(months_at(b, f64::from(y) + (j as f64 + 0.5) / SLICES as f64));
+                }
+            }
+        }
+        let lookback = (longest / 12.0).ceil() as usize + 1;
+        let p0 = first - lookback as i32;
+        let yearly = |change, default: &dyn Fn(f64) -> f64| {
+            policy::yearly(change, base_year, p0, last, |y| default(f64::from(y)))
+        };
+
+        let alloc = data.series("alternative_allocation", "all");
+        let objectors = data.series("objector_service", "all");
+        let alloc_default = |t: f64| from_points(&alloc, 0.0)(t) + from_points(&objectors, 0.0)(t);
+        let supplementary = data.series("supplementary_rate", "all");
+        let target_default = |t: f64| interpolate(defaults::TARGET, t);
+        let shares = derived_intake_shares(data);
+        let mut plan = ForcePlan {
+            first,
+            base_year,
+            last,
+            lookback,
+            enlist_ages: spec.enlistment_age_shares.clone(),
+            vol_ages: spec.female_volunteer_age_shares.clone(),
+            take_up: spec.take_up,
+            attrition: spec.annual_attrition,
+            active_rate: yearly(spec.active_duty_rate.as_ref(), &from_points(&active_rate_points(data), 0.85)),
+            allocations: yearly(spec.alternative_allocations.as_ref(), &alloc_default),
+            supplementary: policy::yearly(None, base_year, p0, last, |y| {
+                from_points(&supplementary, 0.0)(f64::from(y))
+            }),
+            female_scale: yearly(spec.female_volunteer_scale.as_ref(), &|_| 1.0),
+            target: yearly(spec.target.as_ref(), &target_default),
+            cadre_share: yearly(
+                spec.cadre.target_share.as_ref(),
+                &from_points(&data.series("cadre_share", "all"), 0.405),
+            ),
+            women_share: yearly(
+                spec.cadre.women_share.as_ref(),
+                &from_points(&data.series("women_cadre_share", "all"), 0.0),
+            ),
+            intake_share: std::array::from_fn(|i| yearly(spec.branches[i].intake_share.as_ref(), &|_| shares[i])),
+            weights: std::array::from_fn(|_| Vec::new()),
+            fill: std::array::from_fn(|_| Vec::new()),
+            decision: std::array::from_fn(|_| Vec::new()),
+            careerist: std::array::from_fn(|_| Vec::new()),
+            obligated: [spec.cadre.officers.obligated_years, spec.cadre.ncos.obligated_years],
+            early: [spec.cadre.officers.early_continuation, spec.cadre.ncos.early_continuation],
+            max_years: [spec.cadre.officers.max_years, spec.cadre.ncos.max_years],
+            corps_share: [0.0; 2],
+            initial_stock: [0.0; 2],
+        };
+        for c in CORPS {
+            let i = c as usize;
+            let cs = if c == Corps::Officers { &spec.cadre.officers } else { &spec.cadre.ncos };
+            let fill = data.series("fill_rate", c.key());
+            plan.fill[i] = yearly(cs.fill_rate.as_ref(), &from_points(&fill, 1.0));
+            let decision_data = data.value("long_service_share", c.key()).unwrap_or(defaults::DECISION_CONTINUATION[i]);
+            plan.decision[i] = yearly(cs.decision_continuation.as_ref(), &|_| decision_data);
+            plan.careerist[i] = yearly(cs.careerist_continuation.as_ref(), &|_| defaults::CAREERIST_CONTINUATION[i]);
+            let stock = data.series(c.key(), "all");
+            plan.initial_stock[i] = stock.first().map(|p| p.1).unwrap_or(0.0);
+        }
+        let total0 = plan.initial_stock[0] + plan.initial_stock[1];
+        plan.corps_share =
+            if total0 > 0.0 { [plan.initial_stock[0] / total0, plan.initial_stock[1] / total0] } else { [0.35, 0.65] };
+        for b in BRANCHES {
+            let w: Vec<Vec<f64>> = (p0..=last)
+                .map(|y| {
+                    (0..=lookback)
+                        .map(|k| {
+                            let at = f64::from(y) + k as f64 + 0.5; // 1 July of y + k, calendar
+                            (0..SLICES)
+                                .map(|j| {
+                                    let a = f64::from(y) + j as f64 / SLICES as f64;
+                                    let z = a + 1.0 / SLICES as f64;
+                                    let l = months_at(b, 0.5 * (a + z)) / 12.0;
+                                    // Enlisted in [a, z), serving at `at` if τ ≤ at < τ + l.
+                                    let lo = a.max(at - l);
+                                    let hi = z.min(at);
+                                    ((hi - lo).max(0.0)) * SLICES as f64
+                                })
+                                .sum::<f64>()
+                                / SLICES as f64
+                        })
+                        .collect()
+                })
+                .collect();
+            plan.weights[b as usize] = w;
+        }
+        Ok(plan)
+    }
+
+    fn idx(&self, year: i32) -> usize {
+        (year - (self.first - self.lookback as i32)).clamp(0, self.active_rate.len() as i32 - 1) as usize
+    }
+
+    /// Continuation profile of a corps for the accession year `year`.
+    fn profile(&self, c: usize, year: i32) -> impl Fn(usize) -> f64 + '_ {
+        let i = self.idx(year);
+        let (t, e, d, k, m) =
+            (self.obligated[c], self.early[c], self.decision[c][i], self.careerist[c][i], self.max_years[c]);
+        move |y: usize| {
+            if y >= m {
+                0.0
+            } else if y + 1 < t {
+                e
+            } else if y + 1 == t {
+                d
+            } else {
+                k
+            }
+        }
+    }
+
+    /// Troop target of a year.
+    pub fn target(&self, year: i32) -> f64 {
+        self.target[self.idx(year)]
+    }
+
+    /// The term (months) of an enlistee of the middle of `year` … exposed for reports.
+    pub fn weights(&self, b: Branch, year: i32) -> &[f64] {
+        &self.weights[b as usize][self.idx(year)]
+    }
+}
+
+/// Per-trajectory deviations of the Monte Carlo from the plan's parameters (all neutral
+/// by default). They act on every year stepped after they are set.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Adjust {
+    /// Added to the active-duty rate (the result clamped to [0, 1]).
+    pub active_shift: f64,
+    /// Replaces the take-up, when set.
+    pub take_up: Option<f64>,
+    /// Added to both corps' careerist continuation (clamped to [0, 1]).
+    pub careerist_shift: f64,
+    /// Factor on both corps' recruiting capacity.
+    pub capacity_mult: f64,
+}
+
+impl Default for Adjust {
+    fn default() -> Self {
+        Adjust { active_shift: 0.0, take_up: None, careerist_shift: 0.0, capacity_mult: 1.0 }
+    }
+}
+
+/// The running state of the force model: past intakes and the cadre inventories.
+#[derive(Debug, Clone, Default)]
+pub struct ForceState {
+    /// Deviations applied from now on (Monte Carlo).
+    pub adjust: Adjust,
+    intakes: [Vec<f64>; 4],
+    stock: [Vec<f64>; 2],
+    next_year: i32,
+    quota_star: [f64; 2],
+    young_men0: f64,
+    fill0: [f64; 2],
+    women0: f64,
+}
+
+fn young_men(p: &Population) -> f64 {
+    (20..=29).map(|a| p.male[a]).sum()
+}
+
+impl ForceState {
+    /// Starts at the plan's first year with its population: intakes of the years before
+    /// from the cohorts of that population (men aged a + k then were aged a k years
+    /// earlier), the cadre at its steady state scaled to the observed stocks.
+    pub fn start(plan: &ForcePlan, pop: &Population) -> ForceState {
+        let mut s = ForceState { next_year: plan.first, ..ForceState::default() };
+        s.young_men0 = young_men(pop);
+        let i0 = plan.idx(plan.first);
+        s.women0 = plan.women_share[i0];
+        for c in 0..2 {
+            let prof = plan.profile(c, plan.first - 1);
+            let p: Vec<f64> = (0..=plan.max_years[c]).map(&prof).collect();
+            let l = survivorship(&p);
+            let total: f64 = l.iter().sum();
+            let scale = if total > 0.0 { plan.initial_stock[c] / total } else { 0.0 };
+            s.stock[c] = l.iter().map(|x| x * scale).collect();
+            s.quota_star[c] = scale;
+            s.fill0[c] = plan.fill[c][i0];
+        }
+        let cadre_men = (s.quota_star[0] + s.quota_star[1]) * (1.0 - s.women0);
+        for k in (1..=plan.lookback).rev() {
+            let year = plan.first - k as i32;
+            let (_, _, men, women, _) = conscript_flows(plan, pop, k, year, cadre_men, &Adjust::default());
+            let i = plan.idx(year);
+            for b in 0..4 {
+                s.intakes[b].push((men + women) * plan.intake_share[b][i]);
+            }
+        }
+        s
+    }
+
+    /// Advances one year with the population at 1 July of `year` (which must follow the
+    /// previous step's year).
+    pub fn step(&mut self, plan: &ForcePlan, year: i32, pop: &Population) -> ForceYear {
+        debug_assert_eq!(year, self.next_year);
+        self.next_year = year + 1;
+        let i = plan.idx(year);
+        let next = plan.idx(year + 1);
+        // Cadre: stock at 1 July, flows over the year.
+        let mut out = ForceYear { target: plan.target[i], ..ForceYear::default() };
+        let mut accessions_men = 0.0;
+        let ym = young_men(pop);
+        let women = plan.women_share[i];
+        let requirement = |idx: usize, c: usize| plan.target[idx] * plan.cadre_share[idx] * plan.corps_share[c];
+        for c in 0..2 {
+            let n = &self.stock[c];
+            let total: f64 = n.iter().sum();
+            if c == 0 {
+                out.officers = total;
+            } else {
+                out.ncos = total;
+                out.nco_shortfall = (requirement(i, 1) - total).max(0.0);
+            }
+            let mut cont = vec![0.0; n.len()];
+            let mut separations = 0.0;
+            let mut long = 0.0;
+            for y in 0..n.len() {
+                let mut p = plan.profile(c, year - y as i32 - 1)(y);
+                if self.adjust.careerist_shift != 0.0 && y + 1 > plan.obligated[c] && y < plan.max_years[c] {
+                    p = (p + self.adjust.careerist_shift).clamp(0.0, 1.0);
+                }
+                if y + 1 < n.len() {
+                    cont[y + 1] = n[y] * p;
+                }
+                let left = n[y] * (1.0 - if y + 1 < n.len() { p } else { 0.0 });
+                separations += left;
+                if y >= 10 {
+                    long += left;
+                }
+            }
+            let quota = (requirement(next, c) - cont.iter().sum::<f64>()).max(0.0);
+            let capacity = self.adjust.capacity_mult
+                * self.quota_star[c]
+                * ratio(plan.fill[c][i], self.fill0[c])
+                * ratio(ym, self.young_men0)
+                * (1.0 - self.women0)
+                / (1.0 - women);
+            let acc = quota.min(capacity);
+            cont[0] = acc;
+            self.stock[c] = cont;
+            out.cadre_accessions += acc;
+            out.cadre_separations += separations;
+            out.long_service_separations += long;
+            out.cadre_shortfall += quota - acc;
+            accessions_men += acc * (1.0 - women);
+        }
+        out.cadre = out.officers + out.ncos;
+        out.cadre_requirement = requirement(i, 0) + requirement(i, 1);
+        // Conscripts.
+        let (eligible, pool, men, vols, alt) = conscript_flows(plan, pop, 0, year, accessions_men, &self.adjust);
+        out.eligible_men = eligible;
+        out.men_turning_20 = 0.5 * (pop.male[19] + pop.male[20]);
+        out.active_pool = pool;
+        out.female_volunteers = vols;
+        out.intake = men + vols;
+        out.alternative_service_intake = alt;
+        for b in 0..4 {
+            self.intakes[b].push(out.intake * plan.intake_share[b][i]);
+            let hist = &self.intakes[b];
+            let t = hist.len() - 1;
+            let mut stock = 0.0;
+            for k in 0..=plan.lookback.min(t) {
+                let w = plan.weights[b][plan.idx(year - k as i32)][k];
+                stock += hist[t - k] * w * (1.0 - plan.attrition).powi(k as i32);
+            }
+            out.conscripts_by_branch[b] = stock;
+        }
+        out.conscripts = out.conscripts_by_branch.iter().sum();
+        out.available = out.conscripts + out.cadre;
+        out.gap = (out.target - out.available).max(0.0);
+        out
+    }
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 { a / b } else { 1.0 }
+}
+
+/// Eligible men, active pool, men inducted, women volunteers and alternative-service
+/// entrants of `year`, read from `pop` shifted `k` years (the cohorts k years older).
+fn conscript_flows(
+    plan: &ForcePlan,
+    pop: &Population,
+    k: usize,
+    year: i32,
+    cadre_men: f64,
+    adj: &Adjust,
+) -> (f64, f64, f64, f64, f64) {
+    let at = |v: &crate::AgeVec, a: usize| if a + k < crate::NAGES { v[a + k] } else { 0.0 };
+    let i = plan.idx(year);
+    let eligible: f64 = plan.enlist_ages.iter().map(|&(a, s)| s * at(&pop.male, a)).sum();
+    let rate = if adj.active_shift == 0.0 {
+        plan.active_rate[i]
+    } else {
+        (plan.active_rate[i] + adj.active_shift).clamp(0.0, 1.0)
+    };
+    let pool = eligible * rate;
+    let allocated = plan.allocations[i].min(pool);
+    let men = adj.take_up.unwrap_or(plan.take_up) * (pool - allocated - cadre_men).max(0.0);
+    let women = plan.female_scale[i] * plan.vol_ages.iter().map(|&(a, s)| s * at(&pop.female, a)).sum::<f64>();
+    let alt = allocated + eligible * plan.supplementary[i];
+    (eligible, pool, men, women, alt)
+}
+
+/// Runs the force model over `history` (populations of `plan.first..base_year`, empty
+/// when the plan starts at the base year) and `pops` (one per year from the base year),
+/// returning the years from the base year.
+pub fn simulate_with(plan: &ForcePlan, history: &[Population], pops: &[Population]) -> ForceResult {
+    let Some(base) = pops.first() else {
+        return ForceResult::default();
+    };
+    let (mut state, _) = prepare(plan, history, base);
+    let years = pops.iter().enumerate().map(|(t, p)| state.step(plan, plan.base_year + t as i32, p)).collect();
+    ForceResult { years }
+}
+
+/// The state ready to step the base year, after the history years (whose rows are
+/// returned too, for the calibration).
+pub fn prepare(plan: &ForcePlan, history: &[Population], base: &Population) -> (ForceState, Vec<ForceYear>) {
+    let mut state = ForceState::start(plan, history.first().unwrap_or(base));
+    let rows = history.iter().enumerate().map(|(t, p)| state.step(plan, plan.first + t as i32, p)).collect();
+    (state, rows)
+}
+
+/// Populations of `first..base_year` carried back from the base population `base` with the
+/// mortality of each year (emigration and naturalisation ignored): P_x(y) = P_{x+1}(y+1) / s_x(y).
+pub fn history_populations(
+    base: &Population,
+    base_year: i32,
+    first: i32,
+    mortality: &crate::demography::rates::MortalitySurface,
+) -> Vec<Population> {
+    use crate::demography::{Sex, Survival};
+    let mut pops: Vec<Population> = Vec::new();
+    let mut next = base.clone();
+    for y in (first..base_year).rev() {
+        let mx = mortality.at(f64::from(y) + 1.0);
+        let mut p = next.clone();
+        for (s, sex) in Sex::BOTH.into_iter().enumerate() {
+            let surv = Survival::from_mx(&mx[s], sex);
+            let (src, dst) = if s == 0 { (&next.male, &mut p.male) } else { (&next.female, &mut p.female) };
+            for x in 0..crate::NAGES - 1 {
+                dst[x] = if surv.s[x] > 0.0 { src[x + 1] / surv.s[x] } else { src[x + 1] };
+            }
+            dst[crate::NAGES - 1] = src[crate::NAGES - 1];
+        }
+        pops.push(p.clone());
+        next = p;
+    }
+    pops.reverse();
+    pops
 }

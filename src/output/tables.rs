@@ -68,6 +68,27 @@ pub struct SummaryRow {
     pub automation_density_per_10k: f64,
     /// Gap not covered by automation.
     pub uncovered_gap: f64,
+    /// Men of the birth cohort year − 20 at 1 July, ½ (men aged 19 + men aged 20): the
+    /// conscription authorities' "men turning 20".
+    pub men_turning_20: f64,
+    /// Officers at 1 July.
+    pub officers: f64,
+    /// NCOs at 1 July.
+    pub ncos: f64,
+    /// Serving Army conscripts (women volunteers included).
+    pub conscripts_army: f64,
+    /// Serving Navy conscripts.
+    pub conscripts_navy: f64,
+    /// Serving Air Force conscripts.
+    pub conscripts_air_force: f64,
+    /// Serving Marine conscripts.
+    pub conscripts_marines: f64,
+    /// Men entering alternative and supplementary service over year → year+1 (not in the force).
+    pub alternative_service_intake: f64,
+    /// Officers and NCOs recruited over year → year+1 (equal to `cadre_recruits`).
+    pub cadre_accessions: f64,
+    /// Officers and NCOs leaving over year → year+1.
+    pub cadre_separations: f64,
 }
 
 /// The summary rows of a projection.
@@ -91,16 +112,16 @@ pub fn summary_rows(p: &Projection) -> Vec<SummaryRow> {
                 e0_male: p.e0[t][0],
                 e0_female: p.e0[t][1],
                 men_age_20: pop.male[20],
-                eligible_men: f.eligible_men[t],
-                conscript_intake: f.intake[t],
-                female_volunteers: f.female_volunteers[t],
-                conscripts: f.conscripts[t],
-                cadre: f.cadre.stock[t],
-                cadre_recruits: f.cadre.recruits[t],
-                cadre_shortfall: f.cadre.shortfall[t],
-                force_available: f.available[t],
-                force_target: f.target[t],
-                force_gap: f.gap[t],
+                eligible_men: f.years[t].eligible_men,
+                conscript_intake: f.years[t].intake,
+                female_volunteers: f.years[t].female_volunteers,
+                conscripts: f.years[t].conscripts,
+                cadre: f.years[t].cadre,
+                cadre_recruits: f.years[t].cadre_accessions,
+                cadre_shortfall: f.years[t].cadre_shortfall,
+                force_available: f.years[t].available,
+                force_target: f.years[t].target,
+                force_gap: f.years[t].gap,
                 automation_manpower_equivalent: a.manpower_equivalent[t],
                 automation_systems_needed: a.systems_needed[t],
                 automation_systems_fielded: a.systems_fielded[t],
@@ -108,6 +129,16 @@ pub fn summary_rows(p: &Projection) -> Vec<SummaryRow> {
                 automation_cost: a.cost[t],
                 automation_density_per_10k: a.density_per_10k[t],
                 uncovered_gap: a.uncovered_gap[t],
+                men_turning_20: f.years[t].men_turning_20,
+                officers: f.years[t].officers,
+                ncos: f.years[t].ncos,
+                conscripts_army: f.years[t].conscripts_by_branch[0],
+                conscripts_navy: f.years[t].conscripts_by_branch[1],
+                conscripts_air_force: f.years[t].conscripts_by_branch[2],
+                conscripts_marines: f.years[t].conscripts_by_branch[3],
+                alternative_service_intake: f.years[t].alternative_service_intake,
+                cadre_accessions: f.years[t].cadre_accessions,
+                cadre_separations: f.years[t].cadre_separations,
             }
         })
         .collect()
@@ -147,7 +178,7 @@ pub fn write_summary(rows: &[SummaryRow], path: &Path) -> Result<()> {
 }
 
 /// Column names of `summary.csv`, in order.
-pub const SUMMARY_COLUMNS: [&str; 28] = [
+pub const SUMMARY_COLUMNS: [&str; 38] = [
     "year",
     "population_total",
     "population_15_64",
@@ -176,10 +207,20 @@ pub const SUMMARY_COLUMNS: [&str; 28] = [
     "automation_cost",
     "automation_density_per_10k",
     "uncovered_gap",
+    "men_turning_20",
+    "officers",
+    "ncos",
+    "conscripts_army",
+    "conscripts_navy",
+    "conscripts_air_force",
+    "conscripts_marines",
+    "alternative_service_intake",
+    "cadre_accessions",
+    "cadre_separations",
 ];
 
 /// The row's values in [`SUMMARY_COLUMNS`] order.
-pub fn row_values(r: &SummaryRow) -> [f64; 28] {
+pub fn row_values(r: &SummaryRow) -> [f64; 38] {
     [
         f64::from(r.year),
         r.population_total,
@@ -209,11 +250,21 @@ pub fn row_values(r: &SummaryRow) -> [f64; 28] {
         r.automation_cost,
         r.automation_density_per_10k,
         r.uncovered_gap,
+        r.men_turning_20,
+        r.officers,
+        r.ncos,
+        r.conscripts_army,
+        r.conscripts_navy,
+        r.conscripts_air_force,
+        r.conscripts_marines,
+        r.alternative_service_intake,
+        r.cadre_accessions,
+        r.cadre_separations,
     ]
 }
 
 /// The inverse of [`row_values`].
-pub fn summary_from_values(v: &[f64; 28]) -> SummaryRow {
+pub fn summary_from_values(v: &[f64; 38]) -> SummaryRow {
     SummaryRow {
         year: v[0] as i32,
         population_total: v[1],
@@ -243,6 +294,16 @@ pub fn summary_from_values(v: &[f64; 28]) -> SummaryRow {
         automation_cost: v[25],
         automation_density_per_10k: v[26],
         uncovered_gap: v[27],
+        men_turning_20: v[28],
+        officers: v[29],
+        ncos: v[30],
+        conscripts_army: v[31],
+        conscripts_navy: v[32],
+        conscripts_air_force: v[33],
+        conscripts_marines: v[34],
+        alternative_service_intake: v[35],
+        cadre_accessions: v[36],
+        cadre_separations: v[37],
     }
 }
 

@@ -144,6 +144,31 @@ impl<'a> Reader<'a> {
         self.pairs(key, "[year, value]", years, range, sink)
     }
 
+    /// An optional policy: a number, in force from `from` (the base year), or a path of
+    /// `[year, value]` anchors (see [`Reader::anchors`]). Each value must lie in `range`.
+    pub fn policy(
+        &mut self,
+        key: &'static str,
+        from: i32,
+        years: (i64, i64),
+        range: Range,
+        sink: &mut Sink,
+    ) -> Option<Vec<(i32, f64)>> {
+        let node = self.get(key)?;
+        match node.value {
+            Value::Int(_) | Value::Float(_) => {
+                let full = self.full(key);
+                number_node(node, &full, range, sink).map(|v| vec![(from, v)])
+            }
+            Value::Array(_) => self.anchors(key, years, range, sink).map(|a| a.0),
+            ref other => {
+                let msg = format!("expected a number or an array of [year, value] pairs, got {}", other.type_name());
+                sink.at(&node.origin, &self.full(key), msg);
+                None
+            }
+        }
+    }
+
     /// Like [`Reader::anchors`] for pairs of another kind (`label` names them in
     /// messages, e.g. `[age, share]`).
     pub fn pairs(
@@ -221,6 +246,11 @@ impl<'a> Reader<'a> {
                 );
             }
         }
+    }
+
+    /// Where a key of this table was written, if present (marks it as known).
+    pub fn node_origin(&mut self, key: &'static str) -> Option<Origin> {
+        self.get(key).map(|n| n.origin.clone())
     }
 
     /// The table's origin (header line).

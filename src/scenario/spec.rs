@@ -38,6 +38,12 @@ pub mod bounds {
     /// `force.target_anchors` and `force.cadre.initial`: persons; ten million is
     /// twenty times Korea's current force and a fifth of its population.
     pub const TROOPS: Range = Range::new(0.0, 1.0e7);
+    /// `force.female_volunteer_scale`: a factor on the female volunteer shares; ten
+    /// times the written shares is far above any volunteer rate seen.
+    pub const VOLUNTEER_SCALE: Range = Range::new(0.0, 10.0);
+    /// `force.cadre.women_share`: women's share of cadre accessions; below 1 so that
+    /// men's recruiting, which the capacity scales from, is never zero.
+    pub const WOMEN_SHARE: Range = Range::new(0.0, 0.9);
     /// `automation.fielding_capacity_anchors`: systems a year; ten million a year is
     /// twenty times Korea's whole force fielded anew every year.
     pub const FIELDING_CAPACITY: Range = Range::new(0.0, 1.0e7);
@@ -168,41 +174,80 @@ pub enum MigrationSpec {
     Anchors(Vec<(i32, f64)>),
 }
 
-/// Force structure parameters (see README "Scenario reference" for sources).
+/// A policy path as a scenario writes it: `(year, value)` anchors, interpolated linearly
+/// and held flat after the last. A plain number is one anchor at the base year. The path
+/// acts from its first anchor year and never before the base year; before then the
+/// sourced default (history) applies. See [`crate::force::policy`].
+pub type PolicyPath = Vec<(i32, f64)>;
+
+/// Force structure parameters (see README "Scenario reference" for sources). Every
+/// `Option<PolicyPath>` is a change the scenario makes; `None` keeps the sourced default.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ForceSpec {
     /// Share of each male birth cohort inducted at each age; sums to at most 1.
     pub enlistment_age_shares: Vec<(usize, f64)>,
-    /// Share of examined men classified fit for active duty.
-    pub fit_rate: f64,
-    /// Share of fit men who do not enter active conscript service (alternative and
-    /// technical service, direct entry to the career cadre, deferral without service).
-    pub alternative_service_share: f64,
-    /// Conscript service length in months.
-    pub service_months: f64,
+    /// Share of examined men judged fit for active duty (grades 1-3). Default: the
+    /// Military Manpower Administration series, then its 2023-2025 mean.
+    pub active_duty_rate: Option<PolicyPath>,
+    /// Share of the active-duty pool (after alternative-service allocations and the men
+    /// entering the cadre) who enlist as conscripts. Calibrated (`backtest --force`).
+    pub take_up: f64,
+    /// Men of the active-duty pool allocated each year to research, industrial-technical
+    /// and shipboard service and to objectors' alternative service (persons a year).
+    pub alternative_allocations: Option<PolicyPath>,
     /// Yearly share of serving conscripts lost before the end of service.
     pub annual_attrition: f64,
     /// Share of each female cohort volunteering at each age.
     pub female_volunteer_age_shares: Vec<(usize, f64)>,
-    /// Troop target anchors (persons).
-    pub target: Vec<(i32, f64)>,
+    /// A factor on the female volunteer shares (policy path; default 1).
+    pub female_volunteer_scale: Option<PolicyPath>,
+    /// Troop target (persons). Default: Defense Reform 2.0, 620,000 (2018) to 500,000 (2022).
+    pub target: Option<PolicyPath>,
+    /// Conscript terms and intake shares by branch, in [`crate::force::BRANCHES`] order.
+    pub branches: Vec<BranchSpec>,
     /// Career cadre (officers and NCOs).
     pub cadre: CadreSpec,
 }
 
-/// Career cadre stock parameters.
+/// One branch's conscripts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct BranchSpec {
+    /// Service length in months by enlistment date. Default: the sourced schedule.
+    pub service_months: Option<PolicyPath>,
+    /// Share of the active-duty intake. Default: derived from the enlisted stocks.
+    pub intake_share: Option<PolicyPath>,
+}
+
+/// Career cadre parameters.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CadreSpec {
-    /// Stock at 1 July of the base year (persons).
-    pub initial: f64,
-    /// Cadre need as a share of the troop target.
-    pub target_share: f64,
-    /// Share of the cadre retained from one year to the next.
-    pub retention: f64,
-    /// Most recruits per man aged 20-29 per year.
-    pub propensity_male: f64,
-    /// Most recruits per woman aged 20-29 per year.
-    pub propensity_female: f64,
+    /// Cadre requirement as a share of the troop target. Default: the sourced plan
+    /// (31.6% in 2017, 35.9% in 2020, 40.5% by 2026).
+    pub target_share: Option<PolicyPath>,
+    /// Women's share of cadre accessions. Default: the sourced share of the cadre.
+    pub women_share: Option<PolicyPath>,
+    /// Officers.
+    pub officers: CorpsSpec,
+    /// Non-commissioned officers.
+    pub ncos: CorpsSpec,
+}
+
+/// One corps' continuation profile and recruiting.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CorpsSpec {
+    /// Years of the obligated term; the decision to stay comes at its end.
+    pub obligated_years: usize,
+    /// Yearly continuation during the obligated term.
+    pub early_continuation: f64,
+    /// Share continuing past the obligated term (long-service selection and acceptance),
+    /// by year of accession.
+    pub decision_continuation: Option<PolicyPath>,
+    /// Careerists' yearly continuation after the decision, by year of accession.
+    pub careerist_continuation: Option<PolicyPath>,
+    /// Most years of service (all leave at this many completed years).
+    pub max_years: usize,
+    /// Recruiting fill rate (selected / planned). Default: the sourced series.
+    pub fill_rate: Option<PolicyPath>,
 }
 
 /// Automation substitution parameters.
@@ -230,19 +275,14 @@ impl Default for ForceSpec {
             // Assumption centred on 20 (MODEL.md): liable from 18, examined at 19,
             // enlistment 20-28 (legalclarity.org, "At What Age Is Korean Military Service Required?").
             enlistment_age_shares: vec![(19, 0.10), (20, 0.45), (21, 0.30), (22, 0.10), (23, 0.05)],
-            // MND policy level of the active-duty fit rate, 88% (MND spokesperson, 2014-10-21).
-            fit_rate: 0.88,
-            // Calibrated (README "How well does it reproduce history?"): not sourced as one
-            // published figure. `forcecast backtest --force` reproduces the eight observed
-            // strengths of 2017-2025 within 4.6% (RMS 2.2%) with this value; shares
-            // 0.05-0.20 fit about as well, the observed totals cannot tell them apart.
-            alternative_service_share: 0.15,
-            // Army/Marines service since Defense Reform 2.0 (Arirang / Korea Bizwire, 2018).
-            service_months: 18.0,
+            active_duty_rate: None,
+            take_up: crate::force::defaults::TAKE_UP,
+            alternative_allocations: None,
             annual_attrition: 0.0,
             female_volunteer_age_shares: Vec::new(),
-            // Defense Reform 2.0: 620,000 (2018) to 500,000 (2022) (2020 Defence White Paper p.56).
-            target: vec![(2018, 620_000.0), (2022, 500_000.0)],
+            female_volunteer_scale: None,
+            target: None,
+            branches: vec![BranchSpec::default(); 4],
             cadre: CadreSpec::default(),
         }
     }
@@ -251,16 +291,26 @@ impl Default for ForceSpec {
 impl Default for CadreSpec {
     fn default() -> Self {
         CadreSpec {
-            // 40.5% planned cadre share of 500,000 = 202,500, less the ~21,000 NCO
-            // shortfall reported in mid-2025 (Newsmax/Reuters 2025-08-10): about 180,000.
-            initial: 180_000.0,
-            // Defense Reform 2.0 planned cadre share of the force, 40.5% by 2022 (MND, 2018).
-            target_share: 0.405,
-            // Assumption: 10% of the cadre leave each year (short-service officers and NCOs serve 3-4 years).
-            retention: 0.90,
-            // Calibrated so that 2025 recruitment capacity (~19,000) about covers replacement (18,000).
-            propensity_male: 0.0050,
-            propensity_female: 0.0008,
+            target_share: None,
+            women_share: None,
+            officers: CorpsSpec::default_for(crate::force::Corps::Officers),
+            ncos: CorpsSpec::default_for(crate::force::Corps::Ncos),
+        }
+    }
+}
+
+impl CorpsSpec {
+    /// The defaults of a corps (sources: [`crate::force::defaults`]).
+    pub fn default_for(c: crate::force::Corps) -> CorpsSpec {
+        use crate::force::defaults as d;
+        let i = c as usize;
+        CorpsSpec {
+            obligated_years: d::OBLIGATED_YEARS[i],
+            early_continuation: d::EARLY_CONTINUATION[i],
+            decision_continuation: None,
+            careerist_continuation: None,
+            max_years: d::MAX_YEARS[i],
+            fill_rate: None,
         }
     }
 }
@@ -281,6 +331,153 @@ impl Default for AutomationSpec {
             // Assumption: fielding capacity grows from 500 a year to 6,000 a year by 2040.
             fielding_capacity: vec![(2026, 500.0), (2030, 3_000.0), (2040, 6_000.0)],
             currency: "KRW".to_string(),
+        }
+    }
+}
+
+/// Keys of the first force model, with what replaced them.
+const RETIRED_FORCE_KEYS: &[(&str, &str)] = &[
+    (
+        "fit_rate",
+        "replaced by `force.active_duty_rate` (the share of examined men judged fit for active duty; default: the Military Manpower Administration series)",
+    ),
+    (
+        "alternative_service_share",
+        "replaced by `force.alternative_allocations` (persons a year) and `force.take_up` (share of the active-duty pool who enlist)",
+    ),
+    (
+        "service_months",
+        "replaced by `service_months` in each branch's table: [force.army], [force.navy], [force.air_force], [force.marines]",
+    ),
+];
+
+/// Keys of the first cadre model, with what replaced them.
+const RETIRED_CADRE_KEYS: &[(&str, &str)] = &[
+    ("initial", "removed: the cadre of the base year is rebuilt from the observed 2019 stocks of officers and NCOs"),
+    ("retention", "replaced by `careerist_continuation` in [force.officers] and [force.ncos]"),
+    ("propensity_male", "replaced by `fill_rate` in [force.officers] and [force.ncos]"),
+    ("propensity_female", "replaced by `force.cadre.women_share`"),
+];
+
+fn retired(r: &mut Reader<'_>, keys: &[(&'static str, &str)], sink: &mut Sink) -> bool {
+    let mut any = false;
+    for (k, why) in keys {
+        if r.has(k) {
+            let origin = r.node_origin(k).unwrap_or_else(|| r.origin().clone());
+            sink.at(&origin, &r.full(k), *why);
+            any = true;
+        }
+    }
+    any
+}
+
+fn read_corps(r: &mut Reader<'_>, c: crate::force::Corps, base_year: i32, sink: &mut Sink) -> CorpsSpec {
+    let d = CorpsSpec::default_for(c);
+    let years = (i64::from(base_year), DATA_YEARS.1);
+    CorpsSpec {
+        obligated_years: r.integer("obligated_years", 1, 15, sink).map(|v| v as usize).unwrap_or(d.obligated_years),
+        early_continuation: r.number("early_continuation", Range::PROB, sink).unwrap_or(d.early_continuation),
+        decision_continuation: r.policy("decision_continuation", base_year, years, Range::PROB, sink),
+        careerist_continuation: r.policy("careerist_continuation", base_year, years, Range::PROB, sink),
+        max_years: r.integer("max_years", 5, 45, sink).map(|v| v as usize).unwrap_or(d.max_years),
+        fill_rate: r.policy("fill_rate", base_year, years, Range::PROB, sink),
+    }
+}
+
+fn read_force(root: &mut Reader<'_>, table: &Table, base_year: i32, sink: &mut Sink) -> Option<ForceSpec> {
+    let _ = table;
+    let d = ForceSpec::default();
+    let Some(mut f) = root.section("force", sink) else {
+        return (!root.has("force")).then_some(d);
+    };
+    let before = sink.diagnostics.len();
+    let years = (i64::from(base_year), DATA_YEARS.1);
+    retired(&mut f, RETIRED_FORCE_KEYS, sink);
+    let shares = age_shares(&mut f, "enlistment_age_shares", d.enlistment_age_shares.clone(), sink);
+    let vols = age_shares(&mut f, "female_volunteer_age_shares", Vec::new(), sink);
+    let mut spec = ForceSpec {
+        enlistment_age_shares: Vec::new(),
+        active_duty_rate: f.policy("active_duty_rate", base_year, years, Range::PROB, sink),
+        take_up: f.number("take_up", Range::PROB, sink).unwrap_or(d.take_up),
+        alternative_allocations: f.policy("alternative_allocations", base_year, years, bounds::TROOPS, sink),
+        annual_attrition: f.number("annual_attrition", Range::PROB, sink).unwrap_or(d.annual_attrition),
+        female_volunteer_age_shares: Vec::new(),
+        female_volunteer_scale: f.policy("female_volunteer_scale", base_year, years, bounds::VOLUNTEER_SCALE, sink),
+        // Target anchors may name the years of Defense Reform 2.0 (2018 on); only the
+        // values from the base year on act.
+        target: f.policy("target_anchors", base_year, (2000, DATA_YEARS.1), bounds::TROOPS, sink),
+        branches: Vec::new(),
+        cadre: d.cadre.clone(),
+    };
+    for b in crate::force::BRANCHES {
+        let mut bs = BranchSpec::default();
+        if let Some(mut r) = f.section(b.key(), sink) {
+            bs.service_months = r.policy("service_months", base_year, years, bounds::SERVICE_MONTHS, sink);
+            bs.intake_share = r.policy("intake_share", base_year, years, Range::PROB, sink);
+            r.finish(sink);
+        }
+        spec.branches.push(bs);
+    }
+    check_intake_shares(&mut f, &spec.branches, sink);
+    if let Some(mut c) = f.section("cadre", sink) {
+        retired(&mut c, RETIRED_CADRE_KEYS, sink);
+        spec.cadre.target_share = c.policy("target_share", base_year, years, Range::PROB, sink);
+        spec.cadre.women_share = c.policy("women_share", base_year, years, bounds::WOMEN_SHARE, sink);
+        c.finish(sink);
+    }
+    if let Some(mut r) = f.section("officers", sink) {
+        spec.cadre.officers = read_corps(&mut r, crate::force::Corps::Officers, base_year, sink);
+        r.finish(sink);
+    }
+    if let Some(mut r) = f.section("ncos", sink) {
+        spec.cadre.ncos = read_corps(&mut r, crate::force::Corps::Ncos, base_year, sink);
+        r.finish(sink);
+    }
+    f.finish(sink);
+    spec.enlistment_age_shares = shares?;
+    spec.female_volunteer_age_shares = vols?;
+    (sink.diagnostics.len() == before).then_some(spec)
+}
+
+/// Branch intake shares: all four or none, summing to 1 at every anchor year.
+fn check_intake_shares(f: &mut Reader<'_>, branches: &[BranchSpec], sink: &mut Sink) {
+    let given: Vec<usize> = (0..branches.len()).filter(|&i| branches[i].intake_share.is_some()).collect();
+    if given.is_empty() {
+        return;
+    }
+    let origin = f.origin().clone();
+    if given.len() != branches.len() {
+        let missing: Vec<&str> = crate::force::BRANCHES
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !given.contains(i))
+            .map(|(_, b)| b.key())
+            .collect();
+        sink.at(
+            &origin,
+            "force.intake_share",
+            format!("give `intake_share` for every branch or for none; missing in {}", missing.join(", ")),
+        );
+        return;
+    }
+    let mut years: Vec<i32> = branches.iter().flat_map(|b| b.intake_share.iter().flatten().map(|p| p.0)).collect();
+    years.sort_unstable();
+    years.dedup();
+    for y in years {
+        let parts: Vec<f64> = branches
+            .iter()
+            .map(|b| crate::data::interpolate(b.intake_share.as_ref().expect("all given"), f64::from(y)))
+            .collect();
+        let total: f64 = parts.iter().sum();
+        if (total - 1.0).abs() > 1e-6 {
+            let terms: Vec<String> =
+                crate::force::BRANCHES.iter().zip(&parts).map(|(b, v)| format!("{} {v}", b.key())).collect();
+            sink.at(
+                &origin,
+                "force.intake_share",
+                format!("branch intake shares must sum to 1, got {total:.4} in {y} ({})", terms.join(" + ")),
+            );
+            return;
         }
     }
 }
@@ -456,52 +653,8 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
         m.finish(sink);
     }
 
-    // [force] and [force.cadre]
-    let d = ForceSpec::default();
-    let mut force = None;
-    let mut fr = root.section("force", sink);
-    if let Some(f) = fr.as_mut() {
-        let shares = age_shares(f, "enlistment_age_shares", d.enlistment_age_shares.clone(), sink);
-        let fit_rate = f.number("fit_rate", Range::PROB, sink);
-        let alt = f.number("alternative_service_share", Range::PROB, sink);
-        let months = f.number("service_months", bounds::SERVICE_MONTHS, sink);
-        let attr = f.number("annual_attrition", Range::PROB, sink);
-        let vols = age_shares(f, "female_volunteer_age_shares", Vec::new(), sink);
-        let target = if f.has("target_anchors") {
-            f.anchors("target_anchors", (2000, DATA_YEARS.1), bounds::TROOPS, sink).map(|a| a.0)
-        } else {
-            Some(d.target.clone())
-        };
-        let mut cadre = Some(d.cadre.clone());
-        if let Some(mut c) = f.section("cadre", sink) {
-            let dc = &d.cadre;
-            cadre = Some(CadreSpec {
-                initial: c.number("initial", bounds::TROOPS, sink).unwrap_or(dc.initial),
-                target_share: c.number("target_share", Range::PROB, sink).unwrap_or(dc.target_share),
-                retention: c.number("retention", Range::PROB, sink).unwrap_or(dc.retention),
-                propensity_male: c.number("propensity_male", Range::PROB, sink).unwrap_or(dc.propensity_male),
-                propensity_female: c.number("propensity_female", Range::PROB, sink).unwrap_or(dc.propensity_female),
-            });
-            c.finish(sink);
-        }
-        if let (Some(shares), Some(vols), Some(target), Some(cadre)) = (shares, vols, target, cadre) {
-            force = Some(ForceSpec {
-                enlistment_age_shares: shares,
-                fit_rate: fit_rate.unwrap_or(d.fit_rate),
-                alternative_service_share: alt.unwrap_or(d.alternative_service_share),
-                service_months: months.unwrap_or(d.service_months),
-                annual_attrition: attr.unwrap_or(d.annual_attrition),
-                female_volunteer_age_shares: vols,
-                target,
-                cadre,
-            });
-        }
-    } else if !root.has("force") {
-        force = Some(d);
-    }
-    if let Some(f) = fr {
-        f.finish(sink);
-    }
+    // [force] with [force.<branch>], [force.cadre], [force.officers], [force.ncos]
+    let force = read_force(&mut root, table, base_year, sink);
 
     // [automation]
     let da = AutomationSpec::default();

@@ -119,13 +119,13 @@ pub struct ParamDist {
 /// Force and automation parameters drawn once per trajectory.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ForceNoise {
-    /// Active-duty fit rate (share).
-    pub fit_rate: ParamDist,
-    /// Share of fit men not entering active service.
-    pub alternative_service_share: ParamDist,
-    /// Cadre yearly retention (share).
+    /// Active-duty rate: a deviation added to its whole path.
+    pub active_duty_rate: ParamDist,
+    /// Conscript take-up (share of the active-duty pool who enlist).
+    pub take_up: ParamDist,
+    /// Careerists' yearly continuation: a deviation added for both corps.
     pub cadre_retention: ParamDist,
-    /// Cadre recruitment propensity (one multiplier on the male and female values).
+    /// Cadre recruiting capacity (one multiplier on both corps).
     pub cadre_propensity: ParamDist,
     /// Automation fielding capacity (a multiplier on the whole ramp).
     pub fielding_capacity: ParamDist,
@@ -174,12 +174,12 @@ impl Default for ForceNoise {
     fn default() -> Self {
         use DistKind::*;
         ForceNoise {
-            // Published fit rates 84.9% (2003), 90.3% (2004), 88% policy level (2014)
-            // (force_and_context_facts.csv): s.d. 2 points puts the 80% range at ±2.6.
-            fit_rate: ParamDist { dist: Normal, sd: 0.02 },
-            // Assumption: the calibrated share (README "Calibration") is uncertain by ±2 points.
-            alternative_service_share: ParamDist { dist: Normal, sd: 0.02 },
-            // Assumption: retention 0.90 ± 0.01 (a tenth of leavers more or less).
+            // MMA active-duty rates moved by 2-3 points within a few years (80.4% in 2018,
+            // 83.6% in 2022, 86.7% in 2025): s.d. 2 points puts the 80% range at ±2.6.
+            active_duty_rate: ParamDist { dist: Normal, sd: 0.02 },
+            // Assumption: the calibrated take-up (README "Force calibration") ±2 points.
+            take_up: ParamDist { dist: Normal, sd: 0.02 },
+            // Assumption: careerists' continuation ±1 point (issue 12 revisits it).
             cadre_retention: ParamDist { dist: Normal, sd: 0.01 },
             // Assumption: recruitment propensity within about ×0.8-×1.3 (80%).
             cadre_propensity: ParamDist { dist: Lognormal, sd: 0.2 },
@@ -246,8 +246,8 @@ pub fn read(root: &mut Reader<'_>, sink: &mut Sink) -> Option<UncertaintySpec> {
     let mut force = d.force.clone();
     if let Some(mut f) = u.section("force", sink) {
         for (key, slot) in [
-            ("fit_rate", &mut force.fit_rate),
-            ("alternative_service_share", &mut force.alternative_service_share),
+            ("active_duty_rate", &mut force.active_duty_rate),
+            ("take_up", &mut force.take_up),
             ("cadre_retention", &mut force.cadre_retention),
             ("cadre_propensity", &mut force.cadre_propensity),
             ("fielding_capacity", &mut force.fielding_capacity),
@@ -332,14 +332,14 @@ mod tests {
     fn values_are_read() {
         let (spec, errs) = read_text(
             "[uncertainty]\ngap_thresholds = [0, 150000]\n[uncertainty.fertility]\nar1 = 0.9\nfloor = 0.4\n\
-             [uncertainty.force]\nfit_rate = { dist = \"uniform\", sd = 0.01 }\n",
+             [uncertainty.force]\nactive_duty_rate = { dist = \"uniform\", sd = 0.01 }\n",
         );
         assert!(errs.is_empty(), "{errs:?}");
         let s = spec.unwrap();
         assert_eq!(s.gap_thresholds, vec![0.0, 150_000.0]);
         assert_eq!(s.fertility.ar1, Some(0.9));
         assert_eq!(s.fertility.floor, 0.4);
-        assert_eq!(s.force.fit_rate, ParamDist { dist: DistKind::Uniform, sd: 0.01 });
+        assert_eq!(s.force.active_duty_rate, ParamDist { dist: DistKind::Uniform, sd: 0.01 });
         assert_eq!(s.force.cadre_propensity, ForceNoise::default().cadre_propensity);
     }
 
@@ -347,14 +347,17 @@ mod tests {
     fn every_problem_names_line_and_key() {
         let (spec, errs) = read_text(
             "[uncertainty]\ngap_thresholds = [0, -5]\nbogus = 1\n[uncertainty.migration]\nar1 = 1.5\n\
-             [uncertainty.force]\nfit_rate = { dist = \"gamma\" }\n[uncertainty.mortality]\nfit_from = 2010\n",
+             [uncertainty.force]\nactive_duty_rate = { dist = \"gamma\" }\n[uncertainty.mortality]\nfit_from = 2010\n",
         );
         assert!(spec.is_none());
         let joined = errs.join("\n");
         assert!(joined.contains("u.toml:2: uncertainty.gap_thresholds: must be between 0"), "{joined}");
         assert!(joined.contains("u.toml:3: uncertainty.bogus: unknown key"), "{joined}");
         assert!(joined.contains("u.toml:5: uncertainty.migration.ar1: must be between 0 and 1"), "{joined}");
-        assert!(joined.contains("u.toml:7: uncertainty.force.fit_rate.dist: unknown distribution `gamma`"), "{joined}");
+        assert!(
+            joined.contains("u.toml:7: uncertainty.force.active_duty_rate.dist: unknown distribution `gamma`"),
+            "{joined}"
+        );
         assert!(joined.contains("uncertainty.mortality.fit_to: the fit needs at least three"), "{joined}");
     }
 }

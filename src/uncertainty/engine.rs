@@ -30,7 +30,7 @@ use crate::AgeVec;
 use crate::demography::migration::subtract_departures;
 use crate::demography::{Population, Sex, StepInputs, Survival};
 use crate::error::{Error, Result};
-use crate::scenario::{AutomationSpec, ForceSpec};
+use crate::scenario::AutomationSpec;
 
 /// Trajectories per block (the unit of parallel work and of the sample layout).
 pub const BLOCK: usize = 16;
@@ -147,7 +147,6 @@ struct Workspace {
     surv: [Survival; 2],
     lt_scratch: LifeScratch,
     step_scratch: StepScratch,
-    force: ForceSpec,
     automation: AutomationSpec,
     state: ForceState,
 }
@@ -170,7 +169,6 @@ impl Workspace {
             ],
             lt_scratch: LifeScratch::default(),
             step_scratch: StepScratch::default(),
-            force: plan.force.clone(),
             automation: plan.automation.clone(),
             state: ForceState::default(),
         }
@@ -283,7 +281,7 @@ impl BlockSink<'_> {
 fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut BlockSink<'_>) -> Result<()> {
     let draw =
         params::draw(&plan.components.spec.force, &plan.force, &mut component_rng(seed, index, Component::Force as u8));
-    draw.apply((&plan.force, &plan.automation), &mut ws.force, &mut ws.automation);
+    draw.apply(&plan.automation, &mut ws.automation);
     draw_paths(plan, seed, index, ws)?;
     let profile = &plan.components.migration.profile;
     let Workspace {
@@ -297,13 +295,12 @@ fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut
         surv,
         lt_scratch,
         step_scratch,
-        force,
         automation,
         state,
         ..
     } = ws;
     pops[0].clone_from(&plan.base);
-    state.start(&pops[0], force);
+    state.start(&plan.force_start, draw.adjust());
     let (mut max_gap, mut min_available) = (f64::NEG_INFINITY, f64::INFINITY);
     for i in 0..plan.len() {
         let year = plan.years[i];
@@ -367,7 +364,8 @@ fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut
             });
         }
         let cap = apply_mult(plan.capacity[i], draw.fielding_capacity);
-        let f = state.year(i, year, cur, force, automation, &plan.target, cap);
+        let fy = state.year(i, year, cur, &plan.force_plan, automation, cap);
+        let f = &fy.force;
         for ((o, &a), &b) in both.as_mut_slice().iter_mut().zip(cur.male.as_slice()).zip(cur.female.as_slice()) {
             *o = a + b;
         }
@@ -389,18 +387,28 @@ fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut
             f.female_volunteers,
             f.conscripts,
             f.cadre,
-            f.cadre_recruits,
+            f.cadre_accessions,
             f.cadre_shortfall,
             f.available,
             f.target,
             f.gap,
             f.gap,
-            f.systems_needed,
-            f.systems_fielded,
-            f.systems_bought,
-            f.cost,
-            f.density_per_10k,
-            f.uncovered_gap,
+            fy.systems_needed,
+            fy.systems_fielded,
+            fy.systems_bought,
+            fy.cost,
+            fy.density_per_10k,
+            fy.uncovered_gap,
+            f.men_turning_20,
+            f.officers,
+            f.ncos,
+            f.conscripts_by_branch[0],
+            f.conscripts_by_branch[1],
+            f.conscripts_by_branch[2],
+            f.conscripts_by_branch[3],
+            f.alternative_service_intake,
+            f.cadre_accessions,
+            f.cadre_separations,
         ];
         max_gap = max_gap.max(f.gap);
         min_available = min_available.min(f.available);

@@ -1,38 +1,21 @@
 //! The force and automation models run year by year inside a trajectory, so that no
 //! trajectory keeps its populations.
 //!
-//! The arithmetic mirrors [`crate::force::simulate`] and [`crate::automation::simulate`]
-//! operation for operation (same expressions, same order), so that with every draw
-//! fixed a trajectory reproduces the deterministic run; `tests/uncertainty.rs` checks
-//! every metric of every year against it. Intake uses the force module's own functions.
+//! The force model is the deterministic one ([`crate::force::ForceState`], stepped year
+//! by year); the automation arithmetic mirrors [`crate::automation::simulate`] operation
+//! for operation (same expressions, same order), so that with every draw fixed a
+//! trajectory reproduces the deterministic run; `tests/uncertainty.rs` checks every
+//! metric of every year against it.
 
 use crate::demography::Population;
-use crate::force::conscripts;
-use crate::scenario::{AutomationSpec, ForceSpec};
+use crate::force::{self, ForcePlan};
+use crate::scenario::AutomationSpec;
 
 /// Per-year force and automation results of one trajectory.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct ForceYear {
-    /// Men liable.
-    pub eligible_men: f64,
-    /// Conscript intake.
-    pub intake: f64,
-    /// Women volunteers.
-    pub female_volunteers: f64,
-    /// Serving conscripts.
-    pub conscripts: f64,
-    /// Cadre stock.
-    pub cadre: f64,
-    /// Cadre recruits.
-    pub cadre_recruits: f64,
-    /// Cadre shortfall.
-    pub cadre_shortfall: f64,
-    /// Conscripts + cadre.
-    pub available: f64,
-    /// Target.
-    pub target: f64,
-    /// Gap.
-    pub gap: f64,
+    /// The force model's year.
+    pub force: force::ForceYear,
     /// Systems needed.
     pub systems_needed: f64,
     /// Systems fielded.
@@ -50,68 +33,38 @@ pub struct ForceYear {
 /// Reusable buffers and state of the streaming force model (one per worker).
 #[derive(Debug, Clone, Default)]
 pub struct ForceState {
-    intakes: Vec<f64>,
-    prior: Vec<f64>,
+    force: force::ForceState,
     bought: Vec<f64>,
-    weight: Vec<f64>,
-    span: usize,
-    sy: f64,
-    cadre: f64,
     systems: f64,
 }
 
 impl ForceState {
-    /// Starts a trajectory from its base population with its (drawn) specs.
-    pub fn start(&mut self, base: &Population, spec: &ForceSpec) {
-        self.span = (spec.service_months / 12.0).ceil() as usize + 1;
-        self.sy = spec.service_months / 12.0;
-        self.intakes.clear();
-        self.prior.clear();
-        self.prior.extend((1..=self.span).map(|k| conscripts::intake_shifted(base, spec, k).total()));
+    /// Starts a trajectory from the force state of the base year (the history stepped
+    /// once, deterministically) with the trajectory's drawn deviations.
+    pub fn start(&mut self, base: &force::ForceState, adjust: force::Adjust) {
+        self.force.clone_from(base);
+        self.force.adjust = adjust;
         self.bought.clear();
-        // The overlap weights of `conscripts::stock`, computed once per trajectory.
-        self.weight.clear();
-        self.weight.extend((0..self.span).map(|k| conscripts::overlap(self.sy, k, spec.annual_attrition)));
-        self.cadre = spec.cadre.initial;
         self.systems = 0.0;
     }
 
     /// Advances one year `t` (index from the base year) with the population at 1 July of
-    /// that year. `target` is the whole target path; `capacity` the year's fielding
-    /// capacity before flooring (`interpolate(..).max(0)`), times the drawn multiplier.
-    #[allow(clippy::too_many_arguments)]
+    /// that year. `capacity` is the year's fielding capacity before flooring
+    /// (`interpolate(..).max(0)`), times the drawn multiplier.
     #[inline(always)]
     pub fn year(
         &mut self,
         t: usize,
         year: i32,
         pop: &Population,
-        spec: &ForceSpec,
+        plan: &ForcePlan,
         auto: &AutomationSpec,
-        target: &[f64],
         capacity: f64,
     ) -> ForceYear {
-        let i = conscripts::intake(pop, spec);
-        self.intakes.push(i.total());
-        // conscripts::stock
-        let conscripts = (0..self.span)
-            .map(|k| {
-                let v = if k <= t { self.intakes[t - k] } else { self.prior.get(k - t - 1).copied().unwrap_or(0.0) };
-                v * self.weight[k]
-            })
-            .sum::<f64>();
-        // cadre::simulate
-        let c = self.cadre;
-        let next_target = target.get(t + 1).copied().unwrap_or(target[t]);
-        let need = (spec.cadre.target_share * next_target - spec.cadre.retention * c).max(0.0);
-        let cap = spec.cadre.propensity_male * (20..=29).map(|a| pop.male[a]).sum::<f64>()
-            + spec.cadre.propensity_female * (20..=29).map(|a| pop.female[a]).sum::<f64>();
-        let rec = need.min(cap);
-        self.cadre = spec.cadre.retention * c + rec;
-        // force::model
-        let available = conscripts + c;
-        let gap = (target[t] - available).max(0.0);
+        let f = self.force.step(plan, year, pop);
         // automation::simulate
+        let gap = f.gap;
+        let available = f.available;
         let life = auto.service_life_years.round().max(1.0) as usize;
         let k = auto.soldiers_replaced_per_system;
         let needed = (gap / k - 1e-9).ceil().max(0.0);
@@ -123,16 +76,7 @@ impl ForceState {
         self.bought.push(buy);
         let stock = self.systems;
         ForceYear {
-            eligible_men: i.eligible_men,
-            intake: i.total(),
-            female_volunteers: i.women,
-            conscripts,
-            cadre: c,
-            cadre_recruits: rec,
-            cadre_shortfall: need - rec,
-            available,
-            target: target[t],
-            gap,
+            force: f,
             systems_needed: needed,
             systems_fielded: stock,
             systems_bought: buy,

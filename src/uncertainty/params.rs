@@ -12,13 +12,13 @@ use crate::scenario::{AutomationSpec, ForceSpec};
 /// One trajectory's force and automation parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ForceDraw {
-    /// Active-duty fit rate.
-    pub fit_rate: f64,
-    /// Alternative service share.
-    pub alternative_service_share: f64,
-    /// Cadre retention.
+    /// Deviation added to the active-duty rate path.
+    pub active_duty_rate: f64,
+    /// Conscript take-up.
+    pub take_up: f64,
+    /// Deviation added to the careerists' continuation of both corps.
     pub cadre_retention: f64,
-    /// Multiplier on both cadre recruitment propensities.
+    /// Multiplier on both corps' recruiting capacity.
     pub cadre_propensity: f64,
     /// Multiplier on the fielding capacity ramp.
     pub fielding_capacity: f64,
@@ -61,9 +61,9 @@ fn multiplier<R: Rng + ?Sized>(d: &ParamDist, rng: &mut R) -> f64 {
 /// Draws one trajectory's parameters (always in the same order).
 pub fn draw<R: Rng + ?Sized>(noise: &ForceNoise, force: &ForceSpec, rng: &mut R) -> ForceDraw {
     ForceDraw {
-        fit_rate: share(force.fit_rate, &noise.fit_rate, rng),
-        alternative_service_share: share(force.alternative_service_share, &noise.alternative_service_share, rng),
-        cadre_retention: share(force.cadre.retention, &noise.cadre_retention, rng),
+        active_duty_rate: if noise.active_duty_rate.sd == 0.0 { 0.0 } else { deviate(&noise.active_duty_rate, rng) },
+        take_up: share(force.take_up, &noise.take_up, rng),
+        cadre_retention: if noise.cadre_retention.sd == 0.0 { 0.0 } else { deviate(&noise.cadre_retention, rng) },
         cadre_propensity: multiplier(&noise.cadre_propensity, rng),
         fielding_capacity: multiplier(&noise.fielding_capacity, rng),
         soldiers_replaced_per_system: multiplier(&noise.soldiers_replaced_per_system, rng),
@@ -71,19 +71,24 @@ pub fn draw<R: Rng + ?Sized>(noise: &ForceNoise, force: &ForceSpec, rng: &mut R)
 }
 
 impl ForceDraw {
-    /// Writes the draw into scratch copies of the scenario's specs (no allocation).
-    pub fn apply(&self, base: (&ForceSpec, &AutomationSpec), force: &mut ForceSpec, automation: &mut AutomationSpec) {
-        force.fit_rate = self.fit_rate;
-        force.alternative_service_share = self.alternative_service_share;
-        force.cadre.retention = self.cadre_retention;
-        force.cadre.propensity_male = apply_mult(base.0.cadre.propensity_male, self.cadre_propensity).min(1.0);
-        force.cadre.propensity_female = apply_mult(base.0.cadre.propensity_female, self.cadre_propensity).min(1.0);
+    /// The force model's deviations for this draw.
+    pub fn adjust(&self) -> crate::force::Adjust {
+        crate::force::Adjust {
+            active_shift: self.active_duty_rate,
+            take_up: Some(self.take_up),
+            careerist_shift: self.cadre_retention,
+            capacity_mult: self.cadre_propensity,
+        }
+    }
+
+    /// Writes the drawn automation parameters into `automation`.
+    pub fn apply(&self, base: &AutomationSpec, automation: &mut AutomationSpec) {
         automation.soldiers_replaced_per_system =
-            apply_mult(base.1.soldiers_replaced_per_system, self.soldiers_replaced_per_system).max(0.01);
+            apply_mult(base.soldiers_replaced_per_system, self.soldiers_replaced_per_system).max(0.01);
     }
 }
 
-/// `value × m`, returning `value` untouched when m = 1 (so a fixed draw is bit-exact).
+/// `value` times a drawn multiplier (exactly `value` when the multiplier is 1).
 pub fn apply_mult(value: f64, m: f64) -> f64 {
     if m == 1.0 { value } else { value * m }
 }
@@ -97,8 +102,8 @@ mod tests {
     #[test]
     fn zero_sd_returns_the_scenario_values() {
         let noise = ForceNoise {
-            fit_rate: ParamDist { dist: DistKind::Normal, sd: 0.0 },
-            alternative_service_share: ParamDist { dist: DistKind::Uniform, sd: 0.0 },
+            active_duty_rate: ParamDist { dist: DistKind::Normal, sd: 0.0 },
+            take_up: ParamDist { dist: DistKind::Uniform, sd: 0.0 },
             cadre_retention: ParamDist { dist: DistKind::Lognormal, sd: 0.0 },
             cadre_propensity: ParamDist { dist: DistKind::Lognormal, sd: 0.0 },
             fielding_capacity: ParamDist { dist: DistKind::Normal, sd: 0.0 },
@@ -106,8 +111,9 @@ mod tests {
         };
         let f = ForceSpec::default();
         let d = draw(&noise, &f, &mut ChaCha8Rng::seed_from_u64(1));
-        assert_eq!(d.fit_rate, f.fit_rate);
-        assert_eq!(d.cadre_retention, f.cadre.retention);
+        assert_eq!(d.active_duty_rate, 0.0);
+        assert_eq!(d.take_up, f.take_up);
+        assert_eq!(d.cadre_retention, 0.0);
         assert_eq!((d.cadre_propensity, d.fielding_capacity, d.soldiers_replaced_per_system), (1.0, 1.0, 1.0));
     }
 
@@ -118,15 +124,15 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         let n = 20_000;
         let draws: Vec<ForceDraw> = (0..n).map(|_| draw(&noise, &f, &mut rng)).collect();
-        let mean = draws.iter().map(|d| d.fit_rate).sum::<f64>() / n as f64;
-        let sd = (draws.iter().map(|d| (d.fit_rate - mean).powi(2)).sum::<f64>() / n as f64).sqrt();
-        assert!((mean - f.fit_rate).abs() < 1e-3 && (sd - 0.02).abs() < 1e-3, "{mean} {sd}");
+        let mean = draws.iter().map(|d| d.take_up).sum::<f64>() / n as f64;
+        let sd = (draws.iter().map(|d| (d.take_up - mean).powi(2)).sum::<f64>() / n as f64).sqrt();
+        assert!((mean - f.take_up).abs() < 1e-3 && (sd - 0.02).abs() < 1e-3, "{mean} {sd}");
         let log_sd = {
             let l: Vec<f64> = draws.iter().map(|d| d.fielding_capacity.ln()).collect();
             let m = l.iter().sum::<f64>() / n as f64;
             (l.iter().map(|v| (v - m).powi(2)).sum::<f64>() / n as f64).sqrt()
         };
         assert!((log_sd - 0.3).abs() < 0.01, "{log_sd}");
-        assert!(draws.iter().all(|d| (0.0..=1.0).contains(&d.fit_rate) && d.fielding_capacity > 0.0));
+        assert!(draws.iter().all(|d| (0.0..=1.0).contains(&d.take_up) && d.fielding_capacity > 0.0));
     }
 }

@@ -21,7 +21,7 @@ use crate::run::{Inputs, Projection};
 use crate::scenario::{AutomationSpec, ForceSpec, Scenario, UncertaintySpec};
 
 /// Number of metrics per year (the `summary.csv` columns after `year`).
-pub const NMETRICS: usize = 27;
+pub const NMETRICS: usize = 37;
 
 /// The fitted and calibrated stochastic components (written to `uncertainty.json`).
 #[derive(Debug, Clone, Serialize)]
@@ -126,6 +126,10 @@ pub struct Plan {
     pub capacity: Vec<f64>,
     /// The scenario's force parameters.
     pub force: ForceSpec,
+    /// The force model's resolved policies.
+    pub force_plan: crate::force::ForcePlan,
+    /// The force model's state at the base year (history stepped once, deterministically).
+    pub force_start: crate::force::ForceState,
     /// The scenario's automation parameters.
     pub automation: AutomationSpec,
     /// Stochastic components.
@@ -175,7 +179,10 @@ impl Plan {
                 m
             })
             .collect();
-        let target = years.iter().map(|&y| interpolate(&scenario.force.target, f64::from(y))).collect();
+        let force_plan = crate::force::ForcePlan::new(&scenario.force, &data.force, base_year, end)?;
+        let history = crate::force::history_populations(&base, base_year, force_plan.first, &inputs.mortality);
+        let force_start = crate::force::prepare(&force_plan, &history, &base).0;
+        let target = years.iter().map(|&y| force_plan.target(y)).collect();
         let capacity =
             years.iter().map(|&y| interpolate(&scenario.automation.fielding_capacity, f64::from(y)).max(0.0)).collect();
         // Deviations start after the last observed year, or from the base year when the
@@ -202,6 +209,8 @@ impl Plan {
             target,
             capacity,
             force: scenario.force.clone(),
+            force_plan,
+            force_start,
             automation: scenario.automation.clone(),
             components,
         })

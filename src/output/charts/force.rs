@@ -1,8 +1,9 @@
-//! Chart 4, `force`: the force available (conscripts and career cadre, stacked)
-//! against the troop target, with observed troop strength as points.
+//! Chart 4, `force`: the force available, stacked by branch (conscripts of the Army,
+//! Navy, Air Force and Marines) and corps (NCOs, officers), against the troop target,
+//! with observed troop strength as points.
 
 use super::format::{TickFormat, grouped};
-use super::palette::{BLUE, NAVY, OBSERVED, SKY, VERMILLION};
+use super::palette::{BLUE, GREEN, GREY, NAVY, OBSERVED, ORANGE, PURPLE, SKY, VERMILLION};
 use super::spec::{Area, Axis, Chart, Dash, HPos, Line, Note, Panel, Points, VPos};
 use crate::data::{CountryData, interpolate};
 use crate::output::tables::SummaryRow;
@@ -13,13 +14,12 @@ pub fn chart(p: &Projection, rows: &[SummaryRow], data: &CountryData, source: St
     let base = p.years[0];
     let years: Vec<f64> = rows.iter().map(|r| f64::from(r.year)).collect();
     let zero = vec![0.0; rows.len()];
-    let conscripts: Vec<f64> = rows.iter().map(|r| r.conscripts).collect();
     let available: Vec<f64> = rows.iter().map(|r| r.force_available).collect();
     let observed: Vec<(f64, f64)> = data.observed_troops().iter().map(|&(y, v, _)| (f64::from(y), v)).collect();
 
     // The target path from its first anchor (the plan began before the base year),
     // then the projection's target for each year.
-    let anchors = &p.scenario.force.target;
+    let anchors = crate::force::defaults::TARGET;
     let first = anchors.first().map_or(base, |a| a.0).min(base);
     let mut target: Vec<(f64, f64)> =
         (first..base).map(|y| (f64::from(y), interpolate(anchors, f64::from(y)))).collect();
@@ -31,10 +31,22 @@ pub fn chart(p: &Projection, rows: &[SummaryRow], data: &CountryData, source: St
         Axis::years("year (1 July)").range(x0 - 1.0, x1),
         Axis::values("troops (thousands)", TickFormat::thousands()),
     );
-    panel.areas.push(Area::between("Conscripts", BLUE, &years, &zero, &conscripts).opacity(0.8));
-    panel
-        .areas
-        .push(Area::between("Career cadre (officers and NCOs)", SKY, &years, &conscripts, &available).opacity(0.8));
+    // Stacked layers, bottom to top: the four branches' conscripts, then NCOs, officers.
+    type Layer = (&'static str, plotters::style::RGBColor, fn(&SummaryRow) -> f64);
+    let layers: [Layer; 6] = [
+        ("Army conscripts", BLUE, |r| r.conscripts_army),
+        ("Navy conscripts", GREY, |r| r.conscripts_navy),
+        ("Air Force conscripts", SKY, |r| r.conscripts_air_force),
+        ("Marine conscripts", GREEN, |r| r.conscripts_marines),
+        ("NCOs", ORANGE, |r| r.ncos),
+        ("Officers", PURPLE, |r| r.officers),
+    ];
+    let mut lower = zero.clone();
+    for (label, colour, value) in layers {
+        let upper: Vec<f64> = lower.iter().zip(rows).map(|(l, r)| l + value(r)).collect();
+        panel.areas.push(Area::between(label, colour, &years, &lower, &upper).opacity(0.8));
+        lower = upper;
+    }
     panel.lines.push(Line::xy("Force available", NAVY, &years, &available));
     panel.lines.push(Line::new("Troop target", VERMILLION, target).dash(Dash::Dashed));
     if let (Some(a), Some(b)) = (observed.first(), observed.last()) {
@@ -72,8 +84,8 @@ pub fn chart(p: &Projection, rows: &[SummaryRow], data: &CountryData, source: St
         );
     }
     Chart::new("Force available against the troop target", source, panel).subtitle(format!(
-        "Active-duty troops at 1 July: conscripts serving {} months plus career cadre; scenario {}",
-        grouped(p.scenario.force.service_months, 0),
+        "Active-duty troops at 1 July by branch and corps; Army conscripts serve {} months; scenario {}",
+        grouped(crate::force::defaults::ARMY_MONTHS_NOW, 0),
         p.scenario.name
     ))
 }

@@ -1,0 +1,291 @@
+//! The force model's sourced inputs: `force_inputs.csv` (a tidy table of the figures the
+//! model uses, each row naming the row of `force_migration_sourced_facts.csv` it comes
+//! from, or saying how it was derived) and `service_length_schedule.csv` (each branch's
+//! conscript term by enlistment date: the Defense Reform 2.0 cut, one day less per two
+//! weeks of enlistment date).
+
+use std::collections::BTreeMap;
+
+use super::table::CsvTable;
+use crate::error::{Error, Result};
+use crate::force::Branch;
+
+/// File names in a country folder.
+pub mod files {
+    /// The tidy table of force inputs.
+    pub const INPUTS: &str = "force_inputs.csv";
+    /// Conscript terms by enlistment date, per branch.
+    pub const SCHEDULE: &str = "service_length_schedule.csv";
+}
+
+/// Keys the force inputs table may hold, with the branches (or corps) each may name.
+const KEYS: &[(&str, &[&str])] = &[
+    ("officers", &["all", "army", "navy", "air_force", "marines"]),
+    ("ncos", &["all", "army", "navy", "air_force", "marines"]),
+    ("enlisted", &["all", "army", "navy", "air_force", "marines"]),
+    ("total", &["all", "army", "navy", "air_force", "marines"]),
+    ("active_duty_rate", &["all"]),
+    ("supplementary_rate", &["all"]),
+    ("enlistments", &["all"]),
+    ("alternative_allocation", &["all"]),
+    ("objector_service", &["all"]),
+    ("fill_rate", &["officers", "ncos"]),
+    ("women_cadre_share", &["all"]),
+    ("cadre_share", &["all"]),
+    ("nco_shortfall", &["all"]),
+    ("long_service_discharges", &["all"]),
+    ("long_service_share", &["officers", "ncos"]),
+];
+
+/// Keys whose values are shares (checked to lie in [0, 1]).
+const SHARE_KEYS: &[&str] =
+    &["active_duty_rate", "supplementary_rate", "fill_rate", "women_cadre_share", "cadre_share", "long_service_share"];
+
+/// One row of the force inputs table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForceRow {
+    /// What the figure is (`officers`, `active_duty_rate`, …).
+    pub key: String,
+    /// Branch or corps (`all`, `army`, …, `officers`, `ncos`).
+    pub branch: String,
+    /// Reference year; 0 for a figure with no year (a rule or a term).
+    pub year: i32,
+    /// The value (persons, shares, months or years; see `unit`).
+    pub value: f64,
+    /// Unit as written.
+    pub unit: String,
+    /// The measure (`average operating`, `year-end`, `mid-year`, `authorised`, …).
+    pub measure: String,
+    /// Where the figure comes from.
+    pub source: String,
+}
+
+/// One branch's conscript term by enlistment date.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ServiceSchedule {
+    /// The branch.
+    pub branch: Branch,
+    /// Months served by those enlisting before the cut began.
+    pub before: f64,
+    /// Months served by those enlisting after it ended.
+    pub after: f64,
+    /// First enlistment date of the cut (calendar decimal year).
+    pub first: f64,
+    /// Enlistment date from which the `after` term applies (calendar decimal year).
+    pub last: f64,
+    /// Days saved by those enlisting on the first date.
+    pub days_saved_first: f64,
+    /// Days of enlistment date per further day saved.
+    pub step_days: f64,
+}
+
+/// Average days per month (365.25 / 12).
+pub const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
+
+impl ServiceSchedule {
+    /// Months served by those enlisting at calendar time `cal` (decimal year).
+    pub fn months_at(&self, cal: f64) -> f64 {
+        if cal < self.first {
+            return self.before;
+        }
+        if cal >= self.last {
+            return self.after;
+        }
+        let days = (cal - self.first) * 365.25;
+        let saved = self.days_saved_first + (days / self.step_days + 1e-9).floor();
+        (self.before - saved / DAYS_PER_MONTH).max(self.after)
+    }
+}
+
+/// The force model's sourced inputs for one country.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ForceData {
+    /// Every row of `force_inputs.csv`, in file order.
+    pub rows: Vec<ForceRow>,
+    /// Conscript terms by enlistment date, one per branch in [`crate::force::BRANCHES`] order.
+    pub schedules: Vec<ServiceSchedule>,
+}
+
+/// A calendar date `YYYY-MM-DD` as a decimal year (day of year / 365.25).
+pub fn decimal_date(text: &str) -> Option<f64> {
+    let mut it = text.split('-');
+    let (y, m, d) = (it.next()?.parse::<i32>().ok()?, it.next()?.parse::<u32>().ok()?, it.next()?.parse::<u32>().ok()?);
+    if it.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1900..=2200).contains(&y) {
+        return None;
+    }
+    const CUM: [u32; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let doy = CUM[m as usize - 1] + d - 1 + u32::from(leap && m > 2);
+    Some(f64::from(y) + f64::from(doy) / 365.25)
+}
+
+impl ForceData {
+    /// Reads the two tables through `open` (which records their checksums).
+    pub fn read(open: &mut dyn FnMut(&str, &[&str]) -> Result<CsvTable>) -> Result<ForceData> {
+        let t = open(files::INPUTS, &["key", "branch", "year", "value", "unit", "measure", "source"])?;
+        let mut rows = Vec::new();
+        for row in t.rows() {
+            let key = row.text("key")?.to_string();
+            let Some((_, branches)) = KEYS.iter().find(|(k, _)| *k == key) else {
+                let known: Vec<&str> = KEYS.iter().map(|k| k.0).collect();
+                return Err(row.error("key", format!("unknown key `{key}`; known: {}", known.join(", "))));
+            };
+            let branch = row.text("branch")?.to_string();
+            if !branches.contains(&branch.as_str()) {
+                return Err(
+                    row.error("branch", format!("`{key}` takes branch {}, got `{branch}`", branches.join(", ")))
+                );
+            }
+            let year = row.integer("year")?;
+            if year != 0 && !(1950..=2100).contains(&year) {
+                return Err(row.error("year", format!("must be 0 (no year) or 1950-2100, got {year}")));
+            }
+            let value = if SHARE_KEYS.contains(&key.as_str()) {
+                row.between("value", 0.0, 1.0, "a share")?
+            } else {
+                row.nonneg_at_most("value", 1.0e7, "persons, months or years")?
+            };
+            rows.push(ForceRow {
+                key,
+                branch,
+                year: year as i32,
+                value,
+                unit: row.text("unit")?.to_string(),
+                measure: row.text("measure")?.to_string(),
+                source: row.text("source")?.to_string(),
+            });
+        }
+        let t = open(
+            files::SCHEDULE,
+            &[
+                "branch",
+                "months_before",
+                "months_after",
+                "first_enlistment",
+                "last_enlistment",
+                "days_saved_first",
+                "step_days",
+            ],
+        )?;
+        let mut by_branch: BTreeMap<usize, ServiceSchedule> = BTreeMap::new();
+        for row in t.rows() {
+            let name = row.text("branch")?;
+            let Some(i) = crate::force::BRANCHES.iter().position(|b| b.key() == name) else {
+                return Err(
+                    row.error("branch", format!("unknown branch `{name}`; known: army, navy, air_force, marines"))
+                );
+            };
+            let date = |col: &str| -> Result<f64> {
+                let t = row.text(col)?;
+                decimal_date(t).ok_or_else(|| row.error(col, format!("expected a date YYYY-MM-DD, got `{t}`")))
+            };
+            let s = ServiceSchedule {
+                branch: crate::force::BRANCHES[i],
+                before: row.between("months_before", 1.0, 60.0, "months")?,
+                after: row.between("months_after", 1.0, 60.0, "months")?,
+                first: date("first_enlistment")?,
+                last: date("last_enlistment")?,
+                days_saved_first: row.between("days_saved_first", 0.0, 1000.0, "days")?,
+                step_days: row.between("step_days", 1.0, 1000.0, "days")?,
+            };
+            if s.last < s.first {
+                return Err(row.error("last_enlistment", "must not be before first_enlistment".into()));
+            }
+            if by_branch.insert(i, s).is_some() {
+                return Err(row.error("branch", format!("`{name}` is listed twice")));
+            }
+        }
+        if by_branch.len() != crate::force::BRANCHES.len() {
+            let missing: Vec<&str> = crate::force::BRANCHES
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !by_branch.contains_key(i))
+                .map(|(_, b)| b.key())
+                .collect();
+            return Err(Error::data(t.path(), None, "branch", format!("no schedule for {}", missing.join(", "))));
+        }
+        let data = ForceData { rows, schedules: by_branch.into_values().collect() };
+        data.check_required(t.path())?;
+        Ok(data)
+    }
+
+    fn check_required(&self, schedule_path: &std::path::Path) -> Result<()> {
+        let _ = schedule_path;
+        let need: &[(&str, &str)] = &[
+            ("active_duty_rate", "all"),
+            ("officers", "all"),
+            ("ncos", "all"),
+            ("enlisted", "army"),
+            ("enlisted", "navy"),
+            ("enlisted", "air_force"),
+            ("enlisted", "marines"),
+            ("fill_rate", "officers"),
+            ("fill_rate", "ncos"),
+            ("cadre_share", "all"),
+            ("women_cadre_share", "all"),
+        ];
+        for (k, b) in need {
+            if self.series(k, b).is_empty() {
+                return Err(Error::data(
+                    std::path::Path::new(files::INPUTS),
+                    None,
+                    *k,
+                    format!("the force model needs at least one `{k}` row for branch `{b}`"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The `(year, value)` rows of a key and branch, by year (every measure).
+    pub fn series(&self, key: &str, branch: &str) -> Vec<(i32, f64)> {
+        let mut v: Vec<(i32, f64)> =
+            self.rows.iter().filter(|r| r.key == key && r.branch == branch).map(|r| (r.year, r.value)).collect();
+        v.sort_by_key(|p| p.0);
+        v
+    }
+
+    /// The rows of a key and branch with one measure, by year.
+    pub fn measured(&self, key: &str, branch: &str, measure: &str) -> Vec<&ForceRow> {
+        let mut v: Vec<&ForceRow> =
+            self.rows.iter().filter(|r| r.key == key && r.branch == branch && r.measure == measure).collect();
+        v.sort_by_key(|r| r.year);
+        v
+    }
+
+    /// The value of a key with no year (the last row if several).
+    pub fn value(&self, key: &str, branch: &str) -> Option<f64> {
+        self.series(key, branch).last().map(|p| p.1)
+    }
+
+    /// The schedule of a branch.
+    pub fn schedule(&self, b: Branch) -> &ServiceSchedule {
+        &self.schedules[b as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_army_cut_saves_one_day_per_two_weeks() {
+        let s = ServiceSchedule {
+            branch: Branch::Army,
+            before: 21.0,
+            after: 18.0,
+            first: decimal_date("2017-01-03").unwrap(),
+            last: decimal_date("2020-06-15").unwrap(),
+            days_saved_first: 1.0,
+            step_days: 14.0,
+        };
+        let saved = |d: &str| (21.0 - s.months_at(decimal_date(d).unwrap())) * DAYS_PER_MONTH;
+        // The facts: 2017-01-17 saves 2 days, 2017-01-31 3 days, 2018-07-27 41 days.
+        assert!((saved("2017-01-03") - 1.0).abs() < 1e-9);
+        assert!((saved("2017-01-17") - 2.0).abs() < 1e-9);
+        assert!((saved("2017-01-31") - 3.0).abs() < 1e-9);
+        assert!((saved("2018-07-27") - 41.0).abs() < 1e-9);
+        assert_eq!(s.months_at(2016.9), 21.0);
+        assert_eq!(s.months_at(decimal_date("2020-06-15").unwrap()), 18.0);
+    }
+}

@@ -1,0 +1,37 @@
+//! Defaults of the force model that are not read from the country's data: each is either
+//! calibrated by `forcecast backtest --force` (README "Force calibration") or marked as an
+//! assumption. Index 0 is officers, 1 NCOs ([`super::Corps`]).
+
+/// Share of the active-duty pool (after allocations and cadre entrants) who enlist in
+/// the year. CALIBRATED to the enlisted stocks 2019-2023 (`backtest --force`).
+pub const TAKE_UP: f64 = 0.92;
+
+/// Years of the obligated term. Officers: 2, the Army ROTC's 28 months (ROTC supplies
+/// about 70% of junior officers; facts 'ROTC service length', 2023). NCOs: 4, the men's
+/// mandatory service (facts 'NCO annual intake and share retained long-term').
+pub const OBLIGATED_YEARS: [usize; 2] = [2, 4];
+
+/// Yearly continuation during the obligated term. ASSUMPTION: 3% a year leave early
+/// (medical, disciplinary, failed training); no published figure.
+pub const EARLY_CONTINUATION: [f64; 2] = [0.97, 0.97];
+
+/// Share continuing past the obligated term. Officers: CALIBRATED to the officer stocks
+/// 2019-2023. NCOs: the sourced ~30% who stay long-term after the 4-year term
+/// (2010-2012) is the data default; this value is used only when the data lack it.
+pub const DECISION_CONTINUATION: [f64; 2] = [0.45, 0.30];
+
+/// Careerists' yearly continuation. CALIBRATED to the officer and NCO stocks 2019-2023
+/// and the long-service (10+ years) discharges of 2020 and 2024.
+pub const CAREERIST_CONTINUATION: [f64; 2] = [0.955, 0.955];
+
+/// Most completed years of service. ASSUMPTION: NCOs enter at about 21 and the oldest
+/// ranks retire at 53-55; officers at about 23 and retire by 56 (colonels and above).
+pub const MAX_YEARS: [usize; 2] = [33, 33];
+
+/// Troop target: Defense Reform 2.0, 620,000 (2018) to 500,000 (2022)
+/// (2020 Defence White Paper p.56).
+pub const TARGET: &[(i32, f64)] = &[(2018, 620_000.0), (2022, 500_000.0)];
+
+/// Army and Marine conscript term since Defense Reform 2.0 (months), for labels only;
+/// the model reads terms from `service_length_schedule.csv` and the scenario.
+pub const ARMY_MONTHS_NOW: f64 = 18.0;
