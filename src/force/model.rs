@@ -197,9 +197,45 @@ pub fn active_rate_default(data: &ForceData, t: f64) -> f64 {
     from_points(&active_rate_points(data), 0.85)(t)
 }
 
+/// The cadre's continuation defaults, which act before the base year (a scenario's
+/// path acts only from it): the decision at the end of the obligated term (the data's
+/// `long_service_share`, else [`defaults::DECISION_CONTINUATION`]) and careerists'
+/// yearly continuation ([`defaults::CAREERIST_CONTINUATION`]). The calibration
+/// (`backtest --force`) replaces them while it fits them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CadreDefaults {
+    /// Continuation at the end of the obligated term, per corps.
+    pub decision: [f64; 2],
+    /// Careerists' yearly continuation, per corps.
+    pub careerist: [f64; 2],
+}
+
+impl CadreDefaults {
+    /// The defaults for `data`.
+    pub fn of(data: &ForceData) -> CadreDefaults {
+        CadreDefaults {
+            decision: std::array::from_fn(|i| {
+                data.value("long_service_share", CORPS[i].key()).unwrap_or(defaults::DECISION_CONTINUATION[i])
+            }),
+            careerist: defaults::CAREERIST_CONTINUATION,
+        }
+    }
+}
+
 impl ForcePlan {
     /// Resolves the scenario's force policies over `first..=last` against the data.
     pub fn new(spec: &ForceSpec, data: &ForceData, base_year: i32, last: i32) -> Result<ForcePlan> {
+        ForcePlan::with_defaults(spec, data, base_year, last, &CadreDefaults::of(data))
+    }
+
+    /// [`ForcePlan::new`] with the cadre's continuation defaults given.
+    pub fn with_defaults(
+        spec: &ForceSpec,
+        data: &ForceData,
+        base_year: i32,
+        last: i32,
+        cadre: &CadreDefaults,
+    ) -> Result<ForcePlan> {
         let start = observed_start(data).ok_or_else(|| {
             Error::data(std::path::Path::new(crate::data::force::files::INPUTS), None, "officers", "no observed stock")
         })?;
@@ -271,9 +307,8 @@ impl ForcePlan {
             let cs = if c == Corps::Officers { &spec.cadre.officers } else { &spec.cadre.ncos };
             let fill = data.series("fill_rate", c.key());
             plan.fill[i] = yearly(cs.fill_rate.as_ref(), &from_points(&fill, 1.0));
-            let decision_data = data.value("long_service_share", c.key()).unwrap_or(defaults::DECISION_CONTINUATION[i]);
-            plan.decision[i] = yearly(cs.decision_continuation.as_ref(), &|_| decision_data);
-            plan.careerist[i] = yearly(cs.careerist_continuation.as_ref(), &|_| defaults::CAREERIST_CONTINUATION[i]);
+            plan.decision[i] = yearly(cs.decision_continuation.as_ref(), &|_| cadre.decision[i]);
+            plan.careerist[i] = yearly(cs.careerist_continuation.as_ref(), &|_| cadre.careerist[i]);
             let stock = data.series(c.key(), "all");
             plan.initial_stock[i] = stock.first().map(|p| p.1).unwrap_or(0.0);
         }
