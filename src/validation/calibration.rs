@@ -117,7 +117,12 @@ impl Params {
     /// The values the baseline scenario and the built-in defaults use.
     pub fn shipped(spec: &ForceSpec, data: &ForceData) -> Params {
         let d = CadreDefaults::of(data);
-        Params { take_up: spec.take_up, officer_decision: d.decision[0], careerist: d.careerist, nco_capacity: d.capacity[1] }
+        Params {
+            take_up: spec.take_up,
+            officer_decision: d.decision[0],
+            careerist: d.careerist,
+            nco_capacity: d.capacity[1],
+        }
     }
 }
 
@@ -213,8 +218,7 @@ pub fn anchors(data: &ForceData, first: i32, base_year: i32) -> Vec<Anchor> {
     for r in data.rows.iter().filter(|r| r.key == "total" && r.branch == "all") {
         let timing = if r.measure == "year-end" { Timing::YearEnd } else { Timing::MidYear };
         let t = if timing == Timing::YearEnd { f64::from(r.year) + 0.5 } else { f64::from(r.year) };
-        let fitted =
-            r.measure != "authorised" && (TOTAL_WINDOW.0..=TOTAL_WINDOW.1).contains(&r.year) && in_model(t);
+        let fitted = r.measure != "authorised" && (TOTAL_WINDOW.0..=TOTAL_WINDOW.1).contains(&r.year) && in_model(t);
         push(&mut out, "total".into(), r, timing, fitted);
     }
     for r in data.rows.iter().filter(|r| r.key == "nco_shortfall" && r.branch == "all") {
@@ -402,8 +406,7 @@ impl<'a> Setup<'a> {
             return 1.0;
         }
         let mean = |s: &str| {
-            let v: Vec<f64> =
-                self.anchors.iter().filter(|a| a.fitted && a.series == s).map(|a| a.observed).collect();
+            let v: Vec<f64> = self.anchors.iter().filter(|a| a.fitted && a.series == s).map(|a| a.observed).collect();
             if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 }
         };
         let all: f64 = BRANCHES.iter().map(|b| mean(&format!("enlisted_{}", b.key()))).sum();
@@ -487,7 +490,13 @@ fn grid(lo: f64, hi: f64, n: usize) -> impl Iterator<Item = f64> {
 /// Runs the calibration with the baseline's force parameters `spec`, base population
 /// `base` of `base_year`, and its projection `pops` (one population per year from the
 /// base year, at least to [`PROJECTION_YEAR`]).
-pub fn run(inputs: &Inputs, spec: &ForceSpec, base: &Population, base_year: i32, pops: &[Population]) -> Result<Calibration> {
+pub fn run(
+    inputs: &Inputs,
+    spec: &ForceSpec,
+    base: &Population,
+    base_year: i32,
+    pops: &[Population],
+) -> Result<Calibration> {
     let setup = Setup::new(inputs, spec, base.clone(), base_year)?;
     let mut trials: Vec<Trial> = Vec::new();
     let eval = |v: [f64; NPARAMS], trials: &mut Vec<Trial>| {
@@ -689,24 +698,28 @@ pub fn report(c: &Calibration) -> String {
     );
     for (a, m) in c.compared() {
         let model = m.map(|m| format!("{m:>9.0}")).unwrap_or_else(|| format!("{:>9}", "-"));
-        let err = m.map(|m| format!("{:>+8.2}", 100.0 * (m / a.observed - 1.0))).unwrap_or_else(|| format!("{:>8}", "-"));
+        let err =
+            m.map(|m| format!("{:>+8.2}", 100.0 * (m / a.observed - 1.0))).unwrap_or_else(|| format!("{:>8}", "-"));
         let why = match (a.fitted, m) {
             (true, _) => "yes".to_string(),
             (false, None) => format!("no (before the model's first year, {})", c.first),
             (false, Some(_)) => format!("no ({})", a.not_fitted_because().unwrap_or("")),
         };
-        let _ = writeln!(
-            s,
-            "{:<26} {:>5} {:>9.0} {model} {err}  {:<18} {why}",
-            a.series, a.year, a.observed, a.measure
-        );
+        let _ =
+            writeln!(s, "{:<26} {:>5} {:>9.0} {model} {err}  {:<18} {why}", a.series, a.year, a.observed, a.measure);
     }
     let _ = writeln!(s, "not compared: officers and NCOs by service (the model does not split the cadre by service)");
     let _ = writeln!(s, "RMS relative error per series (fitted anchors):");
     for f in &c.series {
         let _ = writeln!(s, "  {:<26} {:>6.2}% ({} anchors)", f.series, 100.0 * f.rms, f.n);
     }
-    let _ = writeln!(s, "fitted: {}; objective RMS {:.2}% ({} evaluations)", params_line(&c.best.params), 100.0 * c.best.rms, c.evaluations);
+    let _ = writeln!(
+        s,
+        "fitted: {}; objective RMS {:.2}% ({} evaluations)",
+        params_line(&c.best.params),
+        100.0 * c.best.rms,
+        c.evaluations
+    );
     let _ = writeln!(s, "shipped: {}; objective RMS {:.2}%", params_line(&c.shipped.params), 100.0 * c.shipped.rms);
     let _ = writeln!(
         s,

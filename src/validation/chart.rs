@@ -103,7 +103,7 @@ pub fn write(bt: &Backtest, dir: &Path, stem: &str) -> Result<Vec<String>> {
 }
 
 /// Title of the force calibration chart.
-pub const FORCE_TITLE: &str = "Force calibration: forcecast's force model against sourced strengths";
+pub const FORCE_TITLE: &str = "Force calibration: the force model against sourced strengths";
 
 /// The chart of the force calibration: the model's path with the fitted parameters as
 /// lines, the sourced figures as points, one panel per group of series.
@@ -129,10 +129,15 @@ pub fn force_chart(c: &crate::validation::calibration::Calibration) -> Chart {
         let mut points = Vec::new();
         for (name, label, f, colour) in series {
             lines.push(Line::new(format!("{label}, model"), *colour, line(f)));
-            points.push(Points::new(format!("{label}, MND average operating"), *colour, observed(name, None)).radius(5));
+            points
+                .push(Points::new(format!("{label}, MND average operating"), *colour, observed(name, None)).radius(5));
         }
-        let (lo, hi) =
-            tight(lines.iter().flat_map(|l: &Line| l.points.iter().map(|p| p.1)).chain(points.iter().flat_map(|p: &Points| p.points.iter().map(|q| q.1))));
+        let (lo, hi) = tight(
+            lines
+                .iter()
+                .flat_map(|l: &Line| l.points.iter().map(|p| p.1))
+                .chain(points.iter().flat_map(|p: &Points| p.points.iter().map(|q| q.1))),
+        );
         let mut p = Panel::new(
             Axis::years("year (1 July)").range(x.0, x.1),
             Axis::values("persons (thousands)", TickFormat::thousands()).range(lo.max(0.0), hi).ticks(6),
@@ -148,7 +153,10 @@ pub fn force_chart(c: &crate::validation::calibration::Calibration) -> Chart {
     );
     let army = make(
         "Enlisted (conscripts): all services and Army",
-        &[("enlisted", "all services", |y| y.conscripts, NAVY), ("enlisted_army", "Army", |y| y.conscripts_by_branch[0], GREEN)],
+        &[
+            ("enlisted", "all services", |y| y.conscripts, NAVY),
+            ("enlisted_army", "Army", |y| y.conscripts_by_branch[0], GREEN),
+        ],
     );
     let others = make(
         "Enlisted (conscripts): Navy, Air Force, Marines",
