@@ -246,6 +246,7 @@ fn force_calibration_writes_its_series_chart_and_report() {
         "'year-end' vs the model at t+0.5",
         "'authorised' shown, never fitted",
         "not compared: officers and NCOs by service",
+        "are the model's starting stocks, matched by construction",
         "identification:",
         "force available in 2040 (baseline projection)",
     ] {

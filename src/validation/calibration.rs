@@ -627,7 +627,7 @@ pub fn write_csv(c: &Calibration, path: &Path) -> Result<()> {
             a.year,
             a.observed,
             m,
-            100.0 * (m / a.observed - 1.0),
+            pct(m, a.observed),
             a.measure,
             time,
             if a.fitted { "yes" } else { "no" },
@@ -672,6 +672,11 @@ pub fn write_years_csv(c: &Calibration, path: &Path) -> Result<()> {
     std::fs::write(path, s).map_err(|e| Error::io(path, e))
 }
 
+/// The error in percent, rounded to two decimals, with a rounded -0.00 written as 0.00.
+fn pct(model: f64, observed: f64) -> f64 {
+    (100.0 * (model / observed - 1.0) * 100.0).round() / 100.0 + 0.0
+}
+
 fn params_line(p: &Params) -> String {
     format!(
         "take_up {:.3}, officers' decision continuation {:.3}, careerists' continuation officers {:.4} / NCOs {:.4}, NCO capacity {:.3}",
@@ -698,8 +703,7 @@ pub fn report(c: &Calibration) -> String {
     );
     for (a, m) in c.compared() {
         let model = m.map(|m| format!("{m:>9.0}")).unwrap_or_else(|| format!("{:>9}", "-"));
-        let err =
-            m.map(|m| format!("{:>+8.2}", 100.0 * (m / a.observed - 1.0))).unwrap_or_else(|| format!("{:>8}", "-"));
+        let err = m.map(|m| format!("{:>+8.2}", pct(m, a.observed))).unwrap_or_else(|| format!("{:>8}", "-"));
         let why = match (a.fitted, m) {
             (true, _) => "yes".to_string(),
             (false, None) => format!("no (before the model's first year, {})", c.first),
@@ -710,9 +714,26 @@ pub fn report(c: &Calibration) -> String {
     }
     let _ = writeln!(s, "not compared: officers and NCOs by service (the model does not split the cadre by service)");
     let _ = writeln!(s, "RMS relative error per series (fitted anchors):");
+    let later = |series: &str| {
+        let e: Vec<f64> = c
+            .compared()
+            .filter(|(a, _)| a.fitted && a.series == series && a.year > c.first)
+            .filter_map(|(a, m)| m.map(|m| m / a.observed - 1.0))
+            .collect();
+        if e.is_empty() { 0.0 } else { (e.iter().map(|x| x * x).sum::<f64>() / e.len() as f64).sqrt() }
+    };
     for f in &c.series {
         let _ = writeln!(s, "  {:<26} {:>6.2}% ({} anchors)", f.series, 100.0 * f.rms, f.n);
     }
+    let _ = writeln!(
+        s,
+        "  (officers and NCOs of {} are the model's starting stocks, matched by construction; over {}-{} alone: officers {:.2}%, NCOs {:.2}%)",
+        c.first,
+        c.first + 1,
+        STOCK_WINDOW.1,
+        100.0 * later("officers"),
+        100.0 * later("ncos")
+    );
     let _ = writeln!(
         s,
         "fitted: {}; objective RMS {:.2}% ({} evaluations)",
