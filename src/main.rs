@@ -465,9 +465,15 @@ fn backtest(scenarios: &Path, country: &str, args: BacktestArgs) -> anyhow::Resu
     print!("{}", backtest::report(&bt, &refs));
     if force {
         let baseline = scenario::load(&scenario::locate("baseline", scenarios)?, scenarios)?;
-        let c = calibration::run(&inputs, &baseline.force)?;
+        let binputs = run::load_inputs(&baseline, scenarios)?;
+        let projection = run::project(&baseline, &binputs)?;
+        let base = &projection.population[0];
+        let c = calibration::run(&binputs, &baseline.force, base, baseline.base_year, &projection.population)?;
         calibration::write_csv(&c, &dir.path().join("force_calibration.csv"))?;
         calibration::write_years_csv(&c, &dir.path().join("force_calibration_years.csv"))?;
+        if !no_charts {
+            chart::write_force(&c, dir.path(), "force_calibration")?;
+        }
         println!();
         print!("{}", calibration::report(&c));
     }

@@ -7,4 +7,6 @@ pub mod model;
 pub mod policy;
 
 pub use branch::{BRANCHES, Branch, CORPS, Corps};
-pub use model::{Adjust, ForcePlan, ForceResult, ForceState, ForceYear, history_populations, prepare, simulate_with};
+pub use model::{
+    Adjust, CadreDefaults, ForcePlan, ForceResult, ForceState, ForceYear, history_populations, prepare, simulate_with,
+};

@@ -8,7 +8,8 @@
 //! A(t) (research, industrial-technical, shipboard, objectors) and the men entering the
 //! cadre; a share u (take-up) of the rest enlist:
 //! I_m(t) = u × max(0, E r − A − cadre men), plus women volunteers I_f(t) = s(t) Σ_a v_a F_a(t).
-//! The intake splits over the branches by their intake shares.
+//! The intake splits over the branches by their intake shares, derived year by year from
+//! the enlisted stocks by service (the intake that, held constant, serves each stock).
 //!
 //! Intake of year t enlists uniformly over calendar year t, so its centre is 1 July t,
 //! the date of the stocks. An enlistee of date τ serves L(τ) months, the term in force
@@ -24,10 +25,11 @@
 //! T, `decision` at its end, `careerist` after it, 0 at the last year; profiles belong
 //! to the year of accession. Accessions fill the requirement (target × cadre share ×
 //! the corps' share) up to a recruiting capacity:
-//! cap(t) = Q* × f(t)/f(t₀) × M₂₀₋₂₉(t)/M₂₀₋₂₉(t₀) × (1 − w(t₀))/(1 − w(t)),
+//! cap(t) = c Q* × f(t)/f(t₀) × M₂₀₋₂₉(t)/M₂₀₋₂₉(t₀) × (1 − w(t₀))/(1 − w(t)),
 //! with Q* the accessions that sustain the observed stock of the first year t₀ under its
-//! profile (recruiting just sustained the force then), f the fill rate, M the men aged
-//! 20-29 and w women's share of accessions. The first year's stock by years of service
+//! profile, c the capacity then as a multiple of Q* (calibrated: the NCO corps was still
+//! growing in 2019-2022, so recruiting did more than sustain it), f the fill rate, M the
+//! men aged 20-29 and w women's share of accessions. The first year's stock by years of service
 //! is the profile's steady state scaled to the observed stock.
 //!
 //! The model starts in the first year of the observed officer and NCO stocks (2019 for
@@ -147,6 +149,7 @@ pub struct ForcePlan {
     max_years: [usize; 2],
     corps_share: [f64; 2],
     initial_stock: [f64; 2],
+    capacity0: [f64; 2],
 }
 
 /// The data's first year of observed officer and NCO stocks.
@@ -197,9 +200,49 @@ pub fn active_rate_default(data: &ForceData, t: f64) -> f64 {
     from_points(&active_rate_points(data), 0.85)(t)
 }
 
+/// The cadre's continuation defaults, which act before the base year (a scenario's
+/// path acts only from it): the decision at the end of the obligated term (the data's
+/// `long_service_share`, else [`defaults::DECISION_CONTINUATION`]) and careerists'
+/// yearly continuation ([`defaults::CAREERIST_CONTINUATION`]). The calibration
+/// (`backtest --force`) replaces them while it fits them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CadreDefaults {
+    /// Continuation at the end of the obligated term, per corps.
+    pub decision: [f64; 2],
+    /// Careerists' yearly continuation, per corps.
+    pub careerist: [f64; 2],
+    /// Recruiting capacity in the first year as a multiple of the accessions that
+    /// sustain the observed stock under its profile ([`defaults::CAPACITY`]).
+    pub capacity: [f64; 2],
+}
+
+impl CadreDefaults {
+    /// The defaults for `data`.
+    pub fn of(data: &ForceData) -> CadreDefaults {
+        CadreDefaults {
+            decision: std::array::from_fn(|i| {
+                data.value("long_service_share", CORPS[i].key()).unwrap_or(defaults::DECISION_CONTINUATION[i])
+            }),
+            careerist: defaults::CAREERIST_CONTINUATION,
+            capacity: defaults::CAPACITY,
+        }
+    }
+}
+
 impl ForcePlan {
     /// Resolves the scenario's force policies over `first..=last` against the data.
     pub fn new(spec: &ForceSpec, data: &ForceData, base_year: i32, last: i32) -> Result<ForcePlan> {
+        ForcePlan::with_defaults(spec, data, base_year, last, &CadreDefaults::of(data))
+    }
+
+    /// [`ForcePlan::new`] with the cadre's continuation defaults given.
+    pub fn with_defaults(
+        spec: &ForceSpec,
+        data: &ForceData,
+        base_year: i32,
+        last: i32,
+        cadre: &CadreDefaults,
+    ) -> Result<ForcePlan> {
         let start = observed_start(data).ok_or_else(|| {
             Error::data(std::path::Path::new(crate::data::force::files::INPUTS), None, "officers", "no observed stock")
         })?;
@@ -265,15 +308,15 @@ impl ForcePlan {
             max_years: [spec.cadre.officers.max_years, spec.cadre.ncos.max_years],
             corps_share: [0.0; 2],
             initial_stock: [0.0; 2],
+            capacity0: cadre.capacity,
         };
         for c in CORPS {
             let i = c as usize;
             let cs = if c == Corps::Officers { &spec.cadre.officers } else { &spec.cadre.ncos };
             let fill = data.series("fill_rate", c.key());
             plan.fill[i] = yearly(cs.fill_rate.as_ref(), &from_points(&fill, 1.0));
-            let decision_data = data.value("long_service_share", c.key()).unwrap_or(defaults::DECISION_CONTINUATION[i]);
-            plan.decision[i] = yearly(cs.decision_continuation.as_ref(), &|_| decision_data);
-            plan.careerist[i] = yearly(cs.careerist_continuation.as_ref(), &|_| defaults::CAREERIST_CONTINUATION[i]);
+            plan.decision[i] = yearly(cs.decision_continuation.as_ref(), &|_| cadre.decision[i]);
+            plan.careerist[i] = yearly(cs.careerist_continuation.as_ref(), &|_| cadre.careerist[i]);
             let stock = data.series(c.key(), "all");
             plan.initial_stock[i] = stock.first().map(|p| p.1).unwrap_or(0.0);
         }
@@ -304,7 +347,35 @@ impl ForcePlan {
                 .collect();
             plan.weights[b as usize] = w;
         }
+        // Intake shares by year from the enlisted stocks by service: a stock S_b(y) served
+        // by a constant intake I_b holds I_b Σ_k w_b(y − k, k), so I_b = S_b(y) / Σ_k w_b(y − k, k);
+        // the shares are the I_b normalised, held flat outside the data's years.
+        let points = plan.stock_intake_shares(data);
+        for (i, pts) in points.iter().enumerate() {
+            plan.intake_share[i] = yearly(spec.branches[i].intake_share.as_ref(), &from_points(pts, shares[i]));
+        }
         Ok(plan)
+    }
+
+    /// Each branch's intake share in each year with enlisted stocks of every branch.
+    fn stock_intake_shares(&self, data: &ForceData) -> [Vec<(i32, f64)>; 4] {
+        let series: Vec<Vec<(i32, f64)>> = BRANCHES.iter().map(|b| data.series("enlisted", b.key())).collect();
+        let mut out: [Vec<(i32, f64)>; 4] = std::array::from_fn(|_| Vec::new());
+        for &(y, _) in &series[0] {
+            let mut flow = [0.0; 4];
+            for b in 0..4 {
+                let Some(&(_, stock)) = series[b].iter().find(|p| p.0 == y) else { return out.map(|_| Vec::new()) };
+                let held: f64 = (0..=self.lookback).map(|k| self.weights[b][self.idx(y - k as i32)][k]).sum();
+                flow[b] = if held > 0.0 { stock / held } else { 0.0 };
+            }
+            let total: f64 = flow.iter().sum();
+            if total > 0.0 {
+                for b in 0..4 {
+                    out[b].push((y, flow[b] / total));
+                }
+            }
+        }
+        out
     }
 
     fn idx(&self, year: i32) -> usize {
@@ -450,6 +521,7 @@ impl ForceState {
             }
             let quota = (requirement(next, c) - cont.iter().sum::<f64>()).max(0.0);
             let capacity = self.adjust.capacity_mult
+                * plan.capacity0[c]
                 * self.quota_star[c]
                 * ratio(plan.fill[c][i], self.fill0[c])
                 * ratio(ym, self.young_men0)

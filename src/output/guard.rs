@@ -287,7 +287,49 @@ pub fn backtest(bt: &crate::validation::backtest::Backtest) -> Result<()> {
 /// (`force_calibration_years.csv`) and the observed strengths they are compared with
 /// (`force_calibration.csv`).
 pub fn force_calibration(cal: &crate::validation::calibration::Calibration) -> Result<()> {
-    let _ = cal;
+    use crate::validation::calibration::{PARAM_NAMES, YEARS_HEADER, year_values};
+    let c = "";
+    // Continuations and the take-up are shares; the capacity a multiple.
+    let kind = |name: &str| if name.ends_with("capacity") { Kind::Other } else { Kind::Probability };
+    for (a, m) in cal.compared() {
+        let what = |col: &str| format!("force_calibration.csv: {} {col} in {}", a.series, a.year);
+        check(|| what("observed"), a.observed, Kind::Persons, c)?;
+        if let Some(m) = m {
+            check(|| what("model"), m, Kind::Persons, c)?;
+            if a.observed > 0.0 {
+                check(|| what("error_pct"), 100.0 * (m / a.observed - 1.0), Kind::Ratio, c)?;
+            } else {
+                return Err(Error::Guard {
+                    what: what("error_pct"),
+                    value: show(a.observed),
+                    rule: "needs a positive observed figure".into(),
+                });
+            }
+        }
+    }
+    let columns: Vec<&str> = YEARS_HEADER.split(',').skip(1).collect();
+    for (year, y) in cal.path.years().zip(&cal.path.rows) {
+        for (col, x) in columns.iter().zip(year_values(y)) {
+            check(|| format!("force_calibration_years.csv: {col} in {year}"), x, Kind::Persons, c)?;
+        }
+    }
+    for s in &cal.series {
+        check(|| format!("force calibration RMS of {}", s.series), s.rms, Kind::Other, c)?;
+    }
+    for (label, t) in [("fitted", &cal.best), ("shipped", &cal.shipped)] {
+        check(|| format!("force calibration {label} RMS"), t.rms, Kind::Other, c)?;
+        for (name, v) in PARAM_NAMES.iter().zip(t.params.values()) {
+            check(|| format!("force calibration {label} {name}"), v, kind(name), c)?;
+        }
+    }
+    for (name, (lo, hi)) in PARAM_NAMES.iter().zip(cal.near_ranges) {
+        check(|| format!("force calibration range of {name}"), lo, kind(name), c)?;
+        check(|| format!("force calibration range of {name}"), hi, kind(name), c)?;
+    }
+    let (a, lo, hi) = cal.available_2040;
+    for x in [a, lo, hi] {
+        check(|| "force calibration force available in 2040".into(), x, Kind::Persons, c)?;
+    }
     Ok(())
 }
 

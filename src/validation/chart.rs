@@ -101,3 +101,114 @@ pub fn chart(bt: &Backtest) -> Chart {
 pub fn write(bt: &Backtest, dir: &Path, stem: &str) -> Result<Vec<String>> {
     render(&chart(bt), dir, stem)
 }
+
+/// Title of the force calibration chart.
+pub const FORCE_TITLE: &str = "Force calibration: the force model against sourced strengths";
+
+/// The chart of the force calibration: the model's path with the fitted parameters as
+/// lines, the sourced figures as points, one panel per group of series.
+pub fn force_chart(c: &crate::validation::calibration::Calibration) -> Chart {
+    use crate::force::ForceYear;
+    use crate::output::charts::palette::{BLUE, GREEN, GREY, ORANGE, VERMILLION};
+    let x = (f64::from(c.first) - 0.5, f64::from(c.base_year) + 0.5);
+    let path = &c.path;
+    let line = |f: &dyn Fn(&ForceYear) -> f64| -> Vec<(f64, f64)> {
+        path.years().zip(&path.rows).map(|(y, r)| (f64::from(y), f(r))).collect()
+    };
+    let observed = |series: &str, measure: Option<&str>| -> Vec<(f64, f64)> {
+        c.anchors
+            .iter()
+            .filter(|a| a.series == series && measure.is_none_or(|m| a.measure == m))
+            .map(|a| (a.time(), a.observed))
+            .filter(|p| p.0 >= x.0 && p.0 <= x.1)
+            .collect()
+    };
+    type Get = fn(&ForceYear) -> f64;
+    let make = |heading: &str, series: &[(&str, &str, Get, plotters::style::RGBColor)]| -> Panel {
+        let mut lines = Vec::new();
+        let mut points = Vec::new();
+        for (name, label, f, colour) in series {
+            lines.push(Line::new(format!("{label}, model"), *colour, line(f)));
+            points
+                .push(Points::new(format!("{label}, MND average operating"), *colour, observed(name, None)).radius(5));
+        }
+        let (lo, hi) = tight(
+            lines
+                .iter()
+                .flat_map(|l: &Line| l.points.iter().map(|p| p.1))
+                .chain(points.iter().flat_map(|p: &Points| p.points.iter().map(|q| q.1))),
+        );
+        let mut p = Panel::new(
+            Axis::years("year (1 July)").range(x.0, x.1),
+            Axis::values("persons (thousands)", TickFormat::thousands()).range(lo.max(0.0), hi).ticks(6),
+        );
+        p.heading = Some(heading.to_string());
+        p.lines = lines;
+        p.points = points;
+        p
+    };
+    let cadre = make(
+        "Officers and NCOs",
+        &[("officers", "officers", |y| y.officers, NAVY), ("ncos", "NCOs", |y| y.ncos, VERMILLION)],
+    );
+    let army = make(
+        "Enlisted (conscripts): all services and Army",
+        &[
+            ("enlisted", "all services", |y| y.conscripts, NAVY),
+            ("enlisted_army", "Army", |y| y.conscripts_by_branch[0], GREEN),
+        ],
+    );
+    let others = make(
+        "Enlisted (conscripts): Navy, Air Force, Marines",
+        &[
+            ("enlisted_navy", "Navy", |y| y.conscripts_by_branch[1], BLUE),
+            ("enlisted_air_force", "Air Force", |y| y.conscripts_by_branch[2], ORANGE),
+            ("enlisted_marines", "Marines", |y| y.conscripts_by_branch[3], VERMILLION),
+        ],
+    );
+    let model = line(&|y: &ForceYear| y.available);
+    let measures = [
+        ("average operating", "MND average operating (yearly mean)", OBSERVED),
+        ("year-end", "year-end (31 Dec, drawn at t+0.5)", ORANGE),
+        ("mid-year", "mid-year (1 July)", GREEN),
+        ("authorised", "authorised (a ceiling, not fitted)", GREY),
+    ];
+    let pts: Vec<Points> = measures
+        .iter()
+        .map(|(m, label, colour)| Points::new(*label, *colour, observed("total", Some(m))).radius(5))
+        .filter(|p| !p.points.is_empty())
+        .collect();
+    let (lo, hi) = tight(model.iter().map(|p| p.1).chain(pts.iter().flat_map(|p| p.points.iter().map(|q| q.1))));
+    let mut total = Panel::new(
+        Axis::years("year (1 July)").range(x.0, x.1),
+        Axis::values("persons (thousands)", TickFormat::thousands()).range(lo.max(0.0), hi).ticks(6),
+    );
+    total.heading = Some("Total strength (officers + NCOs + conscripts)".to_string());
+    total.lines.push(Line::new("force available, model", NAVY, model));
+    total.points = pts;
+    let p = c.best.params;
+    let mut chart = Chart::new(
+        FORCE_TITLE,
+        format!(
+            "Source: forcecast {}, backtest --force; MND operating strength 2019-2023 (Seoul Shinmun 2024-09-30), MND and Defence Minister year-end and 2025 figures (force_inputs.csv)",
+            crate::VERSION
+        ),
+        total,
+    )
+    .subtitle(format!(
+        "Fitted: take-up {:.3}, officers' decision {:.2}, careerists' continuation {:.3} (officers) / {:.3} (NCOs); RMS {:.1}%",
+        p.take_up,
+        p.officer_decision,
+        p.careerist[0],
+        p.careerist[1],
+        100.0 * c.best.rms
+    ));
+    chart.panels.extend([cadre, army, others]);
+    chart.size = (1200, 1500);
+    chart
+}
+
+/// Writes the force calibration chart as `<stem>.png` and `<stem>.svg` into `dir`.
+pub fn write_force(c: &crate::validation::calibration::Calibration, dir: &Path, stem: &str) -> Result<Vec<String>> {
+    render(&force_chart(c), dir, stem)
+}
