@@ -409,6 +409,13 @@ impl ForceState {
         s
     }
 
+    /// A corps' stock by completed years of service (index y = 0..=max years) at 1 July
+    /// of the next year to step: the start's steady state before the first step, then
+    /// the survivors and accessions of the last step.
+    pub fn cadre_by_years(&self, c: Corps) -> &[f64] {
+        &self.stock[c as usize]
+    }
+
     /// Advances one year with the population at 1 July of `year` (which must follow the
     /// previous step's year).
     pub fn step(&mut self, plan: &ForcePlan, year: i32, pop: &Population) -> ForceYear {
