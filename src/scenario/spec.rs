@@ -362,8 +362,7 @@ const RETIRED_CADRE_KEYS: &[(&str, &str)] = &[
 fn retired(r: &mut Reader<'_>, keys: &[(&'static str, &str)], sink: &mut Sink) -> bool {
     let mut any = false;
     for (k, why) in keys {
-        if r.has(k) {
-            let origin = r.node_origin(k).unwrap_or_else(|| r.origin().clone());
+        if let Some(origin) = r.retired(k) {
             sink.at(&origin, &r.full(k), *why);
             any = true;
         }
@@ -787,6 +786,23 @@ mod tests {
             assert!(errs[0].contains(&format!("{section}.{key}")), "{}", errs[0]);
             assert!(errs[0].contains("got 1e308"), "{}", errs[0]);
         }
+    }
+
+    #[test]
+    fn retired_keys_name_their_replacement_and_are_never_suggested() {
+        let errs = problems("description = \"t\"\n[force]\nfit_rate = 0.9\n[force.cadre]\nretention = 0.9\n");
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(errs[0].starts_with("s.toml:3: force.fit_rate: replaced by `force.active_duty_rate`"), "{}", errs[0]);
+        assert!(
+            errs[1].starts_with("s.toml:5: force.cadre.retention: replaced by `careerist_continuation`"),
+            "{}",
+            errs[1]
+        );
+        // A misspelling is pointed at a key in use, not at the retired one it resembles.
+        let errs = problems("description = \"t\"\n[force]\nfit_rat = 0.9\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].starts_with("s.toml:3: force.fit_rat: unknown key; known keys here: "), "{}", errs[0]);
+        assert!(!errs[0].contains("fit_rate"), "{}", errs[0]);
     }
 
     #[test]
