@@ -181,27 +181,32 @@ pub enum MigrationSpec {
 pub type PolicyPath = Vec<(i32, f64)>;
 
 /// Force structure parameters (see README "Scenario reference" for sources). Every
-/// `Option<PolicyPath>` is a change the scenario makes; `None` keeps the sourced default.
+/// `Option<PolicyPath>` is a change the scenario makes; `None` keeps the sourced default
+/// and is left out of the manifest (no null in any JSON output).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ForceSpec {
     /// Share of each male birth cohort inducted at each age; sums to at most 1.
     pub enlistment_age_shares: Vec<(usize, f64)>,
     /// Share of examined men judged fit for active duty (grades 1-3). Default: the
     /// Military Manpower Administration series, then its 2023-2025 mean.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active_duty_rate: Option<PolicyPath>,
     /// Share of the active-duty pool (after alternative-service allocations and the men
     /// entering the cadre) who enlist as conscripts. Calibrated (`backtest --force`).
     pub take_up: f64,
     /// Men of the active-duty pool allocated each year to research, industrial-technical
     /// and shipboard service and to objectors' alternative service (persons a year).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alternative_allocations: Option<PolicyPath>,
     /// Yearly share of serving conscripts lost before the end of service.
     pub annual_attrition: f64,
     /// Share of each female cohort volunteering at each age.
     pub female_volunteer_age_shares: Vec<(usize, f64)>,
     /// A factor on the female volunteer shares (policy path; default 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub female_volunteer_scale: Option<PolicyPath>,
     /// Troop target (persons). Default: Defense Reform 2.0, 620,000 (2018) to 500,000 (2022).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<PolicyPath>,
     /// Conscript terms and intake shares by branch, in [`crate::force::BRANCHES`] order.
     pub branches: Vec<BranchSpec>,
@@ -213,8 +218,10 @@ pub struct ForceSpec {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BranchSpec {
     /// Service length in months by enlistment date. Default: the sourced schedule.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_months: Option<PolicyPath>,
     /// Share of the active-duty intake. Default: derived from the enlisted stocks.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub intake_share: Option<PolicyPath>,
 }
 
@@ -223,8 +230,10 @@ pub struct BranchSpec {
 pub struct CadreSpec {
     /// Cadre requirement as a share of the troop target. Default: the sourced plan
     /// (31.6% in 2017, 35.9% in 2020, 40.5% by 2026).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_share: Option<PolicyPath>,
     /// Women's share of cadre accessions. Default: the sourced share of the cadre.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub women_share: Option<PolicyPath>,
     /// Officers.
     pub officers: CorpsSpec,
@@ -241,12 +250,15 @@ pub struct CorpsSpec {
     pub early_continuation: f64,
     /// Share continuing past the obligated term (long-service selection and acceptance),
     /// by year of accession.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub decision_continuation: Option<PolicyPath>,
     /// Careerists' yearly continuation after the decision, by year of accession.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub careerist_continuation: Option<PolicyPath>,
     /// Most years of service (all leave at this many completed years).
     pub max_years: usize,
     /// Recruiting fill rate (selected / planned). Default: the sourced series.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fill_rate: Option<PolicyPath>,
 }
 
