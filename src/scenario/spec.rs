@@ -420,16 +420,20 @@ fn read_force(root: &mut Reader<'_>, table: &Table, base_year: i32, sink: &mut S
         branches: Vec::new(),
         cadre: d.cadre.clone(),
     };
+    let mut share_at = Vec::new();
     for b in crate::force::BRANCHES {
         let mut bs = BranchSpec::default();
+        let mut at = None;
         if let Some(mut r) = f.section(b.key(), sink) {
             bs.service_months = r.policy("service_months", base_year, years, bounds::SERVICE_MONTHS, sink);
+            at = r.node_origin("intake_share");
             bs.intake_share = r.policy("intake_share", base_year, years, Range::PROB, sink);
             r.finish(sink);
         }
         spec.branches.push(bs);
+        share_at.push(at);
     }
-    check_intake_shares(&mut f, &spec.branches, sink);
+    check_intake_shares(&share_at, &spec.branches, sink);
     if let Some(mut c) = f.section("cadre", sink) {
         retired(&mut c, RETIRED_CADRE_KEYS, sink);
         spec.cadre.target_share = c.policy("target_share", base_year, years, Range::PROB, sink);
@@ -450,25 +454,29 @@ fn read_force(root: &mut Reader<'_>, table: &Table, base_year: i32, sink: &mut S
     (sink.diagnostics.len() == before).then_some(spec)
 }
 
-/// Branch intake shares: all four or none, summing to 1 at every anchor year.
-fn check_intake_shares(f: &mut Reader<'_>, branches: &[BranchSpec], sink: &mut Sink) {
-    let given: Vec<usize> = (0..branches.len()).filter(|&i| branches[i].intake_share.is_some()).collect();
-    if given.is_empty() {
-        return;
-    }
-    let origin = f.origin().clone();
-    if given.len() != branches.len() {
+/// Branch intake shares: all four or none, summing to 1 at every anchor year. `at` holds
+/// where each branch wrote its share; problems are reported at the first one written.
+fn check_intake_shares(at: &[Option<super::node::Origin>], branches: &[BranchSpec], sink: &mut Sink) {
+    let written: Vec<usize> = (0..at.len()).filter(|&i| at[i].is_some()).collect();
+    let Some(&first) = written.first() else { return };
+    let origin = at[first].clone().expect("written");
+    let key = format!("force.{}.intake_share", crate::force::BRANCHES[first].key());
+    if written.len() != branches.len() {
         let missing: Vec<&str> = crate::force::BRANCHES
             .iter()
             .enumerate()
-            .filter(|(i, _)| !given.contains(i))
+            .filter(|(i, _)| !written.contains(i))
             .map(|(_, b)| b.key())
             .collect();
         sink.at(
             &origin,
-            "force.intake_share",
+            &key,
             format!("give `intake_share` for every branch or for none; missing in {}", missing.join(", ")),
         );
+        return;
+    }
+    // A share already reported as invalid leaves nothing to add up.
+    if branches.iter().any(|b| b.intake_share.is_none()) {
         return;
     }
     let mut years: Vec<i32> = branches.iter().flat_map(|b| b.intake_share.iter().flatten().map(|p| p.0)).collect();
@@ -485,7 +493,7 @@ fn check_intake_shares(f: &mut Reader<'_>, branches: &[BranchSpec], sink: &mut S
                 crate::force::BRANCHES.iter().zip(&parts).map(|(b, v)| format!("{} {v}", b.key())).collect();
             sink.at(
                 &origin,
-                "force.intake_share",
+                &key,
                 format!("branch intake shares must sum to 1, got {total:.4} in {y} ({})", terms.join(" + ")),
             );
             return;
@@ -749,7 +757,7 @@ mod tests {
         ("force", "female_volunteer_age_shares = [[20, X]]"),
         ("force.army", "service_months = X"),
         ("force.navy", "service_months = [[2030, X]]"),
-        ("force.marines", "intake_share = X"),
+        ("force.marines", "service_months = [[2030, 20], [2040, X]]"),
         ("force.cadre", "target_share = X"),
         ("force.cadre", "women_share = [[2030, X]]"),
         ("force.officers", "early_continuation = X"),
@@ -815,6 +823,27 @@ mod tests {
         assert_eq!(errs.len(), 1, "{errs:?}");
         assert!(errs[0].starts_with("s.toml:3: force.fit_rat: unknown key; known keys here: "), "{}", errs[0]);
         assert!(!errs[0].contains("fit_rate"), "{}", errs[0]);
+    }
+
+    #[test]
+    fn intake_shares_are_checked_where_they_are_written() {
+        let shares = |army: &str| {
+            format!(
+                "description = \"t\"\n[force]\ntake_up = 0.9\n[force.army]\nintake_share = {army}\n[force.navy]\n\
+                 intake_share = 0.1\n[force.air_force]\nintake_share = 0.1\n[force.marines]\nintake_share = 0.05\n"
+            )
+        };
+        assert!(problems(&shares("0.75")).is_empty());
+        let errs = problems(&shares("[[2025, 0.75], [2030, 0.7]]"));
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with(
+                "s.toml:5: force.army.intake_share: branch intake shares must sum to 1, got 0.9500 in 2030"
+            )
+        );
+        // A share out of range is reported once, not again as missing or as a bad sum.
+        let errs = problems(&shares("1.5"));
+        assert_eq!(errs, vec!["s.toml:5: force.army.intake_share: must be between 0 and 1, got 1.5"]);
     }
 
     #[test]
