@@ -385,14 +385,29 @@ fn retired(r: &mut Reader<'_>, keys: &[(&'static str, &str)], sink: &mut Sink) -
 fn read_corps(r: &mut Reader<'_>, c: crate::force::Corps, base_year: i32, sink: &mut Sink) -> CorpsSpec {
     let d = CorpsSpec::default_for(c);
     let years = (i64::from(base_year), DATA_YEARS.1);
-    CorpsSpec {
+    let spec = CorpsSpec {
         obligated_years: r.integer("obligated_years", 1, 15, sink).map(|v| v as usize).unwrap_or(d.obligated_years),
         early_continuation: r.number("early_continuation", Range::PROB, sink).unwrap_or(d.early_continuation),
         decision_continuation: r.policy("decision_continuation", base_year, years, Range::PROB, sink),
         careerist_continuation: r.policy("careerist_continuation", base_year, years, Range::PROB, sink),
         max_years: r.integer("max_years", 5, 45, sink).map(|v| v as usize).unwrap_or(d.max_years),
         fill_rate: r.policy("fill_rate", base_year, years, Range::PROB, sink),
+    };
+    // The decision to stay comes at the end of the obligated term, so the career must
+    // last longer than the term (or no one would ever reach the decision).
+    if spec.max_years <= spec.obligated_years {
+        let key = if r.has("max_years") { "max_years" } else { "obligated_years" };
+        let origin = r.node_origin(key).unwrap_or_else(|| r.origin().clone());
+        sink.at(
+            &origin,
+            &r.full(key),
+            format!(
+                "max_years ({}) must be more than obligated_years ({}): the decision to stay comes at the end of the obligated term",
+                spec.max_years, spec.obligated_years
+            ),
+        );
     }
+    spec
 }
 
 fn read_force(root: &mut Reader<'_>, table: &Table, base_year: i32, sink: &mut Sink) -> Option<ForceSpec> {
