@@ -136,6 +136,10 @@ pub struct ForcePlan {
     female_scale: Vec<f64>,
     target: Vec<f64>,
     cadre_share: Vec<f64>,
+    // The sourced paths of the two, which the history years plan for (the scenario's
+    // policies act from the base year only).
+    history_target: Vec<f64>,
+    history_cadre_share: Vec<f64>,
     women_share: Vec<f64>,
     intake_share: [Vec<f64>; 4],
     weights: [Vec<Vec<f64>>; 4],
@@ -251,6 +255,8 @@ impl ForcePlan {
                 spec.cadre.target_share.as_ref(),
                 &from_points(&data.series("cadre_share", "all"), 0.405),
             ),
+            history_target: yearly(None, &target_default),
+            history_cadre_share: yearly(None, &from_points(&data.series("cadre_share", "all"), 0.405)),
             women_share: yearly(
                 spec.cadre.women_share.as_ref(),
                 &from_points(&data.series("women_cadre_share", "all"), 0.0),
@@ -455,7 +461,15 @@ impl ForceState {
                     long += left;
                 }
             }
-            let quota = (requirement(next, c) - cont.iter().sum::<f64>()).max(0.0);
+            // Accessions over t → t+1 fill the requirement of t + 1 as planned at t: in a
+            // history year the sourced plan, so that the base year's cadre never depends
+            // on the scenario's policies.
+            let planned = if year < plan.base_year {
+                plan.history_target[next] * plan.history_cadre_share[next] * plan.corps_share[c]
+            } else {
+                requirement(next, c)
+            };
+            let quota = (planned - cont.iter().sum::<f64>()).max(0.0);
             let capacity = self.adjust.capacity_mult
                 * self.quota_star[c]
                 * ratio(plan.fill[c][i], self.fill0[c])
