@@ -284,7 +284,9 @@ fn keeping_samples_too_big_for_memory_is_refused_up_front() {
     let err = engine::run(&plan, Options { trajectories: 10_000_000, seed: 1, threads: 1 }, &|_| {}).unwrap_err();
     assert!(err.to_string().contains("10000000 trajectories need 112.5 GB for the samples (11.2 kB each)"), "{err}");
     assert_eq!(uncertainty::passes(&s, &Options { trajectories: 10_000_000, seed: 1, threads: 1 }), 3);
-    assert_eq!(uncertainty::passes(&s, &Options { trajectories: 100_000, seed: 1, threads: 1 }), 1);
+    // The 1 GiB budget keeps 95,460 trajectories' samples (2^30 / 11,248 bytes).
+    assert_eq!(uncertainty::passes(&s, &Options { trajectories: 95_460, seed: 1, threads: 1 }), 1);
+    assert_eq!(uncertainty::passes(&s, &Options { trajectories: 95_461, seed: 1, threads: 1 }), 3);
 }
 
 #[test]
