@@ -70,7 +70,7 @@ fn available_is_the_sum_of_branches_officers_and_ncos_every_year() {
 /// A term lengthened from 2028 (every branch +3 months: Army and Marines 21, Navy 23,
 /// Air Force 24) acts on those enlisting from 1 January 2028 only. The 2025-2027 force is
 /// the baseline's (0.1%, the acceptance bound). At 1 July 2028 and 2029 nobody enlisted
-/// under the new term has yet served 18 months, so the force is still the baseline's;
+/// under the new term has served more than 18 months, so the force is still the baseline's;
 /// from 2030 each intake serves a quarter-year more: the difference is ¼ × the intake
 /// two years before (relative 1e-6 of the force). The cadre is untouched every year.
 #[test]
