@@ -166,8 +166,8 @@ fn check_bad(dir: &Path, file: &str, text: &str) -> String {
 fn misspelled_key_names_file_line_key_and_suggests() {
     let tmp = tempfile::tempdir().unwrap();
     let err =
-        check_bad(tmp.path(), "typo.toml", "description = \"t\"\nextends = \"baseline\"\n\n[force]\nfit_rat = 0.9\n");
-    assert!(err.contains("typo.toml:5: force.fit_rat: unknown key (did you mean `fit_rate`?)"), "{err}");
+        check_bad(tmp.path(), "typo.toml", "description = \"t\"\nextends = \"baseline\"\n\n[force]\ntake_upp = 0.9\n");
+    assert!(err.contains("typo.toml:5: force.take_upp: unknown key (did you mean `take_up`?)"), "{err}");
 }
 
 #[test]
@@ -184,8 +184,12 @@ fn negative_tfr_names_file_line_key() {
 #[test]
 fn probability_above_one_names_file_line_key() {
     let tmp = tempfile::tempdir().unwrap();
-    let err = check_bad(tmp.path(), "p.toml", "description = \"t\"\nextends = \"baseline\"\n[force]\nfit_rate = 1.2\n");
-    assert!(err.contains("p.toml:4: force.fit_rate: must be between 0 and 1, got 1.2"), "{err}");
+    let err = check_bad(
+        tmp.path(),
+        "p.toml",
+        "description = \"t\"\nextends = \"baseline\"\n[force]\nactive_duty_rate = 1.2\n",
+    );
+    assert!(err.contains("p.toml:4: force.active_duty_rate: must be between 0 and 1, got 1.2"), "{err}");
 }
 
 #[test]
@@ -194,11 +198,14 @@ fn every_problem_in_a_file_is_reported_at_once() {
     let err = check_bad(
         tmp.path(),
         "many.toml",
-        "description = \"t\"\nextends = \"baseline\"\n[force]\nfit_rate = 1.2\nservice_month = 18\n[automation]\nunit_cost = -1\n",
+        "description = \"t\"\nextends = \"baseline\"\n[force]\ntake_up = 1.2\n[force.army]\nservice_month = 18\n[automation]\nunit_cost = -1\n",
     );
-    assert!(err.contains("many.toml:4: force.fit_rate"), "{err}");
-    assert!(err.contains("many.toml:5: force.service_month: unknown key (did you mean `service_months`?)"), "{err}");
-    assert!(err.contains("many.toml:7: automation.unit_cost: must be between 0 and 1e13, got -1"), "{err}");
+    assert!(err.contains("many.toml:4: force.take_up: must be between 0 and 1, got 1.2"), "{err}");
+    assert!(
+        err.contains("many.toml:6: force.army.service_month: unknown key (did you mean `service_months`?)"),
+        "{err}"
+    );
+    assert!(err.contains("many.toml:8: automation.unit_cost: must be between 0 and 1e13, got -1"), "{err}");
 }
 
 #[test]

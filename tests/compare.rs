@@ -155,12 +155,12 @@ fn compare_refuses_bad_requests_with_exit_code_2() {
         .stderr(predicate::str::contains("did you mean `fertility-low`"));
     // A bad scenario file names file, line and key.
     let bad = tmp.path().join("bad.toml");
-    std::fs::write(&bad, "description = \"bad\"\nextends = \"baseline\"\n[force]\nfit_rate = 1.5\n").unwrap();
+    std::fs::write(&bad, "description = \"bad\"\nextends = \"baseline\"\n[force]\ntake_up = 1.5\n").unwrap();
     common::forcecast()
         .args(["compare", "baseline", bad.to_str().unwrap(), "--out", tmp.path().join("x").to_str().unwrap()])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("bad.toml:4: force.fit_rate"));
+        .stderr(predicate::str::contains("bad.toml:4: force.take_up: must be between 0 and 1, got 1.5"));
     assert!(!tmp.path().join("x").exists(), "nothing written after a failed run");
     // An output path that is a file.
     let file = tmp.path().join("file");
@@ -213,7 +213,14 @@ fn sensitivity_ranks_at_least_eight_parameters_by_effect_with_sources() {
     // The tornado charts are tall enough for one bar per parameter.
     let svg = std::fs::read_to_string(out.join("charts/tornado_force_gap.svg")).unwrap();
     for r in &rows {
-        assert!(svg.contains(&format!(">\n{}\n<", r[1])), "tornado lacks the bar label {}", r[1]);
+        // As SVG text: XML's five escapes (`Careerists' continuation` holds an apostrophe).
+        let label = r[1]
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('\'', "&apos;")
+            .replace('"', "&quot;");
+        assert!(svg.contains(&format!(">\n{label}\n<")), "tornado lacks the bar label {}", r[1]);
     }
 }
 

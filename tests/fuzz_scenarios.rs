@@ -50,13 +50,19 @@ const TOKENS: &[&str] = &[
     "true",
     "[force]",
     "[force.cadre]",
+    "[force.army]",
+    "[force.ncos]",
     "[fertility]",
     "extends = \"baseline\"",
     "extends = \"../x\"",
     "tfr_anchors = []",
-    "fit_rate",
+    "active_duty_rate",
     "service_months",
+    "careerist_continuation",
+    "intake_share",
+    "fit_rate",
     "= [[2025, 1]]",
+    "= [[2030, 1], [2028, 2]]",
     "\u{feff}",
     "\u{0}",
     "é",
@@ -129,7 +135,7 @@ fn mutate(base: &str, rng: &mut ChaCha8Rng) -> String {
             }
             _ => {
                 // swap two keys' names
-                text = text.replacen("fit_rate", "fit_rat", 1).replacen("[automation]", "[automaton]", 1);
+                text = text.replacen("take_up", "take_upp", 1).replacen("[automation]", "[automaton]", 1);
             }
         }
     }

@@ -222,7 +222,7 @@ fn noise(keep: &[&str]) -> String {
     for c in ["fertility", "mortality", "migration"].into_iter().filter(|c| !keep.contains(c)) {
         s += &format!("[uncertainty.{c}]\nsd_scale = 0\n");
     }
-    s + "[uncertainty.force]\nfit_rate = { sd = 0 }\nalternative_service_share = { sd = 0 }\n\
+    s + "[uncertainty.force]\nactive_duty_rate = { sd = 0 }\ntake_up = { sd = 0 }\n\
          cadre_retention = { sd = 0 }\ncadre_propensity = { sd = 0 }\nfielding_capacity = { sd = 0 }\n\
          soldiers_replaced_per_system = { sd = 0 }\n"
 }
@@ -254,8 +254,11 @@ fn monte_carlo_without_variation_reproduces_the_deterministic_run() {
     ];
     for text in &cases {
         let (p, o) = monte_carlo(text, 8);
-        let det: Vec<[f64; 28]> =
-            forcecast::output::tables::summary_rows(&p).iter().map(forcecast::output::tables::row_values).collect();
+        let det: Vec<Vec<f64>> = forcecast::output::tables::summary_rows(&p)
+            .iter()
+            .map(|r| forcecast::output::tables::row_values(r).to_vec())
+            .collect();
+        assert_eq!(o.quantiles.len(), det.len() * (forcecast::output::tables::SUMMARY_COLUMNS.len() - 1));
         for r in &o.quantiles {
             let t = (r.year - p.years[0]) as usize;
             let m = forcecast::output::tables::SUMMARY_COLUMNS.iter().position(|c| *c == r.metric).expect("metric");

@@ -104,16 +104,96 @@ fn first_year_rates_are_plausible() {
     assert!(p.e0[0][0] > 79.0 && p.e0[0][0] < 83.0 && p.e0[0][1] > 85.0 && p.e0[0][1] < 89.0);
 }
 
-/// A constant intake over a long horizon gives a steady conscript stock of intake ×
-/// service years (here 1.5 years), the relation the force model rests on.
+/// Timing (model doc, "Conscripts"): intake of year t enlists uniformly over calendar
+/// year t, so the stock at 1 July t holds half of I(t) and all of I(t − 1) for an
+/// 18-month term — not I(t) + ½ I(t − 1). A step change of intake (the active-duty rate
+/// halved for the intakes from 2022, on a synthetic country with constant population)
+/// shows it, per branch and term (relative 1e-9): 18 months ½ I(t) + I(t−1); 20 months
+/// ½ I(t) + I(t−1) + ⅙ I(t−2); 21 months ½ I(t) + I(t−1) + ¼ I(t−2).
 #[test]
-fn conscript_stock_is_intake_times_service_length_in_steady_state() {
-    let spec = forcecast::scenario::ForceSpec::default();
-    let intakes = vec![200_000.0; 10];
-    let prior = vec![200_000.0; 3];
-    let stock = forcecast::force::conscripts::stock(&intakes, &prior, &spec);
-    for s in stock {
-        assert!((s - 300_000.0).abs() < 1e-6, "{s}");
+fn conscripts_at_1_july_hold_half_this_years_intake_and_all_of_last_years() {
+    use common::force;
+    let data = force::data([18.0, 20.0, 21.0, 18.0]);
+    let mut spec = force::spec();
+    spec.active_duty_rate = Some(vec![(2022, force::ACTIVE_RATE / 2.0)]);
+    let (_, _, rows) = force::run(&spec, &data, 3.0e5, 6);
+    let shares = forcecast::force::model::derived_intake_shares(&data);
+    let (old, new) = (rows[2].intake, rows[3].intake);
+    assert!(rows[..3].iter().all(|r| (r.intake - old).abs() < 1e-9 * old));
+    assert!(rows[3..].iter().all(|r| (r.intake - new).abs() < 1e-9 * new));
+    assert!(new < 0.6 * old, "the step must be large: {old} -> {new}");
+    // Intakes of 2019 .. 2024, and before 2019 the old one.
+    let i = |year: i32| if year < 2022 { old } else { new };
+    let tails: [&[f64]; 4] = [&[0.5, 1.0], &[0.5, 1.0, 1.0 / 6.0], &[0.5, 1.0, 0.25], &[0.5, 1.0]];
+    for (t, r) in rows.iter().enumerate() {
+        let year = 2019 + t as i32;
+        for b in 0..4 {
+            let want: f64 = tails[b].iter().enumerate().map(|(k, w)| w * i(year - k as i32) * shares[b]).sum();
+            let got = r.conscripts_by_branch[b];
+            assert!((got - want).abs() <= 1e-9 * want, "{year} branch {b}: {got} vs {want}");
+        }
+    }
+    // The year of the step: the Army's stock is ½ new + old, which the other convention
+    // (new + ½ old) would put 25% lower with the intake halved.
+    let army = rows[3].conscripts_by_branch[0] / shares[0];
+    assert!((army - (0.5 * new + old)).abs() < 1e-9 * army);
+    assert!(army > 1.2 * (new + 0.5 * old));
+}
+
+/// The serving weights of the sourced terms (Korea): intakes from 2021 on serve the
+/// 18-20-21 months after the Defense Reform 2.0 cut ([0.5, 1] for 18 months, a third
+/// year's weight of 1/6 for the Navy's 20 and 1/4 for the Air Force's 21); intakes of
+/// 2016 the terms before (21, 23, 24 months), all within 1e-9; and an intake during the
+/// cut (2018) serves as its enlistment dates' terms say.
+#[test]
+fn serving_weights_follow_the_sourced_terms() {
+    use forcecast::force::{BRANCHES, Branch};
+    let (p, inputs) = common::project("baseline");
+    let data = &inputs.data.force;
+    let plan = forcecast::force::ForcePlan::new(&p.scenario.force, data, 2025, 2040).expect("plan");
+    let close = |got: &[f64], want: &[f64]| {
+        got.len() >= want.len()
+            && got.iter().enumerate().all(|(k, g)| (g - want.get(k).copied().unwrap_or(0.0)).abs() < 1e-9)
+    };
+    for year in [2021, 2024, 2025, 2030] {
+        for (b, want) in [
+            (Branch::Army, &[0.5, 1.0][..]),
+            (Branch::Marines, &[0.5, 1.0]),
+            (Branch::Navy, &[0.5, 1.0, 1.0 / 6.0]),
+            (Branch::AirForce, &[0.5, 1.0, 0.25]),
+        ] {
+            assert!(close(plan.weights(b, year), want), "{b:?} {year}: {:?}", plan.weights(b, year));
+        }
+    }
+    for (b, want) in [
+        (Branch::Army, &[0.5, 1.0, 0.25][..]),
+        (Branch::Navy, &[0.5, 1.0, 5.0 / 12.0]),
+        (Branch::AirForce, &[0.5, 1.0, 0.5]),
+    ] {
+        assert!(close(plan.weights(b, 2016), want), "{b:?} 2016: {:?}", plan.weights(b, 2016));
+    }
+    // During the cut: the share of the 2018 intake's enlistment dates still serving at
+    // 1 July 2018 + k, counted here day by day with the exact schedule; the model
+    // integrates weekly slices at their midpoint's term (the term moves by a day every
+    // two weeks): within 0.001 of an intake (largest measured 0.0004, the Army's k = 2).
+    for b in BRANCHES {
+        let sched = data.schedule(b);
+        let w = plan.weights(b, 2018);
+        let days = 3650;
+        for (k, got) in w.iter().enumerate() {
+            let at = 2018.0 + k as f64 + 0.5;
+            let serving = (0..days)
+                .filter(|j| {
+                    let tau = 2018.0 + (*j as f64 + 0.5) / days as f64;
+                    tau <= at && at < tau + sched.months_at(tau) / 12.0
+                })
+                .count();
+            let want = serving as f64 / days as f64;
+            assert!((got - want).abs() < 1e-3, "{b:?} 2018 k {k}: {got} vs {want}");
+        }
+        // Between the third-year weights of the terms after and before the cut.
+        let third = |months: f64| (months / 12.0 - 1.5).max(0.0);
+        assert!(third(sched.after) < w[2] && w[2] < third(sched.before), "{b:?}: {w:?}");
     }
 }
 
@@ -127,7 +207,7 @@ fn scenarios_move_in_the_expected_direction() {
     let t = |p: &forcecast::run::Projection, y: i32| p.years.iter().position(|&x| x == y).expect("year");
     assert!(low.flows[t(&low, 2030)].births() < base.flows[t(&base, 2030)].births());
     assert!(low.population[t(&low, 2050)].male[20] < base.population[t(&base, 2050)].male[20]);
-    assert!(long.force.conscripts[t(&long, 2030)] > base.force.conscripts[t(&base, 2030)] * 1.1);
+    assert!(long.force.years[t(&long, 2030)].conscripts > base.force.years[t(&base, 2030)].conscripts * 1.1);
 }
 
 /// The Leslie matrix of the base-year rates: with a TFR near 0.75, the intrinsic

@@ -36,6 +36,12 @@ fn is_count(name: &str) -> bool {
             | "cadre"
             | "cadre_recruits"
             | "cadre_shortfall"
+            | "men_turning_20"
+            | "officers"
+            | "ncos"
+            | "alternative_service_intake"
+            | "cadre_accessions"
+            | "cadre_separations"
             | "uncovered_gap"
             | "tfr"
             | "e0_male"
@@ -43,6 +49,7 @@ fn is_count(name: &str) -> bool {
             | "model"
             | "observed"
     ) || name.starts_with("force_")
+        || name.starts_with("conscripts_")
         || name.starts_with("automation_")
 }
 

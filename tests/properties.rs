@@ -1,8 +1,9 @@
 //! Property tests of the projection step and the force model (proptest). Failing
 //! cases are kept in proptest-regressions/ and replayed first on every run.
 
+mod common;
+
 use forcecast::demography::{Population, Sex, StepInputs, Survival, step};
-use forcecast::scenario::ForceSpec;
 use forcecast::{AgeVec, NAGES};
 use proptest::prelude::*;
 
@@ -107,14 +108,114 @@ proptest! {
         }
     }
 
-    /// In steady state (constant intake, no attrition) the conscript stock equals
-    /// intake × service length in years (relative 1e-12), for any length 1-48 months.
+    /// Constant intake and constant terms give a steady conscript stock of intake ×
+    /// share × service length (years) in every branch (relative 1e-9), for any term of
+    /// 1-60 months. The history serves other terms (the data's schedule) and the
+    /// scenario's terms act from 1 July of the base year; by 2025 everyone serving
+    /// enlisted under them. The stocks add up: conscripts = Σ branches and available =
+    /// conscripts + officers + NCOs, every year.
     #[test]
-    fn conscript_stock_is_intake_times_service_length(intake in 1.0..5.0e5f64, months in 1.0..48.0f64) {
-        let spec = ForceSpec { service_months: months, ..ForceSpec::default() };
-        let stock = forcecast::force::conscripts::stock(&[intake; 6], &[intake; 6], &spec);
-        for s in stock {
-            prop_assert!((s - intake * months / 12.0).abs() <= 1e-12 * s, "{} vs {}", s, intake * months / 12.0);
+    fn conscript_stock_is_intake_times_service_length(
+        before in prop::array::uniform4(1.0..=60.0f64),
+        months in prop::array::uniform4(1.0..=60.0f64),
+        // Men per age: enough that the active-duty pool exceeds the men the cadre takes
+        // (its accessions sustain the synthetic 180,000 officers and NCOs).
+        men in 2.0e5..1.0e6f64,
+    ) {
+        let data = common::force::data(before);
+        let mut spec = common::force::spec();
+        for (b, m) in months.iter().enumerate() {
+            spec.branches[b].service_months = Some(vec![(common::force::START, *m)]);
+        }
+        let (_, _, rows) = common::force::run(&spec, &data, men, 10);
+        let shares = forcecast::force::model::derived_intake_shares(&data);
+        let intake = rows[0].intake;
+        prop_assert!(intake > 0.0);
+        for (t, r) in rows.iter().enumerate() {
+            // The set-up keeps the intake constant (the cadre takes the same men every year).
+            prop_assert!((r.intake - intake).abs() <= 1e-12 * intake, "{} vs {}", r.intake, intake);
+            let sum: f64 = r.conscripts_by_branch.iter().sum();
+            prop_assert!((r.conscripts - sum).abs() <= 1e-9 * sum);
+            prop_assert!((r.available - (sum + r.officers + r.ncos)).abs() <= 1e-9 * r.available);
+            if t < 6 {
+                continue;
+            }
+            for b in 0..4 {
+                let want = intake * shares[b] * months[b] / 12.0;
+                let got = r.conscripts_by_branch[b];
+                prop_assert!((got - want).abs() <= 1e-9 * want, "{} branch {}: {} vs {}", 2019 + t, b, got, want);
+            }
+        }
+    }
+
+    /// A steady cadre reproduces its profile's steady state by years of service. The
+    /// start is the steady state of the history's profile scaled to the observed stock;
+    /// a new decision and careerist continuation act on accessions from the base year;
+    /// with constant accessions A (the recruiting capacity, the requirement being far
+    /// above it), after max_years + 1 years the stock at y years is A × l_y, with
+    /// l_0 = 1, l_{y+1} = l_y × p_y and p_y the early, decision or careerist continuation
+    /// (0 at the last year), relative 1e-9.
+    #[test]
+    fn steady_cadre_has_the_profiles_years_of_service_distribution(
+        max_years in 5usize..=40,
+        obligated in 1usize..=10,
+        early in 0.8..=1.0f64,
+        decision in 0.05..=1.0f64,
+        careerist in 0.8..=1.0f64,
+    ) {
+        use forcecast::force::{CORPS, defaults};
+        let obligated = obligated.min(max_years - 1);
+        let data = common::force::data([18.0, 20.0, 21.0, 18.0]);
+        let mut spec = common::force::spec();
+        for corps in [&mut spec.cadre.officers, &mut spec.cadre.ncos] {
+            corps.obligated_years = obligated;
+            corps.early_continuation = early;
+            corps.max_years = max_years;
+            corps.decision_continuation = Some(vec![(common::force::START, decision)]);
+            corps.careerist_continuation = Some(vec![(common::force::START, careerist)]);
+        }
+        // Written independently of the model: continuation from y to y + 1.
+        let survivorship = |d: f64, k: f64| -> Vec<f64> {
+            let mut l = vec![1.0];
+            for y in 0..max_years {
+                let p = if y + 1 < obligated { early } else if y + 1 == obligated { d } else { k };
+                l.push(l[y] * p);
+            }
+            l
+        };
+        let observed = [common::force::OFFICERS, common::force::NCOS];
+        let history_decision = [defaults::DECISION_CONTINUATION[0], common::force::NCO_DECISION];
+        let plan = forcecast::force::ForcePlan::new(&spec, &data, common::force::START, 2100).expect("plan");
+        let start = forcecast::force::ForceState::start(&plan, &common::force::population(3.0e5));
+        let mut accessions = [0.0; 2];
+        for c in CORPS {
+            let i = c as usize;
+            let l0 = survivorship(history_decision[i], defaults::CAREERIST_CONTINUATION[i]);
+            let total: f64 = l0.iter().sum();
+            accessions[i] = observed[i] / total;
+            let got = start.cadre_by_years(c);
+            prop_assert_eq!(got.len(), max_years + 1);
+            for (y, (g, l)) in got.iter().zip(&l0).enumerate() {
+                let want = observed[i] * l / total;
+                prop_assert!((g - want).abs() <= 1e-9 * observed[i], "start {:?} y {}: {} vs {}", c, y, g, want);
+            }
+        }
+        let years = max_years as i32 + 1;
+        let (_, state, rows) = common::force::run(&spec, &data, 3.0e5, years);
+        let l1 = survivorship(decision, careerist);
+        for c in CORPS {
+            let i = c as usize;
+            let got = state.cadre_by_years(c);
+            let total: f64 = l1.iter().sum::<f64>() * accessions[i];
+            for (y, (g, l)) in got.iter().zip(&l1).enumerate() {
+                let want = accessions[i] * l;
+                prop_assert!((g - want).abs() <= 1e-9 * total, "{:?} y {}: {} vs {}", c, y, g, want);
+            }
+        }
+        // Accessions stay at the capacity throughout.
+        for r in &rows {
+            let a = accessions[0] + accessions[1];
+            prop_assert!((r.cadre_accessions - a).abs() <= 1e-9 * a, "{} vs {}", r.cadre_accessions, a);
         }
     }
 }

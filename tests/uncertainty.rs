@@ -27,8 +27,8 @@ sd_scale = 0
 [uncertainty.migration]
 sd_scale = 0
 [uncertainty.force]
-fit_rate = { sd = 0 }
-alternative_service_share = { sd = 0 }
+active_duty_rate = { sd = 0 }
+take_up = { sd = 0 }
 cadre_retention = { sd = 0 }
 cadre_propensity = { sd = 0 }
 fielding_capacity = { sd = 0 }
@@ -86,8 +86,25 @@ fn zero_variance_reproduces_the_deterministic_run() {
     let tmp = tempfile::tempdir().unwrap();
     let path = scenario_file(tmp.path(), "zero", ZERO);
     let (p, o) = run_lib(&path, 40, 7, 2);
-    let det: Vec<[f64; 28]> = summary_rows(&p).iter().map(row_values).collect();
-    assert_eq!(o.quantiles.len(), det.len() * 27);
+    // Every force and automation draw is fixed: a parameter added to `[uncertainty.force]`
+    // must be added to ZERO too, or this test would compare against a varying run.
+    let force = serde_json::to_value(&p.scenario.uncertainty.force).unwrap();
+    for (name, dist) in force.as_object().unwrap() {
+        assert_eq!(dist["sd"], 0.0, "uncertainty.force.{name} is not fixed in ZERO");
+    }
+    let det: Vec<Vec<f64>> = summary_rows(&p).iter().map(|r| row_values(r).to_vec()).collect();
+    // Every metric of summary.csv (all but `year`), every year.
+    let metrics = SUMMARY_COLUMNS.len() - 1;
+    assert_eq!(o.quantiles.len(), det.len() * metrics);
+    // The force's new columns are real numbers, not zeros compared with zeros.
+    for c in ["men_turning_20", "officers", "ncos", "conscripts_army", "conscripts_navy", "conscripts_air_force"] {
+        let m = SUMMARY_COLUMNS.iter().position(|x| *x == c).unwrap();
+        assert!(det.iter().all(|row| row[m] > 1_000.0), "{c}");
+    }
+    for c in ["conscripts_marines", "alternative_service_intake", "cadre_accessions", "cadre_separations"] {
+        let m = SUMMARY_COLUMNS.iter().position(|x| *x == c).unwrap();
+        assert!(det.iter().all(|row| row[m] > 0.0), "{c}");
+    }
     for r in &o.quantiles {
         let t = (r.year - p.years[0]) as usize;
         let m = SUMMARY_COLUMNS.iter().position(|c| *c == r.metric).unwrap();
@@ -229,7 +246,7 @@ fn bad_uncertainty_settings_name_file_line_and_key() {
         tmp.path(),
         "bad",
         "[uncertainty]\ngap_thresholds = [0, -1]\n[uncertainty.fertility]\nar1 = 1.5\nsd = 2\n\
-         [uncertainty.force]\nfit_rate = { dist = \"gamma\" }\n",
+         [uncertainty.force]\nactive_duty_rate = { dist = \"gamma\" }\n",
     );
     let file = path.to_str().unwrap().to_string();
     common::forcecast()
@@ -243,7 +260,7 @@ fn bad_uncertainty_settings_name_file_line_and_key() {
         )))
         .stderr(predicate::str::contains(format!("{file}:7: uncertainty.fertility.sd: unknown key")))
         .stderr(predicate::str::contains(format!(
-            "{file}:9: uncertainty.force.fit_rate.dist: unknown distribution `gamma`"
+            "{file}:9: uncertainty.force.active_duty_rate.dist: unknown distribution `gamma`"
         )))
         .stderr(predicate::str::contains("panicked").not());
 }
@@ -257,16 +274,19 @@ fn seed_and_threads_need_trajectories_and_n_must_be_positive() {
 
 #[test]
 fn keeping_samples_too_big_for_memory_is_refused_up_front() {
-    // `engine::run` keeps every sample; 10 million trajectories would need 82 GB. It
+    // `engine::run` keeps every sample; 10 million trajectories would need 112.5 GB
+    // (76 years × 37 metrics × 4 bytes = 11,248 bytes each). It
     // refuses before allocating (three quarters of the machine's memory, or failing that
     // the allocation probe). `forcecast run` never gets there: beyond 1 GiB of samples it
     // switches to the bounded-memory passes.
     use forcecast::uncertainty::engine;
     let (s, _, _, plan) = baseline_plan();
     let err = engine::run(&plan, Options { trajectories: 10_000_000, seed: 1, threads: 1 }, &|_| {}).unwrap_err();
-    assert!(err.to_string().contains("10000000 trajectories need 82.1 GB for the samples"), "{err}");
+    assert!(err.to_string().contains("10000000 trajectories need 112.5 GB for the samples (11.2 kB each)"), "{err}");
     assert_eq!(uncertainty::passes(&s, &Options { trajectories: 10_000_000, seed: 1, threads: 1 }), 3);
-    assert_eq!(uncertainty::passes(&s, &Options { trajectories: 100_000, seed: 1, threads: 1 }), 1);
+    // The 1 GiB budget keeps 95,460 trajectories' samples (2^30 / 11,248 bytes).
+    assert_eq!(uncertainty::passes(&s, &Options { trajectories: 95_460, seed: 1, threads: 1 }), 1);
+    assert_eq!(uncertainty::passes(&s, &Options { trajectories: 95_461, seed: 1, threads: 1 }), 3);
 }
 
 #[test]

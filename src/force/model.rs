@@ -138,6 +138,10 @@ pub struct ForcePlan {
     female_scale: Vec<f64>,
     target: Vec<f64>,
     cadre_share: Vec<f64>,
+    // The sourced paths of the two, which the history years plan for (the scenario's
+    // policies act from the base year only).
+    history_target: Vec<f64>,
+    history_cadre_share: Vec<f64>,
     women_share: Vec<f64>,
     intake_share: [Vec<f64>; 4],
     weights: [Vec<Vec<f64>>; 4],
@@ -294,6 +298,8 @@ impl ForcePlan {
                 spec.cadre.target_share.as_ref(),
                 &from_points(&data.series("cadre_share", "all"), 0.405),
             ),
+            history_target: yearly(None, &target_default),
+            history_cadre_share: yearly(None, &from_points(&data.series("cadre_share", "all"), 0.405)),
             women_share: yearly(
                 spec.cadre.women_share.as_ref(),
                 &from_points(&data.series("women_cadre_share", "all"), 0.0),
@@ -480,6 +486,13 @@ impl ForceState {
         s
     }
 
+    /// A corps' stock by completed years of service (index y = 0..=max years) at 1 July
+    /// of the next year to step: the start's steady state before the first step, then
+    /// the survivors and accessions of the last step.
+    pub fn cadre_by_years(&self, c: Corps) -> &[f64] {
+        &self.stock[c as usize]
+    }
+
     /// Advances one year with the population at 1 July of `year` (which must follow the
     /// previous step's year).
     pub fn step(&mut self, plan: &ForcePlan, year: i32, pop: &Population) -> ForceYear {
@@ -519,7 +532,15 @@ impl ForceState {
                     long += left;
                 }
             }
-            let quota = (requirement(next, c) - cont.iter().sum::<f64>()).max(0.0);
+            // Accessions over t → t+1 fill the requirement of t + 1 as planned at t: in a
+            // history year the sourced plan, so that the base year's cadre never depends
+            // on the scenario's policies.
+            let planned = if year < plan.base_year {
+                plan.history_target[next] * plan.history_cadre_share[next] * plan.corps_share[c]
+            } else {
+                requirement(next, c)
+            };
+            let quota = (planned - cont.iter().sum::<f64>()).max(0.0);
             let capacity = self.adjust.capacity_mult
                 * plan.capacity0[c]
                 * self.quota_star[c]

@@ -53,6 +53,9 @@ pub struct Reader<'a> {
     /// Where the table itself is (its header line, or line 1 of the file for the root).
     origin: Origin,
     asked: BTreeSet<&'static str>,
+    /// Keys of earlier versions, reported with what replaced them: known, but never
+    /// suggested or listed as keys to use.
+    retired: BTreeSet<&'static str>,
 }
 
 /// An inclusive numeric range a value must lie in.
@@ -83,6 +86,7 @@ impl<'a> Reader<'a> {
             prefix: String::new(),
             origin: Origin { file: Arc::new(PathBuf::from(file)), line: 1 },
             asked: BTreeSet::new(),
+            retired: BTreeSet::new(),
         }
     }
 
@@ -221,9 +225,13 @@ impl<'a> Reader<'a> {
     pub fn section(&mut self, key: &'static str, sink: &mut Sink) -> Option<Reader<'a>> {
         let node = self.get(key)?;
         match &node.value {
-            Value::Table(t) => {
-                Some(Reader { table: t, prefix: self.full(key), origin: node.origin.clone(), asked: BTreeSet::new() })
-            }
+            Value::Table(t) => Some(Reader {
+                table: t,
+                prefix: self.full(key),
+                origin: node.origin.clone(),
+                asked: BTreeSet::new(),
+                retired: BTreeSet::new(),
+            }),
             other => {
                 sink.at(&node.origin, &self.full(key), format!("expected a table, got {}", other.type_name()));
                 None
@@ -234,7 +242,7 @@ impl<'a> Reader<'a> {
     /// Reports every key in the table that no getter asked for.
     pub fn finish(self, sink: &mut Sink) {
         for (key, node) in self.table {
-            if !self.asked.contains(key.as_str()) {
+            if !self.asked.contains(key.as_str()) && !self.retired.contains(key.as_str()) {
                 let hint = suggest(key, self.asked.iter().copied())
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default();
@@ -246,6 +254,13 @@ impl<'a> Reader<'a> {
                 );
             }
         }
+    }
+
+    /// Where a retired key was written, if present. The key is then not reported as
+    /// unknown (the caller reports what replaced it), nor ever suggested.
+    pub fn retired(&mut self, key: &'static str) -> Option<Origin> {
+        self.retired.insert(key);
+        self.table.get(key).map(|n| n.origin.clone())
     }
 
     /// Where a key of this table was written, if present (marks it as known).

@@ -181,27 +181,32 @@ pub enum MigrationSpec {
 pub type PolicyPath = Vec<(i32, f64)>;
 
 /// Force structure parameters (see README "Scenario reference" for sources). Every
-/// `Option<PolicyPath>` is a change the scenario makes; `None` keeps the sourced default.
+/// `Option<PolicyPath>` is a change the scenario makes; `None` keeps the sourced default
+/// and is left out of the manifest (no null in any JSON output).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ForceSpec {
     /// Share of each male birth cohort inducted at each age; sums to at most 1.
     pub enlistment_age_shares: Vec<(usize, f64)>,
     /// Share of examined men judged fit for active duty (grades 1-3). Default: the
     /// Military Manpower Administration series, then its 2023-2025 mean.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active_duty_rate: Option<PolicyPath>,
     /// Share of the active-duty pool (after alternative-service allocations and the men
     /// entering the cadre) who enlist as conscripts. Calibrated (`backtest --force`).
     pub take_up: f64,
     /// Men of the active-duty pool allocated each year to research, industrial-technical
     /// and shipboard service and to objectors' alternative service (persons a year).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alternative_allocations: Option<PolicyPath>,
     /// Yearly share of serving conscripts lost before the end of service.
     pub annual_attrition: f64,
     /// Share of each female cohort volunteering at each age.
     pub female_volunteer_age_shares: Vec<(usize, f64)>,
     /// A factor on the female volunteer shares (policy path; default 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub female_volunteer_scale: Option<PolicyPath>,
     /// Troop target (persons). Default: Defense Reform 2.0, 620,000 (2018) to 500,000 (2022).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<PolicyPath>,
     /// Conscript terms and intake shares by branch, in [`crate::force::BRANCHES`] order.
     pub branches: Vec<BranchSpec>,
@@ -213,8 +218,10 @@ pub struct ForceSpec {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BranchSpec {
     /// Service length in months by enlistment date. Default: the sourced schedule.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_months: Option<PolicyPath>,
     /// Share of the active-duty intake. Default: derived from the enlisted stocks.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub intake_share: Option<PolicyPath>,
 }
 
@@ -223,8 +230,10 @@ pub struct BranchSpec {
 pub struct CadreSpec {
     /// Cadre requirement as a share of the troop target. Default: the sourced plan
     /// (31.6% in 2017, 35.9% in 2020, 40.5% by 2026).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_share: Option<PolicyPath>,
     /// Women's share of cadre accessions. Default: the sourced share of the cadre.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub women_share: Option<PolicyPath>,
     /// Officers.
     pub officers: CorpsSpec,
@@ -241,12 +250,15 @@ pub struct CorpsSpec {
     pub early_continuation: f64,
     /// Share continuing past the obligated term (long-service selection and acceptance),
     /// by year of accession.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub decision_continuation: Option<PolicyPath>,
     /// Careerists' yearly continuation after the decision, by year of accession.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub careerist_continuation: Option<PolicyPath>,
     /// Most years of service (all leave at this many completed years).
     pub max_years: usize,
     /// Recruiting fill rate (selected / planned). Default: the sourced series.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fill_rate: Option<PolicyPath>,
 }
 
@@ -362,8 +374,7 @@ const RETIRED_CADRE_KEYS: &[(&str, &str)] = &[
 fn retired(r: &mut Reader<'_>, keys: &[(&'static str, &str)], sink: &mut Sink) -> bool {
     let mut any = false;
     for (k, why) in keys {
-        if r.has(k) {
-            let origin = r.node_origin(k).unwrap_or_else(|| r.origin().clone());
+        if let Some(origin) = r.retired(k) {
             sink.at(&origin, &r.full(k), *why);
             any = true;
         }
@@ -374,14 +385,29 @@ fn retired(r: &mut Reader<'_>, keys: &[(&'static str, &str)], sink: &mut Sink) -
 fn read_corps(r: &mut Reader<'_>, c: crate::force::Corps, base_year: i32, sink: &mut Sink) -> CorpsSpec {
     let d = CorpsSpec::default_for(c);
     let years = (i64::from(base_year), DATA_YEARS.1);
-    CorpsSpec {
+    let spec = CorpsSpec {
         obligated_years: r.integer("obligated_years", 1, 15, sink).map(|v| v as usize).unwrap_or(d.obligated_years),
         early_continuation: r.number("early_continuation", Range::PROB, sink).unwrap_or(d.early_continuation),
         decision_continuation: r.policy("decision_continuation", base_year, years, Range::PROB, sink),
         careerist_continuation: r.policy("careerist_continuation", base_year, years, Range::PROB, sink),
         max_years: r.integer("max_years", 5, 45, sink).map(|v| v as usize).unwrap_or(d.max_years),
         fill_rate: r.policy("fill_rate", base_year, years, Range::PROB, sink),
+    };
+    // The decision to stay comes at the end of the obligated term, so the career must
+    // last longer than the term (or no one would ever reach the decision).
+    if spec.max_years <= spec.obligated_years {
+        let key = if r.has("max_years") { "max_years" } else { "obligated_years" };
+        let origin = r.node_origin(key).unwrap_or_else(|| r.origin().clone());
+        sink.at(
+            &origin,
+            &r.full(key),
+            format!(
+                "max_years ({}) must be more than obligated_years ({}): the decision to stay comes at the end of the obligated term",
+                spec.max_years, spec.obligated_years
+            ),
+        );
     }
+    spec
 }
 
 fn read_force(root: &mut Reader<'_>, table: &Table, base_year: i32, sink: &mut Sink) -> Option<ForceSpec> {
@@ -409,16 +435,20 @@ fn read_force(root: &mut Reader<'_>, table: &Table, base_year: i32, sink: &mut S
         branches: Vec::new(),
         cadre: d.cadre.clone(),
     };
+    let mut share_at = Vec::new();
     for b in crate::force::BRANCHES {
         let mut bs = BranchSpec::default();
+        let mut at = None;
         if let Some(mut r) = f.section(b.key(), sink) {
             bs.service_months = r.policy("service_months", base_year, years, bounds::SERVICE_MONTHS, sink);
+            at = r.node_origin("intake_share");
             bs.intake_share = r.policy("intake_share", base_year, years, Range::PROB, sink);
             r.finish(sink);
         }
         spec.branches.push(bs);
+        share_at.push(at);
     }
-    check_intake_shares(&mut f, &spec.branches, sink);
+    check_intake_shares(&share_at, &spec.branches, sink);
     if let Some(mut c) = f.section("cadre", sink) {
         retired(&mut c, RETIRED_CADRE_KEYS, sink);
         spec.cadre.target_share = c.policy("target_share", base_year, years, Range::PROB, sink);
@@ -439,25 +469,29 @@ fn read_force(root: &mut Reader<'_>, table: &Table, base_year: i32, sink: &mut S
     (sink.diagnostics.len() == before).then_some(spec)
 }
 
-/// Branch intake shares: all four or none, summing to 1 at every anchor year.
-fn check_intake_shares(f: &mut Reader<'_>, branches: &[BranchSpec], sink: &mut Sink) {
-    let given: Vec<usize> = (0..branches.len()).filter(|&i| branches[i].intake_share.is_some()).collect();
-    if given.is_empty() {
-        return;
-    }
-    let origin = f.origin().clone();
-    if given.len() != branches.len() {
+/// Branch intake shares: all four or none, summing to 1 at every anchor year. `at` holds
+/// where each branch wrote its share; problems are reported at the first one written.
+fn check_intake_shares(at: &[Option<super::node::Origin>], branches: &[BranchSpec], sink: &mut Sink) {
+    let written: Vec<usize> = (0..at.len()).filter(|&i| at[i].is_some()).collect();
+    let Some(&first) = written.first() else { return };
+    let origin = at[first].clone().expect("written");
+    let key = format!("force.{}.intake_share", crate::force::BRANCHES[first].key());
+    if written.len() != branches.len() {
         let missing: Vec<&str> = crate::force::BRANCHES
             .iter()
             .enumerate()
-            .filter(|(i, _)| !given.contains(i))
+            .filter(|(i, _)| !written.contains(i))
             .map(|(_, b)| b.key())
             .collect();
         sink.at(
             &origin,
-            "force.intake_share",
+            &key,
             format!("give `intake_share` for every branch or for none; missing in {}", missing.join(", ")),
         );
+        return;
+    }
+    // A share already reported as invalid leaves nothing to add up.
+    if branches.iter().any(|b| b.intake_share.is_none()) {
         return;
     }
     let mut years: Vec<i32> = branches.iter().flat_map(|b| b.intake_share.iter().flatten().map(|p| p.0)).collect();
@@ -474,7 +508,7 @@ fn check_intake_shares(f: &mut Reader<'_>, branches: &[BranchSpec], sink: &mut S
                 crate::force::BRANCHES.iter().zip(&parts).map(|(b, v)| format!("{} {v}", b.key())).collect();
             sink.at(
                 &origin,
-                "force.intake_share",
+                &key,
                 format!("branch intake shares must sum to 1, got {total:.4} in {y} ({})", terms.join(" + ")),
             );
             return;
@@ -727,18 +761,24 @@ mod tests {
         ("mortality", "mx_scale = X"),
         ("migration", "series = \"wpp-medium\"\nscale = X"),
         ("migration", "net_anchors = [[2030, X]]"),
-        ("force", "fit_rate = X"),
-        ("force", "alternative_service_share = X"),
-        ("force", "service_months = X"),
+        ("force", "active_duty_rate = X"),
+        ("force", "active_duty_rate = [[2030, X]]"),
+        ("force", "take_up = X"),
+        ("force", "alternative_allocations = [[2030, X]]"),
         ("force", "annual_attrition = X"),
+        ("force", "female_volunteer_scale = X"),
         ("force", "target_anchors = [[2030, X]]"),
         ("force", "enlistment_age_shares = [[20, X]]"),
         ("force", "female_volunteer_age_shares = [[20, X]]"),
-        ("force.cadre", "initial = X"),
+        ("force.army", "service_months = X"),
+        ("force.navy", "service_months = [[2030, X]]"),
+        ("force.marines", "service_months = [[2030, 20], [2040, X]]"),
         ("force.cadre", "target_share = X"),
-        ("force.cadre", "retention = X"),
-        ("force.cadre", "propensity_male = X"),
-        ("force.cadre", "propensity_female = X"),
+        ("force.cadre", "women_share = [[2030, X]]"),
+        ("force.officers", "early_continuation = X"),
+        ("force.officers", "decision_continuation = X"),
+        ("force.ncos", "careerist_continuation = [[2030, X]]"),
+        ("force.ncos", "fill_rate = X"),
         ("automation", "soldiers_replaced_per_system = X"),
         ("automation", "unit_cost = X"),
         ("automation", "annual_cost_share = X"),
@@ -755,7 +795,10 @@ mod tests {
         ("uncertainty.migration", "ar1 = X"),
         ("uncertainty.migration", "tail_df = X"),
         ("uncertainty.migration", "sd_scale = X"),
-        ("uncertainty.force", "fit_rate = { sd = X }"),
+        ("uncertainty.force", "active_duty_rate = { sd = X }"),
+        ("uncertainty.force", "take_up = { sd = X }"),
+        ("uncertainty.force", "cadre_retention = { sd = X }"),
+        ("uncertainty.force", "cadre_propensity = { sd = X }"),
         ("uncertainty.force", "fielding_capacity = { sd = X }"),
     ];
 
@@ -778,6 +821,44 @@ mod tests {
             assert!(errs[0].contains(&format!("{section}.{key}")), "{}", errs[0]);
             assert!(errs[0].contains("got 1e308"), "{}", errs[0]);
         }
+    }
+
+    #[test]
+    fn retired_keys_name_their_replacement_and_are_never_suggested() {
+        let errs = problems("description = \"t\"\n[force]\nfit_rate = 0.9\n[force.cadre]\nretention = 0.9\n");
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(errs[0].starts_with("s.toml:3: force.fit_rate: replaced by `force.active_duty_rate`"), "{}", errs[0]);
+        assert!(
+            errs[1].starts_with("s.toml:5: force.cadre.retention: replaced by `careerist_continuation`"),
+            "{}",
+            errs[1]
+        );
+        // A misspelling is pointed at a key in use, not at the retired one it resembles.
+        let errs = problems("description = \"t\"\n[force]\nfit_rat = 0.9\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].starts_with("s.toml:3: force.fit_rat: unknown key; known keys here: "), "{}", errs[0]);
+        assert!(!errs[0].contains("fit_rate"), "{}", errs[0]);
+    }
+
+    #[test]
+    fn intake_shares_are_checked_where_they_are_written() {
+        let shares = |army: &str| {
+            format!(
+                "description = \"t\"\n[force]\ntake_up = 0.9\n[force.army]\nintake_share = {army}\n[force.navy]\n\
+                 intake_share = 0.1\n[force.air_force]\nintake_share = 0.1\n[force.marines]\nintake_share = 0.05\n"
+            )
+        };
+        assert!(problems(&shares("0.75")).is_empty());
+        let errs = problems(&shares("[[2025, 0.75], [2030, 0.7]]"));
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with(
+                "s.toml:5: force.army.intake_share: branch intake shares must sum to 1, got 0.9500 in 2030"
+            )
+        );
+        // A share out of range is reported once, not again as missing or as a bad sum.
+        let errs = problems(&shares("1.5"));
+        assert_eq!(errs, vec!["s.toml:5: force.army.intake_share: must be between 0 and 1, got 1.5"]);
     }
 
     #[test]

@@ -192,6 +192,15 @@ impl Default for ForceNoise {
     }
 }
 
+/// `[uncertainty.force]` keys of the first force model, with what replaced them.
+const RETIRED_FORCE_NOISE: &[(&str, &str)] = &[
+    ("fit_rate", "replaced by `active_duty_rate` (a deviation added to the active-duty rate's path)"),
+    (
+        "alternative_service_share",
+        "replaced by `take_up` (the share of the active-duty pool who enlist); alternative service is a sourced allocation",
+    ),
+];
+
 /// Reads `[uncertainty]` and its sub-tables. Returns `None` when problems were recorded.
 pub fn read(root: &mut Reader<'_>, sink: &mut Sink) -> Option<UncertaintySpec> {
     let d = UncertaintySpec::default();
@@ -245,6 +254,11 @@ pub fn read(root: &mut Reader<'_>, sink: &mut Sink) -> Option<UncertaintySpec> {
 
     let mut force = d.force.clone();
     if let Some(mut f) = u.section("force", sink) {
+        for (key, why) in RETIRED_FORCE_NOISE {
+            if let Some(origin) = f.retired(key) {
+                sink.at(&origin, &f.full(key), *why);
+            }
+        }
         for (key, slot) in [
             ("active_duty_rate", &mut force.active_duty_rate),
             ("take_up", &mut force.take_up),
