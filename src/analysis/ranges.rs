@@ -410,7 +410,11 @@ impl Knob {
                 v.automation.soldiers_replaced_per_system =
                     scalar(s.automation.soldiers_replaced_per_system)?.clamp(0.01, 1.0e4);
             }
-            Knob::UnitCost => v.automation.unit_cost = scalar(s.automation.unit_cost)?.max(0.0),
+            Knob::UnitCost => {
+                let a = &s.automation;
+                let path = yearly(s, |y| a.unit_cost_at(s.base_year, y), |c| scalar(c).map(|x| x.clamp(0.0, 1.0e13)))?;
+                v.automation.unit_cost = Some(path);
+            }
             Knob::OperatingCost => {
                 v.automation.annual_cost_share = scalar(s.automation.annual_cost_share)?.clamp(0.0, 10.0);
             }
@@ -419,8 +423,9 @@ impl Knob {
                     Setting::Times(f) => f,
                     _ => return Err(unsupported(self, setting)),
                 };
-                v.automation.fielding_capacity =
-                    s.automation.fielding_capacity.iter().map(|&(y, c)| (y, (c * f).max(0.0))).collect();
+                let a = &s.automation;
+                let path = yearly(s, |y| a.capacity_at(s.base_year, y), |c| Ok((c * f).clamp(0.0, 1.0e7)))?;
+                v.automation.fielding_capacity = Some(path);
             }
             Knob::ServiceLife => {
                 v.automation.service_life_years = scalar(s.automation.service_life_years)?.clamp(1.0, 100.0);
@@ -501,12 +506,15 @@ impl Knob {
                 let k = s.automation.soldiers_replaced_per_system;
                 num(format!("{} soldiers", decimal(k, if k.fract() == 0.0 { 0 } else { 1 })), k)
             }
-            Knob::UnitCost => num(money(s.automation.unit_cost, &s.automation.currency), s.automation.unit_cost),
+            Knob::UnitCost => {
+                let c = s.automation.unit_cost_at(s.base_year, y.max(s.base_year));
+                num(money(c, &s.automation.currency), c)
+            }
             Knob::OperatingCost => {
                 num(format!("{} a year", percent(s.automation.annual_cost_share)), s.automation.annual_cost_share)
             }
             Knob::FieldingCapacity => {
-                let c = interpolate(&s.automation.fielding_capacity, f64::from(y));
+                let c = s.automation.capacity_at(s.base_year, y.max(s.base_year));
                 num(format!("{} a year", count(c)), c)
             }
             Knob::ServiceLife => {
@@ -514,6 +522,17 @@ impl Knob {
             }
         }
     }
+}
+
+/// A scenario's policy moved year by year: `value(year)` as the scenario resolves it for
+/// every year from the base year to the end, each passed through `change`, as one anchor
+/// a year (exact for any path and default).
+fn yearly(
+    s: &Scenario,
+    value: impl Fn(i32) -> f64,
+    change: impl Fn(f64) -> Result<f64>,
+) -> Result<crate::scenario::spec::PolicyPath> {
+    (s.base_year..=s.end_year).map(|y| Ok((y, change(value(y))?))).collect()
 }
 
 /// A policy's value in the analysis year: the scenario's path where it acts, else the

@@ -50,7 +50,8 @@ impl ForceState {
 
     /// Advances one year `t` (index from the base year) with the population at 1 July of
     /// that year. `capacity` is the year's fielding capacity before flooring
-    /// (`interpolate(..).max(0)`), times the drawn multiplier.
+    /// ([`AutomationSpec::capacity_at`]), times the drawn multiplier; `unit_cost` is the
+    /// year's unit cost ([`AutomationSpec::unit_cost_at`]).
     #[inline(always)]
     pub fn year(
         &mut self,
@@ -60,6 +61,7 @@ impl ForceState {
         plan: &ForcePlan,
         auto: &AutomationSpec,
         capacity: f64,
+        unit_cost: f64,
     ) -> ForceYear {
         let f = self.force.step(plan, year, pop);
         // automation::simulate
@@ -80,7 +82,7 @@ impl ForceState {
             systems_needed: needed,
             systems_fielded: stock,
             systems_bought: buy,
-            cost: buy * auto.unit_cost + stock * auto.unit_cost * auto.annual_cost_share,
+            cost: buy * unit_cost + stock * unit_cost * auto.annual_cost_share,
             density_per_10k: if available > 0.0 { stock / available * 1.0e4 } else { 0.0 },
             uncovered_gap: (gap - k * stock).max(0.0),
         }
