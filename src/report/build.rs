@@ -234,7 +234,8 @@ fn number(n: &serde_json::Number) -> String {
 
 fn value_text(v: &Value) -> String {
     match v {
-        Value::Null => "none".into(),
+        // An unset policy (`None`) keeps its sourced or calibrated default.
+        Value::Null => "default".into(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => number(n),
         Value::String(s) => s.clone(),
@@ -267,7 +268,15 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
 
 /// The resolved parameters of a scenario as `(key, value)`, sections in model order.
 pub fn parameters(s: &crate::scenario::Scenario) -> Vec<(String, String)> {
-    let v = serde_json::to_value(s).unwrap_or(Value::Null);
+    let mut v = serde_json::to_value(s).unwrap_or(Value::Null);
+    // The branches' tables as a scenario writes them: force.army.service_months, ….
+    if let Some(force) = v.get_mut("force").and_then(Value::as_object_mut) {
+        if let Some(Value::Array(branches)) = force.remove("branches") {
+            for (b, x) in crate::force::BRANCHES.iter().zip(branches) {
+                force.insert(b.key().to_string(), x);
+            }
+        }
+    }
     let mut out = Vec::new();
     let order = [
         "country",

@@ -32,10 +32,10 @@ pub mod bounds {
     /// year either way is 2% of Korea's population and three times the largest year in
     /// WPP's estimates for Korea (308,000 in 2014, all residents).
     pub const NET_MIGRATION: Range = Range::new(-1.0e6, 1.0e6);
-    /// `force.service_months`: conscript service; five years is longer than any
+    /// `force.<branch>.service_months`: conscript service; five years is longer than any
     /// current fixed-term scheme.
     pub const SERVICE_MONTHS: Range = Range::new(1.0, 60.0);
-    /// `force.target_anchors` and `force.cadre.initial`: persons; ten million is
+    /// `force.target_anchors` and `force.alternative_allocations`: persons; ten million is
     /// twenty times Korea's current force and a fifth of its population.
     pub const TROOPS: Range = Range::new(0.0, 1.0e7);
     /// `force.female_volunteer_scale`: a factor on the female volunteer shares; ten
