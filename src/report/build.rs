@@ -40,7 +40,8 @@ const OVERLAYS: [(&str, &str); 5] = [
     ("men_age_20", "Men aged 20 at 1 July: the cohort that feeds conscription."),
     (
         "force_vs_target",
-        "Force available (conscripts plus career cadre) against the troop target; the distance between them is the gap.",
+        "Force available (conscripts of the four branches, officers and NCOs) against the troop target; the distance \
+         between them is the gap.",
     ),
     ("force_gap", "The force gap: troops the target needs that the population does not supply."),
     (
