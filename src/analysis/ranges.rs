@@ -356,7 +356,7 @@ impl Knob {
                 };
             }
             Knob::ActiveDutyRate => {
-                let now = policy_now(s.force.active_duty_rate.as_ref(), s, ctx, |d, y| active_rate(d, y));
+                let now = policy_now(s.force.active_duty_rate.as_ref(), s, ctx, active_rate);
                 v.force.active_duty_rate = Some(vec![(s.base_year, prob(now)?)]);
             }
             Knob::TakeUp => v.force.take_up = prob(s.force.take_up)?,
@@ -465,7 +465,7 @@ impl Knob {
                 MigrationSpec::Series { name, scale } => num(format!("{name} ×{}", decimal(*scale, 2)), *scale),
             },
             Knob::ActiveDutyRate => {
-                let x = policy_now(s.force.active_duty_rate.as_ref(), s, ctx, |d, y| active_rate(d, y));
+                let x = policy_now(s.force.active_duty_rate.as_ref(), s, ctx, active_rate);
                 num(format!("{} of men examined", percent(x)), x)
             }
             Knob::TakeUp => num(percent(s.force.take_up), s.force.take_up),

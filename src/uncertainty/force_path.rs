@@ -30,6 +30,16 @@ pub struct ForceYear {
     pub uncovered_gap: f64,
 }
 
+/// A year's automation policies as a trajectory sees them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AutomationYear {
+    /// Fielding capacity before flooring ([`AutomationSpec::capacity_at`]), times the
+    /// drawn multiplier.
+    pub capacity: f64,
+    /// Unit cost of the systems bought ([`AutomationSpec::unit_cost_at`]).
+    pub unit_cost: f64,
+}
+
 /// Reusable buffers and state of the streaming force model (one per worker).
 #[derive(Debug, Clone, Default)]
 pub struct ForceState {
@@ -49,9 +59,7 @@ impl ForceState {
     }
 
     /// Advances one year `t` (index from the base year) with the population at 1 July of
-    /// that year. `capacity` is the year's fielding capacity before flooring
-    /// ([`AutomationSpec::capacity_at`]), times the drawn multiplier; `unit_cost` is the
-    /// year's unit cost ([`AutomationSpec::unit_cost_at`]).
+    /// that year and the year's automation policies `policy`.
     #[inline(always)]
     pub fn year(
         &mut self,
@@ -60,9 +68,9 @@ impl ForceState {
         pop: &Population,
         plan: &ForcePlan,
         auto: &AutomationSpec,
-        capacity: f64,
-        unit_cost: f64,
+        policy: AutomationYear,
     ) -> ForceYear {
+        let AutomationYear { capacity, unit_cost } = policy;
         let f = self.force.step(plan, year, pop);
         // automation::simulate
         let gap = f.gap;
