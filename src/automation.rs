@@ -3,12 +3,14 @@
 //!
 //! Each year t ≥ start: systems needed N(t) = ⌈gap(t) / k⌉ with k soldiers replaced per
 //! system. The fielded stock S loses the systems bought `service_life` years earlier,
-//! then buys B(t) = min(max(0, N(t) − S), capacity(t)). Cost(t) = B(t) × unit cost +
-//! S(t) × unit cost × yearly cost share. Uncovered gap = max(0, gap − k S(t)); density
+//! then buys B(t) = min(max(0, N(t) − S), capacity(t)). Cost(t) = B(t) × c(t) +
+//! S(t) × c(t) × yearly cost share, with c(t) the unit cost of year t (operating costs
+//! follow the current price). Unit cost and capacity are policies
+//! ([`crate::force::policy`]): a scenario's path acts from its first anchor year and
+//! never before the base year (the first year simulated); before then the default does. Uncovered gap = max(0, gap − k S(t)); density
 //! = S(t) per 10,000 troops available (compare: 1,012 robots per 10,000 manufacturing
 //! workers in Korea, IFR World Robotics 2024).
 
-use crate::data::interpolate;
 use crate::scenario::AutomationSpec;
 
 /// Automation results per projection year.
@@ -30,7 +32,7 @@ pub struct AutomationResult {
     pub density_per_10k: Vec<f64>,
 }
 
-/// Runs the automation model for the years from `first_year`.
+/// Runs the automation model for the years from `first_year` (the base year).
 pub fn simulate(gap: &[f64], available: &[f64], first_year: i32, spec: &AutomationSpec) -> AutomationResult {
     let n = gap.len();
     let life = spec.service_life_years.round().max(1.0) as usize;
@@ -45,18 +47,19 @@ pub fn simulate(gap: &[f64], available: &[f64], first_year: i32, spec: &Automati
             stock -= bought_hist[t - life];
         }
         let buy = if year >= spec.start_year {
-            let cap = interpolate(&spec.fielding_capacity, f64::from(year)).max(0.0).floor();
+            let cap = spec.capacity_at(first_year, year).floor();
             (needed - stock).max(0.0).min(cap)
         } else {
             0.0
         };
+        let unit_cost = spec.unit_cost_at(first_year, year);
         stock += buy;
         bought_hist.push(buy);
         r.manpower_equivalent.push(gap[t]);
         r.systems_needed.push(needed);
         r.systems_fielded.push(stock);
         r.systems_bought.push(buy);
-        r.cost.push(buy * spec.unit_cost + stock * spec.unit_cost * spec.annual_cost_share);
+        r.cost.push(buy * unit_cost + stock * unit_cost * spec.annual_cost_share);
         r.uncovered_gap.push((gap[t] - k * stock).max(0.0));
         r.density_per_10k.push(if available[t] > 0.0 { stock / available[t] * 1.0e4 } else { 0.0 });
     }
@@ -72,10 +75,10 @@ mod tests {
         let spec = AutomationSpec {
             start_year: 2026,
             soldiers_replaced_per_system: 4.0,
-            unit_cost: 100.0,
+            unit_cost: Some(vec![(2025, 100.0)]),
             annual_cost_share: 0.1,
             service_life_years: 2.0,
-            fielding_capacity: vec![(2026, 10.0)],
+            fielding_capacity: Some(vec![(2026, 10.0)]),
             currency: "X".into(),
         };
         let gap = [100.0, 100.0, 100.0, 100.0];
@@ -87,5 +90,31 @@ mod tests {
         assert_eq!(r.systems_bought, vec![0.0, 10.0, 10.0, 10.0]);
         assert_eq!(r.cost[1], 10.0 * 100.0 + 10.0 * 10.0);
         assert_eq!(r.uncovered_gap[2], 20.0);
+    }
+
+    #[test]
+    fn policies_act_from_their_first_year_and_never_before_the_base_year() {
+        let spec = AutomationSpec {
+            start_year: 2025,
+            soldiers_replaced_per_system: 1.0,
+            // A price change in 2027 and capacity anchors written from 2020.
+            unit_cost: Some(vec![(2027, 200.0)]),
+            annual_cost_share: 0.0,
+            service_life_years: 50.0,
+            fielding_capacity: Some(vec![(2020, 0.0), (2030, 10_000.0)]),
+            currency: "X".into(),
+        };
+        let gap = [1.0e6; 4];
+        let r = simulate(&gap, &[1.0e4; 4], 2025, &spec);
+        // Capacity: the path from the base year on (5,000 in 2025, +1,000 a year).
+        assert_eq!(r.systems_bought, vec![5_000.0, 6_000.0, 7_000.0, 8_000.0]);
+        // Unit cost: the default before 2027, the path's 200 from 2027.
+        let d = crate::scenario::spec::DEFAULT_UNIT_COST;
+        assert_eq!(r.cost, vec![5_000.0 * d, 6_000.0 * d, 7_000.0 * 200.0, 8_000.0 * 200.0]);
+        // No path: the default ramp (500 in 2026) and the default price.
+        let none = AutomationSpec { unit_cost: None, fielding_capacity: None, ..spec };
+        let r = simulate(&gap, &[1.0e4; 4], 2025, &none);
+        assert_eq!(r.systems_bought[1], 500.0);
+        assert_eq!(r.cost[1], 500.0 * d);
     }
 }

@@ -228,9 +228,14 @@ fn is_invalid_input(e: &Error) -> bool {
 fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::List => {
-            for (name, desc) in scenario::list(&cli.scenarios)? {
-                let (name, desc) = (forcecast::error::escape(&name), forcecast::error::escape(&desc));
-                println!("{name:<22} {desc}");
+            let list: Vec<(String, String)> = scenario::list(&cli.scenarios)?
+                .iter()
+                .map(|(n, d)| (forcecast::error::escape(n).into_owned(), forcecast::error::escape(d).into_owned()))
+                .collect();
+            // One column for the names, as wide as the longest (at most 40 characters).
+            let width = list.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(0).clamp(22, 40);
+            for (name, desc) in list {
+                println!("{name:<width$} {desc}");
             }
             Ok(())
         }

@@ -7,11 +7,15 @@ use std::path::Path;
 
 use predicates::prelude::*;
 
-const SHIPPED: [&str; 7] = [
+const SHIPPED: [&str; 11] = [
     "baseline",
     "fertility-low",
     "fertility-high",
     "service-21-months",
+    "service-21-months-from-2028",
+    "ncos-recover",
+    "cadre-retention-plus",
+    "women-cadre-15pct",
     "female-volunteers",
     "target-450k",
     "automation-fast",

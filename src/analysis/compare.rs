@@ -8,9 +8,12 @@ use crate::error::{Error, Result};
 pub const KEY_YEARS: [i32; 4] = [2030, 2040, 2050, 2070];
 
 /// The headline metrics of the key-years table, as `summary.csv` columns.
-pub const HEADLINE: [&str; 8] = [
+pub const HEADLINE: [&str; 11] = [
     "men_age_20",
     "force_available",
+    "conscripts",
+    "officers",
+    "ncos",
     "force_target",
     "force_gap",
     "automation_systems_needed",
@@ -51,6 +54,16 @@ pub fn metric_info(column: &str) -> (&'static str, Unit) {
         "population_15_64" => ("Population aged 15-64", Unit::Persons),
         "population_65_plus" => ("Population aged 65+", Unit::Persons),
         "men_age_20" => ("Men aged 20", Unit::Persons),
+        "men_turning_20" => ("Men turning 20", Unit::Persons),
+        "officers" => ("Officers", Unit::Persons),
+        "ncos" => ("NCOs", Unit::Persons),
+        "conscripts_army" => ("Army conscripts", Unit::Persons),
+        "conscripts_navy" => ("Navy conscripts", Unit::Persons),
+        "conscripts_air_force" => ("Air Force conscripts", Unit::Persons),
+        "conscripts_marines" => ("Marine conscripts", Unit::Persons),
+        "alternative_service_intake" => ("Alternative service intake", Unit::Persons),
+        "cadre_accessions" => ("Cadre accessions", Unit::Persons),
+        "cadre_separations" => ("Cadre separations", Unit::Persons),
         "eligible_men" => ("Eligible men", Unit::Persons),
         "conscript_intake" => ("Conscript intake", Unit::Persons),
         "conscripts" => ("Conscripts serving", Unit::Persons),

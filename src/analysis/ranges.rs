@@ -4,7 +4,9 @@
 //!
 //! A range is given relative to the scenario where the source is a distance (WPP's
 //! prediction intervals, ± assumptions) and as absolute values where the source is a
-//! pair of observations (fit rates of 2003 and 2004, service of 18 and 21 months).
+//! pair of observations (active-duty rates of 2018 and 2013, NCO fill rates of 2024 and 2020).
+//! A force or automation policy is set from the base year (the scenario's path moved
+//! year by year where the setting is relative), so the history before it is untouched.
 
 use crate::data::{YearSeries, interpolate};
 use crate::demography::rates::{MortalitySurface, resolve_path};
@@ -121,16 +123,16 @@ pub const RANGES: [Range; 18] = [
     Range {
         knob: Knob::ActiveDutyRate,
         low: Setting::To(0.804),
-        high: Setting::To(0.903),
-        source: "Military Manpower Administration examinations: active-duty share of men examined 80.4% (2018, the \
-                 lowest since 1999) to 90.3% (2005, the highest)",
+        high: Setting::To(0.915),
+        source: "Military Manpower Administration examinations 1999-2025: active-duty share of men examined 80.4% \
+                 (2018, the lowest) to 91.5% (2013, the highest), as held from the base year",
     },
     Range {
         knob: Knob::TakeUp,
         low: Setting::Plus(-0.04),
         high: Setting::Plus(0.04),
-        source: "Calibration (forcecast backtest --force): take-ups within ±0.04 of the fitted value keep the \
-                 enlisted stocks of 2019-2023 within about 5%",
+        source: "Assumption: the calibrated take-up (forcecast backtest --force) ±0.04, which moves the conscript \
+                 intake by ±4.3%; no published enlistment rate of the active-duty pool",
     },
     Range {
         knob: Knob::ServiceMonths,
@@ -150,21 +152,24 @@ pub const RANGES: [Range; 18] = [
         knob: Knob::NcoDecision,
         low: Setting::To(0.195),
         high: Setting::To(0.50),
-        source: "Army NCO long-service selection rates: 19.5% (2007) to 50.7% (2002); about 30% stayed after the \
-                 4-year term in 2010-2012",
+        source: "NCOs continuing past the 4-year term, for those recruited from the base year: Army long-service \
+                 selection rates 19.5% (2007) to 50.7% (2002); about 30% stayed in 2010-2012 (the default)",
     },
     Range {
         knob: Knob::CareeristContinuation,
         low: Setting::Plus(-0.02),
         high: Setting::Plus(0.02),
-        source: "Careerists' yearly continuation ±2 points: the long-service (10+ years) discharges rose 42% from \
-                 2020 to 2024 (4,143 to 5,885), about 1.5 points of continuation",
+        source: "Careerists' yearly continuation ±2 points for officers and NCOs recruited from the base year: \
+                 the long-service (10+ years) discharges rose 42% from 2020 to 2024 (4,143 to 5,885), about 1.5 \
+                 points of continuation",
     },
     Range {
         knob: Knob::NcoFillRate,
         low: Setting::To(0.42),
         high: Setting::To(0.95),
-        source: "NCO recruiting fill rates: Army 42% (2024) to 95% (2020), as held from the base year",
+        source: "NCO selection rates (selected / planned), as held from the base year: all services 93.5% (2019) \
+                 fell to 51.2% (2024, the default held since); low: the Army's 42% of 2024 for all; high: the \
+                 Army's 95% of 2020",
     },
     Range {
         knob: Knob::CadreShare,
@@ -177,14 +182,15 @@ pub const RANGES: [Range; 18] = [
         knob: Knob::WomenCadre,
         low: Setting::To(0.074),
         high: Setting::To(0.153),
-        source: "Women's share of the cadre: 7.4% (2020) to MND's 15.3% target for 2027 (10.9% in 2024)",
+        source: "Women's share of cadre accessions, as held from the base year: 7.4% (the share of the cadre in \
+                 2020) to MND's 15.3% target for 2027 (10.9% in 2024, the default held since)",
     },
     Range {
         knob: Knob::FemaleVolunteers,
         low: Setting::To(0.0),
         high: Setting::To(0.05),
-        source: "None (today) to 5% of each female cohort (the female-volunteers scenario); Defense Reform 2.0 aimed \
-                 at women as 8.8% of the force (KBS)",
+        source: "Assumption: none (today: women serve only in the cadre) to 5% of each female cohort serving a \
+                 conscript's term (the female-volunteers scenario)",
     },
     Range {
         knob: Knob::SoldiersPerSystem,
@@ -410,7 +416,11 @@ impl Knob {
                 v.automation.soldiers_replaced_per_system =
                     scalar(s.automation.soldiers_replaced_per_system)?.clamp(0.01, 1.0e4);
             }
-            Knob::UnitCost => v.automation.unit_cost = scalar(s.automation.unit_cost)?.max(0.0),
+            Knob::UnitCost => {
+                let a = &s.automation;
+                let path = yearly(s, |y| a.unit_cost_at(s.base_year, y), |c| scalar(c).map(|x| x.clamp(0.0, 1.0e13)))?;
+                v.automation.unit_cost = Some(path);
+            }
             Knob::OperatingCost => {
                 v.automation.annual_cost_share = scalar(s.automation.annual_cost_share)?.clamp(0.0, 10.0);
             }
@@ -419,8 +429,9 @@ impl Knob {
                     Setting::Times(f) => f,
                     _ => return Err(unsupported(self, setting)),
                 };
-                v.automation.fielding_capacity =
-                    s.automation.fielding_capacity.iter().map(|&(y, c)| (y, (c * f).max(0.0))).collect();
+                let a = &s.automation;
+                let path = yearly(s, |y| a.capacity_at(s.base_year, y), |c| Ok((c * f).clamp(0.0, 1.0e7)))?;
+                v.automation.fielding_capacity = Some(path);
             }
             Knob::ServiceLife => {
                 v.automation.service_life_years = scalar(s.automation.service_life_years)?.clamp(1.0, 100.0);
@@ -501,12 +512,15 @@ impl Knob {
                 let k = s.automation.soldiers_replaced_per_system;
                 num(format!("{} soldiers", decimal(k, if k.fract() == 0.0 { 0 } else { 1 })), k)
             }
-            Knob::UnitCost => num(money(s.automation.unit_cost, &s.automation.currency), s.automation.unit_cost),
+            Knob::UnitCost => {
+                let c = s.automation.unit_cost_at(s.base_year, y.max(s.base_year));
+                num(money(c, &s.automation.currency), c)
+            }
             Knob::OperatingCost => {
                 num(format!("{} a year", percent(s.automation.annual_cost_share)), s.automation.annual_cost_share)
             }
             Knob::FieldingCapacity => {
-                let c = interpolate(&s.automation.fielding_capacity, f64::from(y));
+                let c = s.automation.capacity_at(s.base_year, y.max(s.base_year));
                 num(format!("{} a year", count(c)), c)
             }
             Knob::ServiceLife => {
@@ -514,6 +528,17 @@ impl Knob {
             }
         }
     }
+}
+
+/// A scenario's policy moved year by year: `value(year)` as the scenario resolves it for
+/// every year from the base year to the end, each passed through `change`, as one anchor
+/// a year (exact for any path and default).
+fn yearly(
+    s: &Scenario,
+    value: impl Fn(i32) -> f64,
+    change: impl Fn(f64) -> Result<f64>,
+) -> Result<crate::scenario::spec::PolicyPath> {
+    (s.base_year..=s.end_year).map(|y| Ok((y, change(value(y))?))).collect()
 }
 
 /// A policy's value in the analysis year: the scenario's path where it acts, else the

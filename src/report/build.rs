@@ -40,7 +40,8 @@ const OVERLAYS: [(&str, &str); 5] = [
     ("men_age_20", "Men aged 20 at 1 July: the cohort that feeds conscription."),
     (
         "force_vs_target",
-        "Force available (conscripts plus career cadre) against the troop target; the distance between them is the gap.",
+        "Force available (conscripts of the four branches, officers and NCOs) against the troop target; the distance \
+         between them is the gap.",
     ),
     ("force_gap", "The force gap: troops the target needs that the population does not supply."),
     (
@@ -129,8 +130,9 @@ fn charts(inputs: &Inputs<'_>) -> Section {
         blocks.extend(figure(inputs, stem, &alt, caption));
         if stem == "force_vs_target" {
             let caption = format!(
-                "The force of {} by component (conscripts and career cadre) against the target, with the observed \
-                 troop strength of 2002-2025 the model is calibrated to.",
+                "The force of {} stacked by component (conscripts of the Army, Navy, Air Force and Marines, then \
+                 NCOs and officers) against the target, with the observed troop strength of 2002-2025 (authorised, \
+                 year-end and mid-year figures as published).",
                 super::findings::scenario_ref(first)
             );
             blocks.extend(figure(inputs, &format!("{first}/force"), &caption, &caption));
@@ -233,7 +235,8 @@ fn number(n: &serde_json::Number) -> String {
 
 fn value_text(v: &Value) -> String {
     match v {
-        Value::Null => "none".into(),
+        // An unset policy (`None`) keeps its sourced or calibrated default.
+        Value::Null => "default".into(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => number(n),
         Value::String(s) => s.clone(),
@@ -266,7 +269,15 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
 
 /// The resolved parameters of a scenario as `(key, value)`, sections in model order.
 pub fn parameters(s: &crate::scenario::Scenario) -> Vec<(String, String)> {
-    let v = serde_json::to_value(s).unwrap_or(Value::Null);
+    let mut v = serde_json::to_value(s).unwrap_or(Value::Null);
+    // The branches' tables as a scenario writes them: force.army.service_months, ….
+    if let Some(force) = v.get_mut("force").and_then(Value::as_object_mut) {
+        if let Some(Value::Array(branches)) = force.remove("branches") {
+            for (b, x) in crate::force::BRANCHES.iter().zip(branches) {
+                force.insert(b.key().to_string(), x);
+            }
+        }
+    }
     let mut out = Vec::new();
     let order = [
         "country",
@@ -366,21 +377,38 @@ fn method() -> Section {
          year.",
         "Rates: UN WPP 2024 fertility (the TFR path of the scenario times WPP's age pattern) and mortality (5-year \
          groups and periods graduated to single ages, mass-preserving, interpolated log-linearly in time).",
-        "Conscripts: the men of each age times the share inducted at that age, times the fit rate, less the share \
-         in alternative service, plus any women volunteers, serve the service length; the serving stock is the sum \
-         of the intakes still in service.",
-        "Career cadre: a stock kept at a share of the target, losing a share each year and recruiting up to a \
-         propensity of the men and women aged 20-29.",
-        "Force available = conscripts + cadre; force gap = max(0, target − available).",
+        "Conscripts: the men of each age liable that year (the share examined at each age) times the \
+         active-duty rate of the Military Manpower Administration's examinations, less the men allocated to \
+         alternative service and those entering the cadre, times a calibrated take-up, plus any women volunteers. \
+         The intake splits over the Army, Navy, Air Force and Marines by shares derived from their enlisted \
+         stocks. Each enlistee serves the term of their branch in force on their enlistment date (the sourced \
+         21 → 18 month phase-in for dates before the base year, the scenario's path after), so those serving keep \
+         the terms they enlisted under; the stock at 1 July counts every enlistment date still in service.",
+        "Career cadre: officers and NCOs, each a stock by completed years of service. Each year a share continues: \
+         a high rate during the obligated term (2 years for officers, 4 for NCOs), the long-service decision at \
+         its end, then careerists' continuation until the maximum service. Recruits fill the requirement (the \
+         target times the cadre share, 40.5% by 2026) up to a recruiting capacity that follows the men aged 20-29, \
+         the fill rate (NCOs: 93.5% of the plan in 2019, 51.2% in 2024) and women's share of accessions. The \
+         years-of-service mix of 2019 is the profile's steady state scaled to the observed officer and NCO \
+         stocks.",
+        "History and policies: the force is rebuilt from 2019 (the first observed officer and NCO stocks) on \
+         populations carried back from the base year, with the terms then in force, so the base year's force does \
+         not depend on the scenario. Every policy (service length, active-duty rate, allocations, cadre share, fill \
+         rate, continuation, women's share, troop target, fielding capacity, unit cost) is a number from the base \
+         year or a path in time that acts from its first year; a change applies to those who enlist or are \
+         recruited from then on.",
+        "Force available = conscripts of the four branches + officers + NCOs; force gap = max(0, target − \
+         available). Alternative and supplementary service is reported but not counted in the force.",
         "Automation: systems needed = gap ÷ soldiers replaced per system; systems are fielded up to a yearly \
          capacity and retire after their service life; cost = purchases + yearly operating cost; what the fielded \
          systems do not cover is the uncovered gap.",
         "Sensitivity: one parameter at a time over a documented range (UN WPP 2024's 80% prediction intervals for \
          fertility and life expectancy, observed figures, or stated assumptions), the others at the scenario's \
          values. It shows which assumptions matter, not the joint uncertainty.",
-        "Limits: no citizen migration series exists, so citizens' net migration is an assumption; the force is \
-         national and single-service; automation is a manpower-equivalent substitution, not a model of \
-         capability.",
+        "Limits: no citizen migration series exists, so citizens' net migration is an assumption; the cadre is \
+         modelled for all services together (the branches share the conscripts only); no yearly continuation rate \
+         is published, so the cadre's profile is derived from counts and calibrated; automation is a \
+         manpower-equivalent substitution, not a model of capability.",
     ];
     Section {
         id: "method".into(),

@@ -47,8 +47,12 @@ fn capitalise(s: &str) -> String {
     }
 }
 
+/// The first letter in lower case, unless the word is an acronym ("NCO fill rate").
 fn lower_first(s: &str) -> String {
     let mut c = s.chars();
+    if c.clone().nth(1).is_some_and(char::is_uppercase) {
+        return s.to_string();
+    }
     match c.next() {
         Some(f) => f.to_lowercase().chain(c).collect(),
         None => String::new(),
@@ -128,16 +132,39 @@ pub fn scenario_paragraph(run: &ScenarioRun, year: i32) -> String {
     if last >= 2070 && y < 2070 {
         s.push_str(&format!(" and to {} by 2070", count(v(2070, "men_age_20"))));
     }
+    let turning = v(y, "men_turning_20");
+    if turning.is_finite() {
+        s.push_str(&format!("; {} men of the cohort born in {} turn 20 in {y}", count(turning), y - 20));
+    }
     out.push(s + ".");
+
+    // What the force is made of: conscripts by branch, then the career cadre.
+    let (cy, oy, ny) = (v(y, "conscripts"), v(y, "officers"), v(y, "ncos"));
+    let makeup = [cy, oy, ny].iter().all(|x| x.is_finite()).then(|| {
+        let branches: Vec<String> = crate::force::BRANCHES
+            .iter()
+            .map(|b| format!("{} {}", b.label(), count(v(y, &format!("conscripts_{}", b.key())))))
+            .collect();
+        format!(
+            "In {y} the force is {} conscripts ({}), {} officers and {} NCOs.",
+            count(cy),
+            branches.join(", "),
+            count(oy),
+            count(ny)
+        )
+    });
 
     // The force against the target.
     let (a0, ay, ty, gy) = (first.force_available, v(y, "force_available"), v(y, "force_target"), v(y, "force_gap"));
     match run.rows.iter().find(|r| r.force_gap > NO_GAP) {
-        None => out.push(format!(
-            "The force available ({} in {y}) meets the troop target ({} in {y}) in every year to {last}.",
-            count(ay),
-            count(ty)
-        )),
+        None => {
+            out.push(format!(
+                "The force available ({} in {y}) meets the troop target ({} in {y}) in every year to {last}.",
+                count(ay),
+                count(ty)
+            ));
+            out.extend(makeup);
+        }
         Some(short) => {
             let target = format!("the {} target", count(short.force_target));
             let mut short_text = if short.year == first.year {
@@ -166,6 +193,7 @@ pub fn scenario_paragraph(run: &ScenarioRun, year: i32) -> String {
             }
             s.push('.');
             out.push(s);
+            out.extend(makeup);
             if gy > NO_GAP {
                 out.push(format!("In {y} the gap is {} troops.", count(gy)));
             } else {
@@ -317,7 +345,7 @@ pub fn comparison_paragraph(run: &ScenarioRun, base: &ScenarioRun, year: i32) ->
     out.join(" ")
 }
 
-/// "cadre retention (95% to 85%: a gap of 113,602 to 217,104)".
+/// "NCO fill rate (42% to 95%: 206,724 to 177,739)".
 fn effect_phrase(e: &Effect, k: usize, as_money: Option<&str>) -> String {
     let fmt = |x: f64| match as_money {
         Some(cur) => money(x, cur),
@@ -492,5 +520,6 @@ mod tests {
         assert_eq!(scenario_ref_capital("baseline"), "The baseline");
         assert_eq!(scenario_ref("fertility-low"), "scenario fertility-low");
         assert_eq!(lower_first("Fertility (TFR)"), "fertility (TFR)");
+        assert_eq!(lower_first("NCO fill rate"), "NCO fill rate");
     }
 }

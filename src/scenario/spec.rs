@@ -32,10 +32,10 @@ pub mod bounds {
     /// year either way is 2% of Korea's population and three times the largest year in
     /// WPP's estimates for Korea (308,000 in 2014, all residents).
     pub const NET_MIGRATION: Range = Range::new(-1.0e6, 1.0e6);
-    /// `force.service_months`: conscript service; five years is longer than any
+    /// `force.<branch>.service_months`: conscript service; five years is longer than any
     /// current fixed-term scheme.
     pub const SERVICE_MONTHS: Range = Range::new(1.0, 60.0);
-    /// `force.target_anchors` and `force.cadre.initial`: persons; ten million is
+    /// `force.target_anchors` and `force.alternative_allocations`: persons; ten million is
     /// twenty times Korea's current force and a fifth of its population.
     pub const TROOPS: Range = Range::new(0.0, 1.0e7);
     /// `force.female_volunteer_scale`: a factor on the female volunteer shares; ten
@@ -269,14 +269,16 @@ pub struct AutomationSpec {
     pub start_year: i32,
     /// Soldiers one fielded system replaces (manpower-equivalents).
     pub soldiers_replaced_per_system: f64,
-    /// Purchase cost of one system (currency units).
-    pub unit_cost: f64,
+    /// Purchase cost of one system (currency units), by year of purchase; `None` keeps
+    /// [`DEFAULT_UNIT_COST`].
+    pub unit_cost: Option<PolicyPath>,
     /// Yearly operating and support cost as a share of the unit cost.
     pub annual_cost_share: f64,
     /// Years a system stays in service.
     pub service_life_years: f64,
-    /// Most systems that can be fielded per year (anchor path).
-    pub fielding_capacity: Vec<(i32, f64)>,
+    /// Most systems that can be fielded per year; `None` keeps
+    /// [`DEFAULT_FIELDING_CAPACITY`].
+    pub fielding_capacity: Option<PolicyPath>,
     /// Currency of the costs.
     pub currency: String,
 }
@@ -334,16 +336,40 @@ impl Default for AutomationSpec {
             // Unmanned reconnaissance vehicle cuts a squad from 6 to 2 soldiers
             // (Joint Chiefs study, Shina Ilbo 2018): 4 soldiers per system.
             soldiers_replaced_per_system: 4.0,
-            // Assumption: 1 billion won per system, chosen so that covering a 100,000 gap
-            // costs ~5 trillion won a year, inside the 3.2-6.3 trillion won per year that
-            // Korean studies estimate for advanced-weapon substitution (earticle, 2023).
-            unit_cost: 1.0e9,
+            unit_cost: None,
             annual_cost_share: 0.10,
             service_life_years: 15.0,
-            // Assumption: fielding capacity grows from 500 a year to 6,000 a year by 2040.
-            fielding_capacity: vec![(2026, 500.0), (2030, 3_000.0), (2040, 6_000.0)],
+            fielding_capacity: None,
             currency: "KRW".to_string(),
         }
+    }
+}
+
+/// Purchase cost of one automated system when the scenario sets none (KRW). ASSUMPTION:
+/// 1 billion won, chosen so that covering a 100,000 gap costs ~5 trillion won a year,
+/// inside the 3.2-6.3 trillion won a year that Korean studies estimate for
+/// advanced-weapon substitution (earticle, 2023).
+pub const DEFAULT_UNIT_COST: f64 = 1.0e9;
+
+/// Systems that can be fielded a year when the scenario sets none. ASSUMPTION: 500 a
+/// year in 2026, 3,000 by 2030, 6,000 by 2040 (held after).
+pub const DEFAULT_FIELDING_CAPACITY: &[(i32, f64)] = &[(2026, 500.0), (2030, 3_000.0), (2040, 6_000.0)];
+
+impl AutomationSpec {
+    /// Unit cost of the systems bought in `year`: the scenario's path where it acts
+    /// ([`crate::force::policy::at`]: from its first anchor year, never before
+    /// `base_year`), else [`DEFAULT_UNIT_COST`].
+    pub fn unit_cost_at(&self, base_year: i32, year: i32) -> f64 {
+        crate::force::policy::at(self.unit_cost.as_ref(), f64::from(base_year), f64::from(year), |_| DEFAULT_UNIT_COST)
+    }
+
+    /// Fielding capacity of `year` (systems, not yet floored, never negative): the
+    /// scenario's path where it acts, else [`DEFAULT_FIELDING_CAPACITY`].
+    pub fn capacity_at(&self, base_year: i32, year: i32) -> f64 {
+        crate::force::policy::at(self.fielding_capacity.as_ref(), f64::from(base_year), f64::from(year), |t| {
+            crate::data::interpolate(DEFAULT_FIELDING_CAPACITY, t)
+        })
+        .max(0.0)
     }
 }
 
@@ -694,28 +720,37 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
     let da = AutomationSpec::default();
     let mut automation = None;
     if let Some(mut a) = root.section("automation", sink) {
-        let cap = if a.has("fielding_capacity_anchors") {
-            a.anchors("fielding_capacity_anchors", (2000, DATA_YEARS.1), bounds::FIELDING_CAPACITY, sink).map(|x| x.0)
-        } else {
-            Some(da.fielding_capacity.clone())
-        };
+        // Policies: a number from the base year or a path from its first anchor year.
+        // Capacity anchors may be written from 2000 (as the first model allowed); only
+        // the values from the base year on act.
+        let cap = a.has("fielding_capacity_anchors").then(|| {
+            a.policy("fielding_capacity_anchors", base_year, (2000, DATA_YEARS.1), bounds::FIELDING_CAPACITY, sink)
+        });
+        let unit_cost =
+            a.has("unit_cost").then(|| a.policy("unit_cost", base_year, proj_years, bounds::UNIT_COST, sink));
         let spec = AutomationSpec {
             start_year: a.integer("start_year", 2000, DATA_YEARS.1, sink).map(|y| y as i32).unwrap_or(da.start_year),
             soldiers_replaced_per_system: a
                 .number("soldiers_replaced_per_system", bounds::SOLDIERS_PER_SYSTEM, sink)
                 .unwrap_or(da.soldiers_replaced_per_system),
-            unit_cost: a.number("unit_cost", bounds::UNIT_COST, sink).unwrap_or(da.unit_cost),
+            unit_cost: None,
             annual_cost_share: a
                 .number("annual_cost_share", bounds::ANNUAL_COST_SHARE, sink)
                 .unwrap_or(da.annual_cost_share),
             service_life_years: a
                 .number("service_life_years", bounds::SERVICE_LIFE, sink)
                 .unwrap_or(da.service_life_years),
-            fielding_capacity: Vec::new(),
+            fielding_capacity: None,
             currency: a.string("currency", sink).map(|s| s.0).unwrap_or(da.currency.clone()),
         };
         a.finish(sink);
-        automation = cap.map(|c| AutomationSpec { fielding_capacity: c, ..spec });
+        // A key present but invalid has its diagnostic; the default must not stand in.
+        automation = match (cap, unit_cost) {
+            (Some(None), _) | (_, Some(None)) => None,
+            (cap, unit_cost) => {
+                Some(AutomationSpec { fielding_capacity: cap.flatten(), unit_cost: unit_cost.flatten(), ..spec })
+            }
+        };
     } else if !root.has("automation") {
         automation = Some(da);
     }
@@ -764,25 +799,39 @@ mod tests {
         ("force", "active_duty_rate = X"),
         ("force", "active_duty_rate = [[2030, X]]"),
         ("force", "take_up = X"),
+        ("force", "alternative_allocations = X"),
         ("force", "alternative_allocations = [[2030, X]]"),
-        ("force", "annual_attrition = X"),
         ("force", "female_volunteer_scale = X"),
+        ("force", "female_volunteer_scale = [[2030, X]]"),
+        ("force", "annual_attrition = X"),
         ("force", "target_anchors = [[2030, X]]"),
         ("force", "enlistment_age_shares = [[20, X]]"),
         ("force", "female_volunteer_age_shares = [[20, X]]"),
         ("force.army", "service_months = X"),
-        ("force.navy", "service_months = [[2030, X]]"),
-        ("force.marines", "service_months = [[2030, 20], [2040, X]]"),
+        ("force.army", "service_months = [[2030, X]]"),
+        ("force.navy", "service_months = X"),
+        ("force.air_force", "service_months = X"),
+        ("force.marines", "service_months = [[2030, X]]"),
+        ("force.army", "intake_share = X"),
         ("force.cadre", "target_share = X"),
+        ("force.cadre", "target_share = [[2030, X]]"),
+        ("force.cadre", "women_share = X"),
         ("force.cadre", "women_share = [[2030, X]]"),
         ("force.officers", "early_continuation = X"),
         ("force.officers", "decision_continuation = X"),
-        ("force.ncos", "careerist_continuation = [[2030, X]]"),
-        ("force.ncos", "fill_rate = X"),
+        ("force.officers", "careerist_continuation = [[2030, X]]"),
+        ("force.officers", "fill_rate = X"),
+        ("force.ncos", "early_continuation = X"),
+        ("force.ncos", "decision_continuation = [[2030, X]]"),
+        ("force.ncos", "careerist_continuation = X"),
+        ("force.ncos", "fill_rate = [[2030, X]]"),
+        ("force.marines", "service_months = [[2030, 20], [2040, X]]"),
         ("automation", "soldiers_replaced_per_system = X"),
         ("automation", "unit_cost = X"),
+        ("automation", "unit_cost = [[2030, X]]"),
         ("automation", "annual_cost_share = X"),
         ("automation", "service_life_years = X"),
+        ("automation", "fielding_capacity_anchors = X"),
         ("automation", "fielding_capacity_anchors = [[2030, X]]"),
         ("uncertainty", "gap_thresholds = [X]"),
         ("uncertainty", "available_thresholds = [X]"),
@@ -800,6 +849,16 @@ mod tests {
         ("uncertainty.force", "cadre_retention = { sd = X }"),
         ("uncertainty.force", "cadre_propensity = { sd = X }"),
         ("uncertainty.force", "fielding_capacity = { sd = X }"),
+        ("uncertainty.force", "soldiers_replaced_per_system = { sd = X }"),
+    ];
+
+    /// Every integer a scenario can set, as `(section, line)` with `X` for the value.
+    const INTEGER_KEYS: &[(&str, &str)] = &[
+        ("force.officers", "obligated_years = X"),
+        ("force.officers", "max_years = X"),
+        ("force.ncos", "obligated_years = X"),
+        ("force.ncos", "max_years = X"),
+        ("automation", "start_year = X"),
     ];
 
     fn problems(text: &str) -> Vec<String> {
@@ -859,6 +918,46 @@ mod tests {
         // A share out of range is reported once, not again as missing or as a bad sum.
         let errs = problems(&shares("1.5"));
         assert_eq!(errs, vec!["s.toml:5: force.army.intake_share: must be between 0 and 1, got 1.5"]);
+    }
+
+    #[test]
+    fn every_scenario_integer_has_an_upper_bound() {
+        for (section, line) in INTEGER_KEYS {
+            let key = line.split(' ').next().unwrap();
+            let text = format!("description = \"t\"\n[{section}]\n{}\n", line.replace('X', &i64::MAX.to_string()));
+            let errs = problems(&text);
+            assert_eq!(errs.len(), 1, "{section}.{key}: {errs:?}");
+            assert!(errs[0].contains(&format!("{section}.{key}: must be between")), "{}", errs[0]);
+            assert!(errs[0].contains(&format!("got {}", i64::MAX)), "{}", errs[0]);
+        }
+    }
+
+    #[test]
+    fn automation_policies_take_a_number_or_a_path() {
+        let read = |line: &str| {
+            let text = format!("description = \"t\"\n[automation]\n{line}\n");
+            let table = parse(&text, Path::new("s.toml")).unwrap();
+            let mut sink = Sink::default();
+            let s = from_table("s", vec!["s.toml".into()], &table, &mut sink).expect("valid");
+            s.automation
+        };
+        // A number acts from the base year (2025 by default).
+        let a = read("unit_cost = 2e9");
+        assert_eq!(a.unit_cost, Some(vec![(2025, 2.0e9)]));
+        assert_eq!(a.unit_cost_at(2025, 2025), 2.0e9);
+        // A path from its first anchor year; the default before it.
+        let a = read("unit_cost = [[2030, 2e9]]\nfielding_capacity_anchors = 100");
+        assert_eq!(a.unit_cost_at(2025, 2029), DEFAULT_UNIT_COST);
+        assert_eq!(a.unit_cost_at(2025, 2031), 2.0e9);
+        assert_eq!(a.capacity_at(2025, 2025), 100.0);
+        assert_eq!(a.capacity_at(2025, 2050), 100.0);
+        // Nothing set: the default ramp, 500 a year in 2026 to 6,000 by 2040.
+        let a = read("currency = \"KRW\"");
+        assert_eq!((a.capacity_at(2025, 2026), a.capacity_at(2025, 2040)), (500.0, 6_000.0));
+        assert!(
+            problems("description = \"t\"\n[automation]\nunit_cost = \"cheap\"\n")[0]
+                .contains("automation.unit_cost: expected a number or an array of [year, value] pairs, got")
+        );
     }
 
     #[test]

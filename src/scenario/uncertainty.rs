@@ -103,9 +103,9 @@ impl DistKind {
 }
 
 /// One parameter's per-trajectory distribution, centred on the scenario's value. Every
-/// family is set by its standard deviation `sd`: for a share (fit rate, alternative
-/// service share, retention) `normal` and `uniform` add a deviation of that s.d.; for a
-/// scale (propensity, fielding capacity, soldiers per system) they multiply by
+/// family is set by its standard deviation `sd`: for a share (active-duty rate, take-up,
+/// careerists' continuation) `normal` and `uniform` add a deviation of that s.d.; for a
+/// scale (cadre recruiting capacity, fielding capacity, soldiers per system) they multiply by
 /// 1 + deviation. `lognormal` multiplies by exp(sd · z) in both cases. Results are
 /// clamped to the parameter's valid range. `sd = 0` fixes the parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -123,9 +123,11 @@ pub struct ForceNoise {
     pub active_duty_rate: ParamDist,
     /// Conscript take-up (share of the active-duty pool who enlist).
     pub take_up: ParamDist,
-    /// Careerists' yearly continuation: a deviation added for both corps.
+    /// Careerists' yearly continuation: a deviation added for both corps (the key keeps
+    /// the first model's name, `cadre_retention`).
     pub cadre_retention: ParamDist,
-    /// Cadre recruiting capacity (one multiplier on both corps).
+    /// Cadre recruiting capacity: one multiplier on both corps (key `cadre_propensity`,
+    /// the first model's name).
     pub cadre_propensity: ParamDist,
     /// Automation fielding capacity (a multiplier on the whole ramp).
     pub fielding_capacity: ParamDist,
@@ -181,7 +183,7 @@ impl Default for ForceNoise {
             take_up: ParamDist { dist: Normal, sd: 0.02 },
             // Assumption: careerists' continuation ±1 point (issue 12 revisits it).
             cadre_retention: ParamDist { dist: Normal, sd: 0.01 },
-            // Assumption: recruitment propensity within about ×0.8-×1.3 (80%).
+            // Assumption: cadre recruiting capacity within about ×0.8-×1.3 (80%).
             cadre_propensity: ParamDist { dist: Lognormal, sd: 0.2 },
             // Assumption: fielding programmes run at ×0.7-×1.5 of plan (80%).
             fielding_capacity: ParamDist { dist: Lognormal, sd: 0.3 },

@@ -30,6 +30,16 @@ pub struct ForceYear {
     pub uncovered_gap: f64,
 }
 
+/// A year's automation policies as a trajectory sees them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AutomationYear {
+    /// Fielding capacity before flooring ([`AutomationSpec::capacity_at`]), times the
+    /// drawn multiplier.
+    pub capacity: f64,
+    /// Unit cost of the systems bought ([`AutomationSpec::unit_cost_at`]).
+    pub unit_cost: f64,
+}
+
 /// Reusable buffers and state of the streaming force model (one per worker).
 #[derive(Debug, Clone, Default)]
 pub struct ForceState {
@@ -49,8 +59,7 @@ impl ForceState {
     }
 
     /// Advances one year `t` (index from the base year) with the population at 1 July of
-    /// that year. `capacity` is the year's fielding capacity before flooring
-    /// (`interpolate(..).max(0)`), times the drawn multiplier.
+    /// that year and the year's automation policies `policy`.
     #[inline(always)]
     pub fn year(
         &mut self,
@@ -59,8 +68,9 @@ impl ForceState {
         pop: &Population,
         plan: &ForcePlan,
         auto: &AutomationSpec,
-        capacity: f64,
+        policy: AutomationYear,
     ) -> ForceYear {
+        let AutomationYear { capacity, unit_cost } = policy;
         let f = self.force.step(plan, year, pop);
         // automation::simulate
         let gap = f.gap;
@@ -80,7 +90,7 @@ impl ForceState {
             systems_needed: needed,
             systems_fielded: stock,
             systems_bought: buy,
-            cost: buy * auto.unit_cost + stock * auto.unit_cost * auto.annual_cost_share,
+            cost: buy * unit_cost + stock * unit_cost * auto.annual_cost_share,
             density_per_10k: if available > 0.0 { stock / available * 1.0e4 } else { 0.0 },
             uncovered_gap: (gap - k * stock).max(0.0),
         }

@@ -1,6 +1,6 @@
 //! Everything a trajectory needs that does not depend on its draws, computed once: the
-//! deterministic rates of every interval, the age patterns of fertility, the target and
-//! fielding-capacity paths, the fitted and calibrated stochastic components, and the
+//! deterministic rates of every interval, the age patterns of fertility, the target,
+//! fielding-capacity and unit-cost paths, the fitted and calibrated stochastic components, and the
 //! deterministic run's summary rows (the centre the samples are stored around).
 
 use serde::Serialize;
@@ -11,7 +11,6 @@ use super::step::fertile_range;
 use super::survival::{Ages32, to_f32};
 use super::tfr::TfrModel;
 use crate::AgeVec;
-use crate::data::interpolate;
 use crate::demography::Population;
 use crate::demography::graduation::asfr_pattern;
 use crate::demography::rates::{self, resolve_path};
@@ -122,8 +121,10 @@ pub struct Plan {
     pub departure_intensity: [AgeVec; 2],
     /// Troop target per year.
     pub target: Vec<f64>,
-    /// Fielding capacity per year, `interpolate(..).max(0)` (floored in the model).
+    /// Fielding capacity per year, [`AutomationSpec::capacity_at`] (floored in the model).
     pub capacity: Vec<f64>,
+    /// Unit cost of the systems bought per year, [`AutomationSpec::unit_cost_at`].
+    pub unit_cost: Vec<f64>,
     /// The scenario's force parameters.
     pub force: ForceSpec,
     /// The force model's resolved policies.
@@ -183,8 +184,8 @@ impl Plan {
         let history = crate::force::history_populations(&base, base_year, force_plan.first, &inputs.mortality);
         let force_start = crate::force::prepare(&force_plan, &history, &base).0;
         let target = years.iter().map(|&y| force_plan.target(y)).collect();
-        let capacity =
-            years.iter().map(|&y| interpolate(&scenario.automation.fielding_capacity, f64::from(y)).max(0.0)).collect();
+        let capacity = years.iter().map(|&y| scenario.automation.capacity_at(base_year, y)).collect();
+        let unit_cost = years.iter().map(|&y| scenario.automation.unit_cost_at(base_year, y)).collect();
         // Deviations start after the last observed year, or from the base year when the
         // projection starts earlier (a back-test then sees its whole horizon as uncertain).
         let start = |jump_off: i32| jump_off.min(base_year - 1) + 1;
@@ -208,6 +209,7 @@ impl Plan {
             departure_intensity,
             target,
             capacity,
+            unit_cost,
             force: scenario.force.clone(),
             force_plan,
             force_start,

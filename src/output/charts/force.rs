@@ -84,8 +84,26 @@ pub fn chart(p: &Projection, rows: &[SummaryRow], data: &CountryData, source: St
         );
     }
     Chart::new("Force available against the troop target", source, panel).subtitle(format!(
-        "Active-duty troops at 1 July by branch and corps; Army conscripts serve {} months; scenario {}",
-        grouped(crate::force::defaults::ARMY_MONTHS_NOW, 0),
+        "Active-duty troops at 1 July: conscripts by branch, then NCOs and officers; {}; scenario {}",
+        army_term(p, data),
         p.scenario.name
     ))
+}
+
+/// The Army conscripts' term in words: the sourced term, and the scenario's change from
+/// the year it acts (terms are fixed at enlistment).
+fn army_term(p: &Projection, data: &CountryData) -> String {
+    let army = crate::force::Branch::Army;
+    let months = |m: f64| if m.fract() == 0.0 { grouped(m, 0) } else { format!("{m:.1}") };
+    let now = format!("Army conscripts serve {} months", months(data.force.schedule(army).after));
+    match p.scenario.force.branches.get(army as usize).and_then(|b| b.service_months.as_deref()) {
+        Some([(y, m)]) => format!("{now}, {} for enlistees from {}", months(*m), (*y).max(p.scenario.base_year)),
+        Some([(y, m), .., (_, last)]) => format!(
+            "{now}, {} to {} months for enlistees from {}",
+            months(*m),
+            months(*last),
+            (*y).max(p.scenario.base_year)
+        ),
+        _ => now,
+    }
 }

@@ -150,7 +150,7 @@ fn force_chart(series: &[Overlay<'_>], source: &str) -> Chart {
         }
     }
     Chart::new("Force available against the troop target", source, panel)
-        .subtitle("Active-duty troops at 1 July (conscripts plus career cadre), solid; troop target, dashed")
+        .subtitle("Active-duty troops at 1 July (conscripts of the four branches, officers and NCOs), solid; troop target, dashed")
 }
 
 /// Two panels: systems fielded (solid) and needed (dashed); yearly cost.

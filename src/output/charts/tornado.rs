@@ -61,8 +61,26 @@ pub fn chart(t: &Tornado) -> Chart {
     let lo = t.bars.iter().flat_map(|b| [b.low, b.high]).fold(t.base, f64::min);
     let hi = t.bars.iter().flat_map(|b| [b.low, b.high]).fold(t.base, f64::max);
     let span = (hi - lo).max(t.base.abs() * 0.02).max(1.0);
-    // Room either side for the setting labels at the bar ends.
-    let x = (lo - span * 0.32, hi + span * 0.32);
+    // Room either side for the setting labels at the bar ends: each label's width as a
+    // share f of the plot's width (estimated from its length) must fit between its bar's
+    // end v and the edge, v − x₀ ≥ f (x₁ − x₀) on the left; a few fixed-point steps find
+    // the edges (they converge while the widest labels of both sides fit in the plot).
+    let width = |s: &str| s.chars().count() as f64 * text::size::NOTE * 0.6 + 16.0;
+    let names_px = t.bars.iter().map(|b| width(&b.label)).fold(0.0, f64::max);
+    let plot_px = (1100.0 - 60.0 - names_px).max(300.0);
+    let labels: Vec<(f64, f64)> = t
+        .bars
+        .iter()
+        .flat_map(|b| [(b.low, &b.low_text), (b.high, &b.high_text)])
+        .map(|(v, s)| (v, (width(s) / plot_px).min(0.35)))
+        .collect();
+    let mut x = (lo - span * 0.1, hi + span * 0.1);
+    for _ in 0..8 {
+        let range = x.1 - x.0;
+        let left = labels.iter().filter(|l| l.0 < t.base).map(|&(v, f)| v - f * range).fold(lo - span * 0.1, f64::min);
+        let right = labels.iter().filter(|l| l.0 > t.base).map(|&(v, f)| v + f * range).fold(hi + span * 0.1, f64::max);
+        x = (left, right);
+    }
     let mut panel = Panel::new(
         Axis::values(t.axis.clone(), t.format.clone()).range(x.0, x.1),
         // The top stops short of the next whole number (no empty tick) and leaves room
