@@ -309,14 +309,13 @@ fn force_calibration_writes_its_series_chart_and_report() {
 fn force_calibration_meets_its_bounds_and_the_shipped_defaults_are_the_fit() {
     let c = baseline_calibration();
     let rms = |s: &str| c.series_rms(s).unwrap_or_else(|| panic!("no RMS for {s}"));
-    // Measured: officers 0.43%, NCOs 3.03%, total 2.72% (2019-2025), enlisted 2.24%.
-    // Acceptance (issue 11): officers, NCOs and total each at most 3%; the NCOs miss it by
-    // 0.03 point with the fill rate interpolated 2019-2024 (see the README).
+    // Measured: officers 0.48%, NCOs 2.50%, total 2.77% (2019-2025), enlisted 2.25%.
+    // Acceptance (issue 11): officers, NCOs and total each at most 3%.
     assert!(rms("officers") <= 0.03, "{}", rms("officers"));
-    assert!(rms("ncos") <= 0.031, "{}", rms("ncos"));
+    assert!(rms("ncos") <= 0.03, "{}", rms("ncos"));
     assert!(rms("total") <= 0.03, "{}", rms("total"));
     assert!(rms("enlisted") <= 0.03, "{}", rms("enlisted"));
-    assert!((c.best.rms - 0.0219).abs() < 0.001, "{}", c.best.rms);
+    assert!((c.best.rms - 0.0205).abs() < 0.001, "{}", c.best.rms);
     // The shipped defaults (force/defaults.rs, baseline.toml) are the fit, rounded.
     assert!(c.shipped.rms - c.best.rms < 0.0005, "shipped {} vs best {}", c.shipped.rms, c.best.rms);
     for (k, (s, b)) in c.shipped.params.values().into_iter().zip(c.best.params.values()).enumerate() {
@@ -326,11 +325,11 @@ fn force_calibration_meets_its_bounds_and_the_shipped_defaults_are_the_fit() {
     // 2018 year-end and 2017 authorised figures are not fitted.
     assert_eq!(c.first, 2019);
     assert!(c.anchors.iter().filter(|a| a.year < 2019 && a.series == "total").all(|a| !a.fitted));
-    // Identification: the 2040 force across the near-equal fits (measured 284,564-314,495
-    // around 296,267).
+    // Identification: the 2040 force across the near-equal fits (measured 277,489-309,329
+    // around 291,361).
     let (a, lo, hi) = c.available_2040;
     assert!(lo <= a && a <= hi, "{a} {lo} {hi}");
-    assert!((a / 296_267.0 - 1.0).abs() < 0.01, "{a}");
+    assert!((a / 291_361.0 - 1.0).abs() < 0.01, "{a}");
     assert!(hi / lo > 1.05, "the near-equal fits should disagree about 2040: {lo}-{hi}");
     // The NCOs' capacity is identified within the search range; officers' decision is not.
     let width =

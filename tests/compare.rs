@@ -75,7 +75,7 @@ fn compare_writes_its_files_and_every_number_equals_each_scenarios_summary() {
     // Key years: 8 headline metrics × 2030, 2040, 2050, 2070, values as in summary.csv.
     let (kh, krows) = common::read_csv(&out.join("key_years.csv"));
     assert_eq!(kh, ["metric", "unit", "year", names[0], names[1], names[2]]);
-    assert_eq!(krows.len(), 8 * 4);
+    assert_eq!(krows.len(), 11 * 4);
     let cmp: HashMap<(String, String), Vec<String>> =
         rows.iter().map(|r| ((r[0].clone(), r[1].clone()), r[2..].to_vec())).collect();
     for r in &krows {

@@ -192,7 +192,9 @@ proptest! {
             let i = c as usize;
             let l0 = survivorship(history_decision[i], defaults::CAREERIST_CONTINUATION[i]);
             let total: f64 = l0.iter().sum();
-            accessions[i] = observed[i] / total;
+            // Recruiting capacity: the steady flow of the observed stock times the first
+            // year's capacity multiple (defaults::CAPACITY, calibrated for NCOs).
+            accessions[i] = observed[i] / total * defaults::CAPACITY[i];
             let got = start.cadre_by_years(c);
             prop_assert_eq!(got.len(), max_years + 1);
             for (y, (g, l)) in got.iter().zip(&l0).enumerate() {

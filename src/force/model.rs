@@ -154,6 +154,20 @@ pub struct ForcePlan {
     corps_share: [f64; 2],
     initial_stock: [f64; 2],
     capacity0: [f64; 2],
+    // The base year's intake straddles the base date (1 July): the half enlisted before it
+    // is history. The sourced defaults of the intake policies in the base year, and each
+    // branch's serving weights of that intake split into the halves before and after.
+    base_defaults: IntakePolicies,
+    base_weights: [[Vec<f64>; 2]; 4],
+}
+
+/// The policies that set a year's conscript intake.
+#[derive(Debug, Clone, Copy, Default)]
+struct IntakePolicies {
+    active_rate: f64,
+    allocations: f64,
+    female_scale: f64,
+    shares: [f64; 4],
 }
 
 /// The data's first year of observed officer and NCO stocks.
@@ -315,6 +329,8 @@ impl ForcePlan {
             corps_share: [0.0; 2],
             initial_stock: [0.0; 2],
             capacity0: cadre.capacity,
+            base_defaults: IntakePolicies::default(),
+            base_weights: std::array::from_fn(|_| [Vec::new(), Vec::new()]),
         };
         for c in CORPS {
             let i = c as usize;
@@ -352,6 +368,24 @@ impl ForcePlan {
                 })
                 .collect();
             plan.weights[b as usize] = w;
+            // The base year's intake, split at 1 July into the enlistments before and after.
+            let y = f64::from(base_year);
+            plan.base_weights[b as usize] = [0, 1].map(|half| {
+                (0..=lookback)
+                    .map(|k| {
+                        let at = y + k as f64 + 0.5;
+                        (half * SLICES / 2..(half + 1) * SLICES / 2)
+                            .map(|j| {
+                                let a = y + j as f64 / SLICES as f64;
+                                let z = a + 1.0 / SLICES as f64;
+                                let l = months_at(b, 0.5 * (a + z)) / 12.0;
+                                ((z.min(at) - a.max(at - l)).max(0.0)) * SLICES as f64
+                            })
+                            .sum::<f64>()
+                            / SLICES as f64
+                    })
+                    .collect()
+            });
         }
         // Intake shares by year from the enlisted stocks by service: a stock S_b(y) served
         // by a constant intake I_b holds I_b Σ_k w_b(y − k, k), so I_b = S_b(y) / Σ_k w_b(y − k, k);
@@ -360,6 +394,13 @@ impl ForcePlan {
         for (i, pts) in points.iter().enumerate() {
             plan.intake_share[i] = yearly(spec.branches[i].intake_share.as_ref(), &from_points(pts, shares[i]));
         }
+        let y = f64::from(base_year);
+        plan.base_defaults = IntakePolicies {
+            active_rate: from_points(&active_rate_points(data), 0.85)(y),
+            allocations: alloc_default(y),
+            female_scale: 1.0,
+            shares: std::array::from_fn(|i| from_points(&points[i], shares[i])(y)),
+        };
         Ok(plan)
     }
 
@@ -449,6 +490,13 @@ pub struct ForceState {
     young_men0: f64,
     fill0: [f64; 2],
     women0: f64,
+    // Men who entered the cadre over the previous year (t − 1 → t); they leave the pool of
+    // year t's conscript intake, which is then fixed before year t's own accessions. In
+    // the first year, that year's own.
+    cadre_men: Option<f64>,
+    // The base year's intake by branch: (enlisted before 1 July at the sourced policies,
+    // after it at the scenario's), as yearly rates.
+    base_split: Option<[(f64, f64); 4]>,
 }
 
 fn young_men(p: &Population) -> f64 {
@@ -474,7 +522,8 @@ impl ForceState {
             s.quota_star[c] = scale;
             s.fill0[c] = plan.fill[c][i0];
         }
-        let cadre_men = (s.quota_star[0] + s.quota_star[1]) * (1.0 - s.women0);
+        // Men entering the cadre in the years before: its recruiting capacity at the start.
+        let cadre_men = (0..2).map(|c| plan.capacity0[c] * s.quota_star[c]).sum::<f64>() * (1.0 - s.women0);
         for k in (1..=plan.lookback).rev() {
             let year = plan.first - k as i32;
             let (_, _, men, women, _) = conscript_flows(plan, pop, k, year, cadre_men, &Adjust::default());
@@ -557,24 +606,47 @@ impl ForceState {
             out.cadre_shortfall += quota - acc;
             accessions_men += acc * (1.0 - women);
         }
+        let cadre_men = self.cadre_men.replace(accessions_men).unwrap_or(accessions_men);
         out.cadre = out.officers + out.ncos;
         out.cadre_requirement = requirement(i, 0) + requirement(i, 1);
         // Conscripts.
-        let (eligible, pool, men, vols, alt) = conscript_flows(plan, pop, 0, year, accessions_men, &self.adjust);
+        let (eligible, pool, men, vols, alt) = conscript_flows(plan, pop, 0, year, cadre_men, &self.adjust);
+        let shares: [f64; 4] = std::array::from_fn(|b| plan.intake_share[b][i]);
         out.eligible_men = eligible;
         out.men_turning_20 = 0.5 * (pop.male[19] + pop.male[20]);
         out.active_pool = pool;
         out.female_volunteers = vols;
         out.intake = men + vols;
         out.alternative_service_intake = alt;
+        let mut by_branch: [f64; 4] = std::array::from_fn(|b| out.intake * shares[b]);
+        if year == plan.base_year && plan.first < plan.base_year {
+            // The half of the base year's intake enlisted before 1 July is history: it
+            // follows the sourced policies, whatever the scenario sets from the base year.
+            let d = plan.base_defaults;
+            let (_, pool_h, men_h, vols_h, alt_h) = intake_with(plan, pop, 0, year, cadre_men, d, &Adjust::default());
+            let hist: [f64; 4] = std::array::from_fn(|b| (men_h + vols_h) * d.shares[b]);
+            self.base_split = Some(std::array::from_fn(|b| (hist[b], by_branch[b])));
+            by_branch = std::array::from_fn(|b| 0.5 * (hist[b] + by_branch[b]));
+            out.active_pool = 0.5 * (pool_h + pool);
+            out.female_volunteers = 0.5 * (vols_h + vols);
+            out.intake = 0.5 * (men_h + vols_h + men + vols);
+            out.alternative_service_intake = 0.5 * (alt_h + alt);
+        }
         for b in 0..4 {
-            self.intakes[b].push(out.intake * plan.intake_share[b][i]);
+            self.intakes[b].push(by_branch[b]);
             let hist = &self.intakes[b];
             let t = hist.len() - 1;
             let mut stock = 0.0;
             for k in 0..=plan.lookback.min(t) {
-                let w = plan.weights[b][plan.idx(year - k as i32)][k];
-                stock += hist[t - k] * w * (1.0 - plan.attrition).powi(k as i32);
+                let y = year - k as i32;
+                let served = match self.base_split {
+                    Some(split) if y == plan.base_year => {
+                        let [before, after] = &plan.base_weights[b];
+                        split[b].0 * before[k] + split[b].1 * after[k]
+                    }
+                    _ => hist[t - k] * plan.weights[b][plan.idx(y)][k],
+                };
+                stock += served * (1.0 - plan.attrition).powi(k as i32);
             }
             out.conscripts_by_branch[b] = stock;
         }
@@ -599,19 +671,35 @@ fn conscript_flows(
     cadre_men: f64,
     adj: &Adjust,
 ) -> (f64, f64, f64, f64, f64) {
-    let at = |v: &crate::AgeVec, a: usize| if a + k < crate::NAGES { v[a + k] } else { 0.0 };
     let i = plan.idx(year);
-    let eligible: f64 = plan.enlist_ages.iter().map(|&(a, s)| s * at(&pop.male, a)).sum();
-    let rate = if adj.active_shift == 0.0 {
-        plan.active_rate[i]
-    } else {
-        (plan.active_rate[i] + adj.active_shift).clamp(0.0, 1.0)
+    let d = IntakePolicies {
+        active_rate: plan.active_rate[i],
+        allocations: plan.allocations[i],
+        female_scale: plan.female_scale[i],
+        shares: std::array::from_fn(|b| plan.intake_share[b][i]),
     };
+    intake_with(plan, pop, k, year, cadre_men, d, adj)
+}
+
+/// [`conscript_flows`] with the intake policies given (the base year's sourced defaults
+/// for the half of its intake enlisted before 1 July).
+fn intake_with(
+    plan: &ForcePlan,
+    pop: &Population,
+    k: usize,
+    year: i32,
+    cadre_men: f64,
+    d: IntakePolicies,
+    adj: &Adjust,
+) -> (f64, f64, f64, f64, f64) {
+    let at = |v: &crate::AgeVec, a: usize| if a + k < crate::NAGES { v[a + k] } else { 0.0 };
+    let eligible: f64 = plan.enlist_ages.iter().map(|&(a, s)| s * at(&pop.male, a)).sum();
+    let rate = if adj.active_shift == 0.0 { d.active_rate } else { (d.active_rate + adj.active_shift).clamp(0.0, 1.0) };
     let pool = eligible * rate;
-    let allocated = plan.allocations[i].min(pool);
+    let allocated = d.allocations.min(pool);
     let men = adj.take_up.unwrap_or(plan.take_up) * (pool - allocated - cadre_men).max(0.0);
-    let women = plan.female_scale[i] * plan.vol_ages.iter().map(|&(a, s)| s * at(&pop.female, a)).sum::<f64>();
-    let alt = allocated + eligible * plan.supplementary[i];
+    let women = d.female_scale * plan.vol_ages.iter().map(|&(a, s)| s * at(&pop.female, a)).sum::<f64>();
+    let alt = allocated + eligible * plan.supplementary[plan.idx(year)];
     (eligible, pool, men, women, alt)
 }
 

@@ -271,6 +271,7 @@ pub struct AutomationSpec {
     pub soldiers_replaced_per_system: f64,
     /// Purchase cost of one system (currency units), by year of purchase; `None` keeps
     /// [`DEFAULT_UNIT_COST`].
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<PolicyPath>,
     /// Yearly operating and support cost as a share of the unit cost.
     pub annual_cost_share: f64,
@@ -278,6 +279,7 @@ pub struct AutomationSpec {
     pub service_life_years: f64,
     /// Most systems that can be fielded per year; `None` keeps
     /// [`DEFAULT_FIELDING_CAPACITY`].
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fielding_capacity: Option<PolicyPath>,
     /// Currency of the costs.
     pub currency: String,
@@ -502,6 +504,10 @@ fn check_intake_shares(at: &[Option<super::node::Origin>], branches: &[BranchSpe
     let Some(&first) = written.first() else { return };
     let origin = at[first].clone().expect("written");
     let key = format!("force.{}.intake_share", crate::force::BRANCHES[first].key());
+    // A share already reported as invalid is fixed first; the set is checked after.
+    if written.iter().any(|&i| branches[i].intake_share.is_none()) {
+        return;
+    }
     if written.len() != branches.len() {
         let missing: Vec<&str> = crate::force::BRANCHES
             .iter()
@@ -514,10 +520,6 @@ fn check_intake_shares(at: &[Option<super::node::Origin>], branches: &[BranchSpe
             &key,
             format!("give `intake_share` for every branch or for none; missing in {}", missing.join(", ")),
         );
-        return;
-    }
-    // A share already reported as invalid leaves nothing to add up.
-    if branches.iter().any(|b| b.intake_share.is_none()) {
         return;
     }
     let mut years: Vec<i32> = branches.iter().flat_map(|b| b.intake_share.iter().flatten().map(|p| p.0)).collect();
