@@ -72,7 +72,15 @@ pub fn specs(p: &Projection, data: &CountryData) -> Vec<(&'static str, Chart)> {
         ("pyramid", pyramid::chart(p, &basis, src(&[]))),
         ("population", population::chart(p, &rows, data, &basis, src(&["turning points: source article (2022)"]))),
         ("enlistment_age_men", enlistment::chart(p, &rows, &basis, src(&[]))),
-        ("force", force::chart(p, &rows, data, src(&["observed troops: Defence White Papers, press reports"]))),
+        (
+            "force",
+            force::chart(
+                p,
+                &rows,
+                data,
+                src(&["observed strength: MND operating strength and reported totals (force_inputs.csv)"]),
+            ),
+        ),
         ("gap_automation", gap::chart(p, &rows, src(&[]))),
     ]
 }

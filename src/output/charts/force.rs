@@ -15,7 +15,17 @@ pub fn chart(p: &Projection, rows: &[SummaryRow], data: &CountryData, source: St
     let years: Vec<f64> = rows.iter().map(|r| f64::from(r.year)).collect();
     let zero = vec![0.0; rows.len()];
     let available: Vec<f64> = rows.iter().map(|r| r.force_available).collect();
-    let observed: Vec<(f64, f64)> = data.observed_troops().iter().map(|&(y, v, _)| (f64::from(y), v)).collect();
+    // Observed strength as measured (force_inputs.csv): MND's average operating strength
+    // and mid-year figures at 1 July, year-end figures half a year later; authorised
+    // strengths are ceilings, not counts, and are left out.
+    let mut observed: Vec<(f64, f64)> = data
+        .force
+        .rows
+        .iter()
+        .filter(|r| r.key == "total" && r.branch == "all" && r.measure != "authorised")
+        .map(|r| (f64::from(r.year) + if r.measure == "year-end" { 0.5 } else { 0.0 }, r.value))
+        .collect();
+    observed.sort_by(|a, b| a.0.total_cmp(&b.0));
 
     // The target path from its first anchor (the plan began before the base year),
     // then the projection's target for each year.
@@ -50,7 +60,11 @@ pub fn chart(p: &Projection, rows: &[SummaryRow], data: &CountryData, source: St
     panel.lines.push(Line::xy("Force available", NAVY, &years, &available));
     panel.lines.push(Line::new("Troop target", VERMILLION, target).dash(Dash::Dashed));
     if let (Some(a), Some(b)) = (observed.first(), observed.last()) {
-        let label = format!("Observed troop strength {:.0}-{:.0}", a.0, b.0);
+        let label = format!(
+            "Observed strength {:.0}-{:.0} (MND: yearly average, mid-year, year-end)",
+            a.0.floor(),
+            b.0.floor()
+        );
         panel.points.push(Points::new(label, OBSERVED, observed.clone()));
     }
     // The base-year value is labelled in the headroom above the target line, joined
