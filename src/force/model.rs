@@ -556,7 +556,7 @@ impl ForceState {
         let women = plan.women_share[i];
         let requirement = |idx: usize, c: usize| plan.target[idx] * plan.cadre_share[idx] * plan.corps_share[c];
         for c in 0..2 {
-            let n = &self.stock[c];
+            let n = &mut self.stock[c];
             let total: f64 = n.iter().sum();
             if c == 0 {
                 out.officers = total;
@@ -564,18 +564,23 @@ impl ForceState {
                 out.ncos = total;
                 out.nco_shortfall = (requirement(i, 1) - total).max(0.0);
             }
-            let mut cont = vec![0.0; n.len()];
+            // Survivors move up one year of service, in place from the top (each stock is
+            // read before the one below overwrites it).
             let mut separations = 0.0;
             let mut long = 0.0;
-            for y in 0..n.len() {
-                let mut p = plan.profile(c, year - y as i32 - 1)(y);
+            let mut continuing = 0.0;
+            let top = n.len() - 1;
+            for y in (0..=top).rev() {
+                let mut p = if y == top { 0.0 } else { plan.profile(c, year - y as i32 - 1)(y) };
                 if self.adjust.careerist_shift != 0.0 && y + 1 > plan.obligated[c] && y < plan.max_years[c] {
                     p = (p + self.adjust.careerist_shift).clamp(0.0, 1.0);
                 }
-                if y + 1 < n.len() {
-                    cont[y + 1] = n[y] * p;
+                let stay = n[y] * p;
+                let left = n[y] - stay;
+                if y < top {
+                    n[y + 1] = stay;
                 }
-                let left = n[y] * (1.0 - if y + 1 < n.len() { p } else { 0.0 });
+                continuing += stay;
                 separations += left;
                 if y >= 10 {
                     long += left;
@@ -589,7 +594,7 @@ impl ForceState {
             } else {
                 requirement(next, c)
             };
-            let quota = (planned - cont.iter().sum::<f64>()).max(0.0);
+            let quota = (planned - continuing).max(0.0);
             let capacity = self.adjust.capacity_mult
                 * plan.capacity0[c]
                 * self.quota_star[c]
@@ -598,8 +603,7 @@ impl ForceState {
                 * (1.0 - self.women0)
                 / (1.0 - women);
             let acc = quota.min(capacity);
-            cont[0] = acc;
-            self.stock[c] = cont;
+            self.stock[c][0] = acc;
             out.cadre_accessions += acc;
             out.cadre_separations += separations;
             out.long_service_separations += long;
