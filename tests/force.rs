@@ -201,29 +201,14 @@ fn no_policy_acts_before_its_date_or_the_base_year() {
          women_share = [[2030, 0.3]]\n[force.ncos]\nfill_rate = [[2030, 0.95]]\n\
          decision_continuation = [[2030, 0.6]]\ncareerist_continuation = [[2030, 0.97]]\n",
     );
-    let columns = [
-        "men_age_20",
-        "eligible_men",
-        "conscript_intake",
-        "female_volunteers",
-        "conscripts",
-        "cadre",
-        "cadre_recruits",
-        "cadre_shortfall",
-        "force_available",
-        "force_target",
-        "force_gap",
-        "men_turning_20",
-        "officers",
-        "ncos",
-        "conscripts_army",
-        "conscripts_navy",
-        "conscripts_air_force",
-        "conscripts_marines",
-        "alternative_service_intake",
-        "cadre_accessions",
-        "cadre_separations",
-    ];
+    // Every force column of summary.csv (the population, vital and automation ones apart).
+    let demographic = ["year", "births", "deaths", "net_migration", "tfr", "e0_male", "e0_female", "uncovered_gap"];
+    let columns: Vec<&str> = forcecast::output::tables::SUMMARY_COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| !c.starts_with("population") && !c.starts_with("automation") && !demographic.contains(c))
+        .collect();
+    assert_eq!(columns.len(), 21, "{columns:?}");
     for y in 2025..=2028 {
         for c in &columns {
             let (a, b) = (later.value(c, y), base.value(c, y));
