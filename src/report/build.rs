@@ -131,8 +131,8 @@ fn charts(inputs: &Inputs<'_>) -> Section {
         if stem == "force_vs_target" {
             let caption = format!(
                 "The force of {} stacked by component (conscripts of the Army, Navy, Air Force and Marines, then \
-                 NCOs and officers) against the target, with the observed troop strength of 2002-2025 (authorised, \
-                 year-end and mid-year figures as published).",
+                 NCOs and officers) against the target, with the observed strength of 2018-2025 as MND measured it \
+                 (yearly average operating strength, mid-year and year-end figures; authorised ceilings left out).",
                 super::findings::scenario_ref(first)
             );
             blocks.extend(figure(inputs, &format!("{first}/force"), &caption, &caption));
