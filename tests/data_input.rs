@@ -295,3 +295,27 @@ fn a_data_table_that_is_not_a_regular_file_is_refused_at_once() {
         assert!(start.elapsed() < Duration::from_secs(20), "{kind}: {:?}", start.elapsed());
     }
 }
+
+/// The force inputs: a figure given twice (same key, branch, year and measure) is refused
+/// where the second stands, instead of one reader taking the first and the calibration
+/// scoring both; a required series that is missing names the file by its full path.
+#[test]
+fn force_inputs_refuse_duplicates_and_name_missing_series() {
+    let (_tmp, scen) = workspace();
+    edit(
+        &scen,
+        "force_inputs.csv",
+        "officers,army,2019,",
+        "officers,all,2019,99999,persons,average operating,dup\nofficers,army,2019,",
+    );
+    check_and_run_agree(
+        &scen,
+        "baseline",
+        &["force_inputs.csv:3: key: `officers` for `all` in 2019 (average operating) is already given on line 2"],
+    );
+    let (_tmp, scen) = workspace();
+    drop_rows(&scen, "force_inputs.csv", |l| l.starts_with("officers,all,"));
+    let full = scen.join("data/korea/force_inputs.csv");
+    let needle = format!("{}: officers: the force model needs at least one `officers` row", full.display());
+    check_and_run_agree(&scen, "baseline", &[needle.as_str()]);
+}

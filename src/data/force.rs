@@ -123,7 +123,9 @@ impl ForceData {
     /// Reads the two tables through `open` (which records their checksums).
     pub fn read(open: &mut dyn FnMut(&str, &[&str]) -> Result<CsvTable>) -> Result<ForceData> {
         let t = open(files::INPUTS, &["key", "branch", "year", "value", "unit", "measure", "source"])?;
+        let inputs_path = t.path().to_path_buf();
         let mut rows = Vec::new();
+        let mut seen: std::collections::HashMap<(String, String, i64, String), usize> = Default::default();
         for row in t.rows() {
             let key = row.text("key")?.to_string();
             let Some((_, branches)) = KEYS.iter().find(|(k, _)| *k == key) else {
@@ -145,13 +147,22 @@ impl ForceData {
             } else {
                 row.nonneg_at_most("value", 1.0e7, "persons, months or years")?
             };
+            let measure = row.text("measure")?.to_string();
+            // One figure per key, branch, year and measure: a second would be used by one
+            // reader and double-counted by another (the calibration).
+            if let Some(first) = seen.insert((key.clone(), branch.clone(), year, measure.clone()), row.line()) {
+                return Err(row.error(
+                    "key",
+                    format!("`{key}` for `{branch}` in {year} ({measure}) is already given on line {first}"),
+                ));
+            }
             rows.push(ForceRow {
                 key,
                 branch,
                 year: year as i32,
                 value,
                 unit: row.text("unit")?.to_string(),
-                measure: row.text("measure")?.to_string(),
+                measure,
                 source: row.text("source")?.to_string(),
             });
         }
@@ -205,12 +216,11 @@ impl ForceData {
             return Err(Error::data(t.path(), None, "branch", format!("no schedule for {}", missing.join(", "))));
         }
         let data = ForceData { rows, schedules: by_branch.into_values().collect() };
-        data.check_required(t.path())?;
+        data.check_required(&inputs_path)?;
         Ok(data)
     }
 
-    fn check_required(&self, schedule_path: &std::path::Path) -> Result<()> {
-        let _ = schedule_path;
+    fn check_required(&self, inputs_path: &std::path::Path) -> Result<()> {
         let need: &[(&str, &str)] = &[
             ("active_duty_rate", "all"),
             ("officers", "all"),
@@ -227,7 +237,7 @@ impl ForceData {
         for (k, b) in need {
             if self.series(k, b).is_empty() {
                 return Err(Error::data(
-                    std::path::Path::new(files::INPUTS),
+                    inputs_path,
                     None,
                     *k,
                     format!("the force model needs at least one `{k}` row for branch `{b}`"),
