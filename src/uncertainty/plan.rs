@@ -19,6 +19,59 @@ use crate::output::tables::{row_values, summary_rows};
 use crate::run::{Inputs, Projection};
 use crate::scenario::{AutomationSpec, ForceSpec, Scenario, UncertaintySpec};
 
+/// Years whose WPP e0 80% intervals the mortality spread of each sex is calibrated to.
+pub const MORTALITY_CALIBRATION_YEARS: [i32; 2] = [2050, 2075];
+
+/// The factor f on b of sex `s` (0 male) that makes the geometric mean, over
+/// [`MORTALITY_CALIBRATION_YEARS`], of (model e0 80% width ÷ WPP's) equal 1. The model's
+/// width in year Y: e0 of WPP's medium mx × exp(f b k) at k = ∓1.2816 σ_k, with
+/// σ_k² = n σ² + n² σ_drift², n = Y − jump-off (the random walk with its drift error).
+/// `None` when WPP's intervals are missing. Bisection on f in [0.05, 50] (the width grows
+/// with f).
+fn sex_scale(
+    lc: &LeeCarter,
+    mortality: &rates::MortalitySurface,
+    data: &crate::data::CountryData,
+    s: usize,
+    (sd, drift_sd, jump_off): (f64, f64, i32),
+) -> Option<f64> {
+    use crate::demography::{LifeTable, Sex};
+    let sex = if s == 0 { Sex::Male } else { Sex::Female };
+    let mut cases = Vec::new();
+    for y in MORTALITY_CALIBRATION_YEARS {
+        let pick = |name: &str| data.e0.get(name).and_then(|(m, f)| if s == 0 { m.get(y) } else { f.get(y) });
+        let wpp = pick("pi80_upper")? - pick("pi80_lower")?;
+        let n = f64::from(y - jump_off);
+        let sk = (n * sd * sd + n * n * drift_sd * drift_sd).sqrt();
+        if !(wpp > 0.0 && sk > 0.0) {
+            return None;
+        }
+        cases.push((mortality.at(f64::from(y))[s], wpp, sk));
+    }
+    let z = 1.281_551_565_545;
+    let log_ratio = |f: f64| -> f64 {
+        let mut acc = 0.0;
+        for (mx, wpp, sk) in &cases {
+            let e0 = |k: f64| {
+                let m = AgeVec::from_fn(|x, _| mx[x] * (f * lc.b[s][x] * k).exp());
+                LifeTable::new(&m, sex).e0()
+            };
+            let width = (e0(-z * sk) - e0(z * sk)).abs();
+            acc += (width / wpp).ln();
+        }
+        acc / cases.len() as f64
+    };
+    let (mut lo, mut hi) = (0.05, 50.0);
+    if log_ratio(lo) > 0.0 || log_ratio(hi) < 0.0 {
+        return None;
+    }
+    for _ in 0..60 {
+        let mid = (lo * hi).sqrt();
+        if log_ratio(mid) < 0.0 { lo = mid } else { hi = mid }
+    }
+    Some((lo * hi).sqrt())
+}
+
 /// Number of metrics per year (the `summary.csv` columns after `year`).
 pub const NMETRICS: usize = 37;
 
@@ -35,6 +88,11 @@ pub struct Components {
     pub mortality_drift_sd: f64,
     /// Last year with observed mortality (k deviations are zero up to it).
     pub mortality_jump_off: i32,
+    /// Factor on Lee-Carter's age pattern b of each sex (male, female), calibrated so that
+    /// the e0 80% interval's width matches WPP's in [`MORTALITY_CALIBRATION_YEARS`]
+    /// (geometric mean of the two width ratios = 1); 1 when WPP's intervals are missing or
+    /// the innovation s.d. is set by hand. `sd_scale` then multiplies the calibrated spread.
+    pub mortality_sex_scale: [f64; 2],
     /// Net migration deviations.
     pub migration: MigrationModel,
     /// The scenario's `[uncertainty]` settings.
@@ -71,7 +129,16 @@ impl Components {
             )
         })?;
         let migration = MigrationModel::build(&u.migration, data)?;
+        let mortality_sex_scale = if u.mortality.innovation_sd.is_some() {
+            [1.0, 1.0]
+        } else {
+            let base_sd = mortality_sd / u.mortality.sd_scale.max(f64::MIN_POSITIVE);
+            let base_drift = mortality_drift_sd / u.mortality.sd_scale.max(f64::MIN_POSITIVE);
+            let walk = (base_sd, base_drift, mortality_jump_off);
+            [0, 1].map(|s| sex_scale(&lee_carter, &inputs.mortality, data, s, walk).unwrap_or(1.0))
+        };
         Ok(Components {
+            mortality_sex_scale,
             tfr,
             lee_carter,
             mortality_sd,
@@ -203,7 +270,7 @@ impl Plan {
             srb: r.iter().map(|x| x.srb).collect(),
             mx: r.iter().map(|x| x.mx).collect(),
             mx32: r.iter().map(|x| [to_f32(&x.mx[0]), to_f32(&x.mx[1])]).collect(),
-            b32: [to_f32(&components.lee_carter.b[0]), to_f32(&components.lee_carter.b[1])],
+            b32: [0, 1].map(|s| to_f32(&(components.lee_carter.b[s] * components.mortality_sex_scale[s]))),
             migration,
             departures,
             departure_intensity,
