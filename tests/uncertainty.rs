@@ -131,7 +131,7 @@ fn zero_variance_quantiles_csv_equals_summary_csv() {
         .success();
     let (sh, srows) = common::read_csv(&out.join("summary.csv"));
     let (qh, qrows) = common::read_csv(&out.join("quantiles.csv"));
-    assert_eq!(qh, ["year", "metric", "mean", "p05", "p10", "p25", "p50", "p75", "p90", "p95"]);
+    assert_eq!(qh, ["year", "metric", "mean", "p05", "p10", "p25", "p50", "p75", "p90", "p95", "p025", "p975"]);
     for q in &qrows {
         let row = srows.iter().find(|r| r[0] == q[0]).unwrap();
         let col = sh.iter().position(|h| *h == q[1]).unwrap();
@@ -342,4 +342,29 @@ fn bounded_memory_runs_give_the_same_quantiles() {
     for (a, b) in budget.quantiles.iter().zip(&full.quantiles) {
         assert_eq!(a.q, b.q, "{} {}", a.year, a.metric);
     }
+}
+
+/// `quantiles.csv` carries the 95% interval (p025, p975) after the other quantiles, and
+/// every row is ordered p025 ≤ p05 ≤ … ≤ p95 ≤ p975.
+#[test]
+fn quantiles_include_the_95_percent_interval_in_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    common::forcecast()
+        .args(["run", "baseline", "--out", out.to_str().unwrap(), "--no-charts", "--quiet"])
+        .args(["--trajectories", "200", "--seed", "3"])
+        .assert()
+        .success();
+    let (h, rows) = common::read_csv(&out.join("quantiles.csv"));
+    let order = ["p025", "p05", "p10", "p25", "p50", "p75", "p90", "p95", "p975"];
+    let cols: Vec<usize> = order.iter().map(|n| h.iter().position(|c| c == n).expect(n)).collect();
+    let mut spread = 0;
+    for r in &rows {
+        let v: Vec<f64> = cols.iter().map(|&c| r[c].parse().unwrap()).collect();
+        for w in v.windows(2) {
+            assert!(w[0] <= w[1], "{} {}: {v:?}", r[0], r[1]);
+        }
+        spread += usize::from(v[0] < v[1] || v[7] < v[8]);
+    }
+    assert!(spread > 100, "p025/p975 should lie outside p05/p95 somewhere: {spread} rows");
 }

@@ -29,9 +29,11 @@ fn write_lines(path: &Path, header: &str, lines: impl Iterator<Item = String>) -
 pub fn write_tables(o: &Outcome, dir: &Path) -> Result<Vec<String>> {
     write_lines(
         &dir.join("quantiles.csv"),
-        "year,metric,mean,p05,p10,p25,p50,p75,p90,p95",
+        "year,metric,mean,p05,p10,p25,p50,p75,p90,p95,p025,p975",
         o.quantiles.iter().map(|r| {
-            let q: Vec<String> = r.q.iter().map(|v| fmt_num(*v)).collect();
+            // p025 and p975 (the 95% interval WPP and bayesPop publish) come last, so the
+            // columns of earlier versions keep their places.
+            let q: Vec<String> = r.q.iter().chain(&r.q95).map(|v| fmt_num(*v)).collect();
             format!("{},{},{},{}", r.year, r.metric, fmt_num(r.mean), q.join(","))
         }),
     )?;
