@@ -71,6 +71,10 @@ enum Command {
         /// Worker threads of the Monte Carlo run (default: the available cores).
         #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..=1024), requires = "trajectories")]
         threads: Option<u64>,
+        /// Also write the first K trajectories' summary rows to trajectories.csv (long:
+        /// trajectory, year, metric, value), for statistics of your own. At most N.
+        #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..=10_000), requires = "trajectories")]
+        save_trajectories: Option<u64>,
     },
     /// Validate scenario files (and their data) without running them.
     #[command(after_help = "Examples:\n  forcecast check baseline\n  forcecast check scenarios/*.toml")]
@@ -308,7 +312,15 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Run { scenario, out, no_charts, quiet, trajectories, seed, threads } => {
+        Command::Run { scenario, out, no_charts, quiet, trajectories, seed, threads, save_trajectories } => {
+            if let (Some(n), Some(k)) = (trajectories, save_trajectories) {
+                if k > n {
+                    return Err(Error::Usage(format!(
+                        "--save-trajectories {k} is more than the {n} trajectories run; give at most {n}"
+                    ))
+                    .into());
+                }
+            }
             let fail_midway = std::env::var_os("FORCECAST_FAIL_MIDWAY").is_some();
             let several = scenario.len() > 1;
             // Every scenario is read and every output folder checked before anything runs,
@@ -351,7 +363,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 let p = run::project(s, inputs)?;
                 laps.lap("deterministic projection");
                 let mc = match trajectories {
-                    Some(n) => Some(monte_carlo(s, inputs, &p, n, seed, threads, quiet)?),
+                    Some(n) => {
+                        let mut o = monte_carlo(s, inputs, &p, n, seed, threads, quiet)?;
+                        if let Some(k) = save_trajectories {
+                            o.saved = uncertainty::outcome::saved_trajectories(s, inputs, &p, o.options, k as usize)?;
+                        }
+                        Some(o)
+                    }
                     None => None,
                 };
                 let opts = WriteOptions { no_charts, fail_midway };

@@ -368,3 +368,44 @@ fn quantiles_include_the_95_percent_interval_in_order() {
     }
     assert!(spread > 100, "p025/p975 should lie outside p05/p95 somewhere: {spread} rows");
 }
+
+/// `--save-trajectories K` writes the first K trajectories long (trajectory, year,
+/// metric, value): the same trajectories as the full run (their mean equals the mean in
+/// `quantiles.csv` when K = N, up to the f32 storage), the same bytes on 1 and 2 threads,
+/// and K above N is refused before anything is written.
+#[test]
+fn saved_trajectories_are_the_runs_own() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |name: &str, threads: &str| {
+        let out = tmp.path().join(name);
+        common::forcecast()
+            .args(["run", "baseline", "--out", out.to_str().unwrap(), "--no-charts", "--quiet"])
+            .args(["--trajectories", "20", "--save-trajectories", "20", "--seed", "5", "--threads", threads])
+            .assert()
+            .success();
+        out
+    };
+    let (a, b) = (run("a", "1"), run("b", "2"));
+    let bytes = |d: &std::path::Path| std::fs::read(d.join("trajectories.csv")).unwrap();
+    assert_eq!(bytes(&a), bytes(&b));
+    let (h, rows) = common::read_csv(&a.join("trajectories.csv"));
+    assert_eq!(h, ["trajectory", "year", "metric", "value"]);
+    assert_eq!(rows.len(), 20 * 76 * 37);
+    let (qh, qrows) = common::read_csv(&a.join("quantiles.csv"));
+    let mean_col = qh.iter().position(|c| c == "mean").unwrap();
+    for (metric, year) in [("force_available", "2040"), ("population_total", "2070"), ("ncos", "2050")] {
+        let v: Vec<f64> =
+            rows.iter().filter(|r| r[1] == year && r[2] == metric).map(|r| r[3].parse().unwrap()).collect();
+        assert_eq!(v.len(), 20);
+        let mean = v.iter().sum::<f64>() / 20.0;
+        let q: f64 = qrows.iter().find(|r| r[0] == year && r[1] == metric).unwrap()[mean_col].parse().unwrap();
+        assert!((mean - q).abs() <= 1e-4 * q.abs().max(1.0), "{metric} {year}: {mean} vs {q}");
+    }
+    let out = tmp.path().join("c");
+    common::forcecast()
+        .args(["run", "baseline", "--out", out.to_str().unwrap(), "--quiet", "--trajectories", "5"])
+        .args(["--save-trajectories", "6"])
+        .assert()
+        .code(2);
+    assert!(!out.exists());
+}

@@ -37,6 +37,21 @@ pub fn write_tables(o: &Outcome, dir: &Path) -> Result<Vec<String>> {
             format!("{},{},{},{}", r.year, r.metric, fmt_num(r.mean), q.join(","))
         }),
     )?;
+    let mut extra = Vec::new();
+    if !o.saved.is_empty() {
+        let columns = &crate::output::tables::SUMMARY_COLUMNS[1..];
+        write_lines(
+            &dir.join("trajectories.csv"),
+            "trajectory,year,metric,value",
+            o.saved.iter().flat_map(|r| {
+                columns
+                    .iter()
+                    .zip(r.values)
+                    .map(move |(m, v)| format!("{},{},{m},{}", r.trajectory, r.year, fmt_num(v)))
+            }),
+        )?;
+        extra.push("trajectories.csv".to_string());
+    }
     write_lines(
         &dir.join("probabilities.csv"),
         "year,metric,condition,threshold,probability,probability_by_year",
@@ -75,5 +90,8 @@ pub fn write_tables(o: &Outcome, dir: &Path) -> Result<Vec<String>> {
     let json =
         serde_json::to_string_pretty(&o.record()).map_err(|e| Error::io(&json_path, std::io::Error::other(e)))?;
     std::fs::write(&json_path, json + "\n").map_err(|e| Error::io(&json_path, e))?;
-    Ok(["quantiles.csv", "probabilities.csv", "calibration.csv", "uncertainty.json"].map(String::from).to_vec())
+    let mut files: Vec<String> =
+        ["quantiles.csv", "probabilities.csv", "calibration.csv", "uncertainty.json"].map(String::from).to_vec();
+    files.extend(extra);
+    Ok(files)
 }

@@ -78,6 +78,12 @@ impl Samples {
         self.years * NMETRICS
     }
 
+    /// The offsets of trajectory `j` (index within these samples), year-major: year index
+    /// × [`NMETRICS`] + metric.
+    pub fn trajectory(&self, j: usize) -> &[f32] {
+        &self.data[j * self.cols()..(j + 1) * self.cols()]
+    }
+
     /// The offsets of column `col` (= year index × [`NMETRICS`] + metric) for every
     /// trajectory in index order, into `out`.
     pub fn column(&self, col: usize, out: &mut Vec<f32>) {

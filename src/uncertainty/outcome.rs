@@ -31,6 +31,8 @@ pub struct Outcome {
     pub components: Components,
     /// Bytes the samples held at their peak.
     pub sample_bytes: usize,
+    /// The first trajectories' values (`--save-trajectories K`; empty otherwise).
+    pub saved: Vec<SavedYear>,
 }
 
 /// What `uncertainty.json` records.
@@ -117,9 +119,63 @@ pub fn run_with_budget(
         calibration,
         median_distance,
         sample_bytes,
+        saved: Vec::new(),
         components: plan.components,
     };
     // Every number of the Monte Carlo tables checked before anything is written.
     crate::output::guard::outcome(&outcome, &scenario.automation.currency)?;
     Ok(outcome)
+}
+
+/// One trajectory's values of one year (`trajectories.csv`, written long).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedYear {
+    /// Trajectory index (0-based; its draws depend only on the seed and this index).
+    pub trajectory: usize,
+    /// Year.
+    pub year: i32,
+    /// Values of the `summary.csv` metrics after `year`, in their order.
+    pub values: [f64; super::plan::NMETRICS],
+}
+
+/// The first `k` trajectories of the run `options` describes, as values: re-run alone,
+/// which gives exactly the trajectories of the full run (each trajectory's draws depend on
+/// the seed and its index only). Every value is checked like the summary's.
+pub fn saved_trajectories(
+    scenario: &Scenario,
+    inputs: &Inputs,
+    det: &Projection,
+    options: Options,
+    k: usize,
+) -> Result<Vec<SavedYear>> {
+    use super::plan::NMETRICS;
+    use crate::output::guard::{Kind, check, clamp_rounding};
+    let plan = Plan::new(scenario, inputs, det)?;
+    let k = k.min(options.trajectories);
+    let pool = engine::pool(options.threads)?;
+    let mut exceedance = engine::exceedance(&plan);
+    let samples = engine::run_range(&plan, options.seed, 0..k, &pool, &mut exceedance, &|_| {})?;
+    let columns = &crate::output::tables::SUMMARY_COLUMNS[1..];
+    let currency = scenario.automation.currency.as_str();
+    let mut out = Vec::with_capacity(k * plan.len());
+    for j in 0..k {
+        let offsets = samples.trajectory(j);
+        for (t, &year) in plan.years.iter().enumerate() {
+            let mut values = [0.0; NMETRICS];
+            for (m, v) in values.iter_mut().enumerate() {
+                let d = plan.det[t][m];
+                *v = clamp_rounding(d + f64::from(offsets[t * NMETRICS + m]), d);
+                if let Some(kind) = Kind::of_column(columns[m]) {
+                    check(
+                        || format!("trajectories.csv: {} of trajectory {j} in {year}", columns[m]),
+                        *v,
+                        kind,
+                        currency,
+                    )?;
+                }
+            }
+            out.push(SavedYear { trajectory: j, year, values });
+        }
+    }
+    Ok(out)
 }
