@@ -262,24 +262,6 @@ impl CountryData {
         let y = year.clamp(self.pasfr_first, last);
         &self.pasfr[(y - self.pasfr_first) as usize]
     }
-
-    /// Observed active-duty troop strength (persons) from the facts table: the rows
-    /// whose unit is "thousand persons" and whose figure names standing or active-duty
-    /// troops (not targets, shortfalls or needs).
-    pub fn observed_troops(&self) -> Vec<(i32, f64, &Fact)> {
-        let mut out: Vec<(i32, f64, &Fact)> = self
-            .facts
-            .iter()
-            .filter(|f| f.unit == "thousand persons")
-            .filter(|f| {
-                let l = f.figure.to_lowercase();
-                (l.starts_with("standing troops") || l.starts_with("active-duty troops")) && !l.contains("target")
-            })
-            .filter_map(|f| Some((f.year?, f.value.parse::<f64>().ok()? * THOUSAND, f)))
-            .collect();
-        out.sort_by_key(|x| x.0);
-        out
-    }
 }
 
 type Open<'a> = dyn FnMut(&str, &[&str]) -> Result<CsvTable> + 'a;

@@ -46,7 +46,3 @@ pub const MAX_YEARS: [usize; 2] = [33, 33];
 /// Troop target: Defense Reform 2.0, 620,000 (2018) to 500,000 (2022)
 /// (2020 Defence White Paper p.56).
 pub const TARGET: &[(i32, f64)] = &[(2018, 620_000.0), (2022, 500_000.0)];
-
-/// Army and Marine conscript term since Defense Reform 2.0 (months), for labels only;
-/// the model reads terms from `service_length_schedule.csv` and the scenario.
-pub const ARMY_MONTHS_NOW: f64 = 18.0;

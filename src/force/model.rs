@@ -170,6 +170,23 @@ struct IntakePolicies {
     shares: [f64; 4],
 }
 
+/// Share of intake year `y`'s enlistments (uniform over calendar year y, weekly slices
+/// `slices` of [`SLICES`]) still serving at 1 July of y + k, each slice serving the term
+/// (months) `term` gives at its middle: enlisted in [a, z), serving if τ ≤ t < τ + L.
+fn serving(term: &dyn Fn(f64) -> f64, y: i32, k: usize, slices: std::ops::Range<usize>) -> f64 {
+    let at = f64::from(y) + k as f64 + 0.5; // 1 July of y + k, calendar
+    let width = 1.0 / SLICES as f64;
+    slices
+        .map(|j| {
+            let a = f64::from(y) + j as f64 * width;
+            let z = a + width;
+            let l = term(0.5 * (a + z)) / 12.0;
+            (z.min(at) - a.max(at - l)).max(0.0) / width
+        })
+        .sum::<f64>()
+        / SLICES as f64
+}
+
 /// The data's first year of observed officer and NCO stocks.
 pub fn observed_start(data: &ForceData) -> Option<i32> {
     let o = data.series("officers", "all");
@@ -346,46 +363,12 @@ impl ForcePlan {
         plan.corps_share =
             if total0 > 0.0 { [plan.initial_stock[0] / total0, plan.initial_stock[1] / total0] } else { [0.35, 0.65] };
         for b in BRANCHES {
-            let w: Vec<Vec<f64>> = (p0..=last)
-                .map(|y| {
-                    (0..=lookback)
-                        .map(|k| {
-                            let at = f64::from(y) + k as f64 + 0.5; // 1 July of y + k, calendar
-                            (0..SLICES)
-                                .map(|j| {
-                                    let a = f64::from(y) + j as f64 / SLICES as f64;
-                                    let z = a + 1.0 / SLICES as f64;
-                                    let l = months_at(b, 0.5 * (a + z)) / 12.0;
-                                    // Enlisted in [a, z), serving at `at` if τ ≤ at < τ + l.
-                                    let lo = a.max(at - l);
-                                    let hi = z.min(at);
-                                    ((hi - lo).max(0.0)) * SLICES as f64
-                                })
-                                .sum::<f64>()
-                                / SLICES as f64
-                        })
-                        .collect()
-                })
-                .collect();
-            plan.weights[b as usize] = w;
+            let term = |cal: f64| months_at(b, cal);
+            plan.weights[b as usize] =
+                (p0..=last).map(|y| (0..=lookback).map(|k| serving(&term, y, k, 0..SLICES)).collect()).collect();
             // The base year's intake, split at 1 July into the enlistments before and after.
-            let y = f64::from(base_year);
-            plan.base_weights[b as usize] = [0, 1].map(|half| {
-                (0..=lookback)
-                    .map(|k| {
-                        let at = y + k as f64 + 0.5;
-                        (half * SLICES / 2..(half + 1) * SLICES / 2)
-                            .map(|j| {
-                                let a = y + j as f64 / SLICES as f64;
-                                let z = a + 1.0 / SLICES as f64;
-                                let l = months_at(b, 0.5 * (a + z)) / 12.0;
-                                ((z.min(at) - a.max(at - l)).max(0.0)) * SLICES as f64
-                            })
-                            .sum::<f64>()
-                            / SLICES as f64
-                    })
-                    .collect()
-            });
+            plan.base_weights[b as usize] = [0..SLICES / 2, SLICES / 2..SLICES]
+                .map(|half| (0..=lookback).map(|k| serving(&term, base_year, k, half.clone())).collect());
         }
         // Intake shares by year from the enlisted stocks by service: a stock S_b(y) served
         // by a constant intake I_b holds I_b Σ_k w_b(y − k, k), so I_b = S_b(y) / Σ_k w_b(y − k, k);
@@ -452,7 +435,8 @@ impl ForcePlan {
         self.target[self.idx(year)]
     }
 
-    /// The term (months) of an enlistee of the middle of `year` … exposed for reports.
+    /// Branch `b`'s serving weights of intake year `year`: the share of it still serving at
+    /// 1 July of `year` + k, k = 0..=lookback.
     pub fn weights(&self, b: Branch, year: i32) -> &[f64] {
         &self.weights[b as usize][self.idx(year)]
     }
