@@ -239,21 +239,58 @@ pub fn scenario_paragraph(run: &ScenarioRun, year: i32) -> String {
     } else {
         out.push(format!("No automation is needed in {y}."));
     }
-    if let Some(peak) = run.rows.iter().max_by(|p, q| p.automation_cost.total_cmp(&q.automation_cost)) {
-        if peak.automation_cost > 0.0 && peak.year == last {
-            out.push(format!(
-                "The yearly cost of automation is still rising at the end of the projection: {} in {last}.",
-                money(peak.automation_cost, cur)
-            ));
-        } else if peak.automation_cost > 0.0 {
-            out.push(format!(
-                "The yearly cost of automation peaks at {} in {}.",
-                money(peak.automation_cost, cur),
-                peak.year
-            ));
+    let costs: Vec<(i32, f64)> = run.rows.iter().map(|r| (r.year, r.automation_cost)).collect();
+    match peak_shape(&costs) {
+        Some(PeakShape::Rising { year, value }) => out.push(format!(
+            "The yearly cost of automation is still rising at the end of the projection: {} in {year}.",
+            money(value, cur)
+        )),
+        Some(PeakShape::Plateau { from, value }) => out.push(format!(
+            "The yearly cost of automation levels off at {} from {from} to the end of the projection.",
+            money(value, cur)
+        )),
+        Some(PeakShape::Peak { year, value }) => {
+            out.push(format!("The yearly cost of automation peaks at {} in {year}.", money(value, cur)))
         }
+        None => {}
     }
     out.join(" ")
+}
+
+/// Values within this relative distance of the maximum count as equal to it (a cost
+/// computed from whole systems repeats the same figure to the last won, but a path may
+/// wobble in its last digits).
+pub const PLATEAU_TOLERANCE: f64 = 1e-6;
+
+/// How a positive series reaches its maximum.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PeakShape {
+    /// The maximum is the last year's and above the year before's.
+    Rising { year: i32, value: f64 },
+    /// The maximum is reached in `from` and held (within [`PLATEAU_TOLERANCE`]) in every
+    /// later year.
+    Plateau { from: i32, value: f64 },
+    /// The maximum is reached in `year` (its first year) and the series falls later.
+    Peak { year: i32, value: f64 },
+}
+
+/// The shape of `series` (year, value) at its maximum; `None` when it is empty or
+/// never positive.
+pub fn peak_shape(series: &[(i32, f64)]) -> Option<PeakShape> {
+    let max = series.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
+    if !(max > 0.0) {
+        return None;
+    }
+    let at_max = |v: f64| v >= max * (1.0 - PLATEAU_TOLERANCE);
+    let first = series.iter().position(|p| at_max(p.1))?;
+    let (year, value) = series[first];
+    if series[first..].iter().all(|p| at_max(p.1)) {
+        if first + 1 == series.len() {
+            return Some(PeakShape::Rising { year, value });
+        }
+        return Some(PeakShape::Plateau { from: year, value: max });
+    }
+    Some(PeakShape::Peak { year, value })
 }
 
 /// The top-level sections in which two scenarios differ.
@@ -521,5 +558,21 @@ mod tests {
         assert_eq!(scenario_ref("fertility-low"), "scenario fertility-low");
         assert_eq!(lower_first("Fertility (TFR)"), "fertility (TFR)");
         assert_eq!(lower_first("NCO fill rate"), "NCO fill rate");
+    }
+
+    #[test]
+    fn a_flat_end_is_a_plateau_not_a_rise() {
+        // The baseline's automation cost: rising, then flat at 15.0 trillion from 2082
+        // (the sentence once said "still rising ... in 2100").
+        let flat: Vec<(i32, f64)> = (2075..=2100)
+            .map(|y| (y, if y < 2082 { 14.0e12 + 1.0e11 * f64::from(y - 2075) } else { 15.0e12 }))
+            .collect();
+        assert_eq!(peak_shape(&flat), Some(PeakShape::Plateau { from: 2082, value: 15.0e12 }));
+        let rising: Vec<(i32, f64)> = (2090..=2100).map(|y| (y, f64::from(y - 2089))).collect();
+        assert_eq!(peak_shape(&rising), Some(PeakShape::Rising { year: 2100, value: 11.0 }));
+        let peak = [(2030, 1.0), (2040, 3.0), (2050, 3.0), (2060, 2.0)];
+        assert_eq!(peak_shape(&peak), Some(PeakShape::Peak { year: 2040, value: 3.0 }));
+        assert_eq!(peak_shape(&[(2030, 0.0), (2031, 0.0)]), None);
+        assert_eq!(peak_shape(&[]), None);
     }
 }
