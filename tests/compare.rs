@@ -198,6 +198,20 @@ fn sensitivity_ranks_at_least_eight_parameters_by_effect_with_sources() {
         assert!(h.iter().any(|c| c == col), "no column {col}");
     }
     assert!(rows.len() >= 8, "{} parameters", rows.len());
+    // A program reads it: every value column is a number (labels have their own
+    // columns), and the text is ASCII so spreadsheets without a BOM read it right.
+    let text_cols = ["parameter", "key", "unit", "base_label", "low_label", "high_label", "range_source"];
+    for (k, col) in h.iter().enumerate().filter(|(_, c)| !text_cols.contains(&c.as_str())) {
+        for r in &rows {
+            let v: f64 = r[k].parse().unwrap_or_else(|_| panic!("{col} = {:?} is not a number", r[k]));
+            assert!(v.is_finite(), "{col} = {v}");
+        }
+    }
+    let raw = std::fs::read_to_string(out.join("sensitivity.csv")).unwrap();
+    assert!(raw.is_ascii(), "non-ASCII text in sensitivity.csv");
+    let service = rows.iter().find(|r| r[1] == "Service length").expect("service length row");
+    let num = |c: &str| service[h.iter().position(|x| x == c).unwrap()].parse::<f64>().unwrap();
+    assert_eq!((num("base_value"), num("low_value"), num("high_value")), (18.0, 15.0, 21.0));
     let swing = common::column(&h, &rows, "force_gap_swing");
     assert!(swing.windows(2).all(|w| w[0] >= w[1]), "rows sorted by effect on the gap: {swing:?}");
     let moving = swing.iter().filter(|s| **s > 1.0).count();

@@ -261,6 +261,34 @@ impl Knob {
         }
     }
 
+    /// The unit of the number [`Knob::describe_base`] and [`Knob::apply`] give (for
+    /// tables a program reads: `sensitivity.csv`).
+    pub fn unit(self, s: &Scenario) -> &'static str {
+        match self {
+            Knob::Tfr => "children per woman",
+            Knob::Mortality => "years (male life expectancy at birth)",
+            Knob::Migration => match s.migration {
+                MigrationSpec::Anchors(_) => "persons per year",
+                MigrationSpec::Series { .. } => "factor on the series",
+            },
+            Knob::ServiceMonths => "months (Army; every branch moves by the same amount)",
+            Knob::ActiveDutyRate
+            | Knob::TakeUp
+            | Knob::Attrition
+            | Knob::NcoDecision
+            | Knob::CareeristContinuation
+            | Knob::NcoFillRate
+            | Knob::CadreShare
+            | Knob::WomenCadre
+            | Knob::FemaleVolunteers
+            | Knob::OperatingCost => "share (0-1)",
+            Knob::SoldiersPerSystem => "soldiers per system",
+            Knob::UnitCost => "currency units per system",
+            Knob::FieldingCapacity => "systems per year",
+            Knob::ServiceLife => "years",
+        }
+    }
+
     /// A short label for tables and chart axes.
     pub fn label(self) -> &'static str {
         match self {
@@ -286,13 +314,13 @@ impl Knob {
     }
 
     /// The scenario's own value, described.
-    pub fn describe_base(self, s: &Scenario, ctx: &Context<'_>) -> Result<String> {
-        Ok(self.describe(s, ctx)?.0)
+    pub fn describe_base(self, s: &Scenario, ctx: &Context<'_>) -> Result<Described> {
+        self.describe(s, ctx)
     }
 
     /// Returns the scenario with this parameter moved by `setting`, and the new value
     /// described. Values are clamped to what a scenario file accepts.
-    pub fn apply(self, s: &Scenario, setting: Setting, ctx: &Context<'_>) -> Result<(Scenario, String)> {
+    pub fn apply(self, s: &Scenario, setting: Setting, ctx: &Context<'_>) -> Result<(Scenario, Described)> {
         let mut v = s.clone();
         v.name = format!("{}[{}]", s.name, self.key());
         let scalar = |x: f64| -> Result<f64> {
@@ -437,15 +465,16 @@ impl Knob {
                 v.automation.service_life_years = scalar(s.automation.service_life_years)?.clamp(1.0, 100.0);
             }
         }
-        let text = self.describe(&v, ctx)?.0;
-        Ok((v, text))
+        let described = self.describe(&v, ctx)?;
+        Ok((v, described))
     }
 
-    /// Describes the parameter's value in a scenario; also returns it as a number where
-    /// it is one.
-    fn describe(self, s: &Scenario, ctx: &Context<'_>) -> Result<(String, Option<f64>)> {
+    /// Describes the parameter's value in a scenario, as text and as a number with its
+    /// unit.
+    fn describe(self, s: &Scenario, ctx: &Context<'_>) -> Result<Described> {
         let y = ctx.year;
-        let num = |text: String, x: f64| Ok((text, Some(x)));
+        let unit = self.unit(s);
+        let num = |text: String, value: f64| Ok(Described { text, value, unit });
         match self {
             Knob::Tfr => {
                 let path = yearly_tfr(s, ctx.inputs)?;
@@ -528,6 +557,17 @@ impl Knob {
             }
         }
     }
+}
+
+/// A parameter's value in a scenario: as people read it, and as a number with its unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Described {
+    /// For tables and charts read by people ("Army 18.0 months", "51.2%").
+    pub text: String,
+    /// The number (a share as a fraction, money in currency units).
+    pub value: f64,
+    /// The number's unit.
+    pub unit: &'static str,
 }
 
 /// A scenario's policy moved year by year: `value(year)` as the scenario resolves it for

@@ -6,7 +6,7 @@
 use rayon::prelude::*;
 
 use super::batch::ScenarioRun;
-use super::ranges::{Context, RANGES, Range};
+use super::ranges::{Context, Described, RANGES, Range};
 use crate::error::{Error, Result};
 use crate::output::tables::{SUMMARY_COLUMNS, row_values, summary_rows};
 use crate::run;
@@ -25,11 +25,11 @@ pub struct Effect {
     /// The parameter and its range.
     pub range: Range,
     /// The scenario's value, described.
-    pub base_value: String,
+    pub base_value: Described,
     /// The low setting, described.
-    pub low_value: String,
+    pub low_value: Described,
     /// The high setting, described.
-    pub high_value: String,
+    pub high_value: Described,
     /// The outputs ([`OUTPUTS`] order) with the parameter at its low setting.
     pub at_low: [f64; OUTPUTS.len()],
     /// The outputs with the parameter at its high setting.
@@ -97,6 +97,15 @@ pub fn run(base: &ScenarioRun, year: i32) -> Result<Sensitivity> {
     for r in &RANGES {
         let (low, low_text) = r.knob.apply(s, r.low, &ctx)?;
         let (high, high_text) = r.knob.apply(s, r.high, &ctx)?;
+        for d in [&low_text, &high_text] {
+            if !d.value.is_finite() {
+                return Err(Error::Consistency(format!(
+                    "sensitivity: {} has no finite value ({})",
+                    r.knob.key(),
+                    d.text
+                )));
+            }
+        }
         texts.push((r.knob.describe_base(s, &ctx)?, low_text, high_text));
         variants.push(low);
         variants.push(high);

@@ -82,12 +82,13 @@ fn csv_err(path: &Path, e: csv::Error) -> Error {
 pub fn write_csv(s: &Sensitivity, path: &Path) -> Result<()> {
     let f = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
     let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
-    let mut header: Vec<String> =
-        ["rank", "parameter", "key", "year", "base_value", "low_value", "high_value"].map(String::from).to_vec();
+    let mut header: Vec<String> = ["rank", "parameter", "key", "year", "unit", "base_value", "low_value", "high_value"]
+        .map(String::from)
+        .to_vec();
     for o in OUTPUTS {
         header.extend([format!("{o}_at_low"), format!("{o}_base"), format!("{o}_at_high"), format!("{o}_swing")]);
     }
-    header.push("range_source".into());
+    header.extend(["base_label", "low_label", "high_label", "range_source"].map(String::from));
     w.write_record(&header).map_err(|e| csv_err(path, e))?;
     for (i, e) in ranked(s).into_iter().enumerate() {
         let mut rec = vec![
@@ -95,17 +96,54 @@ pub fn write_csv(s: &Sensitivity, path: &Path) -> Result<()> {
             e.range.knob.label().to_string(),
             e.range.knob.key().to_string(),
             s.year.to_string(),
-            e.base_value.clone(),
-            e.low_value.clone(),
-            e.high_value.clone(),
+            e.base_value.unit.to_string(),
+            fmt_value(e.base_value.value),
+            fmt_value(e.low_value.value),
+            fmt_value(e.high_value.value),
         ];
         for k in 0..OUTPUTS.len() {
             rec.extend([e.at_low[k], s.base[k], e.at_high[k], e.swing(k, s.base[k])].map(fmt_num));
         }
-        rec.push(e.range.source.to_string());
+        for text in [&e.base_value.text, &e.low_value.text, &e.high_value.text, &e.range.source.to_string()] {
+            rec.push(ascii_text(text));
+        }
         w.write_record(&rec).map_err(|e| csv_err(path, e))?;
     }
     w.flush().map_err(|e| Error::io(path, e))
+}
+
+/// A parameter value for the CSV: up to 6 significant decimals, no trailing zeros
+/// (0.512, 18, 1000000000).
+fn fmt_value(x: f64) -> String {
+    let s = format!("{x:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.to_string() }
+}
+
+/// `s` in ASCII, for CSV text read by spreadsheets that assume a legacy code page when a
+/// UTF-8 file has no byte-order mark (Excel showed "−" as "âˆ’"): typographic minus,
+/// dashes, ×, ±, → and arrows' kin are spelled in ASCII; anything else outside ASCII is
+/// kept (source titles may hold Korean).
+pub fn ascii_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\u{2212}' | '\u{2013}' | '\u{2010}' | '\u{2011}' => out.push('-'),
+            '\u{2014}' => out.push_str("--"),
+            '\u{00d7}' => out.push('x'),
+            '\u{00b1}' => out.push_str("+/-"),
+            '\u{2192}' => out.push_str("->"),
+            '\u{2264}' => out.push_str("<="),
+            '\u{2265}' => out.push_str(">="),
+            '\u{2248}' | '\u{223c}' => out.push('~'),
+            '\u{2018}' | '\u{2019}' => out.push('\''),
+            '\u{201c}' | '\u{201d}' => out.push('"'),
+            '\u{00a0}' | '\u{2009}' | '\u{202f}' => out.push(' '),
+            '\u{2026}' => out.push_str("..."),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// The ranking as a Markdown table (cells as [`cells`]), with a title.
@@ -143,8 +181,8 @@ pub fn cells(s: &Sensitivity) -> (Vec<String>, Vec<Align>, Vec<Vec<String>>) {
         .map(|e| {
             vec![
                 e.range.knob.label().to_string(),
-                e.base_value.clone(),
-                format!("{} – {}", e.low_value, e.high_value),
+                e.base_value.text.clone(),
+                format!("{} – {}", e.low_value.text, e.high_value.text),
                 format!("{} / {}", count(e.at_low[0]), count(e.at_high[0])),
                 format!("{} / {}", super::numbers::billions(e.at_low[1]), super::numbers::billions(e.at_high[1])),
                 e.range.source.to_string(),
@@ -201,8 +239,8 @@ pub fn tornado_charts(s: &Sensitivity, run: &ScenarioRun) -> Vec<(String, super:
                     label: e.range.knob.label().to_string(),
                     low: e.at_low[k],
                     high: e.at_high[k],
-                    low_text: e.low_value.clone(),
-                    high_text: e.high_value.clone(),
+                    low_text: e.low_value.text.clone(),
+                    high_text: e.high_value.text.clone(),
                 })
                 .collect();
             let t = Tornado {

@@ -266,12 +266,27 @@ pub const PLATEAU_TOLERANCE: f64 = 1e-6;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum PeakShape {
     /// The maximum is the last year's and above the year before's.
-    Rising { year: i32, value: f64 },
+    Rising {
+        /// The last year.
+        year: i32,
+        /// Its value.
+        value: f64,
+    },
     /// The maximum is reached in `from` and held (within [`PLATEAU_TOLERANCE`]) in every
     /// later year.
-    Plateau { from: i32, value: f64 },
+    Plateau {
+        /// The first year at the maximum.
+        from: i32,
+        /// The maximum.
+        value: f64,
+    },
     /// The maximum is reached in `year` (its first year) and the series falls later.
-    Peak { year: i32, value: f64 },
+    Peak {
+        /// The first year at the maximum.
+        year: i32,
+        /// The maximum.
+        value: f64,
+    },
 }
 
 /// The shape of `series` (year, value) at its maximum; `None` when it is empty or
@@ -391,8 +406,8 @@ fn effect_phrase(e: &Effect, k: usize, as_money: Option<&str>) -> String {
     format!(
         "{} ({} to {}: {} to {})",
         lower_first(e.range.knob.label()),
-        e.low_value,
-        e.high_value,
+        e.low_value.text,
+        e.high_value.text,
         fmt(e.at_low[k]),
         fmt(e.at_high[k])
     )
