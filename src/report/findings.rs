@@ -293,7 +293,7 @@ pub enum PeakShape {
 /// never positive.
 pub fn peak_shape(series: &[(i32, f64)]) -> Option<PeakShape> {
     let max = series.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
-    if !(max > 0.0) {
+    if max.is_nan() || max <= 0.0 {
         return None;
     }
     let at_max = |v: f64| v >= max * (1.0 - PLATEAU_TOLERANCE);
