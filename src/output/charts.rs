@@ -34,6 +34,7 @@ pub mod palette;
 mod panel;
 mod population;
 mod pyramid;
+mod raster;
 mod render;
 pub mod spec;
 pub mod text;

@@ -1,5 +1,5 @@
-//! Rendering a [`Chart`] to PNG and SVG: the figure's frame (title, subtitle, source
-//! line) around its panels, drawn by the same code on both backends.
+//! Rendering a [`Chart`] to SVG and PNG: the figure's frame (title, subtitle, source
+//! line) around its panels, drawn as SVG; the PNG is that SVG rasterised (`raster`).
 
 use std::path::Path;
 
@@ -33,13 +33,6 @@ pub fn render_all(charts: &[(&str, Chart)], dir: &Path) -> Result<Vec<String>> {
 /// names. The SVG holds no timestamp, so identical charts give identical files.
 pub fn render(chart: &Chart, dir: &Path, stem: &str) -> Result<Vec<String>> {
     text::ensure_fonts()?;
-    let png_name = format!("{stem}.png");
-    let png = dir.join(&png_name);
-    {
-        let root = BitMapBackend::new(&png, chart.size).into_drawing_area();
-        draw(chart, &root).map_err(|e| drawing_error(&png, e))?;
-        root.present().map_err(|e| drawing_error(&png, e))?;
-    }
     let svg_name = format!("{stem}.svg");
     let svg_path = dir.join(&svg_name);
     let mut svg = String::new();
@@ -48,6 +41,9 @@ pub fn render(chart: &Chart, dir: &Path, stem: &str) -> Result<Vec<String>> {
         draw(chart, &root).map_err(|e| drawing_error(&svg_path, e))?;
         root.present().map_err(|e| drawing_error(&svg_path, e))?;
     }
+    // The PNG is the SVG rasterised, so the two show the same text (`raster`).
+    let png_name = format!("{stem}.png");
+    super::raster::write_png(&svg, &dir.join(&png_name))?;
     std::fs::write(&svg_path, svg).map_err(|e| Error::io(&svg_path, e))?;
     Ok(vec![png_name, svg_name])
 }
