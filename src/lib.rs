@@ -14,6 +14,7 @@ pub mod analysis;
 pub mod automation;
 pub mod data;
 pub mod demography;
+pub mod embedded;
 pub mod error;
 pub mod force;
 pub mod output;

@@ -35,9 +35,11 @@ needed to close the gap.",
     after_help = "Examples:\n  forcecast list\n  forcecast run baseline\n  forcecast run baseline fertility-low --out output/\n  forcecast check scenarios/my-scenario.toml\n  forcecast backtest --force\n  forcecast compare baseline fertility-low service-21-months\n  forcecast sensitivity baseline\n  forcecast report baseline target-450k"
 )]
 struct Cli {
-    /// Folder holding the scenario files and data/<country>/.
-    #[arg(long, global = true, default_value = "scenarios", env = "FORCECAST_SCENARIOS")]
-    scenarios: PathBuf,
+    /// Folder of scenario files (and data/<country>/) searched before the built-in
+    /// scenarios and data; a file there overrides the built-in one of the same name
+    /// [default: ./scenarios when it exists].
+    #[arg(long, global = true, env = "FORCECAST_SCENARIOS", value_name = "DIR")]
+    scenarios: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -229,17 +231,48 @@ fn is_invalid_input(e: &Error) -> bool {
     matches!(e, Error::Scenario(_) | Error::Usage(_) | Error::Data(_))
 }
 
+/// Prints a line on standard output; when the reader has gone (`forcecast list | head`)
+/// stops quietly with success instead of panicking on the broken pipe.
+fn say(line: &str) {
+    use std::io::Write as _;
+    if let Err(e) = writeln!(std::io::stdout().lock(), "{line}") {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(i32::from(EXIT_OK));
+        }
+        eprintln!("error: cannot write to standard output: {e}");
+        std::process::exit(i32::from(EXIT_FAILURE));
+    }
+}
+
+/// The scenarios folder searched before the built-in scenarios: the one the user named
+/// (which must exist), else `./scenarios` (which need not).
+fn scenarios_folder(given: Option<PathBuf>) -> Result<PathBuf, Error> {
+    match given {
+        Some(dir) if dir.is_dir() => Ok(dir),
+        Some(dir) => Err(Error::Usage(format!(
+            "the scenarios folder {} (--scenarios or FORCECAST_SCENARIOS) does not exist or is not a folder",
+            dir.display()
+        ))),
+        None => Ok(PathBuf::from("scenarios")),
+    }
+}
+
 fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    let scenarios = scenarios_folder(cli.scenarios)?;
     match cli.command {
         Command::List => {
-            let list: Vec<(String, String)> = scenario::list(&cli.scenarios)?
+            let esc = |t: &str| forcecast::error::escape(t).into_owned();
+            let list: Vec<(String, String, String)> = scenario::list(&scenarios)?
                 .iter()
-                .map(|(n, d)| (forcecast::error::escape(n).into_owned(), forcecast::error::escape(d).into_owned()))
+                .map(|e| {
+                    let origin = if e.built_in { "built-in".to_string() } else { e.path.display().to_string() };
+                    (esc(&e.name), esc(&e.description), esc(&origin))
+                })
                 .collect();
             // One column for the names, as wide as the longest (at most 40 characters).
-            let width = list.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(0).clamp(22, 40);
-            for (name, desc) in list {
-                println!("{name:<width$} {desc}");
+            let width = list.iter().map(|(n, _, _)| n.chars().count()).max().unwrap_or(0).clamp(22, 40);
+            for (name, desc, origin) in list {
+                say(&format!("{name:<width$} {desc} [{origin}]"));
             }
             Ok(())
         }
@@ -247,8 +280,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let mut failed = Vec::new();
             let mut internal = false;
             for arg in &scenario {
-                match check_one(arg, &cli.scenarios) {
-                    Ok(name) => println!("{}", forcecast::error::escape_lines(&format!("ok: {name}"))),
+                match check_one(arg, &scenarios) {
+                    Ok(name) => say(&forcecast::error::escape_lines(&format!("ok: {name}"))),
                     Err(e) => {
                         eprintln!("{}", forcecast::error::escape_lines(&e.to_string()));
                         internal |= !is_invalid_input(&e);
@@ -266,23 +299,23 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Backtest { from, to, out, force, country, migration_pattern, no_charts } => {
             let pattern = forcecast::validation::backtest::MigrationPattern::from_name(&migration_pattern)
                 .ok_or_else(|| Error::Usage(format!("unknown --migration-pattern `{migration_pattern}`")))?;
-            backtest(&cli.scenarios, &country, BacktestArgs { from, to, out, force, pattern, no_charts })
+            backtest(&scenarios, &country, BacktestArgs { from, to, out, force, pattern, no_charts })
         }
         Command::Compare { scenario, out, no_charts, quiet } => {
             use forcecast::output::compare;
-            let c = forcecast::analysis::Comparison::new(forcecast::analysis::run_all(&scenario, &cli.scenarios)?)?;
+            let c = forcecast::analysis::Comparison::new(forcecast::analysis::run_all(&scenario, &scenarios)?)?;
             let dest = out.unwrap_or_else(|| compare::default_dir(&c));
             forcecast::output::check_destination(&dest, &compare::origin(&c))?;
             let written = compare::write_comparison(&c, &dest, compare::CompareOptions { no_charts })?;
             if !quiet {
-                print!("{}", compare::key_years_markdown(&c));
+                say(compare::key_years_markdown(&c).trim_end());
                 eprintln!("wrote {}", shown(&written));
             }
             Ok(())
         }
         Command::Sensitivity { scenario, year, out, no_charts, quiet } => {
             use forcecast::output::sensitivity as out_sens;
-            let run = forcecast::analysis::run_one(&scenario, &cli.scenarios)?;
+            let run = forcecast::analysis::run_one(&scenario, &scenarios)?;
             // The output folder is checked before the analysis runs.
             let origin = forcecast::output::Origin::new("sensitivity", &format!("sensitivity-{}-{year}", run.name()));
             let dest = out.unwrap_or_else(|| Path::new("output").join(&origin.name));
@@ -290,14 +323,14 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let s = forcecast::analysis::sensitivity::run(&run, year)?;
             let written = out_sens::write_sensitivity(&s, &run, &dest, out_sens::SensitivityOptions { no_charts })?;
             if !quiet {
-                print!("{}", out_sens::markdown(&s));
+                say(out_sens::markdown(&s).trim_end());
                 eprintln!("wrote {}", shown(&written));
             }
             Ok(())
         }
         Command::Report { scenario, year, out, no_sensitivity, trajectories, seed, quiet } => {
             use forcecast::report;
-            let c = forcecast::analysis::Comparison::new(forcecast::analysis::run_all(&scenario, &cli.scenarios)?)?;
+            let c = forcecast::analysis::Comparison::new(forcecast::analysis::run_all(&scenario, &scenarios)?)?;
             let dest = out.unwrap_or_else(|| report::default_dir(&c));
             let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
             let monte_carlo = trajectories.map(|n| uncertainty::Options { trajectories: n as usize, seed, threads });
@@ -306,7 +339,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             if !quiet {
                 let f = &w.findings;
                 for p in f.scenarios.iter().chain(&f.comparisons).chain(&f.sensitivity).chain(&f.uncertainty) {
-                    println!("- {p}");
+                    say(&format!("- {p}"));
                 }
                 eprintln!("wrote {} (report.html: {} KB)", shown(&w.dir), w.html_bytes.div_ceil(1024));
             }
@@ -327,7 +360,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             // so that a bad file or folder is reported before any output is written.
             let mut paths: Vec<PathBuf> = Vec::with_capacity(scenario.len());
             for arg in &scenario {
-                let path = scenario::locate(arg, &cli.scenarios)?;
+                let path = scenario::locate(arg, &scenarios)?;
                 let name = scenario::name_of(&path);
                 if let Some(first) = paths.iter().find(|p| scenario::name_of(p) == name) {
                     let dest = run_dest(out.as_deref(), several, &name);
@@ -348,10 +381,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let mut planned: Vec<(scenario::Scenario, PathBuf, run::Inputs)> = Vec::with_capacity(paths.len());
             for path in paths {
                 let mut laps = forcecast::timing::Laps::new();
-                let s = scenario::load(&path, &cli.scenarios)?;
+                let s = scenario::load(&path, &scenarios)?;
                 let dest = run_dest(out.as_deref(), several, &s.name);
                 forcecast::output::check_destination(&dest, &forcecast::output::Origin::new("run", &s.name))?;
-                let inputs = run::load_inputs(&s, &cli.scenarios)?;
+                let inputs = run::load_inputs(&s, &scenarios)?;
                 // What `check` validates, so the two accept and reject the same inputs.
                 run::validate(&s, &inputs)?;
                 laps.lap("scenario, data and validation");
@@ -485,7 +518,7 @@ fn backtest(scenarios: &Path, country: &str, args: BacktestArgs) -> anyhow::Resu
         chart::write(&bt, dir.path(), "backtest")?;
     }
     let refs = backtest::references(&inputs, &bt)?;
-    print!("{}", backtest::report(&bt, &refs));
+    say(backtest::report(&bt, &refs).trim_end());
     if force {
         let baseline = scenario::load(&scenario::locate("baseline", scenarios)?, scenarios)?;
         let binputs = run::load_inputs(&baseline, scenarios)?;
@@ -497,8 +530,7 @@ fn backtest(scenarios: &Path, country: &str, args: BacktestArgs) -> anyhow::Resu
         if !no_charts {
             chart::write_force(&c, dir.path(), "force_calibration")?;
         }
-        println!();
-        print!("{}", calibration::report(&c));
+        say(&format!("\n{}", calibration::report(&c).trim_end()));
     }
     let written = dir.commit()?;
     eprintln!("wrote {}", shown(&written));

@@ -22,9 +22,10 @@ pub struct Inputs {
     pub mortality: MortalitySurface,
 }
 
-/// Where a scenario's country data lives: `<scenarios_dir>/data/<country>/`.
+/// Where a scenario's country data lives: `<scenarios_dir>/data/<country>/` if that
+/// folder exists, else the data embedded in the binary ([`crate::embedded`]).
 pub fn data_dir(scenario: &Scenario, scenarios_dir: &Path) -> std::path::PathBuf {
-    scenarios_dir.join("data").join(&scenario.country)
+    crate::embedded::data_dir(scenarios_dir, &scenario.country)
 }
 
 /// Loads the country data a scenario names and checks the scenario against it.

@@ -197,8 +197,16 @@ fn series_by_name(rows: BTreeMap<String, Vec<(i32, f64)>>, path: &Path) -> Resul
 impl CountryData {
     /// Reads every table of the folder `dir`.
     pub fn load(dir: &Path) -> Result<CountryData> {
-        if !dir.is_dir() {
-            return Err(Error::data(dir, None, "", "country data folder not found"));
+        if !crate::embedded::is_dir(dir) {
+            return Err(Error::data(
+                dir,
+                None,
+                "",
+                format!(
+                    "country data folder not found (built-in countries: {})",
+                    crate::embedded::countries().join(", ")
+                ),
+            ));
         }
         let mut checksums = BTreeMap::new();
         let mut open = |name: &str, cols: &[&str]| -> Result<CsvTable> {

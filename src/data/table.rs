@@ -15,6 +15,11 @@ pub const MAX_TABLE_BYTES: u64 = 16 * 1024 * 1024;
 pub fn read_capped(path: &Path) -> Result<Vec<u8>> {
     use std::io::Read;
     let cannot = |e: std::io::Error| Error::data(path, None, "", format!("cannot read data table: {e}"));
+    if crate::embedded::is_embedded(path) {
+        return crate::embedded::file(path)
+            .map(<[u8]>::to_vec)
+            .ok_or_else(|| cannot(std::io::Error::from(std::io::ErrorKind::NotFound)));
+    }
     let meta = std::fs::metadata(path).map_err(cannot)?;
     if !meta.is_file() {
         return Err(Error::data(path, None, "", "not a regular file (a data table must be a plain CSV file)"));

@@ -139,7 +139,11 @@ pub fn write_report(c: &Comparison, dest: &Path, opts: ReportOptions) -> Result<
         svgs.insert(key, text);
     }
     let prov_path = c.runs[0].inputs.data.dir.join("PROVENANCE.md");
-    let provenance = std::fs::read_to_string(&prov_path).map(|t| provenance_lines(&t)).unwrap_or_default();
+    let provenance = crate::data::table::read_capped(&prov_path)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .map(|t| provenance_lines(&t))
+        .unwrap_or_default();
     files.splice(0..0, ["report.html".to_string(), "report.md".to_string()]);
     files.push("manifest.json".into());
 

@@ -28,7 +28,7 @@ pub fn valid_name(name: &str) -> bool {
 pub fn locate(arg: &str, scenarios_dir: &Path) -> Result<PathBuf> {
     let as_path = Path::new(arg);
     if arg.ends_with(".toml") {
-        if !as_path.is_file() {
+        if !crate::embedded::is_file(as_path) {
             return Err(Error::Usage(format!("{arg}: scenario file not found")));
         }
         return Ok(as_path.to_path_buf());
@@ -38,20 +38,22 @@ pub fn locate(arg: &str, scenarios_dir: &Path) -> Result<PathBuf> {
             "`{arg}` is not a scenario name (names use only letters, digits, `-` and `_`; give a path ending in .toml for a file elsewhere)"
         )));
     }
-    let path = scenarios_dir.join(format!("{arg}.toml"));
-    if !path.is_file() {
-        let known = list(scenarios_dir).unwrap_or_default();
-        let names: Vec<&str> = known.iter().map(|(n, _)| n.as_str()).collect();
-        let hint = super::reader::suggest(arg, names.iter().copied())
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
-        return Err(Error::Usage(format!(
-            "no scenario named `{arg}` in {}{hint}; known: {}",
-            scenarios_dir.display(),
-            names.join(", ")
-        )));
+    match crate::embedded::find(scenarios_dir, &format!("{arg}.toml")) {
+        Some(path) => Ok(path),
+        None => {
+            let known = list(scenarios_dir).unwrap_or_default();
+            let names: Vec<&str> = known.iter().map(|e| e.name.as_str()).collect();
+            let hint = super::reader::suggest(arg, names.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            Err(Error::Usage(format!(
+                "no scenario named `{arg}` in {} or among the built-in scenarios{hint}; known: {}. \
+                 Give a folder with --scenarios DIR (or FORCECAST_SCENARIOS), or a path ending in .toml",
+                scenarios_dir.display(),
+                names.join(", ")
+            )))
+        }
     }
-    Ok(path)
 }
 
 /// The scenario name of a file: its stem.
@@ -62,10 +64,15 @@ pub fn name_of(path: &Path) -> String {
 fn read(path: &Path) -> Result<Table> {
     use std::io::Read;
     let cannot = |e: std::io::Error| diag(path, None, "", format!("cannot read the scenario file: {e}"));
-    let file = std::fs::File::open(path).map_err(cannot)?;
-    let mut bytes = Vec::new();
-    // One byte more than the cap tells a file over it without reading all of it.
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    let bytes = if crate::embedded::is_embedded(path) {
+        crate::embedded::file(path).ok_or_else(|| cannot(std::io::Error::from(std::io::ErrorKind::NotFound)))?.to_vec()
+    } else {
+        let file = std::fs::File::open(path).map_err(cannot)?;
+        let mut bytes = Vec::new();
+        // One byte more than the cap tells a file over it without reading all of it.
+        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(cannot)?;
+        bytes
+    };
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(diag(
             path,
@@ -146,16 +153,26 @@ pub fn load(path: &Path, scenarios_dir: &Path) -> Result<Scenario> {
                 format!("`{parent}` is not a scenario name (letters, digits, `-`, `_`)"),
             ));
         }
-        let beside = current.parent().unwrap_or(Path::new(".")).join(format!("{parent}.toml"));
-        let next = if beside.is_file() { beside } else { scenarios_dir.join(format!("{parent}.toml")) };
-        if !next.is_file() {
+        // Beside the file, then the scenarios folder, then the built-in scenarios.
+        let file = format!("{parent}.toml");
+        let beside = current.parent().unwrap_or(Path::new(".")).join(&file);
+        let found =
+            if crate::embedded::is_file(&beside) { Some(beside) } else { crate::embedded::find(scenarios_dir, &file) };
+        let Some(next) = found else {
+            let known = list(scenarios_dir).unwrap_or_default();
+            let hint = super::reader::suggest(&parent, known.iter().map(|e| e.name.as_str()))
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
             return Err(diag(
                 &current,
                 Some(origin.line),
                 "extends",
-                format!("no scenario named `{parent}` (looked for {})", next.display()),
+                format!(
+                    "no scenario named `{parent}`{hint} (looked beside this file, in {} and among the built-in scenarios)",
+                    scenarios_dir.display()
+                ),
             ));
-        }
+        };
         let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
         if chain.iter().any(|(p, _)| canon(p) == canon(&next)) {
             let names: Vec<String> = chain.iter().map(|(p, _)| name_of(p)).chain([parent.clone()]).collect();
@@ -188,26 +205,54 @@ fn diag(file: &Path, line: Option<usize>, key: &str, message: String) -> Error {
     Error::Scenario(Diagnostics(vec![Diagnostic { file: file.to_path_buf(), line, key: key.into(), message }]))
 }
 
-/// The scenarios in a folder: `(name, description)`, sorted by name. Files that do not
-/// parse are listed with the parse problem as their description.
-pub fn list(dir: &Path) -> Result<Vec<(String, String)>> {
-    // The folder is the user's input (`--scenarios`): not finding it is a usage error.
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| Error::Usage(format!("cannot read the scenarios folder {}: {e}", dir.display())))?;
-    let mut out = Vec::new();
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
-            let desc = match read(&path) {
+/// A scenario [`list`] found.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Listed {
+    /// Its name (the file stem).
+    pub name: String,
+    /// Its `description`, or the parse problem.
+    pub description: String,
+    /// Where it was found: the file on disk, or the built-in path.
+    pub path: PathBuf,
+    /// Whether it is one of the built-in scenarios.
+    pub built_in: bool,
+}
+
+/// The scenarios in a folder and the built-in ones, sorted by name; a file in the folder
+/// hides the built-in scenario of the same name. Files that do not parse are listed with
+/// the parse problem as their description. A folder that does not exist lists only the
+/// built-in scenarios (whether a folder the user named must exist is the caller's call).
+pub fn list(dir: &Path) -> Result<Vec<Listed>> {
+    let mut files: Vec<PathBuf> = Vec::new();
+    // An embedded folder holds only the built-in scenarios, added below.
+    if !crate::embedded::is_embedded(dir) && dir.is_dir() {
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| Error::Usage(format!("cannot read the scenarios folder {}: {e}", dir.display())))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+                files.push(path);
+            }
+        }
+    }
+    for shipped in crate::embedded::scenario_files() {
+        if !files.iter().any(|f| name_of(f) == name_of(&shipped)) {
+            files.push(shipped);
+        }
+    }
+    let mut out: Vec<Listed> = files
+        .into_iter()
+        .map(|path| {
+            let description = match read(&path) {
                 Ok(t) => match t.get("description").map(|n| &n.value) {
                     Some(Value::Str(s)) => s.clone(),
                     _ => "(no description)".into(),
                 },
                 Err(e) => format!("(invalid: {e})"),
             };
-            out.push((name_of(&path), desc));
-        }
-    }
+            Listed { name: name_of(&path), description, built_in: crate::embedded::is_embedded(&path), path }
+        })
+        .collect();
     out.sort();
     Ok(out)
 }

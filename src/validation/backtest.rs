@@ -203,7 +203,7 @@ pub fn load(country: &str, scenarios_dir: &Path) -> Result<Inputs> {
     if !crate::scenario::valid_name(country) {
         return Err(Error::Usage(format!("`{country}` is not a country folder name")));
     }
-    let data = CountryData::load(&scenarios_dir.join("data").join(country))?;
+    let data = CountryData::load(&crate::embedded::data_dir(scenarios_dir, country))?;
     let mortality = rates::MortalitySurface::from_data(&data);
     Ok(Inputs { data, mortality })
 }
