@@ -40,6 +40,10 @@ struct Cli {
     /// [default: ./scenarios when it exists].
     #[arg(long, global = true, env = "FORCECAST_SCENARIOS", value_name = "DIR")]
     scenarios: Option<PathBuf>,
+    /// Treat warnings about implausible values (accepted, but likely a unit slip: a
+    /// troop target of 620, service of 1.5 months) as errors (exit 2).
+    #[arg(long, global = true)]
+    strict: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -259,6 +263,7 @@ fn scenarios_folder(given: Option<PathBuf>) -> Result<PathBuf, Error> {
 
 fn dispatch(cli: Cli) -> anyhow::Result<()> {
     let scenarios = scenarios_folder(cli.scenarios)?;
+    scenario::set_strict(cli.strict);
     match cli.command {
         Command::List => {
             let esc = |t: &str| forcecast::error::escape(t).into_owned();

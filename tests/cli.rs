@@ -265,3 +265,45 @@ fn failed_run_keeps_previous_output_and_leaves_no_partial_folder() {
         .collect();
     assert!(leftovers.is_empty(), "partial folders left: {leftovers:?}");
 }
+
+#[test]
+fn implausible_values_warn_with_a_unit_hint_and_strict_refuses_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases = [
+        ("[fertility]\ntfr_anchors = [[2025, 7]]", "7 children per woman is implausible (above 3 children per woman)"),
+        ("[fertility]\nsrb_anchors = [[2025, 1.2]]", "1.2 is implausible (above 1.12)"),
+        ("[force]\ntarget_anchors = [[2025, 620]]", "620 looks like thousands: use 620000"),
+        ("[force.navy]\nservice_months = 2", "2 looks like years: use 24"),
+        ("[force]\nannual_attrition = 0.6", "0.6 is implausible (above 0.5)"),
+    ];
+    for (body, expected) in cases {
+        let path = tmp.path().join("w.toml");
+        std::fs::write(&path, format!("extends = \"baseline\"\ndescription = \"w\"\n{body}\n")).unwrap();
+        let p = path.to_str().unwrap();
+        common::forcecast()
+            .args(["check", p])
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("warning: "))
+            .stderr(predicate::str::contains(expected))
+            .stderr(predicate::str::contains("w.toml:4:"));
+        common::forcecast()
+            .args(["check", "--strict", p])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(expected))
+            .stderr(predicate::str::contains("an error under --strict"));
+    }
+}
+
+#[test]
+fn the_shipped_scenarios_raise_no_warning() {
+    let names: Vec<String> = std::fs::read_dir(common::scenarios())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    assert!(names.len() >= 10);
+    common::forcecast().arg("check").arg("--strict").args(&names).assert().success().stderr(predicate::str::is_empty());
+}

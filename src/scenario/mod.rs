@@ -6,7 +6,7 @@ pub mod resolve;
 pub mod spec;
 pub mod uncertainty;
 
-pub use resolve::{list, load, locate, name_of, valid_name};
+pub use resolve::{Listed, list, load, locate, name_of, set_strict, valid_name};
 pub use spec::{
     AutomationSpec, BasePopulationSource, CadreSpec, FertilitySpec, ForceSpec, MigrationSpec, MortalitySpec, PathSpec,
     Scenario,

@@ -82,6 +82,27 @@ impl LineIndex {
     }
 }
 
+/// For a duplicate at 1-based `line`: the earlier line that defines the same table
+/// header (`[force]`) or key (`take_up = ...`), if one does, with that name.
+fn first_definition(text: &str, line: usize) -> Option<(usize, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let here = lines.get(line.checked_sub(1)?)?.trim();
+    let name = |l: &str| -> Option<String> {
+        let l = l.trim();
+        if l.starts_with('[') {
+            Some(l.split(']').next()?.to_string() + "]")
+        } else {
+            let (k, _) = l.split_once('=')?;
+            Some(k.trim().to_string())
+        }
+    };
+    let target = name(here)?;
+    let first = lines[..line - 1]
+        .iter()
+        .position(|l| !l.trim_start().starts_with('#') && name(l).as_deref() == Some(&target))?;
+    Some((first + 1, target))
+}
+
 /// Parses TOML text into a node tree. A syntax error becomes a diagnostic naming the line.
 pub fn parse(text: &str, file: &Path) -> Result<Table, Diagnostic> {
     let file = Arc::new(file.to_path_buf());
@@ -93,11 +114,21 @@ pub fn parse(text: &str, file: &Path) -> Result<Table, Diagnostic> {
             .map(|t| format!(" in `{}`", t.trim()))
             .filter(|s| s.len() < 120)
             .unwrap_or_default();
+        let mut message = e.message().trim().to_string();
+        if message.contains("duplicate") {
+            if let Some((first, name)) = line.and_then(|l| first_definition(text, l)) {
+                message = if name.starts_with('[') {
+                    format!("duplicate table `{name}` (first defined at line {first}; merge the two)")
+                } else {
+                    format!("duplicate key `{name}` (first defined at line {first})")
+                };
+            }
+        }
         Diagnostic {
             file: file.as_ref().clone(),
             line,
             key: String::new(),
-            message: format!("TOML syntax error{snippet}: {}", e.message().trim()),
+            message: format!("TOML syntax error{snippet}: {message}"),
         }
     })?;
     let mut ctx = Ctx { file, index, error: None };

@@ -23,6 +23,9 @@ pub struct Sink {
     pub diagnostics: Vec<Diagnostic>,
     /// Problems found beyond [`MAX_KEPT`], counted but not kept.
     pub dropped: usize,
+    /// Values inside the accepted range but outside the plausible one (warnings;
+    /// errors under `--strict`).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Sink {
@@ -38,6 +41,18 @@ impl Sink {
             key: key.to_string(),
             message: message.into(),
         });
+    }
+
+    /// Records a warning at an origin.
+    pub fn warn(&mut self, origin: &Origin, key: &str, message: impl Into<String>) {
+        if self.warnings.len() < MAX_KEPT {
+            self.warnings.push(Diagnostic {
+                file: origin.file.as_ref().clone(),
+                line: Some(origin.line),
+                key: key.to_string(),
+                message: message.into(),
+            });
+        }
     }
 
     /// Whether any problem was found.
@@ -56,21 +71,74 @@ pub struct Reader<'a> {
     /// Keys of earlier versions, reported with what replaced them: known, but never
     /// suggested or listed as keys to use.
     retired: BTreeSet<&'static str>,
+    /// Keys asked for as sections (tables).
+    sections: BTreeSet<&'static str>,
 }
 
-/// An inclusive numeric range a value must lie in.
+/// An inclusive numeric range a value must lie in, with the narrower range a value is
+/// plausible in (outside it: a warning) and the unit slip to suggest when a value is out
+/// of range.
 #[derive(Debug, Clone, Copy)]
 pub struct Range {
     /// Lowest allowed value.
     pub min: f64,
     /// Highest allowed value.
     pub max: f64,
+    /// Values outside `[lo, hi]` (but inside `[min, max]`) are accepted with a warning.
+    pub plausible: Option<(f64, f64)>,
+    /// The unit slip a wrong value most likely is.
+    pub hint: Hint,
+    /// The value's unit in warnings ("months"); empty for none.
+    pub unit: &'static str,
+}
+
+/// A unit slip a value may show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hint {
+    /// No hint.
+    None,
+    /// A share written as a percent (88 for 0.88).
+    Percent,
+    /// A ratio written per hundred (105 males per 100 females for 1.05).
+    PerHundred,
+    /// A count written in thousands (620 for 620,000).
+    Thousands,
+    /// Months written as years (1.5 for 18).
+    Years,
+}
+
+impl Hint {
+    /// The hint for value `x`, if `x` looks like this slip.
+    fn text(self, x: f64, range: &Range) -> Option<String> {
+        let fits =
+            |v: f64| v >= range.min && v <= range.max && range.plausible.is_none_or(|(lo, hi)| v >= lo && v <= hi);
+        let (what, fixed, likely) = match self {
+            Hint::None => return None,
+            Hint::Percent => ("a percent", x / 100.0, (2.0..=100.0).contains(&x)),
+            Hint::PerHundred => ("males per 100 females", x / 100.0, (50.0..=200.0).contains(&x)),
+            Hint::Thousands => ("thousands", x * 1000.0, x >= 1.0),
+            Hint::Years => ("years", x * 12.0, x <= 5.0),
+        };
+        (likely && fits(fixed)).then(|| format!("{} looks like {what}: use {}", show(x), show_plain(fixed)))
+    }
 }
 
 impl Range {
     /// `[min, max]`.
     pub const fn new(min: f64, max: f64) -> Self {
-        Range { min, max }
+        Range { min, max, plausible: None, hint: Hint::None, unit: "" }
+    }
+    /// The same range with values outside `[lo, hi]` accepted with a warning.
+    pub const fn plausible(self, lo: f64, hi: f64) -> Self {
+        Range { plausible: Some((lo, hi)), ..self }
+    }
+    /// The same range with a unit-slip hint.
+    pub const fn hint(self, hint: Hint) -> Self {
+        Range { hint, ..self }
+    }
+    /// The same range with its unit named in warnings.
+    pub const fn unit(self, unit: &'static str) -> Self {
+        Range { unit, ..self }
     }
     /// A probability, `[0, 1]`.
     pub const PROB: Range = Range::new(0.0, 1.0);
@@ -87,6 +155,7 @@ impl<'a> Reader<'a> {
             origin: Origin { file: Arc::new(PathBuf::from(file)), line: 1 },
             asked: BTreeSet::new(),
             retired: BTreeSet::new(),
+            sections: BTreeSet::new(),
         }
     }
 
@@ -223,6 +292,7 @@ impl<'a> Reader<'a> {
 
     /// An optional sub-table.
     pub fn section(&mut self, key: &'static str, sink: &mut Sink) -> Option<Reader<'a>> {
+        self.sections.insert(key);
         let node = self.get(key)?;
         match &node.value {
             Value::Table(t) => Some(Reader {
@@ -231,6 +301,7 @@ impl<'a> Reader<'a> {
                 origin: node.origin.clone(),
                 asked: BTreeSet::new(),
                 retired: BTreeSet::new(),
+                sections: BTreeSet::new(),
             }),
             other => {
                 sink.at(&node.origin, &self.full(key), format!("expected a table, got {}", other.type_name()));
@@ -243,15 +314,22 @@ impl<'a> Reader<'a> {
     pub fn finish(self, sink: &mut Sink) {
         for (key, node) in self.table {
             if !self.asked.contains(key.as_str()) && !self.retired.contains(key.as_str()) {
-                let hint = suggest(key, self.asked.iter().copied())
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
                 let known: Vec<&str> = self.asked.iter().copied().collect();
-                sink.at(
-                    &node.origin,
-                    &self.full(key),
-                    format!("unknown key{hint}; known keys here: {}", known.join(", ")),
-                );
+                let message = if matches!(node.value, Value::Table(_)) {
+                    // A table is a section: say so, and suggest sections.
+                    let sections: Vec<&str> = self.sections.iter().copied().collect();
+                    let hint = suggest(key, sections.iter().copied())
+                        .map(|s| format!(" (did you mean `[{}]`?)", self.full(s)))
+                        .unwrap_or_default();
+                    let list: Vec<String> = sections.iter().map(|s| format!("[{}]", self.full(s))).collect();
+                    format!("unknown section `[{}]`{hint}; known sections here: {}", self.full(key), list.join(", "))
+                } else {
+                    let hint = suggest(key, self.asked.iter().copied())
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default();
+                    format!("unknown key{hint}; known keys here: {}", known.join(", "))
+                };
+                sink.at(&node.origin, &self.full(key), message);
             }
         }
     }
@@ -287,16 +365,35 @@ fn number_node(node: &Node, key: &str, range: Range, sink: &mut Sink) -> Option<
         sink.at(&node.origin, key, format!("must be a finite number, got {x}"));
         return None;
     }
+    let hint = range.hint.text(x, &range).map(|h| format!("; {h}")).unwrap_or_default();
     if x < range.min || x > range.max {
         let msg = if range.max == f64::MAX {
-            format!("must be at least {}, got {}", show(range.min), show(x))
+            format!("must be at least {}, got {}{hint}", show(range.min), show(x))
         } else {
-            format!("must be between {} and {}, got {}", show(range.min), show(range.max), show(x))
+            format!("must be between {} and {}, got {}{hint}", show(range.min), show(range.max), show(x))
         };
         sink.at(&node.origin, key, msg);
         return None;
     }
+    if let Some((lo, hi)) = range.plausible {
+        if x < lo || x > hi {
+            let unit = if range.unit.is_empty() { String::new() } else { format!(" {}", range.unit) };
+            let side =
+                if x < lo { format!("below {}{unit}", grouped(lo)) } else { format!("above {}{unit}", grouped(hi)) };
+            sink.warn(&node.origin, key, format!("{}{unit} is implausible ({side}){hint}", show(x)));
+        }
+    }
     Some(x)
+}
+
+/// A bound in a message, with thousands separators (10,000).
+fn grouped(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() >= 1e4 && x.abs() < 1e15 { crate::output::numbers::count(x) } else { show(x) }
+}
+
+/// A number as a user would write it in a scenario (no exponent below 1e15).
+fn show_plain(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 { format!("{x:.0}") } else { format!("{}", (x * 1e9).round() / 1e9) }
 }
 
 /// A number in a message: exponent form when large (`1e13`, `1e308`), so that a bound or

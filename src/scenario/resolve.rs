@@ -195,9 +195,45 @@ pub fn load(path: &Path, scenarios_dir: &Path) -> Result<Scenario> {
     }
     let mut sink = Sink::default();
     let scenario = spec::from_table(&name_of(path), files, &merged, &mut sink);
+    if strict() {
+        let warnings = std::mem::take(&mut sink.warnings);
+        sink.diagnostics.extend(
+            warnings
+                .into_iter()
+                .map(|w| Diagnostic { message: format!("{} (an error under --strict)", w.message), ..w }),
+        );
+    }
     match scenario {
-        Some(s) if sink.is_empty() => Ok(s),
+        Some(s) if sink.is_empty() => {
+            warn_once(&sink.warnings);
+            Ok(s)
+        }
         _ => Err(Error::Scenario(Diagnostics(capped(sink.diagnostics, sink.dropped)))),
+    }
+}
+
+static STRICT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Makes plausibility warnings errors (`--strict`) for every later [`load`].
+pub fn set_strict(on: bool) {
+    STRICT.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn strict() -> bool {
+    STRICT.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Prints each warning on standard error once per process (a scenario loaded again, by
+/// `compare` or `report`, does not repeat them).
+fn warn_once(warnings: &[Diagnostic]) {
+    static SHOWN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut shown = SHOWN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    for w in warnings {
+        let line = crate::error::escape_lines(&format!("warning: {w} (accepted; --strict makes it an error)"));
+        if !shown.contains(&line) {
+            eprintln!("{line}");
+            shown.push(line);
+        }
     }
 }
 

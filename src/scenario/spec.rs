@@ -15,13 +15,18 @@ pub const DATA_YEARS: (i64, i64) = (1950, 2100);
 /// can still combine into).
 pub mod bounds {
     use super::Range;
+    use crate::scenario::reader::Hint;
 
     /// `fertility.tfr_anchors`: children per woman; above every national TFR recorded
     /// (the highest are about 8-9).
-    pub const TFR: Range = Range::new(0.0, 10.0);
+    /// Plausible up to 3 (no country projected by WPP 2024 reaches 3 after 2050; Korea's
+    /// highest since 1984 is 1.7).
+    pub const TFR: Range = Range::new(0.0, 10.0).plausible(0.0, 3.0).unit("children per woman");
     /// `fertility.srb_anchors`: males per female birth; the widest national ratios
     /// recorded lie between 1.0 and 1.2.
-    pub const SRB: Range = Range::new(0.8, 1.3);
+    /// Plausible within 1.03-1.12 (the biological norm is about 1.05; Korea's peak was
+    /// 1.16 in 1990, 1.05 since 2014).
+    pub const SRB: Range = Range::new(0.8, 1.3).plausible(1.03, 1.12).hint(Hint::PerHundred);
     /// `mortality.mx_scale`: a factor on WPP's death rates.
     pub const MX_SCALE: Range = Range::new(0.1, 10.0);
     /// `migration.scale`: a factor on WPP's net migration. A negative factor turns WPP's
@@ -34,16 +39,27 @@ pub mod bounds {
     pub const NET_MIGRATION: Range = Range::new(-1.0e6, 1.0e6);
     /// `force.<branch>.service_months`: conscript service; five years is longer than any
     /// current fixed-term scheme.
-    pub const SERVICE_MONTHS: Range = Range::new(1.0, 60.0);
+    /// Plausible from 6 months (Taiwan's 4-month training of 2013-2023 is the shortest
+    /// conscription on record that this tool is meant for; less looks like years).
+    pub const SERVICE_MONTHS: Range = Range::new(1.0, 60.0).plausible(6.0, 60.0).hint(Hint::Years).unit("months");
     /// `force.target_anchors` and `force.alternative_allocations`: persons; ten million is
     /// twenty times Korea's current force and a fifth of its population.
-    pub const TROOPS: Range = Range::new(0.0, 1.0e7);
+    /// A troop target under 10,000 is implausible for a national force (620 looks like
+    /// thousands).
+    pub const TROOPS: Range = Range::new(0.0, 1.0e7).hint(Hint::Thousands);
+    /// `force.target_anchors`: as [`TROOPS`], plausible from 10,000.
+    pub const TARGET: Range = TROOPS.plausible(1.0e4, 1.0e7).unit("troops");
+    /// A share (0-1): 88 looks like a percent.
+    pub const SHARE: Range = Range::PROB.hint(Hint::Percent);
+    /// A share that is small in practice (attrition, operating cost, women's and
+    /// volunteers' shares): above 0.5 is accepted with a warning.
+    pub const SMALL_SHARE: Range = SHARE.plausible(0.0, 0.5);
     /// `force.female_volunteer_scale`: a factor on the female volunteer shares; ten
     /// times the written shares is far above any volunteer rate seen.
     pub const VOLUNTEER_SCALE: Range = Range::new(0.0, 10.0);
     /// `force.cadre.women_share`: women's share of cadre accessions; below 1 so that
     /// men's recruiting, which the capacity scales from, is never zero.
-    pub const WOMEN_SHARE: Range = Range::new(0.0, 0.9);
+    pub const WOMEN_SHARE: Range = Range::new(0.0, 0.9).plausible(0.0, 0.5).hint(Hint::Percent);
     /// `automation.fielding_capacity_anchors`: systems a year; ten million a year is
     /// twenty times Korea's whole force fielded anew every year.
     pub const FIELDING_CAPACITY: Range = Range::new(0.0, 1.0e7);
@@ -58,7 +74,7 @@ pub mod bounds {
     /// `automation.annual_cost_share`: yearly operating cost as a share of the unit
     /// cost; a year's operation costing as much as buying the system is the ceiling
     /// (military operating and support costs run at about 5-15% a year).
-    pub const ANNUAL_COST_SHARE: Range = Range::new(0.0, 1.0);
+    pub const ANNUAL_COST_SHARE: Range = Range::new(0.0, 1.0).plausible(0.0, 0.5).hint(Hint::Percent);
     /// `automation.service_life_years`: from one year to a century (the oldest
     /// airframes in service, B-52s, are planned to fly for about 90 years).
     pub const SERVICE_LIFE: Range = Range::new(1.0, 100.0);
@@ -415,11 +431,11 @@ fn read_corps(r: &mut Reader<'_>, c: crate::force::Corps, base_year: i32, sink: 
     let years = (i64::from(base_year), DATA_YEARS.1);
     let spec = CorpsSpec {
         obligated_years: r.integer("obligated_years", 1, 15, sink).map(|v| v as usize).unwrap_or(d.obligated_years),
-        early_continuation: r.number("early_continuation", Range::PROB, sink).unwrap_or(d.early_continuation),
-        decision_continuation: r.policy("decision_continuation", base_year, years, Range::PROB, sink),
-        careerist_continuation: r.policy("careerist_continuation", base_year, years, Range::PROB, sink),
+        early_continuation: r.number("early_continuation", bounds::SHARE, sink).unwrap_or(d.early_continuation),
+        decision_continuation: r.policy("decision_continuation", base_year, years, bounds::SHARE, sink),
+        careerist_continuation: r.policy("careerist_continuation", base_year, years, bounds::SHARE, sink),
         max_years: r.integer("max_years", 5, 45, sink).map(|v| v as usize).unwrap_or(d.max_years),
-        fill_rate: r.policy("fill_rate", base_year, years, Range::PROB, sink),
+        fill_rate: r.policy("fill_rate", base_year, years, bounds::SHARE, sink),
     };
     // The decision to stay comes at the end of the obligated term, so the career must
     // last longer than the term (or no one would ever reach the decision).
@@ -451,15 +467,15 @@ fn read_force(root: &mut Reader<'_>, table: &Table, base_year: i32, sink: &mut S
     let vols = age_shares(&mut f, "female_volunteer_age_shares", Vec::new(), sink);
     let mut spec = ForceSpec {
         enlistment_age_shares: Vec::new(),
-        active_duty_rate: f.policy("active_duty_rate", base_year, years, Range::PROB, sink),
-        take_up: f.number("take_up", Range::PROB, sink).unwrap_or(d.take_up),
+        active_duty_rate: f.policy("active_duty_rate", base_year, years, bounds::SHARE, sink),
+        take_up: f.number("take_up", bounds::SHARE, sink).unwrap_or(d.take_up),
         alternative_allocations: f.policy("alternative_allocations", base_year, years, bounds::TROOPS, sink),
-        annual_attrition: f.number("annual_attrition", Range::PROB, sink).unwrap_or(d.annual_attrition),
+        annual_attrition: f.number("annual_attrition", bounds::SMALL_SHARE, sink).unwrap_or(d.annual_attrition),
         female_volunteer_age_shares: Vec::new(),
         female_volunteer_scale: f.policy("female_volunteer_scale", base_year, years, bounds::VOLUNTEER_SCALE, sink),
         // Target anchors may name the years of Defense Reform 2.0 (2018 on); only the
         // values from the base year on act.
-        target: f.policy("target_anchors", base_year, (2000, DATA_YEARS.1), bounds::TROOPS, sink),
+        target: f.policy("target_anchors", base_year, (2000, DATA_YEARS.1), bounds::TARGET, sink),
         branches: Vec::new(),
         cadre: d.cadre.clone(),
     };
@@ -470,7 +486,7 @@ fn read_force(root: &mut Reader<'_>, table: &Table, base_year: i32, sink: &mut S
         if let Some(mut r) = f.section(b.key(), sink) {
             bs.service_months = r.policy("service_months", base_year, years, bounds::SERVICE_MONTHS, sink);
             at = r.node_origin("intake_share");
-            bs.intake_share = r.policy("intake_share", base_year, years, Range::PROB, sink);
+            bs.intake_share = r.policy("intake_share", base_year, years, bounds::SHARE, sink);
             r.finish(sink);
         }
         spec.branches.push(bs);
@@ -479,7 +495,7 @@ fn read_force(root: &mut Reader<'_>, table: &Table, base_year: i32, sink: &mut S
     check_intake_shares(&share_at, &spec.branches, sink);
     if let Some(mut c) = f.section("cadre", sink) {
         retired(&mut c, RETIRED_CADRE_KEYS, sink);
-        spec.cadre.target_share = c.policy("target_share", base_year, years, Range::PROB, sink);
+        spec.cadre.target_share = c.policy("target_share", base_year, years, bounds::SHARE, sink);
         spec.cadre.women_share = c.policy("women_share", base_year, years, bounds::WOMEN_SHARE, sink);
         c.finish(sink);
     }
@@ -589,7 +605,7 @@ fn age_shares(
     }
     let origin = r.origin().clone();
     // Ages are read with the anchor reader (integer first element), within 15..=40.
-    match r.pairs(key, "[age, share]", (15, 40), Range::PROB, sink) {
+    match r.pairs(key, "[age, share]", (15, 40), bounds::SHARE, sink) {
         Some((pairs, origin)) => {
             let total: f64 = pairs.iter().map(|p| p.1).sum();
             if total > 1.0 + 1e-9 {
