@@ -4,9 +4,12 @@
 //! Time conventions: a calendar year y spans [y, y+1); a projection interval
 //! [t + 0.5, t + 1.5) therefore lies half in year t and half in year t+1, so yearly
 //! inputs (TFR, age pattern of fertility, SRB, migration) are averaged over the two.
-//! WPP's 5-year mortality periods are centred on their mid-point (2022.5 for
-//! 2020-2025); single-age ln mx is interpolated linearly in time between period centres
-//! and evaluated at the interval's centre t + 1, held flat beyond the first and last
+//! WPP's 5-year mortality periods run from 1 July to 30 June (1950-1955 is 1 July 1950 to
+//! 1 July 1955) and are centred on the table's `mid_year` column: 1953 for 1950-1955,
+//! 2023 for 2020-2025, the decimal year of 1 January in the period's middle (it was once
+//! start + 2.5, 2022.5, half a year too early: see README "The UN's medium projection").
+//! Single-age ln mx is interpolated linearly in time between period centres and evaluated
+//! at the interval's centre t + 1 (1 January t+1), held flat beyond the first and last
 //! period centre (a documented convention: the periods themselves must reach the end year).
 //!
 //! Coverage: every table a scenario uses must hold every year of its horizon,
@@ -24,7 +27,7 @@ use std::path::Path;
 
 use super::migration::MigrationProfile;
 use super::projection::Population;
-use crate::data::country::files;
+use crate::data::country::{MxPeriod, files};
 use crate::data::{CountryData, YearSeries};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::scenario::{MigrationSpec, PathSpec, Scenario};
@@ -107,7 +110,9 @@ impl IntervalMigration {
 /// The country's WPP mortality graduated to single ages, as ln mx per period.
 #[derive(Debug, Clone)]
 pub struct MortalitySurface {
-    /// Period centres (decimal years, e.g. 2022.5).
+    /// First calendar year of each period (2020 for 2020-2025).
+    pub starts: Vec<i32>,
+    /// Period centres: the table's `mid_year` (decimal years, e.g. 2023.0 for 2020-2025).
     pub centres: Vec<f64>,
     /// ln mx per period and sex.
     pub ln_mx: Vec<[AgeVec; 2]>,
@@ -116,13 +121,19 @@ pub struct MortalitySurface {
 impl MortalitySurface {
     /// Graduates every WPP period.
     pub fn from_data(data: &CountryData) -> MortalitySurface {
-        let centres = data.mx.iter().map(|p| f64::from(p.start) + 2.5).collect();
-        let ln_mx = data
-            .mx
+        MortalitySurface::from_periods(&data.mx)
+    }
+
+    /// Graduates the given periods (consecutive, at least one), each centred at its
+    /// `mid_year`.
+    pub fn from_periods(periods: &[MxPeriod]) -> MortalitySurface {
+        let starts = periods.iter().map(|p| p.start).collect();
+        let centres = periods.iter().map(|p| p.mid_year).collect();
+        let ln_mx = periods
             .iter()
             .map(|p| [graduate_mx(&p.male, Sex::Male).map(f64::ln), graduate_mx(&p.female, Sex::Female).map(f64::ln)])
             .collect();
-        MortalitySurface { centres, ln_mx }
+        MortalitySurface { starts, centres, ln_mx }
     }
 
     /// Single-age mx at decimal time `t` for both sexes.
@@ -361,6 +372,40 @@ impl IntervalRates {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::country::MX_GROUPS;
+
+    /// Two periods of flat mortality, the second half the first, centred where the
+    /// table's `mid_year` says.
+    fn periods(mid: [f64; 2]) -> Vec<MxPeriod> {
+        [(2020, mid[0], 0.02), (2025, mid[1], 0.01)]
+            .map(|(start, mid_year, m)| MxPeriod { start, mid_year, male: [m; MX_GROUPS], female: [m; MX_GROUPS] })
+            .to_vec()
+    }
+
+    /// Convention 2 of issue 12: the node of a period is its `mid_year` (WPP's periods run
+    /// July to June: 2020-2025's mid_year is 2023), not start + 2.5 (2022.5).
+    #[test]
+    fn mortality_nodes_sit_at_the_tables_mid_year() {
+        let s = MortalitySurface::from_periods(&periods([2023.0, 2028.0]));
+        assert_eq!(s.centres, vec![2023.0, 2028.0]);
+        assert_eq!(s.starts, vec![2020, 2025]);
+        let age = 40;
+        let first = s.at(2023.0)[0][age];
+        let second = s.at(2028.0)[0][age];
+        assert!((second / first - 0.5).abs() < 1e-12, "{first} {second}");
+        // Held flat before the first node: 2022.5 (the old node) already has the first
+        // period's rate, and the interval 2022 → 2023 (centre 1 January 2023) too.
+        assert_eq!(s.at(2022.5)[0][age], first);
+        // Log-linear between nodes: the midpoint 2025.5 has the geometric mean, which
+        // the old nodes (2022.5, 2027.5) would have put at 2025.0.
+        let mid = s.at(2025.5)[0][age];
+        assert!((mid / (first * second).sqrt() - 1.0).abs() < 1e-12, "{mid}");
+        // A table whose mid_year differs from start + 2.5 by more moves the node with it.
+        let late = MortalitySurface::from_periods(&periods([2024.0, 2029.0]));
+        assert_eq!(late.at(2024.0)[0][age], first);
+        assert!((late.at(2026.5)[0][age] / mid - 1.0).abs() < 1e-12);
+        assert!(late.at(2025.5)[0][age] > mid);
+    }
 
     #[test]
     fn coverage_names_the_first_missing_year() {
