@@ -338,3 +338,26 @@ fn the_largest_series_scale_never_empties_an_age() {
         assert!(err.contains("could be applied"), "{name}: {err}");
     }
 }
+
+/// Issue 12, item 4, convention 1: on wpp2024-medium WPP's single-age table goes to the
+/// end of each interval, by the age the table gives (half of each calendar year's
+/// figures: ½(M_2023 + M_2024) over 2023-2024), and nothing of it is spread evenly.
+#[test]
+fn wpp_single_age_migrants_join_at_the_end_of_the_interval() {
+    let (p, inputs) = common::project("wpp2024-medium");
+    let r =
+        forcecast::demography::rates::build(&p.scenario, &inputs.data, &inputs.mortality, 2023, 2024).expect("rates");
+    let table = |y: i32| inputs.data.mig_age.iter().find(|m| m.0 == y).expect("year");
+    let (a, b) = (table(2023), table(2024));
+    let m = &r[0].migration;
+    assert_eq!((r[0].year, m.net), (2023, 0.0));
+    for x in 0..forcecast::NAGES {
+        assert!((m.end[0][x] - 0.5 * (a.1[x] + b.1[x])).abs() < 1e-9, "men {x}");
+        assert!((m.end[1][x] - 0.5 * (a.2[x] + b.2[x])).abs() < 1e-9, "women {x}");
+        assert_eq!((m.fixed[0][x], m.fixed[1][x]), (0.0, 0.0));
+    }
+    // The run applies them in full (the identity and the requested total).
+    let i = (2023 - p.years[0]) as usize;
+    let want = m.end[0].sum() + m.end[1].sum();
+    assert!((p.flows[i].net_migration() - want).abs() < 0.01, "{} vs {want}", p.flows[i].net_migration());
+}

@@ -55,10 +55,27 @@ pub struct IntervalRates {
 /// them as they are (`series`, from the first year of the single-age table), plus a net
 /// total (`net_anchors`, or WPP's estimated totals before the table) spread over age and
 /// sex by the [`MigrationProfile`] on the population at t.
+///
+/// WPP's single-age table follows the UN projection code's "end of interval" convention
+/// (bayesPop's `MigCode` 9, `ccmppWPP`'s `mig_assumption = "end"`): the migrants of a
+/// calendar year y are counted by their age at its end, 1 January y+1, and join the
+/// population then, after that year's deaths and births. WPP projects from 1 January to
+/// 1 January and gives the 1 July population as the mean of the two 1 January figures
+/// around it; so from 1 July t to 1 July t+1 the population gains ½(M_t + M_{t+1}) at
+/// the ages of the table, with no exposure to the interval's mortality, and the
+/// interval's births lose the same ½(M_t + M_{t+1}) from their end exposure (each
+/// calendar year's births exclude its own end-of-year migrants). These go to
+/// [`IntervalMigration::end`] and the step adds them at the end
+/// ([`crate::demography::StepInputs::end_migration`]). Everything else is spread evenly
+/// over the interval (half at the start, exposed to mortality; half at the end).
 #[derive(Debug, Clone)]
 pub struct IntervalMigration {
-    /// Net migrants by sex (male, female) and single age, used as they are (persons).
+    /// Net migrants by sex (male, female) and single age, used as they are and spread
+    /// evenly over the interval (persons).
     pub fixed: [AgeVec; 2],
+    /// Net migrants by sex and by their single age at the end of the interval, added
+    /// there (WPP's single-age table; persons).
+    pub end: [AgeVec; 2],
     /// Net total still to be spread (persons; negative for net departures).
     pub net: f64,
     /// The profile that spreads `net`, and the scenario key errors are reported against.
@@ -79,11 +96,17 @@ pub struct Spreading {
 impl IntervalMigration {
     /// No migration.
     pub fn none(spreading: Arc<Spreading>) -> IntervalMigration {
-        IntervalMigration { fixed: [AgeVec::zeros(), AgeVec::zeros()], net: 0.0, spreading }
+        IntervalMigration {
+            fixed: [AgeVec::zeros(), AgeVec::zeros()],
+            end: [AgeVec::zeros(), AgeVec::zeros()],
+            net: 0.0,
+            spreading,
+        }
     }
 
-    /// Net migrants by sex and single age for a population `pop` at the start of the
-    /// interval starting in `year`: the fixed figures plus the spread net total. An error
+    /// Net migrants by sex and single age spread evenly over the interval, for a
+    /// population `pop` at its start in `year`: the fixed figures plus the spread net
+    /// total ([`IntervalMigration::end`] comes on top). An error
     /// names the scenario key and the year when the total cannot be spread (departures
     /// above half of an age-sex cell).
     pub fn realize(&self, pop: &Population, year: i32) -> Result<[AgeVec; 2]> {
@@ -327,8 +350,8 @@ pub fn build(
                 for y in [t, t + 1] {
                     match wpp_migration(data, y) {
                         Some(WppMigration::ByAge(m, f)) => {
-                            migration.fixed[0] += m * (0.5 * scale);
-                            migration.fixed[1] += f * (0.5 * scale);
+                            migration.end[0] += m * (0.5 * scale);
+                            migration.end[1] += f * (0.5 * scale);
                         }
                         Some(WppMigration::Total(n)) => migration.net += 0.5 * scale * n,
                         None => {

@@ -282,12 +282,6 @@ pub fn project(
             let total = start.total();
             let period = residual::period_for(&periods, r.year);
             let year = |y: i32| -> Result<(AgeVec, AgeVec)> {
-                if y >= age_from {
-                    return match rates::wpp_migration(data, y) {
-                        Some(rates::WppMigration::ByAge(m, f)) => Ok((*m, *f)),
-                        _ => Err(Error::data(&data.dir, None, "migration", "no single-age migration data")),
-                    };
-                }
                 let m = estimate.and_then(|e| e.get(y)).ok_or_else(|| {
                     Error::data(&data.dir, None, "migration", format!("no estimated net migration total for {y}"))
                 })?;
@@ -301,8 +295,16 @@ pub fn project(
                     _ => Ok((start.male * (m / total), start.female * (m / total))),
                 }
             };
-            let (a, b) = (year(r.year)?, year(r.year + 1)?);
-            r.migration.fixed = [(a.0 + b.0) * 0.5, (a.1 + b.1) * 0.5];
+            // Years before the single-age table take the pattern here, spread evenly over
+            // the interval; a year of the table keeps its end-of-interval figures from
+            // the rates ([`rates::IntervalMigration::end`]).
+            let mut fixed = [AgeVec::zeros(), AgeVec::zeros()];
+            for y in [r.year, r.year + 1].into_iter().filter(|&y| y < age_from) {
+                let (m, f) = year(y)?;
+                fixed[0] += m * 0.5;
+                fixed[1] += f * 0.5;
+            }
+            r.migration.fixed = fixed;
             r.migration.net = 0.0;
         }
         let survival = [r.survival()];
