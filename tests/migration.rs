@@ -361,3 +361,49 @@ fn wpp_single_age_migrants_join_at_the_end_of_the_interval() {
     let want = m.end[0].sum() + m.end[1].sum();
     assert!((p.flows[i].net_migration() - want).abs() < 0.01, "{} vs {want}", p.flows[i].net_migration());
 }
+
+/// Issue 12, item 4, convention 3: before WPP's single-age table (2020-2022) the
+/// wpp2024-medium run spreads WPP's estimated totals with the residual 2015-2020
+/// age-sex pattern the back-test estimates, at the pattern's own level, plus WPP's total
+/// minus that level in proportion to the population (not the arrival shares and the
+/// Rogers-Castro departures any other total gets).
+#[test]
+fn wpp_totals_before_the_table_follow_the_residual_2015_2020_pattern() {
+    let (p, inputs) = common::project("wpp2024-medium");
+    let periods = forcecast::validation::residual::estimate(&inputs.data).expect("residual");
+    let pattern = periods.iter().find(|q| q.start == 2015).expect("2015-2020");
+    let r =
+        forcecast::demography::rates::build(&p.scenario, &inputs.data, &inputs.mortality, 2020, 2022).expect("rates");
+    let est = inputs.data.mig_total.get("estimate").expect("estimates");
+    let total = |y: i32| est.get(y).expect("year");
+    let n = forcecast::NAGES;
+    for x in &r[..2] {
+        let m = &x.migration;
+        assert_eq!(m.net, 0.0, "{}: nothing is left for the profiles", x.year);
+        let want = 0.5 * (total(x.year) + total(x.year + 1));
+        assert!((m.proportional - (want - pattern.level())).abs() < 1e-6, "{}", x.year);
+        for a in 0..n {
+            assert!((m.fixed[0][a] - pattern.yearly[0][a]).abs() < 1e-9 && m.end[0][a] == 0.0, "{} {a}", x.year);
+            assert!((m.fixed[1][a] - pattern.yearly[1][a]).abs() < 1e-9 && m.end[1][a] == 0.0, "{} {a}", x.year);
+        }
+        // On a constructed population (1,000 at every age and sex, 2,000 men aged 40) the
+        // total is WPP's and the departure from the pattern follows the population.
+        let mut pop = forcecast::demography::Population {
+            male: forcecast::AgeVec::from_element(1000.0),
+            female: forcecast::AgeVec::from_element(1000.0),
+        };
+        pop.male[40] = 2000.0;
+        let v = m.realize(&pop, x.year).expect("spread");
+        assert!((v[0].sum() + v[1].sum() - want).abs() < 1e-6, "{}", x.year);
+        let d = |s: usize, a: usize| v[s][a] - pattern.yearly[s][a];
+        assert!((d(0, 40) - 2.0 * d(0, 41)).abs() < 1e-9 && (d(0, 41) - d(1, 41)).abs() < 1e-9);
+        assert!((d(0, 41) - (want - pattern.level()) / pop.total() * 1000.0).abs() < 1e-9);
+        // The run applies WPP's total in full.
+        assert!((p.flows[(x.year - 2020) as usize].net_migration() - want).abs() < 0.01, "{}", x.year);
+    }
+    // 2022-2023: half of 2022's total around the pattern, half of 2023's table at the end.
+    let (m, t2023) = (&r[2].migration, inputs.data.mig_age.iter().find(|q| q.0 == 2023).expect("2023"));
+    assert!((m.proportional - 0.5 * (total(2022) - pattern.level())).abs() < 1e-6);
+    assert!((m.fixed[0][25] - 0.5 * pattern.yearly[0][25]).abs() < 1e-9);
+    assert!((m.end[1][25] - 0.5 * t2023.2[25]).abs() < 1e-9);
+}

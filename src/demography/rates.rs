@@ -76,6 +76,11 @@ pub struct IntervalMigration {
     /// Net migrants by sex and by their single age at the end of the interval, added
     /// there (WPP's single-age table; persons).
     pub end: [AgeVec; 2],
+    /// Net total spread in proportion to the population by sex and age at the start of
+    /// the interval, evenly over the interval (persons; negative for net departures): the
+    /// difference between WPP's estimated total and the residual pattern's own level in
+    /// the years before the single-age table (see [`build`]).
+    pub proportional: f64,
     /// Net total still to be spread (persons; negative for net departures).
     pub net: f64,
     /// The profile that spreads `net`, and the scenario key errors are reported against.
@@ -99,6 +104,7 @@ impl IntervalMigration {
         IntervalMigration {
             fixed: [AgeVec::zeros(), AgeVec::zeros()],
             end: [AgeVec::zeros(), AgeVec::zeros()],
+            proportional: 0.0,
             net: 0.0,
             spreading,
         }
@@ -110,11 +116,27 @@ impl IntervalMigration {
     /// names the scenario key and the year when the total cannot be spread (departures
     /// above half of an age-sex cell).
     pub fn realize(&self, pop: &Population, year: i32) -> Result<[AgeVec; 2]> {
-        let mut m = self.fixed;
+        let mut m = self.known(pop, year)?;
         if self.net != 0.0 {
             let d = self.spreading.profile.spread(self.net, pop).map_err(|e| self.error(year, &e))?;
             m[0] += d[0];
             m[1] += d[1];
+        }
+        Ok(m)
+    }
+
+    /// The part of [`IntervalMigration::realize`] that needs no profile: the fixed
+    /// figures plus the proportional total spread on `pop`.
+    pub fn known(&self, pop: &Population, year: i32) -> Result<[AgeVec; 2]> {
+        let mut m = self.fixed;
+        if self.proportional != 0.0 {
+            let total = pop.total();
+            if total.is_nan() || total <= 0.0 {
+                return Err(self.error(year, "nobody is in the population to spread WPP's net total on"));
+            }
+            let k = self.proportional / total;
+            m[0] += pop.male * k;
+            m[1] += pop.female * k;
         }
         Ok(m)
     }
@@ -320,6 +342,16 @@ pub fn build(
         file: scenario.files.first().cloned().unwrap_or_default(),
         key,
     });
+    // Years before WPP's single-age table (2020-2022 for a 2020 base) take WPP's own
+    // age-sex pattern of the 5-year period holding the interval, or of the nearest
+    // (2015-2020 after WPP's last estimate), estimated from its population estimates by
+    // the residual method, as the back-test does ([`crate::validation::residual`]).
+    let table_from = data.mig_age.first().map_or(i32::MAX, |m| m.0);
+    let periods = if matches!(scenario.migration, MigrationSpec::Series { .. }) && first < table_from {
+        crate::validation::residual::estimate(data)?
+    } else {
+        Vec::new()
+    };
     let mut out = Vec::with_capacity((last_start - first + 1).max(0) as usize);
     let mut pattern_cache: Option<(i32, AgeVec)> = None;
     for t in first..=last_start {
@@ -353,7 +385,26 @@ pub fn build(
                             migration.end[0] += m * (0.5 * scale);
                             migration.end[1] += f * (0.5 * scale);
                         }
-                        Some(WppMigration::Total(n)) => migration.net += 0.5 * scale * n,
+                        Some(WppMigration::Total(n)) => {
+                            // The residual pattern at its own level, and WPP's total minus
+                            // that level in proportion to the population (the pattern's
+                            // shape is kept whatever the sign of the total; scaling it by
+                            // total / level would flip it when the two differ in sign).
+                            let p = crate::validation::residual::period_for(&periods, t).ok_or_else(|| {
+                                Error::data(
+                                    data.dir.join(files::POP5),
+                                    None,
+                                    "year",
+                                    format!(
+                                        "no two WPP estimates 5 years apart to estimate the age pattern of \
+                                         {y}'s net migration from"
+                                    ),
+                                )
+                            })?;
+                            migration.fixed[0] += p.yearly[0] * (0.5 * scale);
+                            migration.fixed[1] += p.yearly[1] * (0.5 * scale);
+                            migration.proportional += 0.5 * scale * (n - p.level());
+                        }
                         None => {
                             return Err(Error::data(
                                 &data.dir,

@@ -225,18 +225,20 @@ impl Plan {
         // resolve_path gives exactly the years base..=end+1 (or an error naming the gap).
         let tfr_path: Vec<f64> = tfr.values;
         let pattern: Vec<AgeVec> = (base_year..=end + 1).map(|y| asfr_pattern(data.pasfr_for(y))).collect();
-        // Arrivals do not depend on the population, so the base population spreads them
-        // as any other would; departures are spread per trajectory.
+        // Arrivals do not depend on the population, so the deterministic population
+        // spreads them as any other would; departures are spread per trajectory.
         let mut migration = Vec::with_capacity(r.len());
         let mut departures = Vec::with_capacity(r.len());
         let migration_end = r.iter().map(|x| x.migration.end).collect();
-        for x in &r {
+        // A total spread in proportion to the population (WPP's pre-2023 totals around
+        // the residual pattern) is spread on the deterministic population of the year.
+        for (x, pop) in r.iter().zip(&det.population) {
             let m = &x.migration;
             if m.net < 0.0 {
-                migration.push(m.fixed);
+                migration.push(m.known(pop, x.year)?);
                 departures.push(-m.net);
             } else {
-                migration.push(m.realize(&det.population[0], x.year)?);
+                migration.push(m.realize(pop, x.year)?);
                 departures.push(0.0);
             }
         }

@@ -305,7 +305,21 @@ pub fn project(
                 fixed[1] += f * 0.5;
             }
             r.migration.fixed = fixed;
+            r.migration.proportional = 0.0;
             r.migration.net = 0.0;
+        } else if r.year < age_from {
+            // `wpp2023`: WPP's total of each year before the table, spread by the model's
+            // profiles (the rates spread it around the residual pattern instead).
+            let mut net = 0.0;
+            for y in [r.year, r.year + 1].into_iter().filter(|&y| y < age_from) {
+                net += 0.5
+                    * estimate.and_then(|e| e.get(y)).ok_or_else(|| {
+                        Error::data(&data.dir, None, "migration", format!("no estimated net migration total for {y}"))
+                    })?;
+            }
+            r.migration.fixed = [AgeVec::zeros(), AgeVec::zeros()];
+            r.migration.proportional = 0.0;
+            r.migration.net = net;
         }
         let survival = [r.survival()];
         let (p, f, _) = run::project_population(&start, std::slice::from_ref(r), &survival)?;
