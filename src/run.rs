@@ -125,7 +125,8 @@ pub struct Projection {
     /// the last year's rates so that every row has its flows).
     pub flows: Vec<Flows>,
     /// Net migrants by sex and single age over t → t+1 as requested of the step (fixed
-    /// figures plus a net total spread on the population at t).
+    /// figures plus a net total spread on the population at t, plus the end-of-interval
+    /// figures by their age at t+1).
     pub migration: Vec<[AgeVec; 2]>,
     /// TFR applied over t → t+1.
     pub tfr: Vec<f64>,
@@ -175,8 +176,14 @@ pub fn project_population(base: &Population, rates: &[IntervalRates], survival: 
     for (r, surv) in rates.iter().zip(survival) {
         let prev = pops.last().expect("starts with the base population");
         let mig = r.migration.realize(prev, r.year)?;
-        let inputs =
-            StepInputs { asfr: &r.asfr, srb: r.srb, survival: [&surv[0], &surv[1]], migration: [&mig[0], &mig[1]] };
+        let end = &r.migration.end;
+        let inputs = StepInputs {
+            asfr: &r.asfr,
+            srb: r.srb,
+            survival: [&surv[0], &surv[1]],
+            migration: [&mig[0], &mig[1]],
+            end_migration: [&end[0], &end[1]],
+        };
         let (next, f) = step(prev, &inputs);
         guard(&next, r.year + 1, "population")?;
         for (q, v) in [("births", f.births()), ("deaths", f.deaths()), ("net_migration", f.net_migration())] {
@@ -189,7 +196,7 @@ pub fn project_population(base: &Population, rates: &[IntervalRates], survival: 
         if (lhs - rhs).abs() > 1e-6 * lhs.max(1.0) {
             return Err(Error::Consistency(format!("accounting identity broken in {}: {lhs} vs {rhs}", r.year + 1)));
         }
-        let requested = mig[0].sum() + mig[1].sum();
+        let requested = mig[0].sum() + mig[1].sum() + end[0].sum() + end[1].sum();
         if (f.net_migration() - requested).abs() > NET_MIGRATION_TOLERANCE {
             return Err(r.migration.error(
                 r.year,
@@ -203,7 +210,7 @@ pub fn project_population(base: &Population, rates: &[IntervalRates], survival: 
         }
         pops.push(next);
         flows.push(f);
-        migration.push(mig);
+        migration.push([mig[0] + end[0], mig[1] + end[1]]);
     }
     Ok((pops, flows, migration))
 }

@@ -88,14 +88,15 @@ fn default_backtest_meets_the_acceptance_bounds() {
         assert!(e.abs() < 5.0, "births {y}: {e}%");
     }
 
-    // Every 5-year group by sex in 2020 within 5%. Largest measured: women 95-99 +2.22%
-    // (men 40-44 +0.91%, women 75-79 -0.97%); the residual pattern is fitted to WPP's
-    // estimates, so this bound checks the machinery more than the model (README).
+    // Every 5-year group by sex in 2020 within 5%. Largest measured: women 95-99 +3.52%
+    // (+2.22% before WPP's mortality periods were centred at their mid_year, issue 12);
+    // the residual pattern is fitted to WPP's estimates, so this bound checks the
+    // machinery more than the model (README).
     let g = groups(&rows, 2020);
     assert_eq!(g.len(), 40);
     for (m, e) in &g {
         assert!(e.abs() < 5.0, "{m} 2020: {e}%");
-        assert!(e.abs() < 3.0, "{m} 2020 drifted from the measured largest error 2.22%: {e}%");
+        assert!(e.abs() < 4.0, "{m} 2020 drifted from the measured largest error 3.52%: {e}%");
     }
     // The open group 100+ holds a few hundred men and a few thousand women.
     for m in ["population_male_100_plus", "population_female_100_plus"] {
@@ -164,9 +165,10 @@ fn backtest_library_matches_measured_figures() {
     let p5 = forcecast::demography::base::pop5_of(&inputs.data, 2000).expect("2000");
     let total: f64 = p5.male.iter().chain(&p5.female).sum();
     assert!((bt.population[0].total() - total).abs() < 1e-6 * total);
-    // Deaths follow WPP's annual e0, so they track WPP's deaths closely.
+    // Deaths follow WPP's annual e0, so they track WPP's deaths closely (largest measured
+    // +2.03%, 2020; below 2% before the mid_year centring of WPP's mortality periods).
     let worst_deaths = bt.worst(|c| c.metric == "deaths").expect("deaths");
-    assert!(worst_deaths.error_pct().abs() < 2.0, "{worst_deaths:?}");
+    assert!(worst_deaths.error_pct().abs() < 2.5, "{worst_deaths:?}");
     // Each year's net migration is WPP's total, whatever the pattern.
     for (b, f) in [(&bt, &bt.flows), (&prop, &prop.flows)] {
         for (i, fl) in f.iter().enumerate().take(20) {

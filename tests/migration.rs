@@ -305,7 +305,7 @@ fn check_and_run_refuse_departures_beyond_half_an_age() {
     std::fs::write(&scenario, "extends = \"baseline\"\n[migration]\nnet_anchors = [[2025, -1000000]]\n")
         .expect("write");
     let message = "exodus.toml: migration.net_anchors: net migration over 2051-2052: 1,000,000 departures a year would \
-                   take 7,985 men aged 21, 50.05% of the 15,954 at risk there; at most 50% of an age may leave in a year";
+                   take 7,982 men aged 21, 50.16% of the 15,914 at risk there; at most 50% of an age may leave in a year";
     forcecast().arg("check").arg(&scenario).assert().code(2).stderr(predicates::str::contains(message));
     let out = dir.path().join("out");
     forcecast()
@@ -337,4 +337,73 @@ fn the_largest_series_scale_never_empties_an_age() {
         let err = forcecast::run::project(&s, &inputs).expect_err("−2 empties ages").to_string();
         assert!(err.contains("could be applied"), "{name}: {err}");
     }
+}
+
+/// Issue 12, item 4, convention 1: on wpp2024-medium WPP's single-age table goes to the
+/// end of each interval, by the age the table gives (half of each calendar year's
+/// figures: ½(M_2023 + M_2024) over 2023-2024), and nothing of it is spread evenly.
+#[test]
+fn wpp_single_age_migrants_join_at_the_end_of_the_interval() {
+    let (p, inputs) = common::project("wpp2024-medium");
+    let r =
+        forcecast::demography::rates::build(&p.scenario, &inputs.data, &inputs.mortality, 2023, 2024).expect("rates");
+    let table = |y: i32| inputs.data.mig_age.iter().find(|m| m.0 == y).expect("year");
+    let (a, b) = (table(2023), table(2024));
+    let m = &r[0].migration;
+    assert_eq!((r[0].year, m.net), (2023, 0.0));
+    for x in 0..forcecast::NAGES {
+        assert!((m.end[0][x] - 0.5 * (a.1[x] + b.1[x])).abs() < 1e-9, "men {x}");
+        assert!((m.end[1][x] - 0.5 * (a.2[x] + b.2[x])).abs() < 1e-9, "women {x}");
+        assert_eq!((m.fixed[0][x], m.fixed[1][x]), (0.0, 0.0));
+    }
+    // The run applies them in full (the identity and the requested total).
+    let i = (2023 - p.years[0]) as usize;
+    let want = m.end[0].sum() + m.end[1].sum();
+    assert!((p.flows[i].net_migration() - want).abs() < 0.01, "{} vs {want}", p.flows[i].net_migration());
+}
+
+/// Issue 12, item 4, convention 3: before WPP's single-age table (2020-2022) the
+/// wpp2024-medium run spreads WPP's estimated totals with the residual 2015-2020
+/// age-sex pattern the back-test estimates, at the pattern's own level, plus WPP's total
+/// minus that level in proportion to the population (not the arrival shares and the
+/// Rogers-Castro departures any other total gets).
+#[test]
+fn wpp_totals_before_the_table_follow_the_residual_2015_2020_pattern() {
+    let (p, inputs) = common::project("wpp2024-medium");
+    let periods = forcecast::validation::residual::estimate(&inputs.data).expect("residual");
+    let pattern = periods.iter().find(|q| q.start == 2015).expect("2015-2020");
+    let r =
+        forcecast::demography::rates::build(&p.scenario, &inputs.data, &inputs.mortality, 2020, 2022).expect("rates");
+    let est = inputs.data.mig_total.get("estimate").expect("estimates");
+    let total = |y: i32| est.get(y).expect("year");
+    let n = forcecast::NAGES;
+    for x in &r[..2] {
+        let m = &x.migration;
+        assert_eq!(m.net, 0.0, "{}: nothing is left for the profiles", x.year);
+        let want = 0.5 * (total(x.year) + total(x.year + 1));
+        assert!((m.proportional - (want - pattern.level())).abs() < 1e-6, "{}", x.year);
+        for a in 0..n {
+            assert!((m.fixed[0][a] - pattern.yearly[0][a]).abs() < 1e-9 && m.end[0][a] == 0.0, "{} {a}", x.year);
+            assert!((m.fixed[1][a] - pattern.yearly[1][a]).abs() < 1e-9 && m.end[1][a] == 0.0, "{} {a}", x.year);
+        }
+        // On a constructed population (1,000 at every age and sex, 2,000 men aged 40) the
+        // total is WPP's and the departure from the pattern follows the population.
+        let mut pop = forcecast::demography::Population {
+            male: forcecast::AgeVec::from_element(1000.0),
+            female: forcecast::AgeVec::from_element(1000.0),
+        };
+        pop.male[40] = 2000.0;
+        let v = m.realize(&pop, x.year).expect("spread");
+        assert!((v[0].sum() + v[1].sum() - want).abs() < 1e-6, "{}", x.year);
+        let d = |s: usize, a: usize| v[s][a] - pattern.yearly[s][a];
+        assert!((d(0, 40) - 2.0 * d(0, 41)).abs() < 1e-9 && (d(0, 41) - d(1, 41)).abs() < 1e-9);
+        assert!((d(0, 41) - (want - pattern.level()) / pop.total() * 1000.0).abs() < 1e-9);
+        // The run applies WPP's total in full.
+        assert!((p.flows[(x.year - 2020) as usize].net_migration() - want).abs() < 0.01, "{}", x.year);
+    }
+    // 2022-2023: half of 2022's total around the pattern, half of 2023's table at the end.
+    let (m, t2023) = (&r[2].migration, inputs.data.mig_age.iter().find(|q| q.0 == 2023).expect("2023"));
+    assert!((m.proportional - 0.5 * (total(2022) - pattern.level())).abs() < 1e-6);
+    assert!((m.fixed[0][25] - 0.5 * pattern.yearly[0][25]).abs() < 1e-9);
+    assert!((m.end[1][25] - 0.5 * t2023.2[25]).abs() < 1e-9);
 }

@@ -31,6 +31,9 @@ struct Rates {
     srb: f64,
     surv: [Survival; 2],
     mig: [AgeVec; 2],
+    /// End-of-interval migrants: half the other sex's even migrants, so both
+    /// conventions are exercised (and cut at zero) together.
+    end: [AgeVec; 2],
 }
 
 fn rates(mig_lo: f64, mig_hi: f64) -> impl Strategy<Value = Rates> {
@@ -39,12 +42,19 @@ fn rates(mig_lo: f64, mig_hi: f64) -> impl Strategy<Value = Rates> {
             asfr,
             srb,
             surv: [Survival::from_mx(&mm, Sex::Male), Survival::from_mx(&mf, Sex::Female)],
+            end: [b * 0.5, a * 0.5],
             mig: [a, b],
         })
 }
 
 fn inputs(r: &Rates) -> StepInputs<'_> {
-    StepInputs { asfr: &r.asfr, srb: r.srb, survival: [&r.surv[0], &r.surv[1]], migration: [&r.mig[0], &r.mig[1]] }
+    StepInputs {
+        asfr: &r.asfr,
+        srb: r.srb,
+        survival: [&r.surv[0], &r.surv[1]],
+        migration: [&r.mig[0], &r.mig[1]],
+        end_migration: [&r.end[0], &r.end[1]],
+    }
 }
 
 proptest! {
@@ -71,7 +81,13 @@ proptest! {
     fn zero_rates_give_a_pure_age_shift(pop in population()) {
         let zero = AgeVec::zeros();
         let surv = Survival::from_mx(&zero, Sex::Male);
-        let r = StepInputs { asfr: &zero, srb: 1.05, survival: [&surv, &surv], migration: [&zero, &zero] };
+        let r = StepInputs {
+            asfr: &zero,
+            srb: 1.05,
+            survival: [&surv, &surv],
+            migration: [&zero, &zero],
+            end_migration: [&zero, &zero],
+        };
         let (next, f) = step(&pop, &r);
         prop_assert_eq!(f.births(), 0.0);
         prop_assert!(f.deaths().abs() < 1e-6);
@@ -91,7 +107,12 @@ proptest! {
     #[test]
     fn scaling_the_population_scales_every_count(pop in population(), r in rates(-5.0e5, 5.0e5), k in 0.01..100.0f64) {
         let scaled_mig = [r.mig[0] * k, r.mig[1] * k];
-        let rk = StepInputs { migration: [&scaled_mig[0], &scaled_mig[1]], ..inputs(&r) };
+        let scaled_end = [r.end[0] * k, r.end[1] * k];
+        let rk = StepInputs {
+            migration: [&scaled_mig[0], &scaled_mig[1]],
+            end_migration: [&scaled_end[0], &scaled_end[1]],
+            ..inputs(&r)
+        };
         let (mut a, mut b) = (pop.clone(), Population { male: pop.male * k, female: pop.female * k });
         for _ in 0..3 {
             let (na, fa) = step(&a, &inputs(&r));

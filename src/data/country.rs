@@ -105,6 +105,10 @@ pub struct BasePopulation {
 pub struct MxPeriod {
     /// First calendar year of the period (1950 for 1950-1955).
     pub start: i32,
+    /// The table's `mid_year` of the period (1953 for 1950-1955): WPP's periods run from
+    /// 1 July to 30 June, so 1950-1955 spans 1 July 1950 to 1 July 1955 and its middle is
+    /// 1 January 1953, the decimal year 1953.0. The mortality surface is centred here.
+    pub mid_year: f64,
     /// Male mx by group (0, 1-4, 5-9, …, 100+).
     pub male: [f64; MX_GROUPS],
     /// Female mx by group.
@@ -407,9 +411,10 @@ fn mx_group_of(age_start: i64) -> Option<usize> {
 }
 
 fn read_mx(open: &mut Open<'_>) -> Result<Vec<MxPeriod>> {
-    let t = open(files::MX, &["period", "age_start", "mx_male", "mx_female"])?;
+    let t = open(files::MX, &["period", "mid_year", "age_start", "mx_male", "mx_female"])?;
     type Groups = [Option<f64>; MX_GROUPS];
     let mut by_period: BTreeMap<i32, (Groups, Groups)> = BTreeMap::new();
+    let mut mid_years: BTreeMap<i32, f64> = BTreeMap::new();
     for row in t.rows() {
         let period = row.text("period")?;
         let start = period
@@ -417,6 +422,22 @@ fn read_mx(open: &mut Open<'_>) -> Result<Vec<MxPeriod>> {
             .next()
             .and_then(|s| s.parse::<i32>().ok())
             .ok_or_else(|| row.error("period", format!("expected YYYY-YYYY, got `{period}`")))?;
+        // The period's centre: strictly inside it, and the same on every row of the period.
+        let mid = row.number("mid_year")?;
+        if !(mid > f64::from(start) && mid < f64::from(start + 5)) {
+            return Err(row.error(
+                "mid_year",
+                format!("must lie inside the period {period} (between {start} and {}), got {mid}", start + 5),
+            ));
+        }
+        if let Some(&m) = mid_years.get(&start)
+            && m != mid
+        {
+            return Err(
+                row.error("mid_year", format!("period {period} has mid_year {m} on an earlier row, here {mid}"))
+            );
+        }
+        mid_years.insert(start, mid);
         let a = row.integer("age_start")?;
         let g = mx_group_of(a).ok_or_else(|| row.error("age_start", format!("unexpected age group start {a}")))?;
         let entry = by_period.entry(start).or_insert(([None; MX_GROUPS], [None; MX_GROUPS]));
@@ -455,7 +476,12 @@ fn read_mx(open: &mut Open<'_>) -> Result<Vec<MxPeriod>> {
             male[g] = mg;
             female[g] = fg;
         }
-        out.push(MxPeriod { start, male, female });
+        // Every period read has had its mid_year recorded on its rows.
+        let mid_year = mid_years
+            .get(&start)
+            .copied()
+            .ok_or_else(|| Error::Consistency(format!("period {start}-{} lost its mid_year", start + 5)))?;
+        out.push(MxPeriod { start, mid_year, male, female });
     }
     for w in out.windows(2) {
         if w[1].start != w[0].start + 5 {

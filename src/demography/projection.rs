@@ -5,8 +5,13 @@
 //! Preston, Heuveline & Guillot (2001), *Demography*, ch. 6; UN DESA (2024), *World
 //! Population Prospects 2024: Methodology of the United Nations population estimates
 //! and projections*. Births use the mean of the female population at the start and end
-//! of the interval; half of the net migrants arrive at the start and are exposed to
-//! mortality, half at the end.
+//! of the interval. Net migrants come in two conventions, those of the UN's projection
+//! code (`ccmppWPP`'s `mig_assumption`, bayesPop's `MigCode` 0 and 9):
+//! - *even* ([`StepInputs::migration`]): half arrive at the start at age x and are
+//!   exposed to the interval's mortality (aged x + 1 at its end), half at the end at age x;
+//! - *end of interval* ([`StepInputs::end_migration`]): migrants counted by their age at
+//!   the end of the interval, added there at that age after deaths and births, exposed to
+//!   neither (WPP's single-age net migration; see [`crate::demography::rates`]).
 
 use serde::Serialize;
 
@@ -49,8 +54,13 @@ pub struct StepInputs<'a> {
     pub srb: f64,
     /// Survival ratios, male then female.
     pub survival: [&'a Survival; 2],
-    /// Net migrants over the interval by age, male then female.
+    /// Net migrants over the interval by age, male then female, spread evenly over it:
+    /// half at the start (exposed to mortality), half at the end.
     pub migration: [&'a AgeVec; 2],
+    /// Net migrants by their age at the end of the interval, male then female: added at
+    /// that age at the end, neither exposed to the interval's mortality nor counted in its
+    /// births' exposure (the UN's "end of interval" convention).
+    pub end_migration: [&'a AgeVec; 2],
 }
 
 /// Flows over one interval.
@@ -145,6 +155,78 @@ pub fn step(pop: &Population, r: &StepInputs<'_>) -> (Population, Flows) {
     let [m0, f0] = newborns(births, r, &mut flows);
     next[0][0] = m0;
     next[1][0] = f0;
+    // Migrants counted at the end of the interval, at their age then.
+    for (s, n) in next.iter_mut().enumerate() {
+        let end = r.end_migration[s];
+        let mut applied = 0.0;
+        for x in 0..NAGES {
+            let v = nonneg(n[x] + end[x]);
+            applied += v - n[x];
+            n[x] = v;
+        }
+        flows.net_migration[s] += applied;
+    }
     let [male, female] = next;
     (Population { male, female }, flows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demography::Sex;
+
+    fn flat(v: f64) -> Population {
+        Population { male: AgeVec::from_element(v), female: AgeVec::from_element(v) }
+    }
+
+    /// Convention 1 of issue 12: a migrant counted at age x at the end of the interval
+    /// is age x at t+1, whole, with no mortality and no births of its own in the
+    /// interval; the same migrant spread evenly is half at x and half (survived) at x+1.
+    #[test]
+    fn end_of_interval_migrants_keep_their_age_at_the_end() {
+        let zero = AgeVec::zeros();
+        let no_deaths = Survival::from_mx(&zero, Sex::Male);
+        let pop = flat(1000.0);
+        let mut men = AgeVec::zeros();
+        men[20] = 1.0;
+        let mut women = AgeVec::zeros();
+        women[30] = -1.0;
+        let end = StepInputs {
+            asfr: &zero,
+            srb: 1.05,
+            survival: [&no_deaths, &no_deaths],
+            migration: [&zero, &zero],
+            end_migration: [&men, &women],
+        };
+        let (next, f) = step(&pop, &end);
+        assert!((next.male[20] - 1001.0).abs() < 1e-9 && (next.male[21] - 1000.0).abs() < 1e-9);
+        assert!((next.female[30] - 999.0).abs() < 1e-9 && (next.female[31] - 1000.0).abs() < 1e-9);
+        assert_eq!((f.net_migration, f.births()), ([1.0, -1.0], 0.0));
+        assert!(f.deaths().abs() < 1e-9);
+        // Spread evenly instead: half at 20 (end), half joins at 20 and is 21 at t+1.
+        let even = StepInputs { migration: [&men, &women], end_migration: [&zero, &zero], ..end };
+        let (next, _) = step(&pop, &even);
+        assert!((next.male[20] - 1000.5).abs() < 1e-9 && (next.male[21] - 1000.5).abs() < 1e-9);
+
+        // With mortality and fertility: the end migrants die in no numbers and bear no
+        // children in the interval (the women aged 30 at t+1 join after the births).
+        let mx = AgeVec::from_element(0.01);
+        let surv = [Survival::from_mx(&mx, Sex::Male), Survival::from_mx(&mx, Sex::Female)];
+        let mut asfr = AgeVec::zeros();
+        asfr[30] = 0.1;
+        let mut many = AgeVec::zeros();
+        many[30] = 500.0;
+        let with = StepInputs {
+            asfr: &asfr,
+            srb: 1.05,
+            survival: [&surv[0], &surv[1]],
+            migration: [&zero, &zero],
+            end_migration: [&men, &many],
+        };
+        let without = StepInputs { end_migration: [&zero, &zero], ..with };
+        let ((a, fa), (b, fb)) = (step(&pop, &with), step(&pop, &without));
+        assert_eq!((fa.births, fa.deaths), (fb.births, fb.deaths));
+        assert!((a.male[20] - b.male[20] - 1.0).abs() < 1e-9 && (a.female[30] - b.female[30] - 500.0).abs() < 1e-9);
+        assert!((a.total() - b.total() - 501.0).abs() < 1e-9);
+    }
 }

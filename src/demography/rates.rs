@@ -4,9 +4,12 @@
 //! Time conventions: a calendar year y spans [y, y+1); a projection interval
 //! [t + 0.5, t + 1.5) therefore lies half in year t and half in year t+1, so yearly
 //! inputs (TFR, age pattern of fertility, SRB, migration) are averaged over the two.
-//! WPP's 5-year mortality periods are centred on their mid-point (2022.5 for
-//! 2020-2025); single-age ln mx is interpolated linearly in time between period centres
-//! and evaluated at the interval's centre t + 1, held flat beyond the first and last
+//! WPP's 5-year mortality periods run from 1 July to 30 June (1950-1955 is 1 July 1950 to
+//! 1 July 1955) and are centred on the table's `mid_year` column: 1953 for 1950-1955,
+//! 2023 for 2020-2025, the decimal year of 1 January in the period's middle (it was once
+//! start + 2.5, 2022.5, half a year too early: see README "The UN's medium projection").
+//! Single-age ln mx is interpolated linearly in time between period centres and evaluated
+//! at the interval's centre t + 1 (1 January t+1), held flat beyond the first and last
 //! period centre (a documented convention: the periods themselves must reach the end year).
 //!
 //! Coverage: every table a scenario uses must hold every year of its horizon,
@@ -24,7 +27,7 @@ use std::path::Path;
 
 use super::migration::MigrationProfile;
 use super::projection::Population;
-use crate::data::country::files;
+use crate::data::country::{MxPeriod, files};
 use crate::data::{CountryData, YearSeries};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::scenario::{MigrationSpec, PathSpec, Scenario};
@@ -52,10 +55,32 @@ pub struct IntervalRates {
 /// them as they are (`series`, from the first year of the single-age table), plus a net
 /// total (`net_anchors`, or WPP's estimated totals before the table) spread over age and
 /// sex by the [`MigrationProfile`] on the population at t.
+///
+/// WPP's single-age table follows the UN projection code's "end of interval" convention
+/// (bayesPop's `MigCode` 9, `ccmppWPP`'s `mig_assumption = "end"`): the migrants of a
+/// calendar year y are counted by their age at its end, 1 January y+1, and join the
+/// population then, after that year's deaths and births. WPP projects from 1 January to
+/// 1 January and gives the 1 July population as the mean of the two 1 January figures
+/// around it; so from 1 July t to 1 July t+1 the population gains ½(M_t + M_{t+1}) at
+/// the ages of the table, with no exposure to the interval's mortality, and the
+/// interval's births lose the same ½(M_t + M_{t+1}) from their end exposure (each
+/// calendar year's births exclude its own end-of-year migrants). These go to
+/// [`IntervalMigration::end`] and the step adds them at the end
+/// ([`crate::demography::StepInputs::end_migration`]). Everything else is spread evenly
+/// over the interval (half at the start, exposed to mortality; half at the end).
 #[derive(Debug, Clone)]
 pub struct IntervalMigration {
-    /// Net migrants by sex (male, female) and single age, used as they are (persons).
+    /// Net migrants by sex (male, female) and single age, used as they are and spread
+    /// evenly over the interval (persons).
     pub fixed: [AgeVec; 2],
+    /// Net migrants by sex and by their single age at the end of the interval, added
+    /// there (WPP's single-age table; persons).
+    pub end: [AgeVec; 2],
+    /// Net total spread in proportion to the population by sex and age at the start of
+    /// the interval, evenly over the interval (persons; negative for net departures): the
+    /// difference between WPP's estimated total and the residual pattern's own level in
+    /// the years before the single-age table (see [`build`]).
+    pub proportional: f64,
     /// Net total still to be spread (persons; negative for net departures).
     pub net: f64,
     /// The profile that spreads `net`, and the scenario key errors are reported against.
@@ -76,19 +101,42 @@ pub struct Spreading {
 impl IntervalMigration {
     /// No migration.
     pub fn none(spreading: Arc<Spreading>) -> IntervalMigration {
-        IntervalMigration { fixed: [AgeVec::zeros(), AgeVec::zeros()], net: 0.0, spreading }
+        IntervalMigration {
+            fixed: [AgeVec::zeros(), AgeVec::zeros()],
+            end: [AgeVec::zeros(), AgeVec::zeros()],
+            proportional: 0.0,
+            net: 0.0,
+            spreading,
+        }
     }
 
-    /// Net migrants by sex and single age for a population `pop` at the start of the
-    /// interval starting in `year`: the fixed figures plus the spread net total. An error
+    /// Net migrants by sex and single age spread evenly over the interval, for a
+    /// population `pop` at its start in `year`: the fixed figures plus the spread net
+    /// total ([`IntervalMigration::end`] comes on top). An error
     /// names the scenario key and the year when the total cannot be spread (departures
     /// above half of an age-sex cell).
     pub fn realize(&self, pop: &Population, year: i32) -> Result<[AgeVec; 2]> {
-        let mut m = self.fixed;
+        let mut m = self.known(pop, year)?;
         if self.net != 0.0 {
             let d = self.spreading.profile.spread(self.net, pop).map_err(|e| self.error(year, &e))?;
             m[0] += d[0];
             m[1] += d[1];
+        }
+        Ok(m)
+    }
+
+    /// The part of [`IntervalMigration::realize`] that needs no profile: the fixed
+    /// figures plus the proportional total spread on `pop`.
+    pub fn known(&self, pop: &Population, year: i32) -> Result<[AgeVec; 2]> {
+        let mut m = self.fixed;
+        if self.proportional != 0.0 {
+            let total = pop.total();
+            if total.is_nan() || total <= 0.0 {
+                return Err(self.error(year, "nobody is in the population to spread WPP's net total on"));
+            }
+            let k = self.proportional / total;
+            m[0] += pop.male * k;
+            m[1] += pop.female * k;
         }
         Ok(m)
     }
@@ -107,7 +155,9 @@ impl IntervalMigration {
 /// The country's WPP mortality graduated to single ages, as ln mx per period.
 #[derive(Debug, Clone)]
 pub struct MortalitySurface {
-    /// Period centres (decimal years, e.g. 2022.5).
+    /// First calendar year of each period (2020 for 2020-2025).
+    pub starts: Vec<i32>,
+    /// Period centres: the table's `mid_year` (decimal years, e.g. 2023.0 for 2020-2025).
     pub centres: Vec<f64>,
     /// ln mx per period and sex.
     pub ln_mx: Vec<[AgeVec; 2]>,
@@ -116,13 +166,19 @@ pub struct MortalitySurface {
 impl MortalitySurface {
     /// Graduates every WPP period.
     pub fn from_data(data: &CountryData) -> MortalitySurface {
-        let centres = data.mx.iter().map(|p| f64::from(p.start) + 2.5).collect();
-        let ln_mx = data
-            .mx
+        MortalitySurface::from_periods(&data.mx)
+    }
+
+    /// Graduates the given periods (consecutive, at least one), each centred at its
+    /// `mid_year`.
+    pub fn from_periods(periods: &[MxPeriod]) -> MortalitySurface {
+        let starts = periods.iter().map(|p| p.start).collect();
+        let centres = periods.iter().map(|p| p.mid_year).collect();
+        let ln_mx = periods
             .iter()
             .map(|p| [graduate_mx(&p.male, Sex::Male).map(f64::ln), graduate_mx(&p.female, Sex::Female).map(f64::ln)])
             .collect();
-        MortalitySurface { centres, ln_mx }
+        MortalitySurface { starts, centres, ln_mx }
     }
 
     /// Single-age mx at decimal time `t` for both sexes.
@@ -286,6 +342,16 @@ pub fn build(
         file: scenario.files.first().cloned().unwrap_or_default(),
         key,
     });
+    // Years before WPP's single-age table (2020-2022 for a 2020 base) take WPP's own
+    // age-sex pattern of the 5-year period holding the interval, or of the nearest
+    // (2015-2020 after WPP's last estimate), estimated from its population estimates by
+    // the residual method, as the back-test does ([`crate::validation::residual`]).
+    let table_from = data.mig_age.first().map_or(i32::MAX, |m| m.0);
+    let periods = if matches!(scenario.migration, MigrationSpec::Series { .. }) && first < table_from {
+        crate::validation::residual::estimate(data)?
+    } else {
+        Vec::new()
+    };
     let mut out = Vec::with_capacity((last_start - first + 1).max(0) as usize);
     let mut pattern_cache: Option<(i32, AgeVec)> = None;
     for t in first..=last_start {
@@ -316,10 +382,29 @@ pub fn build(
                 for y in [t, t + 1] {
                     match wpp_migration(data, y) {
                         Some(WppMigration::ByAge(m, f)) => {
-                            migration.fixed[0] += m * (0.5 * scale);
-                            migration.fixed[1] += f * (0.5 * scale);
+                            migration.end[0] += m * (0.5 * scale);
+                            migration.end[1] += f * (0.5 * scale);
                         }
-                        Some(WppMigration::Total(n)) => migration.net += 0.5 * scale * n,
+                        Some(WppMigration::Total(n)) => {
+                            // The residual pattern at its own level, and WPP's total minus
+                            // that level in proportion to the population (the pattern's
+                            // shape is kept whatever the sign of the total; scaling it by
+                            // total / level would flip it when the two differ in sign).
+                            let p = crate::validation::residual::period_for(&periods, t).ok_or_else(|| {
+                                Error::data(
+                                    data.dir.join(files::POP5),
+                                    None,
+                                    "year",
+                                    format!(
+                                        "no two WPP estimates 5 years apart to estimate the age pattern of \
+                                         {y}'s net migration from"
+                                    ),
+                                )
+                            })?;
+                            migration.fixed[0] += p.yearly[0] * (0.5 * scale);
+                            migration.fixed[1] += p.yearly[1] * (0.5 * scale);
+                            migration.proportional += 0.5 * scale * (n - p.level());
+                        }
                         None => {
                             return Err(Error::data(
                                 &data.dir,
@@ -361,6 +446,40 @@ impl IntervalRates {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::country::MX_GROUPS;
+
+    /// Two periods of flat mortality, the second half the first, centred where the
+    /// table's `mid_year` says.
+    fn periods(mid: [f64; 2]) -> Vec<MxPeriod> {
+        [(2020, mid[0], 0.02), (2025, mid[1], 0.01)]
+            .map(|(start, mid_year, m)| MxPeriod { start, mid_year, male: [m; MX_GROUPS], female: [m; MX_GROUPS] })
+            .to_vec()
+    }
+
+    /// Convention 2 of issue 12: the node of a period is its `mid_year` (WPP's periods run
+    /// July to June: 2020-2025's mid_year is 2023), not start + 2.5 (2022.5).
+    #[test]
+    fn mortality_nodes_sit_at_the_tables_mid_year() {
+        let s = MortalitySurface::from_periods(&periods([2023.0, 2028.0]));
+        assert_eq!(s.centres, vec![2023.0, 2028.0]);
+        assert_eq!(s.starts, vec![2020, 2025]);
+        let age = 40;
+        let first = s.at(2023.0)[0][age];
+        let second = s.at(2028.0)[0][age];
+        assert!((second / first - 0.5).abs() < 1e-12, "{first} {second}");
+        // Held flat before the first node: 2022.5 (the old node) already has the first
+        // period's rate, and the interval 2022 → 2023 (centre 1 January 2023) too.
+        assert_eq!(s.at(2022.5)[0][age], first);
+        // Log-linear between nodes: the midpoint 2025.5 has the geometric mean, which
+        // the old nodes (2022.5, 2027.5) would have put at 2025.0.
+        let mid = s.at(2025.5)[0][age];
+        assert!((mid / (first * second).sqrt() - 1.0).abs() < 1e-12, "{mid}");
+        // A table whose mid_year differs from start + 2.5 by more moves the node with it.
+        let late = MortalitySurface::from_periods(&periods([2024.0, 2029.0]));
+        assert_eq!(late.at(2024.0)[0][age], first);
+        assert!((late.at(2026.5)[0][age] / mid - 1.0).abs() < 1e-12);
+        assert!(late.at(2025.5)[0][age] > mid);
+    }
 
     #[test]
     fn coverage_names_the_first_missing_year() {

@@ -352,6 +352,7 @@ fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut
             srb: plan.srb[i],
             survival: [&surv[0], &surv[1]],
             migration: [&migration[0], &migration[1]],
+            end_migration: [&plan.migration_end[i][0], &plan.migration_end[i][1]],
         };
         let (cur, nxt) = {
             let [a, b] = pops;

@@ -62,9 +62,8 @@ impl LeeCarter {
     /// a period counts when both its ends do). A window that cannot be fitted is an
     /// [`Error::Usage`] saying why (the caller names the setting).
     pub fn fit(surface: &MortalitySurface, from: i32, to: i32) -> Result<LeeCarter> {
-        let sel: Vec<usize> = (0..surface.centres.len())
-            .filter(|&j| surface.centres[j] - 2.5 >= f64::from(from) && surface.centres[j] + 2.5 <= f64::from(to))
-            .collect();
+        let sel: Vec<usize> =
+            (0..surface.starts.len()).filter(|&j| surface.starts[j] >= from && surface.starts[j] + 5 <= to).collect();
         if sel.len() < 3 {
             return Err(Error::Usage(format!(
                 "the Lee-Carter fit needs at least three 5-year mortality periods within {from}..{to}, found {}",
@@ -141,9 +140,10 @@ mod tests {
             b[1][x] = 1.2;
         }
         let sb = b[0].sum() + b[1].sum();
-        let centres = (0..ks.len()).map(|j| 1952.5 + 5.0 * j as f64).collect();
+        let starts = (0..ks.len()).map(|j| 1950 + 5 * j as i32).collect();
+        let centres = (0..ks.len()).map(|j| 1953.0 + 5.0 * j as f64).collect();
         let ln_mx = ks.iter().map(|&k| [a[0] + b[0] * (k / sb), a[1] + b[1] * (k / sb)]).collect();
-        MortalitySurface { centres, ln_mx }
+        MortalitySurface { starts, centres, ln_mx }
     }
 
     #[test]

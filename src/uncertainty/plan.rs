@@ -180,6 +180,9 @@ pub struct Plan {
     /// Deterministic net migrants per interval that do not depend on the population:
     /// WPP's age-sex figures and net arrivals spread by the arrival shares.
     pub migration: Vec<[AgeVec; 2]>,
+    /// Deterministic net migrants per interval by their age at its end, added there
+    /// (WPP's single-age table, [`crate::demography::rates::IntervalMigration::end`]).
+    pub migration_end: Vec<[AgeVec; 2]>,
     /// Net departures per interval (persons, ≥ 0), spread on each trajectory's own
     /// population at the start of the interval by `departure_intensity`, as the
     /// deterministic run spreads them on its own.
@@ -222,17 +225,20 @@ impl Plan {
         // resolve_path gives exactly the years base..=end+1 (or an error naming the gap).
         let tfr_path: Vec<f64> = tfr.values;
         let pattern: Vec<AgeVec> = (base_year..=end + 1).map(|y| asfr_pattern(data.pasfr_for(y))).collect();
-        // Arrivals do not depend on the population, so the base population spreads them
-        // as any other would; departures are spread per trajectory.
+        // Arrivals do not depend on the population, so the deterministic population
+        // spreads them as any other would; departures are spread per trajectory.
         let mut migration = Vec::with_capacity(r.len());
         let mut departures = Vec::with_capacity(r.len());
-        for x in &r {
+        let migration_end = r.iter().map(|x| x.migration.end).collect();
+        // A total spread in proportion to the population (WPP's pre-2023 totals around
+        // the residual pattern) is spread on the deterministic population of the year.
+        for (x, pop) in r.iter().zip(&det.population) {
             let m = &x.migration;
             if m.net < 0.0 {
-                migration.push(m.fixed);
+                migration.push(m.known(pop, x.year)?);
                 departures.push(-m.net);
             } else {
-                migration.push(m.realize(&det.population[0], x.year)?);
+                migration.push(m.realize(pop, x.year)?);
                 departures.push(0.0);
             }
         }
@@ -272,6 +278,7 @@ impl Plan {
             mx32: r.iter().map(|x| [to_f32(&x.mx[0]), to_f32(&x.mx[1])]).collect(),
             b32: [0, 1].map(|s| to_f32(&(components.lee_carter.b[s] * components.mortality_sex_scale[s]))),
             migration,
+            migration_end,
             departures,
             departure_intensity,
             target,

@@ -282,12 +282,6 @@ pub fn project(
             let total = start.total();
             let period = residual::period_for(&periods, r.year);
             let year = |y: i32| -> Result<(AgeVec, AgeVec)> {
-                if y >= age_from {
-                    return match rates::wpp_migration(data, y) {
-                        Some(rates::WppMigration::ByAge(m, f)) => Ok((*m, *f)),
-                        _ => Err(Error::data(&data.dir, None, "migration", "no single-age migration data")),
-                    };
-                }
                 let m = estimate.and_then(|e| e.get(y)).ok_or_else(|| {
                     Error::data(&data.dir, None, "migration", format!("no estimated net migration total for {y}"))
                 })?;
@@ -301,9 +295,31 @@ pub fn project(
                     _ => Ok((start.male * (m / total), start.female * (m / total))),
                 }
             };
-            let (a, b) = (year(r.year)?, year(r.year + 1)?);
-            r.migration.fixed = [(a.0 + b.0) * 0.5, (a.1 + b.1) * 0.5];
+            // Years before the single-age table take the pattern here, spread evenly over
+            // the interval; a year of the table keeps its end-of-interval figures from
+            // the rates ([`rates::IntervalMigration::end`]).
+            let mut fixed = [AgeVec::zeros(), AgeVec::zeros()];
+            for y in [r.year, r.year + 1].into_iter().filter(|&y| y < age_from) {
+                let (m, f) = year(y)?;
+                fixed[0] += m * 0.5;
+                fixed[1] += f * 0.5;
+            }
+            r.migration.fixed = fixed;
+            r.migration.proportional = 0.0;
             r.migration.net = 0.0;
+        } else if r.year < age_from {
+            // `wpp2023`: WPP's total of each year before the table, spread by the model's
+            // profiles (the rates spread it around the residual pattern instead).
+            let mut net = 0.0;
+            for y in [r.year, r.year + 1].into_iter().filter(|&y| y < age_from) {
+                net += 0.5
+                    * estimate.and_then(|e| e.get(y)).ok_or_else(|| {
+                        Error::data(&data.dir, None, "migration", format!("no estimated net migration total for {y}"))
+                    })?;
+            }
+            r.migration.fixed = [AgeVec::zeros(), AgeVec::zeros()];
+            r.migration.proportional = 0.0;
+            r.migration.net = net;
         }
         let survival = [r.survival()];
         let (p, f, _) = run::project_population(&start, std::slice::from_ref(r), &survival)?;

@@ -88,6 +88,11 @@ impl Period {
         self.cohort.iter().flatten().sum()
     }
 
+    /// Net migrants per year of the single-age pattern, both sexes (its own level).
+    pub fn level(&self) -> f64 {
+        self.yearly[0].sum() + self.yearly[1].sum()
+    }
+
     /// Whether the interval t → t+1 lies in the period.
     pub fn contains(&self, t: i32) -> bool {
         (self.start..self.start + PERIOD).contains(&t)
