@@ -17,7 +17,8 @@
 //! 2024, −25,002 in 2025) are *not* added (assumption): neither is migration in the
 //! 90-day series, most who lose their nationality have lived abroad for years and left the
 //! registration when they reported emigrating, and the registration's own residual below
-//! (which contains both) totals −7,400 over ages 1-64 in June 2024 - June 2025: between
+//! (which contains both) totals −5,900 over ages 1-64 in June 2024 - June 2025 (age 1 at
+//! age 2's rate, see below; the pattern on the 2025 population, `pattern_total`): between
 //! the series' median (−2,000) and the median plus both flows (−16,000), and well inside
 //! the series' year-to-year spread, so the data cannot tell the choices apart.
 //!
