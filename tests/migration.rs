@@ -12,10 +12,16 @@ use forcecast::run::{Inputs, Projection};
 use forcecast::scenario::{MigrationSpec, Scenario};
 use proptest::prelude::*;
 
-/// The shipped baseline (citizen base 2025, zero net migration) and its inputs, loaded once.
+/// The shipped baseline (citizen base 2025) with a net migration of zero, spread by the
+/// citizen profile, and its inputs, loaded once.
 fn baseline() -> &'static (Projection, Inputs) {
     static B: OnceLock<(Projection, Inputs)> = OnceLock::new();
-    B.get_or_init(|| common::project("baseline"))
+    B.get_or_init(|| {
+        let (p, inputs) = common::project("baseline");
+        let mut s = p.scenario.clone();
+        s.migration = MigrationSpec::Anchors(vec![(2025, 0.0)]);
+        (forcecast::run::project(&s, &inputs).expect("zero net migration"), inputs)
+    })
 }
 
 fn with_net(anchors: &[(i32, f64)]) -> Scenario {
@@ -119,11 +125,13 @@ fn the_extremes_of_the_range_hold_over_the_whole_horizon() {
     }
 }
 
-/// +10,000 a year: the model is linear in a fixed arrival stream, so twice the stream
-/// adds exactly twice the people (up to rounding), and what it adds by 2089 and 2100 lies
-/// between 1.0 and 1.6 times the cumulative net. More than 1.0: three arrivals in four are
-/// 18-26, so their children outnumber their deaths before 2100 (measured: 1.43 in 2089,
-/// 1.45 in 2100). The old spreading added 7.0 million (11×) by 2089.
+/// +10,000 a year: the citizen profile spreads a total as rates of the population at
+/// each age, so twice the total adds twice the people to within 1% (the age mix it lands
+/// on shifts a little; measured 0.15% in 2089), and what it adds by 2089 and 2100 lies
+/// between 0.8 and 1.6 times the cumulative net (measured 1.005 in 2089, 0.958 in 2100:
+/// the Rogers-Castro intensity puts the added arrivals at every age, the young adults'
+/// children about making up for the older arrivals' deaths). The old spreading added 7.0
+/// million (11×) by 2089.
 #[test]
 fn ten_thousand_a_year_adds_about_the_cumulative_net() {
     let zero = &baseline().0;
@@ -134,8 +142,8 @@ fn ten_thousand_a_year_adds_about_the_cumulative_net() {
         let base = zero.population[i].total();
         let (d1, d2) = (p1.population[i].total() - base, p2.population[i].total() - base);
         let cumulative = 10_000.0 * f64::from(year - 2025);
-        assert!((1.0..1.6).contains(&(d1 / cumulative)), "{year}: +{d1} for {cumulative} net");
-        assert!((d2 - 2.0 * d1).abs() < 1e-6 * d1, "{year}: {d2} is not twice {d1}");
+        assert!((0.8..1.6).contains(&(d1 / cumulative)), "{year}: +{d1} for {cumulative} net");
+        assert!((d2 - 2.0 * d1).abs() < 0.01 * d1, "{year}: {d2} is not twice {d1}");
     }
 }
 
@@ -160,12 +168,12 @@ fn departures_lower_the_population() {
 
 /// A total that would take more than half of an age is refused with the key and the
 /// years, never cut silently: −1 million a year (the most negative total allowed, 2% of
-/// the population) takes more than half of the men aged 22 in 2051.
+/// the population) takes more than half of the citizens aged 22 in 2051.
 #[test]
 fn departures_beyond_half_an_age_stop_the_run() {
     let err = project(&[(2025, -1_000_000.0)]).expect_err("must be refused").to_string();
     assert!(err.contains("migration.net_anchors: net migration over 2051-2052"), "{err}");
-    assert!(err.contains("men aged 21"), "{err}");
+    assert!(err.contains("of the citizens aged 22 at risk"), "{err}");
     assert!(err.contains("at most 50% of an age may leave in a year"), "{err}");
 }
 
@@ -304,8 +312,8 @@ fn check_and_run_refuse_departures_beyond_half_an_age() {
     let scenario = dir.path().join("exodus.toml");
     std::fs::write(&scenario, "extends = \"baseline\"\n[migration]\nnet_anchors = [[2025, -1000000]]\n")
         .expect("write");
-    let message = "exodus.toml: migration.net_anchors: net migration over 2051-2052: 1,000,000 departures a year would \
-                   take 7,982 men aged 21, 50.16% of the 15,914 at risk there; at most 50% of an age may leave in a year";
+    let message = "exodus.toml: migration.net_anchors: net migration over 2051-2052: a net total of −1,000,000 would \
+                   take 54.87% of the citizens aged 22 at risk in a year; at most 50% of an age may leave in a year";
     forcecast().arg("check").arg(&scenario).assert().code(2).stderr(predicates::str::contains(message));
     let out = dir.path().join("out");
     forcecast()
@@ -406,4 +414,23 @@ fn wpp_totals_before_the_table_follow_the_residual_2015_2020_pattern() {
     assert!((m.proportional - 0.5 * (total(2022) - pattern.level())).abs() < 1e-6);
     assert!((m.fixed[0][25] - 0.5 * pattern.yearly[0][25]).abs() < 1e-9);
     assert!((m.end[1][25] - 0.5 * t2023.2[25]).abs() < 1e-9);
+/// The citizen profile derived from the shipped data (src/demography/citizen_migration.rs):
+/// the level is the median of the nationals' net migration 2011-2024 without 2020 (13
+/// years; −2,000), the registration's net rate is negative at 15-29 (−0.10% at 18 before
+/// smoothing) and positive for young children, zero above 64, and the baseline applies
+/// the level every year.
+#[test]
+fn the_citizen_profile_comes_from_the_nationals_series_and_the_registration() {
+    let (p, inputs) = common::project("baseline");
+    let c = forcecast::demography::citizen_migration::CitizenProfile::derive(&inputs.data, &inputs.mortality)
+        .expect("profile");
+    assert_eq!(c.level.values.len(), 13);
+    assert!(c.level.values.iter().all(|v| v.0 != 2020 && (2011..=2024).contains(&v.0)));
+    assert_eq!(c.level.median, -2_000.0);
+    let raw18 = c.residual[18] / inputs.data.nationals.as_ref().unwrap().registration.by_date["2024-06-30"][17];
+    assert!((-0.0012..-0.0008).contains(&raw18), "raw rate at 18: {raw18}");
+    assert!((15..=29).all(|x| c.rate[x] < 0.0), "{:?}", &c.rate.as_slice()[15..30]);
+    assert!((1..=10).all(|x| c.rate[x] > 0.0));
+    assert!((65..forcecast::NAGES).all(|x| c.rate[x] == 0.0));
+    assert!(p.flows.iter().all(|f| (f.net_migration() + 2_000.0).abs() < 0.01));
 }

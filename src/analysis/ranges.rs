@@ -116,9 +116,9 @@ pub const RANGES: [Range; 18] = [
         knob: Knob::Migration,
         low: Setting::Plus(-20_000.0),
         high: Setting::Plus(20_000.0),
-        source: "Assumption: ±20,000 citizens a year (0.04% of the population), arrivals spread by WPP's \
-                 arrival shares, departures by the Rogers-Castro schedule; the data hold no citizen migration \
-                 series (a series-based scenario: the series ×0.5 to ×1.5)",
+        source: "Assumption: ±20,000 citizens a year (0.04% of the population) around the scenario's level, \
+                 spread by the citizen profile (the nationals' series 2011-2024 without 2020 has a median of \
+                 -2,000 and an s.d. of 29,000); on a WPP-series scenario the series ×0.5 to ×1.5",
     },
     Range {
         knob: Knob::ActiveDutyRate,
@@ -268,7 +268,7 @@ impl Knob {
             Knob::Tfr => "children per woman",
             Knob::Mortality => "years (male life expectancy at birth)",
             Knob::Migration => match s.migration {
-                MigrationSpec::Anchors(_) => "persons per year",
+                MigrationSpec::Anchors(_) | MigrationSpec::Citizens { .. } => "persons per year",
                 MigrationSpec::Series { .. } => "factor on the series",
             },
             Knob::ServiceMonths => "months (Army; every branch moves by the same amount)",
@@ -379,6 +379,14 @@ impl Knob {
                     }
                     (MigrationSpec::Series { name, scale }, Setting::Times(f)) => {
                         MigrationSpec::Series { name: name.clone(), scale: scale * f }
+                    }
+                    // The nationals' series is a level: moved as net totals on it.
+                    (MigrationSpec::Citizens { scale }, Setting::Plus(d)) => {
+                        MigrationSpec::Anchors(vec![(s.base_year, scale * citizen_level(ctx.inputs)? + d)])
+                    }
+                    (MigrationSpec::Citizens { .. }, Setting::To(t)) => MigrationSpec::Anchors(vec![(s.base_year, t)]),
+                    (MigrationSpec::Citizens { scale }, Setting::Times(f)) => {
+                        MigrationSpec::Citizens { scale: scale * f }
                     }
                     (_, Setting::Wpp80(_)) => return Err(unsupported(self, setting)),
                 };
@@ -492,6 +500,10 @@ impl Knob {
                     num(format!("{} a year", signed(x)), x)
                 }
                 MigrationSpec::Series { name, scale } => num(format!("{name} ×{}", decimal(*scale, 2)), *scale),
+                MigrationSpec::Citizens { scale } => {
+                    let x = scale * citizen_level(ctx.inputs)?;
+                    num(format!("{} a year (nationals' series)", signed(x)), x)
+                }
             },
             Knob::ActiveDutyRate => {
                 let x = policy_now(s.force.active_duty_rate.as_ref(), s, ctx, active_rate);
@@ -605,6 +617,15 @@ fn active_rate(d: &crate::data::force::ForceData, t: f64) -> f64 {
 /// A small share as a percentage with two decimals (`0.005` → `0.50%`).
 fn percent_fine(x: f64) -> String {
     format!("{}%", decimal(x * 100.0, 2))
+}
+
+/// The level of the nationals' series (`series = "citizens"`), persons a year.
+fn citizen_level(inputs: &Inputs) -> Result<f64> {
+    let path = inputs.data.dir.join(crate::data::nationals::files::FACTS);
+    let n = inputs.data.nationals.as_ref().ok_or_else(|| {
+        Error::data(&path, None, "", "citizen migration needs this table (the nationals' migration series)")
+    })?;
+    Ok(crate::demography::citizen_migration::CitizenLevel::from_series(&n.migration, &path)?.median)
 }
 
 fn unsupported(k: Knob, s: Setting) -> Error {

@@ -178,6 +178,9 @@ pub struct CountryData {
     pub facts: Vec<Fact>,
     /// The force model's inputs (`force_inputs.csv`, `service_length_schedule.csv`).
     pub force: super::force::ForceData,
+    /// Nationals' migration and the both-sexes registration, when the folder has them
+    /// (the citizen migration profile, [`crate::demography::citizen_migration`]).
+    pub nationals: Option<super::nationals::Nationals>,
     /// SHA-256 of every file read, by file name.
     pub checksums: BTreeMap<String, String>,
 }
@@ -243,6 +246,7 @@ impl CountryData {
         let (births, deaths) = read_vital(&mut open)?;
         let facts = read_facts(&mut open)?;
         let force = super::force::ForceData::read(&mut open)?;
+        let nationals = super::nationals::read(dir, &mut open)?;
         checksums.insert(files::COUNTRY.to_string(), sha256(&ct_path)?);
         Ok(CountryData {
             dir: dir.to_path_buf(),
@@ -261,6 +265,7 @@ impl CountryData {
             deaths,
             facts,
             force,
+            nationals,
             checksums,
         })
     }

@@ -3,6 +3,7 @@
 pub mod country;
 pub mod force;
 pub mod limits;
+pub mod nationals;
 pub mod series;
 pub mod table;
 

@@ -25,6 +25,7 @@ use super::graduation::{asfr_pattern, graduate_mx};
 use super::lifetable::{Sex, Survival};
 use std::path::Path;
 
+use super::citizen_migration::CitizenProfile;
 use super::migration::MigrationProfile;
 use super::projection::Population;
 use crate::data::country::{MxPeriod, files};
@@ -90,8 +91,11 @@ pub struct IntervalMigration {
 /// How a run spreads net totals, shared by its intervals.
 #[derive(Debug, Clone)]
 pub struct Spreading {
-    /// Arrival shares and departure intensities.
+    /// Arrival shares and departure intensities (an all-resident base, or WPP's series).
     pub profile: MigrationProfile,
+    /// The citizen profile, which spreads every net total (zero included) when the base
+    /// counts citizens and the migration is not WPP's series ([`uses_citizen_profile`]).
+    pub citizens: Option<Arc<CitizenProfile>>,
     /// The scenario file errors are reported against.
     pub file: PathBuf,
     /// The scenario key the migration comes from (`migration.net_anchors`, …).
@@ -117,7 +121,11 @@ impl IntervalMigration {
     /// above half of an age-sex cell).
     pub fn realize(&self, pop: &Population, year: i32) -> Result<[AgeVec; 2]> {
         let mut m = self.known(pop, year)?;
-        if self.net != 0.0 {
+        if let Some(c) = &self.spreading.citizens {
+            let d = c.spread(self.net, pop).map_err(|e| self.error(year, &e))?;
+            m[0] += d[0];
+            m[1] += d[1];
+        } else if self.net != 0.0 {
             let d = self.spreading.profile.spread(self.net, pop).map_err(|e| self.error(year, &e))?;
             m[0] += d[0];
             m[1] += d[1];
@@ -317,6 +325,14 @@ pub fn wpp_migration(data: &CountryData, year: i32) -> Option<WppMigration<'_>> 
     s.get(year.max(s.first)).map(WppMigration::Total)
 }
 
+/// Whether a scenario's net migration is spread by the citizen profile: a citizen base
+/// (the registration) with the nationals' series or net totals; WPP's series keeps WPP's
+/// age-sex figures and an all-resident base WPP's profile.
+pub fn uses_citizen_profile(scenario: &Scenario) -> bool {
+    scenario.base_population == crate::scenario::BasePopulationSource::Registration
+        && !matches!(scenario.migration, MigrationSpec::Series { .. })
+}
+
 /// Builds the rates for every interval `base..=last_start` (interval t → t+1).
 pub fn build(
     scenario: &Scenario,
@@ -334,10 +350,15 @@ pub fn build(
     let scale = scenario.mortality.mx_scale;
     let key = match &scenario.migration {
         MigrationSpec::Anchors(_) => "migration.net_anchors",
+        MigrationSpec::Citizens { scale } if *scale != 1.0 => "migration.scale",
+        MigrationSpec::Citizens { .. } => "migration.series",
         MigrationSpec::Series { scale, .. } if *scale != 1.0 => "migration.scale",
         MigrationSpec::Series { .. } => "migration.series",
     };
+    let citizens =
+        if uses_citizen_profile(scenario) { Some(Arc::new(CitizenProfile::derive(data, mortality)?)) } else { None };
     let spreading = Arc::new(Spreading {
+        citizens: citizens.clone(),
         profile: MigrationProfile::from_data(data),
         file: scenario.files.first().cloned().unwrap_or_default(),
         key,
@@ -417,6 +438,9 @@ pub fn build(
                         }
                     }
                 }
+            }
+            MigrationSpec::Citizens { scale } => {
+                migration.net = scale * citizens.as_ref().map_or(0.0, |c| c.level.median);
             }
             MigrationSpec::Anchors(anchors) => {
                 migration.net = 0.5

@@ -69,10 +69,11 @@ pub fn write_tables(o: &Outcome, dir: &Path) -> Result<Vec<String>> {
     )?;
     write_lines(
         &dir.join("calibration.csv"),
-        "variable,year,level,wpp_lower,wpp_upper,model_lower,model_upper,simulated_lower,simulated_upper,width_ratio",
+        "variable,year,level,wpp_lower,wpp_upper,model_lower,model_upper,simulated_lower,simulated_upper,width_ratio,\
+         reference",
         o.calibration.iter().map(|r| {
             format!(
-                "{},{},{},{},{},{},{},{},{},{:.4}",
+                "{},{},{},{},{},{},{},{},{},{:.4},{}",
                 r.variable,
                 r.year,
                 r.level,
@@ -82,7 +83,8 @@ pub fn write_tables(o: &Outcome, dir: &Path) -> Result<Vec<String>> {
                 opt(r.model_upper),
                 fmt_num(r.simulated_lower),
                 fmt_num(r.simulated_upper),
-                r.width_ratio
+                r.width_ratio,
+                r.reference
             )
         }),
     )?;

@@ -184,10 +184,23 @@ pub enum MigrationSpec {
         /// Multiplier.
         scale: f64,
     },
-    /// Total net migrants per year (persons), spread over age and sex by the
-    /// [`crate::demography::migration::MigrationProfile`]: arrivals by fixed shares,
-    /// departures in proportion to the population at risk.
+    /// Total net migrants per year (persons). On a citizen base (the registration) spread
+    /// by the citizen profile ([`crate::demography::citizen_migration`]); on an
+    /// all-resident base by the [`crate::demography::migration::MigrationProfile`]:
+    /// arrivals by fixed shares, departures in proportion to the population at risk.
     Anchors(Vec<(i32, f64)>),
+    /// `series = "citizens"`: Korean nationals' net migration, the median of KOSTAT's
+    /// 2011-2024 series without 2020, times `scale`, every year, spread by the citizen
+    /// profile (the default of a citizen base; not allowed on an all-resident base).
+    Citizens {
+        /// Multiplier on the level.
+        scale: f64,
+    },
+}
+
+impl MigrationSpec {
+    /// The series name of `series = "citizens"`.
+    pub const CITIZENS: &'static str = "citizens";
 }
 
 /// A policy path as a scenario writes it: `(year, value)` anchors, interpolated linearly
@@ -709,8 +722,12 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
         mortality = Some(MortalitySpec { series, mx_scale: scale });
     }
 
-    // [migration]
-    let mut migration = Some(MigrationSpec::Anchors(vec![(base_year, 0.0)]));
+    // [migration]: a citizen base defaults to the nationals' series, an all-resident base
+    // to zero net migration.
+    let mut migration = Some(match base_population {
+        BasePopulationSource::Registration => MigrationSpec::Citizens { scale: 1.0 },
+        BasePopulationSource::WppEstimates => MigrationSpec::Anchors(vec![(base_year, 0.0)]),
+    });
     if let Some(mut m) = root.section("migration", sink) {
         let series = m.string("series", sink);
         let scale = m.number("scale", bounds::MIGRATION_SCALE, sink);
@@ -720,8 +737,21 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
                 sink.at(&o, "migration.series", "give either `series` or `net_anchors`, not both");
                 None
             }
+            (Some((name, o)), None) if name == MigrationSpec::CITIZENS => {
+                if base_population == BasePopulationSource::WppEstimates {
+                    sink.at(
+                        &o,
+                        "migration.series",
+                        "`citizens` is Korean nationals' migration, for a citizen base (base_population = \"registration\"); \
+                         an all-resident base (\"wpp-estimates\") takes series = \"wpp-medium\" or net_anchors",
+                    );
+                    None
+                } else {
+                    Some(MigrationSpec::Citizens { scale: scale.unwrap_or(1.0) })
+                }
+            }
             (Some((name, o)), None) if name != "wpp-medium" => {
-                sink.at(&o, "migration.series", format!("unknown series `{name}`; known: wpp-medium"));
+                sink.at(&o, "migration.series", format!("unknown series `{name}`; known: citizens, wpp-medium"));
                 None
             }
             (Some((name, _)), None) => Some(MigrationSpec::Series { name, scale: scale.unwrap_or(1.0) }),

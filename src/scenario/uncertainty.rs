@@ -60,16 +60,19 @@ pub struct MortalityNoise {
     pub sd_scale: f64,
 }
 
-/// Net migration: yearly deviation s_y · λ · z_y from the scenario's total, spread over
-/// age and sex by the WPP arrival profile; z an AR(1), λ a per-trajectory scale that
-/// makes the yearly deviation Student-t.
+/// Net migration: yearly deviation s_y · λ · z_y from the scenario's total; z an AR(1),
+/// λ a per-trajectory scale that makes the yearly deviation Student-t. On an
+/// all-resident base spread over age and sex by the WPP arrival profile and calibrated
+/// to WPP's intervals; on a citizen base a rate of each age's population, fitted to the
+/// nationals' series ([`crate::uncertainty::migration`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MigrationNoise {
-    /// AR(1) coefficient of z; `None` = calibrated to the growth of WPP's intervals.
+    /// AR(1) coefficient of z; `None` = calibrated to the growth of WPP's intervals (a
+    /// citizen base: the nationals' series' lag-1 coefficient).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ar1: Option<f64>,
     /// Degrees of freedom of the yearly deviation; `None` = calibrated to the ratio of
-    /// WPP's 95% to 80% interval widths.
+    /// WPP's 95% to 80% interval widths (a citizen base: normal).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tail_df: Option<f64>,
     /// Multiplier on the spread (0 switches migration uncertainty off).

@@ -8,6 +8,12 @@
 //!   scenario's own path, which for TFR and net migration is averaged over years t and
 //!   t+1 like the metric). Life expectancy has no closed form; its row compares the
 //!   Lee-Carter spread, which is not calibrated to WPP, with WPP's.
+//! - A citizen base (the nationals' series, [`super::migration::MigrationModel::citizens`]):
+//!   WPP's all-resident migration intervals do not apply, and the `net_migration` rows
+//!   compare with the nationals' series instead (`reference` = `kostat-nationals`): the
+//!   `wpp_*` columns then hold the series' observed range (quantiles 10-90 and 2.5-97.5 of
+//!   its 2011-2024 values without 2020), and the model interval is the closed form around
+//!   the scenario's net total (its spread in persons on the deterministic population).
 
 use serde::Serialize;
 
@@ -39,6 +45,9 @@ pub struct CalibrationRow {
     pub simulated_upper: f64,
     /// Simulated width / WPP width.
     pub width_ratio: f64,
+    /// What the `wpp_*` bounds are: `wpp2024` (WPP 2024's published interval) or
+    /// `kostat-nationals` (the nationals' series' observed range, a citizen base).
+    pub reference: &'static str,
 }
 
 /// The variables compared, with the `summary.csv` metric of each.
@@ -71,6 +80,31 @@ pub fn report(plan: &Plan, rows: &[QuantileRow], data: &CountryData) -> Vec<Cali
         for var in VARIABLES {
             let Some(metric) = metric_index(var) else { continue };
             let r = &rows[t * NMETRICS + metric];
+            if var == "net_migration" {
+                if let (Some(cit), Some(cp)) = (&c.migration.citizens, &plan.citizens) {
+                    for (k, level) in [80u8, 95].into_iter().enumerate() {
+                        let (lo, hi) = cit.observed_range[k];
+                        let mm = &c.migration;
+                        let tq = if level == 80 { mm.t90 } else { mm.t975 };
+                        let hw = mm.interval_half_width(year, tq) * cp.weight[t];
+                        let (sl, su) = if level == 80 { (r.q[1], r.q[5]) } else { (r.q95[0], r.q95[1]) };
+                        out.push(CalibrationRow {
+                            variable: var,
+                            year,
+                            level,
+                            wpp_lower: lo,
+                            wpp_upper: hi,
+                            model_lower: Some(cp.net[t] - hw),
+                            model_upper: Some(cp.net[t] + hw),
+                            simulated_lower: sl,
+                            simulated_upper: su,
+                            width_ratio: (su - sl) / (hi - lo),
+                            reference: "kostat-nationals",
+                        });
+                    }
+                    continue;
+                }
+            }
             for level in [80u8, 95] {
                 let Some((lo, hi)) = bounds(data, var, year, level) else { continue };
                 let medium = wpp(data, var, "medium", year);
@@ -101,6 +135,7 @@ pub fn report(plan: &Plan, rows: &[QuantileRow], data: &CountryData) -> Vec<Cali
                     simulated_lower: sl,
                     simulated_upper: su,
                     width_ratio: (su - sl) / (hi - lo),
+                    reference: "wpp2024",
                 });
             }
         }

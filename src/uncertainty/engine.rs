@@ -155,7 +155,14 @@ struct Workspace {
     step_scratch: StepScratch,
     automation: AutomationSpec,
     state: ForceState,
+    /// The smallest cohort (one sex, one age below [`CHECKED_AGES`]) of the last
+    /// trajectory run in any year ([`smallest_cohort`]).
+    smallest: f64,
 }
+
+/// Ages whose smallest cohort a trajectory records (0-89): above, cohorts empty out by
+/// dying.
+pub const CHECKED_AGES: usize = 90;
 
 impl Workspace {
     fn new(plan: &Plan) -> Workspace {
@@ -177,6 +184,7 @@ impl Workspace {
             step_scratch: StepScratch::default(),
             automation: plan.automation.clone(),
             state: ForceState::default(),
+            smallest: f64::INFINITY,
         }
     }
 }
@@ -303,8 +311,10 @@ fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut
         step_scratch,
         automation,
         state,
+        smallest,
         ..
     } = ws;
+    *smallest = f64::INFINITY;
     pops[0].clone_from(&plan.base);
     state.start(&plan.force_start, draw.adjust());
     let (mut max_gap, mut min_available) = (f64::NEG_INFINITY, f64::INFINITY);
@@ -333,7 +343,18 @@ fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut
             }
         }
         let (dm, departures) = (mig[i], plan.departures[i]);
-        let migration: &[AgeVec; 2] = if dm == 0.0 && departures == 0.0 {
+        let migration: &[AgeVec; 2] = if let Some(c) = &plan.citizens {
+            // A citizen base: the net total and the deviation (a rate) on the trajectory's
+            // own population ([`crate::demography::citizen_migration`]).
+            c.profile.spread_with_deviation(c.net[i], dm, &pops[i % 2], migv).map_err(|e| Error::Numeric {
+                year,
+                sex: "-".into(),
+                age: 0,
+                quantity: format!("net migration of trajectory {index}: {e}"),
+                value: c.net[i],
+            })?;
+            migv
+        } else if dm == 0.0 && departures == 0.0 {
             &plan.migration[i]
         } else {
             for s in 0..2 {
@@ -359,6 +380,9 @@ fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut
             if i % 2 == 0 { (&*a, b) } else { (&*b, a) }
         };
         let flows = step_into(cur, &inputs, plan.fertile.clone(), nxt, step_scratch);
+        for v in [&nxt.male, &nxt.female] {
+            *smallest = v.as_slice()[..CHECKED_AGES].iter().fold(*smallest, |a, &b| a.min(b));
+        }
         // A non-finite value anywhere in the new population shows in its flows.
         let change = flows.births() - flows.deaths() + flows.net_migration();
         if !change.is_finite() {
@@ -423,6 +447,19 @@ fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut
         sink.emit(i, &row, max_gap, min_available);
     }
     Ok(())
+}
+
+/// The smallest cohort (persons of one sex and one age below [`CHECKED_AGES`]) in any
+/// year after the base of trajectory `index`: the same trajectory as in a run with this
+/// seed. For tests and diagnostics (no cohort may be emptied).
+pub fn smallest_cohort(plan: &Plan, seed: u64, index: u64) -> Result<f64> {
+    let mut ws = Workspace::new(plan);
+    let spec = &plan.components.spec;
+    let width = 2 * (spec.gap_thresholds.len() + spec.available_thresholds.len());
+    let (mut chunk, mut counts) = (vec![0.0_f32; plan.len() * NMETRICS], vec![0u64; plan.len() * width]);
+    let mut sink = BlockSink { plan, chunk: &mut chunk, counts: &mut counts, years: plan.len(), j: 0 };
+    trajectory(plan, seed, index, &mut ws, &mut sink)?;
+    Ok(ws.smallest)
 }
 
 /// Runs the trajectories of one block, writing their samples and threshold counts.

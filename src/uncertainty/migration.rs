@@ -24,9 +24,30 @@
 //! the ten years after the jump-off and normalised to sum to 1: deviations arrive (or
 //! leave) at the ages at which migrants arrive, mostly 17-25.
 //!
-//! Caveat: WPP's intervals are for all residents. Applied to a citizens-only base (the
-//! Korean baseline), the default spread is that of total migration, foreigners
-//! included; `[uncertainty.migration] sd_scale` scales it.
+//! WPP's intervals are for all residents: this model is used for an all-resident base
+//! (`base_population = "wpp-estimates"`) and for WPP's migration series.
+//!
+//! ## A citizen base: the nationals' series ([`MigrationModel::citizens`])
+//! For a citizen base (the registration, with the nationals' series or net totals) the
+//! deviation is a rate of the population at each age, spread by the citizen profile's
+//! intensity g ([`crate::demography::citizen_migration`]): a cell (s, x) receives
+//! δ_t · g(x) · R(s, x, t) on the trajectory's own population at risk R, so no cohort can
+//! be emptied (the combined rate of a cell is cut at −50% a year), and δ_t is the
+//! process above in units of a rate: w = σ / G₀, with G₀ = Σ g R on the base population
+//! (the persons a unit rate moves in 2025) and σ in persons. Fitted to KOSTAT's nationals'
+//! net migration over the profile's level years (2011-2024 without 2020, 13 years; 2000-2008
+//! were published under an older methodology and 2020 is the COVID-19 return):
+//! - φ: the least-squares lag-1 coefficient of the deviations from the series' mean, over
+//!   the consecutive pairs of those years (11 pairs: 2011-2019 and 2021-2024), in [0, 0.99];
+//! - σ: the innovation s.d. that makes the stationary s.d. of an interval's net
+//!   migration equal the series' sample s.d. (assumption: the spread of 2011-2024 carries
+//!   on). An interval t → t+1 receives ½(δ_t + δ_{t+1}), whose stationary variance is
+//!   σ²/(1 − φ²) · (1 + φ)/2; a 12-month flow varies as much whichever 12 months it
+//!   covers, so σ = s.d. · √((1 − φ²) · 2/(1 + φ)).
+//! - ν: normal (no heavy tail) unless `tail_df` is set: 13 years cannot identify a tail.
+//!
+//! The deviation starts at 0 in the series' last year (2024), as the level is the
+//! series' median rather than its last value.
 
 use serde::Serialize;
 
@@ -67,6 +88,59 @@ pub struct MigrationModel {
     pub t90: f64,
     /// t_ν(0.975), cached.
     pub t975: f64,
+    /// The citizen calibration (a citizen base); `scale` is then a rate (see the module
+    /// notes).
+    pub citizens: Option<CitizenNoise>,
+}
+
+/// The fit of the citizen deviation process to the nationals' series.
+#[derive(Debug, Clone, Serialize)]
+pub struct CitizenNoise {
+    /// The years and values fitted.
+    pub values: Vec<(i32, f64)>,
+    /// Consecutive pairs the lag-1 coefficient was fitted on.
+    pub pairs: usize,
+    /// The fitted lag-1 coefficient (before a scenario's `ar1`).
+    pub ar1_fit: f64,
+    /// The series' sample s.d. (persons).
+    pub sd: f64,
+    /// Innovation s.d. σ (persons, before `sd_scale`).
+    pub innovation_sd: f64,
+    /// G₀ = Σ g R on the base population: persons a unit deviation rate moves.
+    pub weight: f64,
+    /// The series' observed 80% and 95% ranges: quantiles 10-90 and 2.5-97.5
+    /// (linear interpolation between order statistics).
+    pub observed_range: [(f64, f64); 2],
+}
+
+/// Quantile `p` of `v` by linear interpolation between order statistics (type 7).
+pub fn quantile(v: &[f64], p: f64) -> f64 {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    if s.is_empty() {
+        return f64::NAN;
+    }
+    let h = p * (s.len() - 1) as f64;
+    let (lo, w) = (h.floor() as usize, h - h.floor());
+    let hi = (lo + 1).min(s.len() - 1);
+    s[lo] + w * (s[hi] - s[lo])
+}
+
+/// The lag-1 coefficient of `values` (year, value) around their mean over consecutive
+/// years, in [0, 0.99], and the number of pairs.
+pub fn lag1(values: &[(i32, f64)]) -> (f64, usize) {
+    let mean = values.iter().map(|v| v.1).sum::<f64>() / values.len().max(1) as f64;
+    let (mut num, mut den, mut n) = (0.0, 0.0, 0);
+    for w in values.windows(2) {
+        if w[1].0 == w[0].0 + 1 {
+            let (a, b) = (w[0].1 - mean, w[1].1 - mean);
+            num += a * b;
+            den += a * a;
+            n += 1;
+        }
+    }
+    let phi = if den > 0.0 { (num / den).clamp(0.0, 0.99) } else { 0.0 };
+    (phi, n)
 }
 
 impl MigrationModel {
@@ -116,6 +190,43 @@ impl MigrationModel {
             profile: arrival_profile(data, t.jump_off)?,
             t90,
             t975,
+            citizens: None,
+        })
+    }
+
+    /// The citizen deviation process of the module notes, for a citizen base whose
+    /// profile is `profile` and base population `base`.
+    pub fn citizens(
+        spec: &MigrationNoise,
+        profile: &crate::demography::citizen_migration::CitizenProfile,
+        base: &crate::demography::Population,
+    ) -> Result<MigrationModel> {
+        let values = profile.level.values.clone();
+        let jump_off = values.last().map_or(0, |v| v.0);
+        let (ar1_fit, pairs) = lag1(&values);
+        let ar1 = spec.ar1.unwrap_or(ar1_fit);
+        let df = spec.tail_df.unwrap_or(MAX_DF);
+        let sd = profile.level.sd;
+        let innovation_sd = sd * ((1.0 - ar1 * ar1).max(0.0) * 2.0 / (1.0 + ar1)).sqrt();
+        let weight = profile.weight(base);
+        if weight.is_nan() || weight <= 0.0 {
+            return Err(Error::Consistency("the citizen migration intensity is zero on the base population".into()));
+        }
+        let v: Vec<f64> = values.iter().map(|p| p.1).collect();
+        // Whole persons (the series is in persons, mostly rounded to thousands).
+        let q = |p: f64| quantile(&v, p).round();
+        let observed_range = [(q(0.1), q(0.9)), (q(0.025), q(0.975))];
+        Ok(MigrationModel {
+            jump_off,
+            ar1,
+            tail_df: df,
+            scale: vec![spec.sd_scale * innovation_sd / weight],
+            scale_first: jump_off + 1,
+            calibrated: spec.ar1.is_none(),
+            profile: [AgeVec::zeros(), AgeVec::zeros()],
+            t90: student_t_quantile(0.9, df),
+            t975: student_t_quantile(0.975, df),
+            citizens: Some(CitizenNoise { values, pairs, ar1_fit, sd, innovation_sd, weight, observed_range }),
         })
     }
 
@@ -123,6 +234,14 @@ impl MigrationModel {
     pub fn scale_at(&self, year: i32) -> f64 {
         let i = (year - self.scale_first).clamp(0, self.scale.len() as i32 - 1);
         self.scale[i as usize]
+    }
+
+    /// Half-width (quantile `tq`) of the deviation of the interval `year` → `year` + 1,
+    /// ½(δ_year + δ_year+1): var = ¼(V_h + V_h+1 + 2φV_h) with V_h = (w σ_h)², h = year − J.
+    pub fn interval_half_width(&self, year: i32, tq: f64) -> f64 {
+        let v = |y: i32| (self.scale_at(y) * ar1_spread(self.ar1, y - self.jump_off)).powi(2);
+        let (a, b) = (v(year), v(year + 1));
+        tq * (0.25 * (a + b + 2.0 * self.ar1 * a)).sqrt()
     }
 
     /// Model half-width of the interval with Student-t quantile `tq` in `year`, for a
@@ -184,6 +303,19 @@ pub fn arrival_profile(data: &CountryData, jump_off: i32) -> Result<[AgeVec; 2]>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lag1_uses_consecutive_pairs_only_and_quantiles_interpolate() {
+        // Around the mean 0: pairs (2011, 2012) and (2021, 2022) give (−1·1 + 1·−1)/(1 + 1)
+        // = −1, clamped to 0; 2012 → 2021 is not a pair.
+        let (phi, n) = lag1(&[(2011, -1.0), (2012, 1.0), (2021, 1.0), (2022, -1.0)]);
+        assert_eq!((phi, n), (0.0, 2));
+        // (−2·−1 + −1·1 + 1·2) / (4 + 1 + 1) = 0.5.
+        let (phi, n) = lag1(&[(2011, -2.0), (2012, -1.0), (2013, 1.0), (2014, 2.0)]);
+        assert!((phi - 0.5).abs() < 1e-12 && n == 3, "{phi}");
+        assert_eq!(quantile(&[3.0, 1.0, 2.0], 0.5), 2.0);
+        assert!((quantile(&[0.0, 10.0], 0.1) - 1.0).abs() < 1e-12);
+    }
 
     #[test]
     fn df_fit_inverts_the_quantile_ratio() {

@@ -128,7 +128,13 @@ impl Components {
                 "no `estimate` series: the Monte Carlo run needs the last year of observed mortality",
             )
         })?;
-        let migration = MigrationModel::build(&u.migration, data)?;
+        // A citizen base: the nationals' series (issue 12); else WPP's intervals.
+        let migration = if rates::uses_citizen_profile(scenario) {
+            let profile = crate::demography::citizen_migration::CitizenProfile::derive(data, &inputs.mortality)?;
+            MigrationModel::citizens(&u.migration, &profile, &crate::run::base_population(scenario, inputs)?)?
+        } else {
+            MigrationModel::build(&u.migration, data)?
+        };
         let mortality_sex_scale = if u.mortality.innovation_sd.is_some() {
             [1.0, 1.0]
         } else {
@@ -189,6 +195,11 @@ pub struct Plan {
     pub departures: Vec<f64>,
     /// Departure intensity by sex and age ([`crate::demography::migration`]).
     pub departure_intensity: [AgeVec; 2],
+    /// Citizen migration (a citizen base, [`rates::uses_citizen_profile`]): every
+    /// interval's net total is spread on each trajectory's own population by the citizen
+    /// profile, as the deterministic run spreads it on its own; `migration` and
+    /// `departures` are then zero.
+    pub citizens: Option<CitizenPlan>,
     /// Troop target per year.
     pub target: Vec<f64>,
     /// Fielding capacity per year, [`AutomationSpec::capacity_at`] (floored in the model).
@@ -213,6 +224,18 @@ pub struct Plan {
     pub mort_start: i32,
 }
 
+/// The citizen migration of a plan.
+#[derive(Debug, Clone)]
+pub struct CitizenPlan {
+    /// The profile.
+    pub profile: std::sync::Arc<crate::demography::citizen_migration::CitizenProfile>,
+    /// Net total per interval (persons).
+    pub net: Vec<f64>,
+    /// Σ g R on the deterministic population at the start of each interval: persons a
+    /// unit deviation rate moves (for the closed-form intervals of `calibration.csv`).
+    pub weight: Vec<f64>,
+}
+
 impl Plan {
     /// Precomputes a scenario's plan from its deterministic projection.
     pub fn new(scenario: &Scenario, inputs: &Inputs, det: &Projection) -> Result<Plan> {
@@ -230,11 +253,20 @@ impl Plan {
         let mut migration = Vec::with_capacity(r.len());
         let mut departures = Vec::with_capacity(r.len());
         let migration_end = r.iter().map(|x| x.migration.end).collect();
+        let citizens = r.first().and_then(|x| x.migration.spreading.citizens.clone()).map(|profile| CitizenPlan {
+            net: r.iter().map(|x| x.migration.net).collect(),
+            weight: det.population.iter().take(r.len()).map(|p| profile.weight(p)).collect(),
+            profile,
+        });
         // A total spread in proportion to the population (WPP's pre-2023 totals around
         // the residual pattern) is spread on the deterministic population of the year.
         for (x, pop) in r.iter().zip(&det.population) {
             let m = &x.migration;
-            if m.net < 0.0 {
+            if citizens.is_some() {
+                // The citizen total is spread per trajectory (CitizenPlan).
+                migration.push(m.known(pop, x.year)?);
+                departures.push(0.0);
+            } else if m.net < 0.0 {
                 migration.push(m.known(pop, x.year)?);
                 departures.push(-m.net);
             } else {
@@ -281,6 +313,7 @@ impl Plan {
             migration_end,
             departures,
             departure_intensity,
+            citizens,
             target,
             capacity,
             unit_cost,
