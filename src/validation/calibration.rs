@@ -365,6 +365,28 @@ impl<'a> Setup<'a> {
         Ok(ModelPath { first: self.first, rows })
     }
 
+    /// The shipped parameters (the scenario's take-up and the built-in defaults).
+    pub fn shipped(&self) -> Params {
+        Params::shipped(&self.spec, self.data)
+    }
+
+    /// The model's first year.
+    pub fn first(&self) -> i32 {
+        self.first
+    }
+
+    /// The objective RMS of the path over the history years and the base year that `plan`
+    /// (which must cover them; built on the same data and base population) takes with the
+    /// deviations `adjust` acting from the first year, and the force state ready to step
+    /// the base year. This is the Monte Carlo's path: with the deviations that turn the
+    /// plan's parameters into a [`Params`], the RMS equals [`Setup::path`]'s with them.
+    pub fn evaluate(&self, plan: &ForcePlan, adjust: force::Adjust) -> (f64, force::ForceState) {
+        let (state, mut rows) = force::prepare_with(plan, &self.history, &self.base, adjust);
+        let mut next = state.clone();
+        rows.push(next.step(plan, self.base_year, &self.base));
+        (self.rms(&ModelPath { first: self.first, rows }), state)
+    }
+
     /// The force available in `year` of the projection `pops` (one per year from the base
     /// year) with parameters `p`.
     pub fn projected(&self, p: &Params, pops: &[Population], year: i32) -> Result<f64> {
