@@ -422,7 +422,7 @@ impl ForceSet {
             }
         }
         let total: f64 = set.weights.iter().sum();
-        if set.values.is_empty() || !(total > 0.0) {
+        if set.values.is_empty() || total.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
             return single("not calibrated: no design point within the tolerance", scenario_rms);
         }
         let mut acc = 0.0;
@@ -574,7 +574,7 @@ pub fn regression(x: &[Vec<f64>], y: &[f64]) -> Vec<Option<f64>> {
     let mut keep: Vec<usize> = Vec::new();
     // Gram-Schmidt order: keep a column when what the kept ones leave of it is not tiny.
     for i in 0..p {
-        if !(var[i] > 0.0) {
+        if var[i].is_nan() || var[i] <= 0.0 {
             continue;
         }
         let mut trial = keep.clone();
@@ -600,7 +600,7 @@ fn solve(a: &[Vec<f64>], b: &[f64], idx: &[usize]) -> Option<(Vec<f64>, Vec<f64>
     let mut pivots = Vec::with_capacity(m);
     for c in 0..m {
         let pv = s[c][c];
-        if !(pv > 0.0) {
+        if pv.is_nan() || pv <= 0.0 {
             return None;
         }
         pivots.push(pv);

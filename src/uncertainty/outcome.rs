@@ -142,7 +142,7 @@ fn force_drivers(plan: &mut Plan, mc: &MonteCarlo) {
     mc.samples.column(t * super::plan::NMETRICS + m - 1, &mut col);
     let y: Vec<f64> = col.iter().map(|v| f64::from(*v)).collect();
     let noise = &plan.components.spec.force;
-    let mut x: Vec<Vec<f64>> = vec![Vec::with_capacity(y.len()); NDRAWN];
+    let mut x: Vec<Vec<f64>> = (0..NDRAWN).map(|_| Vec::with_capacity(y.len())).collect();
     for i in 0..y.len() {
         let (k, draw) = engine::force_draw(plan, mc.options.seed, i as u64);
         for (p, v) in plan.force_set.trajectory_values(k, &draw, noise).into_iter().enumerate() {
