@@ -128,22 +128,34 @@ pub struct ParamDist {
 pub struct ForceNoise {
     /// Active-duty rate: a deviation added to its whole path from the base year.
     /// Calibrated: the future level uniform over the examinations' sourced range.
+    #[serde(serialize_with = "calibrated_or")]
     pub active_duty_rate: Option<ParamDist>,
     /// Conscript take-up (share of the active-duty pool who enlist).
+    #[serde(serialize_with = "calibrated_or")]
     pub take_up: Option<ParamDist>,
     /// Cadre retention (key `cadre_retention`, the first model's name). Calibrated: the
     /// careerists' continuation of officers and NCOs and the officers' continuation at the
     /// end of the obligated term; explicit: a deviation added to careerists' continuation
     /// of both corps.
+    #[serde(serialize_with = "calibrated_or")]
     pub cadre_retention: Option<ParamDist>,
     /// Cadre recruiting capacity (key `cadre_propensity`, the first model's name).
     /// Calibrated: the NCOs' capacity (the officers' stays at its assumed 1); explicit: one
     /// multiplier on both corps.
+    #[serde(serialize_with = "calibrated_or")]
     pub cadre_propensity: Option<ParamDist>,
     /// Automation fielding capacity (a multiplier on the whole ramp).
     pub fielding_capacity: ParamDist,
     /// Soldiers replaced per automated system.
     pub soldiers_replaced_per_system: ParamDist,
+}
+
+/// A calibrated force key is written as `"calibrated"`, an explicit one as its distribution.
+fn calibrated_or<S: serde::Serializer>(d: &Option<ParamDist>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(p) => p.serialize(s),
+        None => s.serialize_str("calibrated"),
+    }
 }
 
 impl ForceNoise {

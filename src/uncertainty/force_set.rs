@@ -177,15 +177,22 @@ pub struct ParamSummary {
     /// Spearman rank correlation of the trajectories' value with force available in
     /// [`Summary::driver_year`] (filled after the run; `None` for a fixed parameter or a
     /// bounded-memory run).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub spearman_force_available: Option<f64>,
     /// Slope of force available on the parameter (persons per unit), from the linear
     /// regression of force available on every drawn parameter over the trajectories (the
     /// partial effect, the others held: what a tornado bar measures).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub slope_force_available: Option<f64>,
     /// |slope| × the parameter's 5-95% range over the trajectories: the swing of force
     /// available the parameter's own Monte Carlo spread makes (a tornado bar on the
     /// Monte Carlo's ranges).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub swing_force_available: Option<f64>,
+}
+
+fn not_finite(x: &f64) -> bool {
+    !x.is_finite()
 }
 
 /// The calibrated set, summarised.
@@ -196,8 +203,10 @@ pub struct Summary {
     /// Acceptance tolerance on the objective RMS.
     pub tolerance: f64,
     /// Reference RMS (best of the scenario's parameters and the design).
+    #[serde(skip_serializing_if = "not_finite")]
     pub reference_rms: f64,
     /// The scenario's own parameters' RMS.
+    #[serde(skip_serializing_if = "not_finite")]
     pub scenario_rms: f64,
     /// Design points evaluated (pilot and final design).
     pub design_points: usize,
@@ -210,6 +219,7 @@ pub struct Summary {
     /// Effective sample size of the weights, (Σw)² / Σw².
     pub effective_size: f64,
     /// Largest accepted RMS.
+    #[serde(skip_serializing_if = "not_finite")]
     pub max_accepted_rms: f64,
     /// Year of the driver correlations.
     pub driver_year: i32,
