@@ -8,5 +8,6 @@ pub mod policy;
 
 pub use branch::{BRANCHES, Branch, CORPS, Corps};
 pub use model::{
-    Adjust, CadreDefaults, ForcePlan, ForceResult, ForceState, ForceYear, history_populations, prepare, simulate_with,
+    Adjust, CadreDefaults, ForcePlan, ForceResult, ForceState, ForceYear, history_populations, prepare, prepare_with,
+    simulate_with,
 };

@@ -443,22 +443,57 @@ impl ForcePlan {
 }
 
 /// Per-trajectory deviations of the Monte Carlo from the plan's parameters (all neutral
-/// by default). They act on every year stepped after they are set.
+/// by default). They act on every year stepped after they are set: the calibrated draws
+/// of the Monte Carlo set them before the history years (so a drawn parameter vector
+/// rebuilds the base year's force with its own values), explicit `[uncertainty.force]`
+/// distributions from the base year.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Adjust {
-    /// Added to the active-duty rate (the result clamped to [0, 1]).
+    /// Added to the active-duty rate (the result clamped to [0, 1]). Never applied to the
+    /// history (the rates before the base date are observed): not in the history years,
+    /// not in the base year's intake enlisted before 1 July.
     pub active_shift: f64,
     /// Replaces the take-up, when set.
     pub take_up: Option<f64>,
-    /// Added to both corps' careerist continuation (clamped to [0, 1]).
-    pub careerist_shift: f64,
-    /// Factor on both corps' recruiting capacity.
-    pub capacity_mult: f64,
+    /// Added to each corps' careerist continuation (clamped to [0, 1]).
+    pub careerist_shift: [f64; 2],
+    /// Added to each corps' continuation at the end of the obligated term (clamped to [0, 1]).
+    pub decision_shift: [f64; 2],
+    /// Factor on each corps' recruiting capacity.
+    pub capacity_mult: [f64; 2],
 }
 
 impl Default for Adjust {
     fn default() -> Self {
-        Adjust { active_shift: 0.0, take_up: None, careerist_shift: 0.0, capacity_mult: 1.0 }
+        Adjust {
+            active_shift: 0.0,
+            take_up: None,
+            careerist_shift: [0.0; 2],
+            decision_shift: [0.0; 2],
+            capacity_mult: [1.0; 2],
+        }
+    }
+}
+
+impl Adjust {
+    /// The deviations that act on the history: all but the active-duty shift.
+    pub fn historical(&self) -> Adjust {
+        Adjust { active_shift: 0.0, ..*self }
+    }
+
+    /// Continuation `p` of corps `c` from `y` completed years of service, shifted.
+    fn continuation(&self, plan: &ForcePlan, c: usize, y: usize, p: f64) -> f64 {
+        if y >= plan.max_years[c] {
+            return p;
+        }
+        let shift = if y + 1 == plan.obligated[c] {
+            self.decision_shift[c]
+        } else if y + 1 > plan.obligated[c] {
+            self.careerist_shift[c]
+        } else {
+            0.0
+        };
+        if shift == 0.0 { p } else { (p + shift).clamp(0.0, 1.0) }
     }
 }
 
@@ -492,13 +527,19 @@ impl ForceState {
     /// from the cohorts of that population (men aged a + k then were aged a k years
     /// earlier), the cadre at its steady state scaled to the observed stocks.
     pub fn start(plan: &ForcePlan, pop: &Population) -> ForceState {
-        let mut s = ForceState { next_year: plan.first, ..ForceState::default() };
+        ForceState::start_with(plan, pop, Adjust::default())
+    }
+
+    /// [`ForceState::start`] with deviations `adjust` (which act on the starting steady
+    /// state and the intakes of the years before too, except the active-duty shift).
+    pub fn start_with(plan: &ForcePlan, pop: &Population, adjust: Adjust) -> ForceState {
+        let mut s = ForceState { next_year: plan.first, adjust, ..ForceState::default() };
         s.young_men0 = young_men(pop);
         let i0 = plan.idx(plan.first);
         s.women0 = plan.women_share[i0];
         for c in 0..2 {
             let prof = plan.profile(c, plan.first - 1);
-            let p: Vec<f64> = (0..=plan.max_years[c]).map(&prof).collect();
+            let p: Vec<f64> = (0..=plan.max_years[c]).map(|y| adjust.continuation(plan, c, y, prof(y))).collect();
             let l = survivorship(&p);
             let total: f64 = l.iter().sum();
             let scale = if total > 0.0 { plan.initial_stock[c] / total } else { 0.0 };
@@ -507,10 +548,11 @@ impl ForceState {
             s.fill0[c] = plan.fill[c][i0];
         }
         // Men entering the cadre in the years before: its recruiting capacity at the start.
-        let cadre_men = (0..2).map(|c| plan.capacity0[c] * s.quota_star[c]).sum::<f64>() * (1.0 - s.women0);
+        let cadre_men = (0..2).map(|c| adjust.capacity_mult[c] * plan.capacity0[c] * s.quota_star[c]).sum::<f64>()
+            * (1.0 - s.women0);
         for k in (1..=plan.lookback).rev() {
             let year = plan.first - k as i32;
-            let (_, _, men, women, _) = conscript_flows(plan, pop, k, year, cadre_men, &Adjust::default());
+            let (_, _, men, women, _) = conscript_flows(plan, pop, k, year, cadre_men, &adjust.historical());
             let i = plan.idx(year);
             for b in 0..4 {
                 s.intakes[b].push((men + women) * plan.intake_share[b][i]);
@@ -555,10 +597,11 @@ impl ForceState {
             let mut continuing = 0.0;
             let top = n.len() - 1;
             for y in (0..=top).rev() {
-                let mut p = if y == top { 0.0 } else { plan.profile(c, year - y as i32 - 1)(y) };
-                if self.adjust.careerist_shift != 0.0 && y + 1 > plan.obligated[c] && y < plan.max_years[c] {
-                    p = (p + self.adjust.careerist_shift).clamp(0.0, 1.0);
-                }
+                let p = if y == top {
+                    0.0
+                } else {
+                    self.adjust.continuation(plan, c, y, plan.profile(c, year - y as i32 - 1)(y))
+                };
                 let stay = n[y] * p;
                 let left = n[y] - stay;
                 if y < top {
@@ -579,7 +622,7 @@ impl ForceState {
                 requirement(next, c)
             };
             let quota = (planned - continuing).max(0.0);
-            let capacity = self.adjust.capacity_mult
+            let capacity = self.adjust.capacity_mult[c]
                 * plan.capacity0[c]
                 * self.quota_star[c]
                 * ratio(plan.fill[c][i], self.fill0[c])
@@ -611,7 +654,8 @@ impl ForceState {
             // The half of the base year's intake enlisted before 1 July is history: it
             // follows the sourced policies, whatever the scenario sets from the base year.
             let d = plan.base_defaults;
-            let (_, pool_h, men_h, vols_h, alt_h) = intake_with(plan, pop, 0, year, cadre_men, d, &Adjust::default());
+            let (_, pool_h, men_h, vols_h, alt_h) =
+                intake_with(plan, pop, 0, year, cadre_men, d, &self.adjust.historical());
             let hist: [f64; 4] = std::array::from_fn(|b| (men_h + vols_h) * d.shares[b]);
             self.base_split = Some(std::array::from_fn(|b| (hist[b], by_branch[b])));
             by_branch = std::array::from_fn(|b| 0.5 * (hist[b] + by_branch[b]));
@@ -706,8 +750,21 @@ pub fn simulate_with(plan: &ForcePlan, history: &[Population], pops: &[Populatio
 /// The state ready to step the base year, after the history years (whose rows are
 /// returned too, for the calibration).
 pub fn prepare(plan: &ForcePlan, history: &[Population], base: &Population) -> (ForceState, Vec<ForceYear>) {
-    let mut state = ForceState::start(plan, history.first().unwrap_or(base));
+    prepare_with(plan, history, base, Adjust::default())
+}
+
+/// [`prepare`] with the deviations `adjust` acting from the first history year (the
+/// active-duty shift is not applied to the history: see [`Adjust`]; the returned state
+/// carries `adjust` whole).
+pub fn prepare_with(
+    plan: &ForcePlan,
+    history: &[Population],
+    base: &Population,
+    adjust: Adjust,
+) -> (ForceState, Vec<ForceYear>) {
+    let mut state = ForceState::start_with(plan, history.first().unwrap_or(base), adjust.historical());
     let rows = history.iter().enumerate().map(|(t, p)| state.step(plan, plan.first + t as i32, p)).collect();
+    state.adjust = adjust;
     (state, rows)
 }
 

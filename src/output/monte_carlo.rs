@@ -88,6 +88,39 @@ pub fn write_tables(o: &Outcome, dir: &Path) -> Result<Vec<String>> {
             )
         }),
     )?;
+    if let Some(f) = &o.components.force_calibration {
+        // The force parameters' calibrated set (issue 12, item 3): one row per parameter.
+        let fin = |v: f64| if v.is_finite() { format!("{v:.6}") } else { String::new() };
+        write_lines(
+            &dir.join("force_parameters.csv"),
+            "parameter,key,source,prior_low,prior_high,scenario,accepted_min,accepted_max,accepted_mean,accepted,\
+             design_points,tolerance_rms,reference_rms,max_accepted_rms,driver_year,spearman_force_available,\
+             slope_force_available,swing_force_available",
+            f.parameters.iter().zip(crate::uncertainty::force_set::KEYS).map(|(p, key)| {
+                format!(
+                    "{},{key},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                    p.name,
+                    p.source,
+                    fin(p.prior.0),
+                    fin(p.prior.1),
+                    fin(p.scenario),
+                    fin(p.accepted_range.0),
+                    fin(p.accepted_range.1),
+                    fin(p.accepted_mean),
+                    f.accepted,
+                    f.design_points,
+                    fin(f.tolerance),
+                    fin(f.reference_rms),
+                    fin(f.max_accepted_rms),
+                    f.driver_year,
+                    p.spearman_force_available.map(|r| format!("{r:.4}")).unwrap_or_default(),
+                    p.slope_force_available.map(|b| format!("{b:.1}")).unwrap_or_default(),
+                    p.swing_force_available.map(|b| format!("{b:.1}")).unwrap_or_default()
+                )
+            }),
+        )?;
+        extra.push("force_parameters.csv".to_string());
+    }
     let json_path = dir.join("uncertainty.json");
     let json =
         serde_json::to_string_pretty(&o.record()).map_err(|e| Error::io(&json_path, std::io::Error::other(e)))?;

@@ -120,22 +120,60 @@ pub struct ParamDist {
 }
 
 /// Force and automation parameters drawn once per trajectory.
+///
+/// The four force parameters are `calibrated` by default (`None`): each trajectory takes
+/// one parameter vector from the set that fits the sourced 2017-2025 history about
+/// equally well (`crate::uncertainty::force_set`). An explicit distribution (`{ dist, sd }`)
+/// replaces the calibrated draw for that parameter: the calibrated set is then built with
+/// the parameter held at the scenario's value, and the explicit deviation acts from the
+/// base year. `{ dist = "calibrated" }` restores the default.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ForceNoise {
-    /// Active-duty rate: a deviation added to its whole path.
-    pub active_duty_rate: ParamDist,
+    /// Active-duty rate: a deviation added to its whole path from the base year.
+    /// Calibrated: the future level uniform over the examinations' sourced range.
+    #[serde(serialize_with = "calibrated_or")]
+    pub active_duty_rate: Option<ParamDist>,
     /// Conscript take-up (share of the active-duty pool who enlist).
-    pub take_up: ParamDist,
-    /// Careerists' yearly continuation: a deviation added for both corps (the key keeps
-    /// the first model's name, `cadre_retention`).
-    pub cadre_retention: ParamDist,
-    /// Cadre recruiting capacity: one multiplier on both corps (key `cadre_propensity`,
-    /// the first model's name).
-    pub cadre_propensity: ParamDist,
+    #[serde(serialize_with = "calibrated_or")]
+    pub take_up: Option<ParamDist>,
+    /// Cadre retention (key `cadre_retention`, the first model's name). Calibrated: the
+    /// careerists' continuation of officers and NCOs and the officers' continuation at the
+    /// end of the obligated term; explicit: a deviation added to careerists' continuation
+    /// of both corps.
+    #[serde(serialize_with = "calibrated_or")]
+    pub cadre_retention: Option<ParamDist>,
+    /// Cadre recruiting capacity (key `cadre_propensity`, the first model's name).
+    /// Calibrated: the NCOs' capacity (the officers' stays at its assumed 1); explicit: one
+    /// multiplier on both corps.
+    #[serde(serialize_with = "calibrated_or")]
+    pub cadre_propensity: Option<ParamDist>,
     /// Automation fielding capacity (a multiplier on the whole ramp).
     pub fielding_capacity: ParamDist,
     /// Soldiers replaced per automated system.
     pub soldiers_replaced_per_system: ParamDist,
+}
+
+/// A calibrated force key is written as `"calibrated"`, an explicit one as its distribution.
+fn calibrated_or<S: serde::Serializer>(d: &Option<ParamDist>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(p) => p.serialize(s),
+        None => s.serialize_str("calibrated"),
+    }
+}
+
+impl ForceNoise {
+    /// The distribution an explicit entry of each force key starts from (its family when
+    /// only `sd` is given, its s.d. when only `dist` is): the hand-set defaults before the
+    /// calibrated draw (issue 12). Active-duty rate: MMA rates moved by 2-3 points within
+    /// a few years (80.4% in 2018, 83.6% in 2022, 86.7% in 2025); take-up ±2 points,
+    /// careerists' continuation ±1 point and recruiting capacity ×0.8-×1.3 (80%) are
+    /// assumptions.
+    pub const EXPLICIT_DEFAULTS: [(&'static str, ParamDist); 4] = [
+        ("active_duty_rate", ParamDist { dist: DistKind::Normal, sd: 0.02 }),
+        ("take_up", ParamDist { dist: DistKind::Normal, sd: 0.02 }),
+        ("cadre_retention", ParamDist { dist: DistKind::Normal, sd: 0.01 }),
+        ("cadre_propensity", ParamDist { dist: DistKind::Lognormal, sd: 0.2 }),
+    ];
 }
 
 impl Default for UncertaintySpec {
@@ -179,15 +217,10 @@ impl Default for ForceNoise {
     fn default() -> Self {
         use DistKind::*;
         ForceNoise {
-            // MMA active-duty rates moved by 2-3 points within a few years (80.4% in 2018,
-            // 83.6% in 2022, 86.7% in 2025): s.d. 2 points puts the 80% range at ±2.6.
-            active_duty_rate: ParamDist { dist: Normal, sd: 0.02 },
-            // Assumption: the calibrated take-up (README "Force calibration") ±2 points.
-            take_up: ParamDist { dist: Normal, sd: 0.02 },
-            // Assumption: careerists' continuation ±1 point (issue 12 revisits it).
-            cadre_retention: ParamDist { dist: Normal, sd: 0.01 },
-            // Assumption: cadre recruiting capacity within about ×0.8-×1.3 (80%).
-            cadre_propensity: ParamDist { dist: Lognormal, sd: 0.2 },
+            active_duty_rate: None,
+            take_up: None,
+            cadre_retention: None,
+            cadre_propensity: None,
             // Assumption: fielding programmes run at ×0.7-×1.5 of plan (80%).
             fielding_capacity: ParamDist { dist: Lognormal, sd: 0.3 },
             // Published substitutions range from 4 per system (recon vehicle, squad 6 → 2)
@@ -264,11 +297,15 @@ pub fn read(root: &mut Reader<'_>, sink: &mut Sink) -> Option<UncertaintySpec> {
                 sink.at(&origin, &f.full(key), *why);
             }
         }
+        for (i, slot) in
+            [&mut force.active_duty_rate, &mut force.take_up, &mut force.cadre_retention, &mut force.cadre_propensity]
+                .into_iter()
+                .enumerate()
+        {
+            let (key, explicit) = ForceNoise::EXPLICIT_DEFAULTS[i];
+            calibrated_dist(&mut f, key, explicit, slot, sink);
+        }
         for (key, slot) in [
-            ("active_duty_rate", &mut force.active_duty_rate),
-            ("take_up", &mut force.take_up),
-            ("cadre_retention", &mut force.cadre_retention),
-            ("cadre_propensity", &mut force.cadre_propensity),
             ("fielding_capacity", &mut force.fielding_capacity),
             ("soldiers_replaced_per_system", &mut force.soldiers_replaced_per_system),
         ] {
@@ -304,6 +341,44 @@ fn thresholds(r: &mut Reader<'_>, key: &'static str, default: Vec<f64>, sink: &m
         }
     }
     Some(values)
+}
+
+/// A force key that is `calibrated` by default: `{ dist = "calibrated" }` (or the key
+/// left out) keeps the calibrated draw; any other entry is an explicit distribution
+/// starting from `explicit`.
+fn calibrated_dist(
+    f: &mut Reader<'_>,
+    key: &'static str,
+    explicit: ParamDist,
+    slot: &mut Option<ParamDist>,
+    sink: &mut Sink,
+) {
+    let Some(mut p) = f.section(key, sink) else { return };
+    let mut d = slot.unwrap_or(explicit);
+    let mut calibrated = false;
+    if let Some((name, origin)) = p.string("dist", sink) {
+        if name == "calibrated" {
+            calibrated = true;
+        } else {
+            match DistKind::parse(&name) {
+                Some(k) => d.dist = k,
+                None => sink.at(
+                    &origin,
+                    &p.full("dist"),
+                    format!("unknown distribution `{name}`; known: calibrated, {}", DistKind::NAMES.join(", ")),
+                ),
+            }
+        }
+    }
+    if let Some(sd) = p.number("sd", Range::new(0.0, 1.0), sink) {
+        if calibrated {
+            let origin = p.origin().clone();
+            sink.at(&origin, &p.full("sd"), "`calibrated` takes no sd: its spread comes from the force calibration");
+        }
+        d.sd = sd;
+    }
+    p.finish(sink);
+    *slot = if calibrated { None } else { Some(d) };
 }
 
 fn param_dist(f: &mut Reader<'_>, key: &'static str, slot: &mut ParamDist, sink: &mut Sink) {
@@ -358,8 +433,26 @@ mod tests {
         assert_eq!(s.gap_thresholds, vec![0.0, 150_000.0]);
         assert_eq!(s.fertility.ar1, Some(0.9));
         assert_eq!(s.fertility.floor, 0.4);
-        assert_eq!(s.force.active_duty_rate, ParamDist { dist: DistKind::Uniform, sd: 0.01 });
-        assert_eq!(s.force.cadre_propensity, ForceNoise::default().cadre_propensity);
+        assert_eq!(s.force.active_duty_rate, Some(ParamDist { dist: DistKind::Uniform, sd: 0.01 }));
+        assert_eq!(s.force.cadre_propensity, None, "calibrated by default");
+        assert_eq!(s.force.fielding_capacity, ForceNoise::default().fielding_capacity);
+    }
+
+    #[test]
+    fn force_keys_are_calibrated_unless_given_and_can_be_restored() {
+        let (spec, errs) = read_text(
+            "[uncertainty.force]\ntake_up = { sd = 0.03 }\ncadre_propensity = { dist = \"uniform\" }\n\
+             cadre_retention = { dist = \"calibrated\" }\n",
+        );
+        assert!(errs.is_empty(), "{errs:?}");
+        let f = spec.unwrap().force;
+        // Only sd: the key's explicit family; only dist: its explicit s.d.
+        assert_eq!(f.take_up, Some(ParamDist { dist: DistKind::Normal, sd: 0.03 }));
+        assert_eq!(f.cadre_propensity, Some(ParamDist { dist: DistKind::Uniform, sd: 0.2 }));
+        assert_eq!((f.cadre_retention, f.active_duty_rate), (None, None));
+        let (spec, errs) = read_text("[uncertainty.force]\ntake_up = { dist = \"calibrated\", sd = 0.1 }\n");
+        assert!(spec.is_none());
+        assert!(errs.join("").contains("u.toml:2: uncertainty.force.take_up.sd: `calibrated` takes no sd"), "{errs:?}");
     }
 
     #[test]

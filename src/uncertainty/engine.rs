@@ -290,11 +290,18 @@ impl BlockSink<'_> {
     }
 }
 
+/// Trajectory `index`'s force parameters: the calibrated vector it takes (an index into
+/// `plan.force_set`), then the explicit draws, from its force stream in that order.
+pub fn force_draw(plan: &Plan, seed: u64, index: u64) -> (usize, params::ForceDraw) {
+    let mut rng = component_rng(seed, index, Component::Force as u8);
+    let k = plan.force_set.pick(&mut rng);
+    (k, params::draw(&plan.components.spec.force, &plan.force, &mut rng))
+}
+
 /// Runs trajectory `index` into its column of `sink`.
 #[inline(always)]
 fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut BlockSink<'_>) -> Result<()> {
-    let draw =
-        params::draw(&plan.components.spec.force, &plan.force, &mut component_rng(seed, index, Component::Force as u8));
+    let (k, draw) = force_draw(plan, seed, index);
     draw.apply(&plan.automation, &mut ws.automation);
     draw_paths(plan, seed, index, ws)?;
     let profile = &plan.components.migration.profile;
@@ -316,7 +323,7 @@ fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut
     } = ws;
     *smallest = f64::INFINITY;
     pops[0].clone_from(&plan.base);
-    state.start(&plan.force_start, draw.adjust());
+    state.start(plan.force_set.start(k), draw.adjust(plan.force_set.adjust(k), &plan.components.spec.force));
     let (mut max_gap, mut min_available) = (f64::NEG_INFINITY, f64::INFINITY);
     for i in 0..plan.len() {
         let year = plan.years[i];

@@ -4,7 +4,7 @@
 //! that the deterministic run is the centre: TFR as an AR(1) ([`tfr`]), mortality
 //! through a Lee-Carter k random walk ([`lee_carter`]), net migration as a heavy-tailed
 //! AR(1) ([`migration`]), and force and automation parameters drawn per trajectory
-//! ([`params`]). [`plan`] precomputes what is deterministic, [`engine`] runs the
+//! (the calibrated set of [`force_set`], explicit distributions of [`params`]). [`plan`] precomputes what is deterministic, [`engine`] runs the
 //! trajectories in parallel and reproducibly, [`summary`] and [`calibration`] reduce
 //! them ([`streaming`] in bounded memory for runs too large to keep every sample), and
 //! [`outcome`] strings the steps together.
@@ -12,6 +12,7 @@
 pub mod calibration;
 pub mod engine;
 pub mod force_path;
+pub mod force_set;
 pub mod lee_carter;
 pub mod migration;
 pub mod outcome;

@@ -92,13 +92,14 @@ pub fn run_with_budget(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Outcome> {
     let mut laps = crate::timing::Laps::new();
-    let plan = Plan::new(scenario, inputs, det)?;
+    let mut plan = Plan::new(scenario, inputs, det)?;
     laps.lap("monte carlo plan (fits, calibration)");
     let per_trajectory = engine::bytes_per_trajectory(plan.len());
     let (quantiles, exceedance, sample_bytes) = if streaming::passes(options.trajectories, per_trajectory, budget) == 1
     {
         let mc: MonteCarlo = engine::run(&plan, options, progress)?;
         laps.lap("monte carlo engine");
+        force_drivers(&mut plan, &mc);
         let quantiles = engine::pool(options.threads)?.install(|| summary::quantiles(&plan, &mc));
         let bytes = mc.samples.bytes();
         (quantiles, mc.exceedance, bytes)
@@ -125,6 +126,39 @@ pub fn run_with_budget(
     // Every number of the Monte Carlo tables checked before anything is written.
     crate::output::guard::outcome(&outcome, &scenario.automation.currency)?;
     Ok(outcome)
+}
+
+/// The Spearman rank correlation of each drawn force parameter with the force available
+/// in the force set's driver year, over every trajectory of `mc` (in index order, so the
+/// result does not depend on the thread count), written into the plan's components.
+fn force_drivers(plan: &mut Plan, mc: &MonteCarlo) {
+    use super::force_set::{NDRAWN, spearman};
+    let Some(summary) = plan.components.force_calibration.as_ref() else { return };
+    let Some(t) = plan.years.iter().position(|y| *y == summary.driver_year) else { return };
+    let Some(m) = crate::output::tables::SUMMARY_COLUMNS.iter().position(|c| *c == "force_available") else {
+        return;
+    };
+    let mut col = Vec::new();
+    mc.samples.column(t * super::plan::NMETRICS + m - 1, &mut col);
+    let y: Vec<f64> = col.iter().map(|v| f64::from(*v)).collect();
+    let noise = &plan.components.spec.force;
+    let mut x: Vec<Vec<f64>> = (0..NDRAWN).map(|_| Vec::with_capacity(y.len())).collect();
+    for i in 0..y.len() {
+        let (k, draw) = engine::force_draw(plan, mc.options.seed, i as u64);
+        for (p, v) in plan.force_set.trajectory_values(k, &draw, noise).into_iter().enumerate() {
+            x[p].push(v);
+        }
+    }
+    let rho: Vec<Option<f64>> = x.iter().map(|xs| spearman(xs, &y)).collect();
+    let slopes = super::force_set::regression(&x, &y);
+    if let Some(s) = plan.components.force_calibration.as_mut() {
+        for (((p, r), b), xs) in s.parameters.iter_mut().zip(rho).zip(slopes).zip(&x) {
+            p.spearman_force_available = r;
+            p.slope_force_available = b;
+            let range = super::force_set::quantile(xs, 0.95) - super::force_set::quantile(xs, 0.05);
+            p.swing_force_available = b.map(|b| b.abs() * range);
+        }
+    }
 }
 
 /// One trajectory's values of one year (`trajectories.csv`, written long).

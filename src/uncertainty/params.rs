@@ -1,5 +1,7 @@
-//! Force and automation parameters drawn once per trajectory from the distributions of
-//! `[uncertainty.force]`, centred on the scenario's values.
+//! Force and automation parameters drawn once per trajectory from the explicit
+//! distributions of `[uncertainty.force]`, centred on the scenario's values. A force key
+//! left `calibrated` draws nothing here (its value comes from the trajectory's calibrated
+//! parameter vector, [`super::force_set`]).
 
 use rand::Rng;
 use rand::RngExt;
@@ -58,27 +60,41 @@ fn multiplier<R: Rng + ?Sized>(d: &ParamDist, rng: &mut R) -> f64 {
     if d.dist == DistKind::Lognormal { e.exp() } else { (1.0 + e).max(0.0) }
 }
 
-/// Draws one trajectory's parameters (always in the same order).
+const FIXED: ParamDist = ParamDist { dist: DistKind::Normal, sd: 0.0 };
+
+/// Draws one trajectory's parameters (always in the same order); a `calibrated` key
+/// draws nothing and keeps the scenario's value (deviation 0, multiplier 1).
 pub fn draw<R: Rng + ?Sized>(noise: &ForceNoise, force: &ForceSpec, rng: &mut R) -> ForceDraw {
+    let explicit = |d: &Option<ParamDist>| d.unwrap_or(FIXED);
+    let (adr, cr) = (explicit(&noise.active_duty_rate), explicit(&noise.cadre_retention));
     ForceDraw {
-        active_duty_rate: if noise.active_duty_rate.sd == 0.0 { 0.0 } else { deviate(&noise.active_duty_rate, rng) },
-        take_up: share(force.take_up, &noise.take_up, rng),
-        cadre_retention: if noise.cadre_retention.sd == 0.0 { 0.0 } else { deviate(&noise.cadre_retention, rng) },
-        cadre_propensity: multiplier(&noise.cadre_propensity, rng),
+        active_duty_rate: if adr.sd == 0.0 { 0.0 } else { deviate(&adr, rng) },
+        take_up: share(force.take_up, &explicit(&noise.take_up), rng),
+        cadre_retention: if cr.sd == 0.0 { 0.0 } else { deviate(&cr, rng) },
+        cadre_propensity: multiplier(&explicit(&noise.cadre_propensity), rng),
         fielding_capacity: multiplier(&noise.fielding_capacity, rng),
         soldiers_replaced_per_system: multiplier(&noise.soldiers_replaced_per_system, rng),
     }
 }
 
 impl ForceDraw {
-    /// The force model's deviations for this draw.
-    pub fn adjust(&self) -> crate::force::Adjust {
-        crate::force::Adjust {
-            active_shift: self.active_duty_rate,
-            take_up: Some(self.take_up),
-            careerist_shift: self.cadre_retention,
-            capacity_mult: self.cadre_propensity,
+    /// The force model's deviations for this draw, on top of `base` (the trajectory's
+    /// calibrated vector; the explicit draws are neutral for a `calibrated` key).
+    pub fn adjust(&self, base: &crate::force::Adjust, noise: &ForceNoise) -> crate::force::Adjust {
+        let mut a = *base;
+        if noise.active_duty_rate.is_some() {
+            a.active_shift = self.active_duty_rate;
         }
+        if noise.take_up.is_some() {
+            a.take_up = Some(self.take_up);
+        }
+        if noise.cadre_retention.is_some() {
+            a.careerist_shift = [self.cadre_retention; 2];
+        }
+        if noise.cadre_propensity.is_some() {
+            a.capacity_mult = [self.cadre_propensity; 2];
+        }
+        a
     }
 
     /// Writes the drawn automation parameters into `automation`.
@@ -102,10 +118,10 @@ mod tests {
     #[test]
     fn zero_sd_returns_the_scenario_values() {
         let noise = ForceNoise {
-            active_duty_rate: ParamDist { dist: DistKind::Normal, sd: 0.0 },
-            take_up: ParamDist { dist: DistKind::Uniform, sd: 0.0 },
-            cadre_retention: ParamDist { dist: DistKind::Lognormal, sd: 0.0 },
-            cadre_propensity: ParamDist { dist: DistKind::Lognormal, sd: 0.0 },
+            active_duty_rate: Some(ParamDist { dist: DistKind::Normal, sd: 0.0 }),
+            take_up: Some(ParamDist { dist: DistKind::Uniform, sd: 0.0 }),
+            cadre_retention: Some(ParamDist { dist: DistKind::Lognormal, sd: 0.0 }),
+            cadre_propensity: Some(ParamDist { dist: DistKind::Lognormal, sd: 0.0 }),
             fielding_capacity: ParamDist { dist: DistKind::Normal, sd: 0.0 },
             soldiers_replaced_per_system: ParamDist { dist: DistKind::Uniform, sd: 0.0 },
         };
@@ -119,7 +135,8 @@ mod tests {
 
     #[test]
     fn draws_have_the_set_spread_and_stay_in_range() {
-        let noise = ForceNoise::default();
+        let noise =
+            ForceNoise { take_up: Some(ParamDist { dist: DistKind::Normal, sd: 0.02 }), ..ForceNoise::default() };
         let f = ForceSpec::default();
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         let n = 20_000;

@@ -97,6 +97,10 @@ pub struct Components {
     pub migration: MigrationModel,
     /// The scenario's `[uncertainty]` settings.
     pub spec: UncertaintySpec,
+    /// The force parameters' calibrated set, summarised (issue 12, item 3; set by
+    /// [`Plan::new`], the driver correlations after the run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub force_calibration: Option<super::force_set::Summary>,
 }
 
 impl Components {
@@ -152,6 +156,7 @@ impl Components {
             mortality_jump_off,
             migration,
             spec: u.clone(),
+            force_calibration: None,
         })
     }
 }
@@ -212,6 +217,9 @@ pub struct Plan {
     pub force_plan: crate::force::ForcePlan,
     /// The force model's state at the base year (history stepped once, deterministically).
     pub force_start: crate::force::ForceState,
+    /// The force parameter vectors that fit the history about equally well, each with its
+    /// own base-year state (issue 12, item 3).
+    pub force_set: super::force_set::ForceSet,
     /// The scenario's automation parameters.
     pub automation: AutomationSpec,
     /// Stochastic components.
@@ -239,7 +247,7 @@ pub struct CitizenPlan {
 impl Plan {
     /// Precomputes a scenario's plan from its deterministic projection.
     pub fn new(scenario: &Scenario, inputs: &Inputs, det: &Projection) -> Result<Plan> {
-        let components = Components::build(scenario, inputs)?;
+        let mut components = Components::build(scenario, inputs)?;
         let data = &inputs.data;
         let (base_year, end) = (scenario.base_year, scenario.end_year);
         let r = rates::build(scenario, data, &inputs.mortality, base_year, end)?;
@@ -288,6 +296,10 @@ impl Plan {
         let force_plan = crate::force::ForcePlan::new(&scenario.force, &data.force, base_year, end)?;
         let history = crate::force::history_populations(&base, base_year, force_plan.first, &inputs.mortality);
         let force_start = crate::force::prepare(&force_plan, &history, &base).0;
+        // Issue 12, item 3: the calibrated force parameter set (one evaluation of the
+        // history per design point, on this plan).
+        let force_set = super::force_set::ForceSet::build(scenario, inputs, &base, &force_plan, &force_start);
+        components.force_calibration = Some(force_set.summary.clone());
         let target = years.iter().map(|&y| force_plan.target(y)).collect();
         let capacity = years.iter().map(|&y| scenario.automation.capacity_at(base_year, y)).collect();
         let unit_cost = years.iter().map(|&y| scenario.automation.unit_cost_at(base_year, y)).collect();
@@ -320,6 +332,7 @@ impl Plan {
             force: scenario.force.clone(),
             force_plan,
             force_start,
+            force_set,
             automation: scenario.automation.clone(),
             components,
         })

@@ -39,7 +39,6 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::data::force::{ForceData, ForceRow};
-use crate::data::interpolate;
 use crate::demography::Population;
 use crate::error::{Error, Result};
 use crate::force::{self, BRANCHES, CadreDefaults, ForcePlan, ForceYear};
@@ -269,8 +268,14 @@ impl ModelPath {
         if self.rows.is_empty() || t < f64::from(self.first) || t > f64::from(last) {
             return None;
         }
-        let pts: Vec<(i32, f64)> = self.years().zip(self.rows.iter().map(&f)).collect();
-        Some(interpolate(&pts, t))
+        // `interpolate` over the yearly points, without collecting them (same arithmetic).
+        let t0 = f64::from(self.first);
+        if t <= t0 {
+            return Some(f(&self.rows[0]));
+        }
+        let i = ((t - t0).ceil() as usize).clamp(1, self.rows.len() - 1);
+        let (y0, v0, v1) = (t0 + (i - 1) as f64, f(&self.rows[i - 1]), f(&self.rows[i]));
+        Some(v0 + (v1 - v0) * (t - y0) / (y0 + 1.0 - y0))
     }
 
     /// A flow over calendar year `year`: the mean of the rows `year − 1` and `year` (each
@@ -315,6 +320,9 @@ pub struct Setup<'a> {
     nco_decision: f64,
     officer_capacity: f64,
     anchors: Vec<Anchor>,
+    // Per fitted series (FITTED_SERIES order): its fitted anchors' indices and its weight.
+    fitted: Vec<Vec<usize>>,
+    weights: Vec<f64>,
 }
 
 impl<'a> Setup<'a> {
@@ -332,7 +340,11 @@ impl<'a> Setup<'a> {
                 format!("no observed strengths between {} and {base_year} to calibrate against", plan.first),
             ));
         }
-        Ok(Setup {
+        let fitted = FITTED_SERIES
+            .iter()
+            .map(|s| (0..anchors.len()).filter(|&i| anchors[i].fitted && anchors[i].series == *s).collect())
+            .collect();
+        let mut setup = Setup {
             spec: spec.clone(),
             data,
             base_year,
@@ -342,7 +354,11 @@ impl<'a> Setup<'a> {
             nco_decision: CadreDefaults::of(data).decision[1],
             officer_capacity: CadreDefaults::of(data).capacity[0],
             anchors,
-        })
+            fitted,
+            weights: Vec::new(),
+        };
+        setup.weights = FITTED_SERIES.iter().map(|s| setup.weight(s)).collect();
+        Ok(setup)
     }
 
     /// The plan with parameters `p` up to `last`.
@@ -365,6 +381,28 @@ impl<'a> Setup<'a> {
         Ok(ModelPath { first: self.first, rows })
     }
 
+    /// The shipped parameters (the scenario's take-up and the built-in defaults).
+    pub fn shipped(&self) -> Params {
+        Params::shipped(&self.spec, self.data)
+    }
+
+    /// The model's first year.
+    pub fn first(&self) -> i32 {
+        self.first
+    }
+
+    /// The objective RMS of the path over the history years and the base year that `plan`
+    /// (which must cover them; built on the same data and base population) takes with the
+    /// deviations `adjust` acting from the first year, and the force state ready to step
+    /// the base year. This is the Monte Carlo's path: with the deviations that turn the
+    /// plan's parameters into a [`Params`], the RMS equals [`Setup::path`]'s with them.
+    pub fn evaluate(&self, plan: &ForcePlan, adjust: force::Adjust) -> (f64, force::ForceState) {
+        let (state, mut rows) = force::prepare_with(plan, &self.history, &self.base, adjust);
+        let mut next = state.clone();
+        rows.push(next.step(plan, self.base_year, &self.base));
+        (self.rms(&ModelPath { first: self.first, rows }), state)
+    }
+
     /// The force available in `year` of the projection `pops` (one per year from the base
     /// year) with parameters `p`.
     pub fn projected(&self, p: &Params, pops: &[Population], year: i32) -> Result<f64> {
@@ -378,11 +416,11 @@ impl<'a> Setup<'a> {
     fn errors(&self, path: &ModelPath) -> Vec<(&'static str, Vec<f64>)> {
         FITTED_SERIES
             .iter()
-            .map(|s| {
-                let e = self
-                    .anchors
+            .zip(&self.fitted)
+            .map(|(s, idx)| {
+                let e = idx
                     .iter()
-                    .filter(|a| a.fitted && a.series == *s)
+                    .map(|&i| &self.anchors[i])
                     .filter_map(|a| {
                         let m = path.value(a)?;
                         if a.series == "nco_shortfall" {
@@ -399,10 +437,9 @@ impl<'a> Setup<'a> {
                     // Their level, not their trend: the discharges rose 42% from 2020 to
                     // 2024 with voluntary discharges, which a continuation constant in
                     // time cannot follow; their mean checks careerists' continuation.
-                    let (m, o): (f64, f64) = self
-                        .anchors
+                    let (m, o): (f64, f64) = idx
                         .iter()
-                        .filter(|a| a.fitted && a.series == *s)
+                        .map(|&i| &self.anchors[i])
                         .filter_map(|a| path.value(a).map(|m| (m, a.observed)))
                         .fold((0.0, 0.0), |(x, y), (m, o)| (x + m, y + o));
                     return (*s, vec![m / o - 1.0]);
@@ -434,11 +471,11 @@ impl<'a> Setup<'a> {
     /// series' mean squared relative error ([`Setup::weight`]).
     pub fn rms(&self, path: &ModelPath) -> f64 {
         let (mut sum, mut wsum) = (0.0, 0.0);
-        for (s, e) in self.errors(path) {
+        for (k, (_, e)) in self.errors(path).into_iter().enumerate() {
             if e.is_empty() {
                 continue;
             }
-            let w = self.weight(s);
+            let w = self.weights[k];
             sum += w * e.iter().map(|x| x * x).sum::<f64>() / e.len() as f64;
             wsum += w;
         }
