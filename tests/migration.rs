@@ -414,6 +414,8 @@ fn wpp_totals_before_the_table_follow_the_residual_2015_2020_pattern() {
     assert!((m.proportional - 0.5 * (total(2022) - pattern.level())).abs() < 1e-6);
     assert!((m.fixed[0][25] - 0.5 * pattern.yearly[0][25]).abs() < 1e-9);
     assert!((m.end[1][25] - 0.5 * t2023.2[25]).abs() < 1e-9);
+}
+
 /// The citizen profile derived from the shipped data (src/demography/citizen_migration.rs):
 /// the level is the median of the nationals' net migration 2011-2024 without 2020 (13
 /// years; −2,000), the registration's net rate is negative at 15-29 (−0.10% at 18 before
