@@ -220,11 +220,11 @@ pub fn read_registration(table: &CsvTable) -> Result<Registration> {
 /// checksum); `None` without it. With the facts but without the registration the
 /// registration is empty (the profile then names the missing date).
 pub fn read(dir: &Path, open: &mut dyn FnMut(&str, &[&str]) -> Result<CsvTable>) -> Result<Option<Nationals>> {
-    if !dir.join(files::FACTS).exists() {
+    if !crate::embedded::is_file(&dir.join(files::FACTS)) {
         return Ok(None);
     }
     let migration = read_migration(&open(files::FACTS, &["topic", "quantity", "value", "ref_date"])?)?;
-    let registration = if dir.join(files::REGISTRATION).exists() {
+    let registration = if crate::embedded::is_file(&dir.join(files::REGISTRATION)) {
         read_registration(&open(files::REGISTRATION, &["reference_date", "age", "total_persons"])?)?
     } else {
         Registration::default()
