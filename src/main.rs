@@ -91,6 +91,19 @@ enum Command {
     },
     /// List the named scenarios with their descriptions.
     List,
+    /// Print a scenario fully resolved (after `extends`, defaults filled in) as a scenario
+    /// file: every key a file can set, with its value.
+    #[command(
+        after_help = "Examples:\n  forcecast show baseline\n  forcecast show target-450k --diff baseline\n  forcecast show fertility-low > my-scenario.toml"
+    )]
+    Show {
+        /// Scenario name or path to a .toml file.
+        scenario: String,
+        /// Print only the keys that differ from this scenario, with `extends = "<it>"`, so
+        /// that the output read beside it is the same scenario.
+        #[arg(long, value_name = "OTHER")]
+        diff: Option<String>,
+    },
     /// Run several scenarios and compare them: comparison.csv, key_years.csv/.md and
     /// overlay charts.
     #[command(
@@ -279,6 +292,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             for (name, desc, origin) in list {
                 say(&format!("{name:<width$} {desc} [{origin}]"));
             }
+            Ok(())
+        }
+        Command::Show { scenario, diff } => {
+            say(show(&scenario, diff.as_deref(), &scenarios)?.trim_end());
             Ok(())
         }
         Command::Check { scenario } => {
@@ -540,6 +557,54 @@ fn backtest(scenarios: &Path, country: &str, args: BacktestArgs) -> anyhow::Resu
     let written = dir.commit()?;
     eprintln!("wrote {}", shown(&written));
     Ok(())
+}
+
+/// The text of `forcecast show`: the scenario as a file, or its difference from `other`.
+fn show(arg: &str, other: Option<&str>, dir: &Path) -> Result<String, Error> {
+    use forcecast::scenario::show as sh;
+    // Both scenarios are read before anything is printed.
+    let path = scenario::locate(arg, dir)?;
+    let s = scenario::load(&path, dir)?;
+    let base = match other {
+        Some(o) => {
+            let p = scenario::locate(o, dir)?;
+            Some((scenario::name_of(&p), scenario::load(&p, dir)?))
+        }
+        None => None,
+    };
+    let defaults = sh::entries(&sh::defaults());
+    let entries = sh::entries(&s);
+    let files: Vec<String> = s.files.iter().map(|f| f.display().to_string()).collect();
+    match &base {
+        None => Ok(sh::to_toml(
+            &entries,
+            &sh::TomlOptions {
+                header: vec![
+                    format!(
+                        "Scenario `{}` resolved by forcecast {}: read from {}.",
+                        s.name,
+                        forcecast::VERSION,
+                        files.join(" <- ")
+                    ),
+                    "Every key is written out; `# default` marks a built-in default. Run this file as it is.".into(),
+                ],
+                extends: None,
+                defaults: Some(&defaults),
+            },
+        )),
+        Some((name, b)) => {
+            let d = sh::diff(&entries, &sh::entries(b));
+            let mut header = vec![format!(
+                "Scenario `{}` ({}) as the keys that differ from `{name}`; read beside `{name}` it is the same scenario.",
+                s.name,
+                files.join(" <- ")
+            )];
+            if d.is_empty() {
+                header.push(format!("No key differs from `{name}`."));
+            }
+            Ok(sh::to_toml(&d, &sh::TomlOptions { header, extends: Some(name), defaults: Some(&defaults) }))
+        }
+    }
 }
 
 fn check_one(arg: &str, dir: &Path) -> Result<String, Error> {

@@ -3,6 +3,7 @@
 pub mod node;
 pub mod reader;
 pub mod resolve;
+pub mod show;
 pub mod spec;
 pub mod uncertainty;
 

@@ -119,8 +119,10 @@ pub enum PathSpec {
     Anchors(Vec<(i32, f64)>),
 }
 
-/// A fully resolved, validated scenario.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A fully resolved, validated scenario. It serializes (into every `manifest.json`) as
+/// its name, description and files, then its keys as a scenario file writes them
+/// ([`super::show`]).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
     /// Name (the file stem).
     pub name: String,
@@ -148,7 +150,6 @@ pub struct Scenario {
     pub automation: AutomationSpec,
     /// Where root keys were written (`key` → file and line), for errors found later
     /// against the data.
-    #[serde(skip)]
     pub locations: std::collections::BTreeMap<String, (std::path::PathBuf, usize)>,
     /// Monte Carlo settings (`[uncertainty]`), used by `run --trajectories N`.
     pub uncertainty: super::uncertainty::UncertaintySpec,
