@@ -3,8 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
 use super::document::{Block, Document, Figure, Section, Span, Table, text};
 use super::findings::Findings;
 use crate::analysis::compare::Comparison;
@@ -13,6 +11,7 @@ use crate::output::charts::overlay::scenario_colours;
 use crate::output::compare::key_years_cells;
 use crate::output::markdown::Align;
 use crate::output::numbers::currency_word;
+use crate::scenario::show::{self, Item};
 
 /// What the report is built from.
 #[derive(Debug, Clone, Copy)]
@@ -70,7 +69,7 @@ pub fn document(inputs: &Inputs<'_>) -> Document {
     if let Some(o) = inputs.monte_carlo {
         sections.push(uncertainty(inputs, o));
     }
-    sections.push(definitions(c));
+    sections.push(definitions(c, inputs.monte_carlo.is_some()));
     sections.push(method());
     sections.push(sources(inputs));
     sections.push(about(inputs));
@@ -223,91 +222,62 @@ fn uncertainty(inputs: &Inputs<'_>, o: &crate::uncertainty::Outcome) -> Section 
     Section { id: "uncertainty".into(), heading: "Range of outcomes (Monte Carlo)".into(), blocks }
 }
 
-/// Writes a JSON number: integers as written (years, ages), whole floats of four or
-/// more digits with separators, other floats in their shortest form.
-fn number(n: &serde_json::Number) -> String {
-    if n.is_i64() || n.is_u64() {
-        return n.to_string();
+/// A number as the table shows it: whole numbers of four or more digits with
+/// separators, others in their shortest form.
+fn number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() >= 1000.0 && x.abs() < 1e15 {
+        crate::output::numbers::count(x)
+    } else {
+        format!("{x}")
     }
-    let x = n.as_f64().unwrap_or(f64::NAN);
-    if x.fract() == 0.0 && x.abs() >= 1000.0 { crate::output::numbers::count(x) } else { format!("{x}") }
 }
 
-fn value_text(v: &Value) -> String {
+fn item_text(v: &Item) -> String {
     match v {
-        // An unset policy (`None`) keeps its sourced or calibrated default.
-        Value::Null => "default".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => number(n),
-        Value::String(s) => s.clone(),
-        Value::Array(items) if items.is_empty() => "none".into(),
-        Value::Array(items) => {
-            let pair = |i: &Value| match i {
-                Value::Array(p) if p.len() == 2 => Some(format!("{}: {}", value_text(&p[0]), value_text(&p[1]))),
-                _ => None,
-            };
-            match items.iter().map(pair).collect::<Option<Vec<String>>>() {
-                Some(pairs) => pairs.join("; "),
-                None => items.iter().map(value_text).collect::<Vec<_>>().join(", "),
-            }
-        }
-        Value::Object(_) => serde_json::to_string(v).unwrap_or_default(),
+        Item::Str(s) => s.clone(),
+        Item::Int(i) => i.to_string(),
+        Item::Float(x) => number(*x),
+        Item::Pairs(p) => p.iter().map(|(k, x)| format!("{k}: {}", number(*x))).collect::<Vec<_>>().join("; "),
+        Item::Numbers(v) => v.iter().map(|x| number(*x)).collect::<Vec<_>>().join(", "),
+        Item::Inline(kv) => kv.iter().map(|(k, x)| format!("{k} {}", item_text(x))).collect::<Vec<_>>().join(", "),
     }
 }
 
-fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
-    match v {
-        Value::Object(map) => {
-            for (k, x) in map {
-                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
-                flatten(&key, x, out);
-            }
-        }
-        other => out.push((prefix.to_string(), value_text(other))),
-    }
-}
-
-/// The resolved parameters of a scenario as `(key, value)`, sections in model order.
+/// The keys of a scenario as a scenario file writes them (`force.target_anchors`,
+/// `migration.net_anchors`; the same entries as `forcecast show`) with their values as
+/// text, sections in file order; a key left to its built-in series reads "default".
 pub fn parameters(s: &crate::scenario::Scenario) -> Vec<(String, String)> {
-    let mut v = serde_json::to_value(s).unwrap_or(Value::Null);
-    // The branches' tables as a scenario writes them: force.army.service_months, ….
-    if let Some(force) = v.get_mut("force").and_then(Value::as_object_mut) {
-        if let Some(Value::Array(branches)) = force.remove("branches") {
-            for (b, x) in crate::force::BRANCHES.iter().zip(branches) {
-                force.insert(b.key().to_string(), x);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    let order = [
-        "country",
-        "base_population",
-        "base_year",
-        "end_year",
-        "fertility",
-        "mortality",
-        "migration",
-        "force",
-        "automation",
-    ];
-    for key in order {
-        if let Some(x) = v.get(key) {
-            flatten(key, x, &mut out);
-        }
-    }
-    // Sections added to the scenario later (e.g. Monte Carlo spreads) follow, so the
-    // table never silently leaves a parameter out.
-    if let Value::Object(map) = &v {
-        for (key, x) in map {
-            if !order.contains(&key.as_str()) && !["name", "description", "files"].contains(&key.as_str()) {
-                flatten(key, x, &mut out);
-            }
-        }
-    }
-    out
+    show::entries(s)
+        .iter()
+        .map(|e| (e.path(), e.value.as_ref().map_or_else(|| "default".to_string(), item_text)))
+        .collect()
 }
 
-fn definitions(c: &Comparison) -> Section {
+/// The keys of the table: those some scenario sets away from the built-in defaults
+/// (not the description, shown above it), and `uncertainty.*` only when Monte Carlo ran.
+pub fn differing_keys(scenarios: &[&crate::scenario::Scenario], monte_carlo: bool) -> Vec<String> {
+    let defaults = show::entries(&show::defaults());
+    let mut keys: Vec<String> = Vec::new();
+    for section in show::SECTIONS {
+        if section.starts_with("uncertainty") && !monte_carlo {
+            continue;
+        }
+        for s in scenarios {
+            for e in show::entries(s).iter().filter(|e| e.section == *section && e.key != "description") {
+                if !defaults.contains(e) && !keys.contains(&e.path()) {
+                    keys.push(e.path());
+                }
+            }
+        }
+    }
+    keys
+}
+
+/// Keys of a section that exclude each other (a file sets one or the other).
+const ALTERNATIVES: [(&str, &str); 3] =
+    [("tfr_anchors", "tfr_series"), ("srb_anchors", "srb_series"), ("net_anchors", "series")];
+
+fn definitions(c: &Comparison, monte_carlo: bool) -> Section {
     let mut blocks = vec![Block::Bullets(
         c.runs
             .iter()
@@ -322,21 +292,26 @@ fn definitions(c: &Comparison) -> Section {
             })
             .collect(),
     )];
-    let params: Vec<Vec<(String, String)>> = c.runs.iter().map(|r| parameters(r.scenario())).collect();
-    let mut keys: Vec<String> = Vec::new();
-    for p in &params {
-        for (k, _) in p {
-            if !keys.contains(k) {
-                keys.push(k.clone());
-            }
-        }
-    }
+    let scenarios: Vec<&crate::scenario::Scenario> = c.runs.iter().map(|r| r.scenario()).collect();
+    let params: Vec<Vec<(String, String)>> = scenarios.iter().map(|s| parameters(s)).collect();
+    let keys = differing_keys(&scenarios, monte_carlo);
     let mut rows = Vec::new();
     let mut strong = Vec::new();
     for (i, k) in keys.iter().enumerate() {
+        // A scenario without the key sets its alternative (tfr_series for tfr_anchors).
+        let alternative = ALTERNATIVES.iter().find_map(|(a, b)| {
+            let (section, key) = k.rsplit_once('.')?;
+            (key == *a).then(|| format!("{section}.{b}")).or_else(|| (key == *b).then(|| format!("{section}.{a}")))
+        });
         let vals: Vec<String> = params
             .iter()
-            .map(|p| p.iter().find(|(pk, _)| pk == k).map_or("–".to_string(), |(_, v)| v.clone()))
+            .map(|p| match p.iter().find(|(pk, _)| pk == k) {
+                Some((_, v)) => v.clone(),
+                None => alternative
+                    .as_ref()
+                    .and_then(|alt| p.iter().find(|(pk, _)| pk == alt))
+                    .map_or("–".to_string(), |(pk, v)| format!("{} = {v}", pk.rsplit('.').next().unwrap_or(pk))),
+            })
             .collect();
         for (j, v) in vals.iter().enumerate().skip(1) {
             if *v != vals[0] {
@@ -347,22 +322,31 @@ fn definitions(c: &Comparison) -> Section {
         row.extend(vals);
         rows.push(row);
     }
-    let mut header = vec!["Parameter".to_string()];
+    if rows.is_empty() {
+        blocks.push(Block::Paragraph(vec![Span::Text(
+            "Every scenario keeps every built-in default (README, Scenario reference).".into(),
+        )]));
+        return Section { id: "scenarios".into(), heading: "Scenario definitions".into(), blocks };
+    }
+    let mut header = vec!["Key".to_string()];
     header.extend(c.names().iter().map(|n| n.to_string()));
     let mut swatches = vec![None];
     swatches.extend(scenario_colours(&c.names()).iter().map(|col| Some((col.0, col.1, col.2))));
+    let mc = if monte_carlo { "" } else { " The Monte Carlo settings (uncertainty.*) are left out: none ran." };
     blocks.push(Block::Table(Table {
         align: vec![Align::Left; header.len()],
         header,
         rows,
         strong,
         swatches,
-        note: Some(
-            "Every parameter after `extends` is resolved; values that differ from the first scenario are in bold. \
-             Anchor paths are year: value pairs, interpolated linearly and held flat outside. Keys and sources: \
-             README, Scenario reference."
-                .into(),
-        ),
+        note: Some(format!(
+            "The keys, as a scenario file writes them, that some scenario (after `extends`) sets to other than \
+             the built-in default, or writes out where the default is a built-in series; every other key keeps \
+             its default, and `forcecast show <scenario>` prints them all. Values that differ from the first \
+             scenario are in bold; \"default\": the key is left to its built-in series; `tfr_series = …`: the \
+             scenario sets the alternative key instead. Anchor paths are year: value pairs, interpolated linearly \
+             and held flat outside. Keys and sources: README, Scenario reference.{mc}"
+        )),
     }));
     Section { id: "scenarios".into(), heading: "Scenario definitions".into(), blocks }
 }
