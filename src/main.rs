@@ -88,6 +88,9 @@ enum Command {
         /// Scenario names or paths.
         #[arg(required = true)]
         scenario: Vec<String>,
+        /// Print nothing but errors (by default a line per valid scenario).
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// List the named scenarios with their descriptions.
     List,
@@ -122,6 +125,9 @@ enum Command {
         /// Print nothing but errors (by default the key-years table is printed).
         #[arg(long, short)]
         quiet: bool,
+        /// Worker threads (default: the available cores; the outputs are the same on any number).
+        #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..=1024))]
+        threads: Option<u64>,
     },
     /// Vary each uncertain parameter of a scenario over its documented range, one at a
     /// time: sensitivity.csv/.md and tornado charts of the force gap and automation cost.
@@ -143,6 +149,9 @@ enum Command {
         /// Print nothing but errors (by default the ranking is printed).
         #[arg(long, short)]
         quiet: bool,
+        /// Worker threads (default: the available cores; the outputs are the same on any number).
+        #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..=1024))]
+        threads: Option<u64>,
     },
     /// Write a self-contained report (report.html, report.md) comparing scenarios:
     /// findings in sentences, charts, key years, sensitivity, definitions, sources.
@@ -172,6 +181,9 @@ enum Command {
         /// Print nothing but errors (by default the findings are printed).
         #[arg(long, short)]
         quiet: bool,
+        /// Worker threads (default: the available cores; the outputs are the same on any number).
+        #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..=1024))]
+        threads: Option<u64>,
     },
     /// Back-test the projection against WPP's estimates (and, with --force, calibrate the
     /// force model to observed troop numbers).
@@ -208,6 +220,20 @@ enum Command {
         /// Skip the chart.
         #[arg(long)]
         no_charts: bool,
+        /// Print nothing but errors (by default the back-test's report is printed).
+        #[arg(long, short)]
+        quiet: bool,
+        /// Worker threads (default: the available cores; the outputs are the same on any number).
+        #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..=1024))]
+        threads: Option<u64>,
+    },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(
+        after_help = "Examples:\n  forcecast completions bash > ~/.local/share/bash-completion/completions/forcecast\n  forcecast completions zsh > ~/.zfunc/_forcecast\n  forcecast completions fish > ~/.config/fish/completions/forcecast.fish"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
     },
 }
 
@@ -298,11 +324,19 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             say(show(&scenario, diff.as_deref(), &scenarios)?.trim_end());
             Ok(())
         }
-        Command::Check { scenario } => {
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut text = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "forcecast", &mut text);
+            say(String::from_utf8_lossy(&text).trim_end());
+            Ok(())
+        }
+        Command::Check { scenario, quiet } => {
             let mut failed = Vec::new();
             let mut internal = false;
             for arg in &scenario {
                 match check_one(arg, &scenarios) {
+                    Ok(_) if quiet => {}
                     Ok(name) => say(&forcecast::error::escape_lines(&format!("ok: {name}"))),
                     Err(e) => {
                         eprintln!("{}", forcecast::error::escape_lines(&e.to_string()));
@@ -318,46 +352,72 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             // Same exit code as `run` would give: 2 unless a failure was not the input's.
             if internal { Err(anyhow::anyhow!(summary)) } else { Err(Error::Usage(summary).into()) }
         }
-        Command::Backtest { from, to, out, force, country, migration_pattern, no_charts } => {
+        Command::Backtest { from, to, out, force, country, migration_pattern, no_charts, quiet, threads } => {
             let pattern = forcecast::validation::backtest::MigrationPattern::from_name(&migration_pattern)
                 .ok_or_else(|| Error::Usage(format!("unknown --migration-pattern `{migration_pattern}`")))?;
-            backtest(&scenarios, &country, BacktestArgs { from, to, out, force, pattern, no_charts })
+            worker_threads(threads);
+            backtest(&scenarios, &country, BacktestArgs { from, to, out, force, pattern, no_charts, quiet })
         }
-        Command::Compare { scenario, out, no_charts, quiet } => {
+        Command::Compare { scenario, out, no_charts, quiet, threads } => {
             use forcecast::output::compare;
+            worker_threads(threads);
+            let bar = spinner(quiet, "running the scenarios");
             let c = forcecast::analysis::Comparison::new(forcecast::analysis::run_all(&scenario, &scenarios)?)?;
             let dest = out.unwrap_or_else(|| compare::default_dir(&c));
             forcecast::output::check_destination(&dest, &compare::origin(&c))?;
+            bar.set_message("writing the comparison");
             let written = compare::write_comparison(&c, &dest, compare::CompareOptions { no_charts })?;
+            bar.finish_and_clear();
             if !quiet {
                 say(compare::key_years_markdown(&c).trim_end());
                 eprintln!("wrote {}", shown(&written));
             }
             Ok(())
         }
-        Command::Sensitivity { scenario, year, out, no_charts, quiet } => {
+        Command::Sensitivity { scenario, year, out, no_charts, quiet, threads } => {
             use forcecast::output::sensitivity as out_sens;
+            worker_threads(threads);
+            let bar = spinner(quiet, "running the scenario");
             let run = forcecast::analysis::run_one(&scenario, &scenarios)?;
             // The output folder is checked before the analysis runs.
             let origin = forcecast::output::Origin::new("sensitivity", &format!("sensitivity-{}-{year}", run.name()));
             let dest = out.unwrap_or_else(|| Path::new("output").join(&origin.name));
             forcecast::output::check_destination(&dest, &origin)?;
+            bar.set_message("varying each parameter over its range");
             let s = forcecast::analysis::sensitivity::run(&run, year)?;
+            bar.set_message("writing the tables and charts");
             let written = out_sens::write_sensitivity(&s, &run, &dest, out_sens::SensitivityOptions { no_charts })?;
+            bar.finish_and_clear();
             if !quiet {
                 say(out_sens::markdown(&s).trim_end());
                 eprintln!("wrote {}", shown(&written));
             }
             Ok(())
         }
-        Command::Report { scenario, year, out, no_sensitivity, trajectories, seed, quiet } => {
+        Command::Report { scenario, year, out, no_sensitivity, trajectories, seed, quiet, threads } => {
             use forcecast::report;
+            let threads = worker_threads(threads);
+            let bar = spinner(quiet, "running the scenarios");
             let c = forcecast::analysis::Comparison::new(forcecast::analysis::run_all(&scenario, &scenarios)?)?;
             let dest = out.unwrap_or_else(|| report::default_dir(&c));
-            let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
             let monte_carlo = trajectories.map(|n| uncertainty::Options { trajectories: n as usize, seed, threads });
             let opts = report::ReportOptions { year, sensitivity: !no_sensitivity, monte_carlo };
-            let w = report::write_report(&c, &dest, opts)?;
+            // A bar over the trajectories (all passes) with Monte Carlo, a spinner without.
+            if let Some(o) = &monte_carlo {
+                let passes = uncertainty::passes(c.runs[0].scenario(), o);
+                trajectory_bar(&bar, o.trajectories as u64 * passes, c.runs[0].name());
+            }
+            let steps: Vec<&str> = [
+                (!no_sensitivity).then_some("sensitivity runs"),
+                monte_carlo.map(|_| "trajectories"),
+                Some("writing the report"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            bar.set_message(steps.join(", then "));
+            let w = report::write_report_with(&c, &dest, opts, &|k| bar.inc(k))?;
+            bar.finish_and_clear();
             if !quiet {
                 let f = &w.findings;
                 for p in f.scenarios.iter().chain(&f.comparisons).chain(&f.sensitivity).chain(&f.uncertainty) {
@@ -470,11 +530,7 @@ fn monte_carlo(
     threads: Option<u64>,
     quiet: bool,
 ) -> anyhow::Result<uncertainty::Outcome> {
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let threads = match threads {
-        Some(t) => capped_threads(t, cores),
-        None => cores,
-    };
+    let threads = worker_threads(threads);
     let options = uncertainty::Options { trajectories: n as usize, seed, threads };
     // A run too large to keep its samples goes over the trajectories three times.
     let passes = uncertainty::passes(s, &options);
@@ -494,6 +550,51 @@ fn monte_carlo(
     let outcome = uncertainty::run(s, inputs, p, options, &|k| bar.inc(k))?;
     bar.finish_and_clear();
     Ok(outcome)
+}
+
+/// The worker threads of a command: `--threads` capped by [`capped_threads`], or the
+/// available cores. They size the pool of parallel work (scenarios, sensitivity runs,
+/// charts; set once per process) and are returned for the Monte Carlo workers.
+fn worker_threads(asked: Option<u64>) -> usize {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let threads = match asked {
+        Some(t) => capped_threads(t, cores),
+        None => cores,
+    };
+    if asked.is_some() {
+        // Fails only when the pool was already built; the first size then stands.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
+    }
+    threads
+}
+
+/// A spinner with a message on standard error, ticking while work runs; hidden when
+/// quiet or when standard error is not a terminal (no escape codes in logs).
+fn spinner(quiet: bool, message: &str) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+        bar.set_style(style);
+    }
+    bar.set_message(message.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+/// Turns a visible spinner into a bar over `len` trajectories of `name`.
+fn trajectory_bar(bar: &ProgressBar, len: u64, name: &str) {
+    if bar.is_hidden() {
+        return;
+    }
+    bar.set_length(len);
+    if let Ok(style) =
+        ProgressStyle::with_template("{prefix} [{bar:30}] {human_pos}/{human_len} trajectories ({eta} left) {msg}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_prefix(name.to_string());
 }
 
 /// A path as printed: control and reordering characters escaped.
@@ -524,11 +625,13 @@ struct BacktestArgs {
     force: bool,
     pattern: forcecast::validation::backtest::MigrationPattern,
     no_charts: bool,
+    quiet: bool,
 }
 
 fn backtest(scenarios: &Path, country: &str, args: BacktestArgs) -> anyhow::Result<()> {
     use forcecast::validation::{backtest, calibration, chart};
-    let BacktestArgs { from, to, out, force, pattern, no_charts } = args;
+    let BacktestArgs { from, to, out, force, pattern, no_charts, quiet } = args;
+    let bar = spinner(quiet, "back-testing the projection");
     let dest = out.unwrap_or_else(|| Path::new("output").join("backtest"));
     let origin = forcecast::output::Origin::new("backtest", "backtest");
     forcecast::output::check_destination(&dest, &origin)?;
@@ -540,8 +643,9 @@ fn backtest(scenarios: &Path, country: &str, args: BacktestArgs) -> anyhow::Resu
         chart::write(&bt, dir.path(), "backtest")?;
     }
     let refs = backtest::references(&inputs, &bt)?;
-    say(backtest::report(&bt, &refs).trim_end());
+    let mut text = backtest::report(&bt, &refs).trim_end().to_string();
     if force {
+        bar.set_message("calibrating the force model");
         let baseline = scenario::load(&scenario::locate("baseline", scenarios)?, scenarios)?;
         let binputs = run::load_inputs(&baseline, scenarios)?;
         let projection = run::project(&baseline, &binputs)?;
@@ -552,10 +656,14 @@ fn backtest(scenarios: &Path, country: &str, args: BacktestArgs) -> anyhow::Resu
         if !no_charts {
             chart::write_force(&c, dir.path(), "force_calibration")?;
         }
-        say(&format!("\n{}", calibration::report(&c).trim_end()));
+        text.push_str(&format!("\n\n{}", calibration::report(&c).trim_end()));
     }
     let written = dir.commit()?;
-    eprintln!("wrote {}", shown(&written));
+    bar.finish_and_clear();
+    if !quiet {
+        say(&text);
+        eprintln!("wrote {}", shown(&written));
+    }
     Ok(())
 }
 

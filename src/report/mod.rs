@@ -13,4 +13,4 @@ pub mod html;
 pub mod markdown;
 pub mod write;
 
-pub use write::{ReportOptions, default_dir, origin, write_report};
+pub use write::{ReportOptions, default_dir, origin, write_report, write_report_with};

@@ -85,6 +85,17 @@ pub fn provenance_lines(text: &str) -> Vec<String> {
 
 /// Writes the report of `c` at `dest`.
 pub fn write_report(c: &Comparison, dest: &Path, opts: ReportOptions) -> Result<Written> {
+    write_report_with(c, dest, opts, &|_| {})
+}
+
+/// [`write_report`], calling `progress(k)` as Monte Carlo trajectories complete (for a
+/// progress bar; the total is the trajectories times [`uncertainty::passes`]).
+pub fn write_report_with(
+    c: &Comparison,
+    dest: &Path,
+    opts: ReportOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Written> {
     // Refused before the sensitivity and Monte Carlo runs, not after them.
     crate::output::check_destination(dest, &origin(c))?;
     let year = opts.year;
@@ -100,7 +111,7 @@ pub fn write_report(c: &Comparison, dest: &Path, opts: ReportOptions) -> Result<
     let sens = if opts.sensitivity { Some(sensitivity::run(&c.runs[0], year)?) } else { None };
     let first = &c.runs[0];
     let mc = match opts.monte_carlo {
-        Some(o) => Some(uncertainty::run(first.scenario(), &first.inputs, &first.projection, o, &|_| {})?),
+        Some(o) => Some(uncertainty::run(first.scenario(), &first.inputs, &first.projection, o, progress)?),
         None => None,
     };
     let found = findings::findings(c, year, sens.as_ref(), mc.as_ref());
