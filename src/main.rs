@@ -703,7 +703,7 @@ fn show(arg: &str, other: Option<&str>, dir: &Path) -> Result<String, Error> {
         Some((name, b)) => {
             let d = sh::diff(&entries, &sh::entries(b));
             let mut header = vec![format!(
-                "Scenario `{}` ({}) as the keys that differ from `{name}`; read beside `{name}` it is the same scenario.",
+                "Scenario `{}` ({}) as the keys that differ from `{name}`: extending `{name}`, this file is the same scenario.",
                 s.name,
                 files.join(" <- ")
             )];
