@@ -635,6 +635,16 @@ fn backtest(scenarios: &Path, country: &str, args: BacktestArgs) -> anyhow::Resu
     let dest = out.unwrap_or_else(|| Path::new("output").join("backtest"));
     let origin = forcecast::output::Origin::new("backtest", "backtest");
     forcecast::output::check_destination(&dest, &origin)?;
+    // The baseline that --force calibrates is read and checked before anything is written.
+    let baseline = match force {
+        true => {
+            let s = scenario::load(&scenario::locate("baseline", scenarios)?, scenarios)?;
+            let inputs = run::load_inputs(&s, scenarios)?;
+            run::validate(&s, &inputs)?;
+            Some((s, inputs))
+        }
+        false => None,
+    };
     let inputs = backtest::load(country, scenarios)?;
     let bt = backtest::run(&inputs, from, to, pattern)?;
     let dir = forcecast::output::AtomicDir::new(&dest, origin)?;
@@ -644,10 +654,8 @@ fn backtest(scenarios: &Path, country: &str, args: BacktestArgs) -> anyhow::Resu
     }
     let refs = backtest::references(&inputs, &bt)?;
     let mut text = backtest::report(&bt, &refs).trim_end().to_string();
-    if force {
+    if let Some((baseline, binputs)) = baseline {
         bar.set_message("calibrating the force model");
-        let baseline = scenario::load(&scenario::locate("baseline", scenarios)?, scenarios)?;
-        let binputs = run::load_inputs(&baseline, scenarios)?;
         let projection = run::project(&baseline, &binputs)?;
         let base = &projection.population[0];
         let c = calibration::run(&binputs, &baseline.force, base, baseline.base_year, &projection.population)?;

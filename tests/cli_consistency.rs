@@ -52,6 +52,17 @@ fn a_bad_later_name_leaves_no_output() {
 }
 
 #[test]
+fn backtest_force_checks_the_baseline_before_writing() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("scenarios")).unwrap();
+    std::fs::write(tmp.path().join("scenarios/baseline.toml"), "description = \"d\"\n[force]\ntake_up = 2\n").unwrap();
+    let got = bin_in(tmp.path()).args(["backtest", "--force", "--no-charts"]).assert().code(2).get_output().clone();
+    assert!(String::from_utf8_lossy(&got.stderr).contains("baseline.toml:3: force.take_up"), "{got:?}");
+    assert!(got.stdout.is_empty());
+    assert!(!tmp.path().join("output").exists());
+}
+
+#[test]
 fn quiet_commands_print_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let cases: [&[&str]; 7] = [
