@@ -340,10 +340,10 @@ fn definitions(c: &Comparison, monte_carlo: bool) -> Section {
         strong,
         swatches,
         note: Some(format!(
-            "The keys, as a scenario file writes them, that some scenario (after `extends`) sets to other than \
+            "The keys, as a scenario file writes them, that some scenario (after extends) sets to other than \
              the built-in default, or writes out where the default is a built-in series; every other key keeps \
-             its default, and `forcecast show <scenario>` prints them all. Values that differ from the first \
-             scenario are in bold; \"default\": the key is left to its built-in series; `tfr_series = …`: the \
+             its default, and forcecast show <scenario> prints them all. Values that differ from the first \
+             scenario are in bold; \"default\": the key is left to its built-in series; \"tfr_series = …\": the \
              scenario sets the alternative key instead. Anchor paths are year: value pairs, interpolated linearly \
              and held flat outside. Keys and sources: README, Scenario reference.{mc}"
         )),
