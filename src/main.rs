@@ -32,7 +32,7 @@ const DEFAULT_SEED: u64 = 20250630;
     long_about = "Projects the population by single age and sex (cohort-component method), the men \
 reaching conscription age, the force they support against a troop target, and the automation \
 needed to close the gap.",
-    after_help = "Examples:\n  forcecast list\n  forcecast run baseline\n  forcecast run baseline fertility-low --out output/\n  forcecast check scenarios/my-scenario.toml\n  forcecast backtest --force\n  forcecast compare baseline fertility-low service-21-months\n  forcecast sensitivity baseline\n  forcecast report baseline target-450k"
+    after_help = "Examples:\n  forcecast list\n  forcecast run baseline\n  forcecast run baseline fertility-low --out output/\n  forcecast check scenarios/my-scenario.toml\n  forcecast backtest --force\n  forcecast compare baseline fertility-low service-21-months\n  forcecast sensitivity baseline\n  forcecast report baseline target-450k\n  forcecast show target-450k --diff baseline\n  forcecast completions bash"
 )]
 struct Cli {
     /// Folder of scenario files (and data/<country>/) searched before the built-in
