@@ -201,16 +201,16 @@ fn capitalise_first(s: &str) -> String {
 
 fn uncertainty(inputs: &Inputs<'_>, o: &crate::uncertainty::Outcome) -> Section {
     let first = inputs.comparison.runs[0].name();
+    let caveats = crate::uncertainty::caveats::of(&o.components);
     let mut blocks = vec![Block::Paragraph(text(format!(
         "{} Monte Carlo trajectories of {} (seed {}; the same seed gives the same numbers on any number of \
-         threads). Each trajectory draws fertility (AR(1) around the scenario's TFR path), mortality (Lee-Carter), \
-         migration and the force parameters, with spreads calibrated to UN WPP 2024's 80% and 95% intervals. \
-         Quantiles and threshold probabilities of every metric and year: monte_carlo/quantiles.csv and \
+         threads). Quantiles and threshold probabilities of every metric and year: monte_carlo/quantiles.csv and \
          probabilities.csv.",
         crate::output::numbers::count(o.options.trajectories as f64),
         super::findings::scenario_ref(first),
         o.options.seed
     )))];
+    blocks.extend(caveats.long.into_iter().map(|s| Block::Paragraph(text(s))));
     for (stem, caption) in [
         ("fan_force", "Force available against the target: median, 50%, 80% and 90% ranges of the trajectories."),
         (
