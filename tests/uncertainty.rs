@@ -479,3 +479,25 @@ fn saved_trajectories_are_the_runs_own() {
         .code(2);
     assert!(!out.exists());
 }
+
+/// The caveats printed in the report and under the fan charts name the migration
+/// calibration the run actually used: the nationals' series on the citizen base, WPP's
+/// all-resident intervals on an all-resident one; and they say what each band means.
+#[test]
+fn caveats_name_the_migration_calibration_used() {
+    let dir = common::scenarios();
+    let caveats = |name: &str| {
+        let s = forcecast::scenario::load(&dir.join(format!("{name}.toml")), &dir).unwrap();
+        let inputs = forcecast::run::load_inputs(&s, &dir).unwrap();
+        let c = forcecast::uncertainty::plan::Components::build(&s, &inputs).unwrap();
+        forcecast::uncertainty::caveats::of(&c)
+    };
+    let citizen = caveats("baseline");
+    let all = caveats("wpp2024-medium");
+    assert!(citizen.short.contains("nationals' series"), "{}", citizen.short);
+    assert!(all.short.contains("WPP 2024 intervals") && !all.short.contains("nationals"), "{}", all.short);
+    let long = citizen.long.join(" ");
+    assert!(long.contains("Korean nationals' net migration 2011-2024"), "{long}");
+    assert!(long.contains("5th to 95th") && long.contains("What is not random"), "{long}");
+    assert!(all.long.join(" ").contains("all-resident"));
+}
