@@ -48,9 +48,13 @@ pub fn of(c: &Components) -> Caveats {
     };
     let force = match &c.force_calibration {
         Some(s) => format!(
-            "force: the cadre and conscript parameters drawn from {} parameter sets that fit the sourced \
-             2017-2025 history about equally well ({} of {} tried, within {:.1} points of the best fit)",
-            s.accepted, s.accepted, s.design_points, s.tolerance
+            "force: the cadre and conscript parameters drawn from the {} of {} parameter sets tried that fit \
+             the sourced 2017-2025 history about equally well (RMS error within {:.1} percentage points of the \
+             best fit's {:.1}%)",
+            s.accepted,
+            crate::output::numbers::count(s.design_points as f64),
+            100.0 * s.tolerance,
+            100.0 * s.reference_rms
         ),
         None => "force: the parameters drawn from their sourced ranges".to_string(),
     };
