@@ -4,19 +4,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use forcecast::output::tables::{SUMMARY_COLUMNS, row_values, summary_rows};
 use forcecast::uncertainty::{self, Options, Outcome};
 use predicates::prelude::*;
-
-/// A scenario file extending the baseline with `body` appended, in `dir`.
-fn scenario_file(dir: &Path, name: &str, body: &str) -> PathBuf {
-    let path = dir.join(format!("{name}.toml"));
-    let text = format!("extends = \"baseline\"\ndescription = \"test: {name}\"\n{body}");
-    std::fs::write(&path, text).unwrap();
-    path
-}
 
 /// Every spread set to zero.
 const ZERO: &str = "\
@@ -84,7 +76,7 @@ fn same_seed_gives_identical_files_on_one_and_two_threads() {
 #[test]
 fn zero_variance_reproduces_the_deterministic_run() {
     let tmp = tempfile::tempdir().unwrap();
-    let path = scenario_file(tmp.path(), "zero", ZERO);
+    let path = common::baseline_with(tmp.path(), "zero", ZERO);
     let (p, o) = run_lib(&path, 40, 7, 2);
     // Every force and automation draw is fixed: a parameter added to `[uncertainty.force]`
     // must be added to ZERO too, or this test would compare against a varying run.
@@ -122,7 +114,7 @@ fn zero_variance_reproduces_the_deterministic_run() {
 #[test]
 fn zero_variance_quantiles_csv_equals_summary_csv() {
     let tmp = tempfile::tempdir().unwrap();
-    let path = scenario_file(tmp.path(), "zero", ZERO);
+    let path = common::baseline_with(tmp.path(), "zero", ZERO);
     let out = tmp.path().join("out");
     common::forcecast()
         .args(["run", path.to_str().unwrap(), "--out", out.to_str().unwrap(), "--no-charts", "--quiet"])
@@ -222,7 +214,7 @@ fn citizen_migration_keeps_the_2040_cohorts_narrow() {
 /// of the baseline with `body` appended.
 fn smallest_cohort(body: &str, n: u64) -> f64 {
     let tmp = tempfile::tempdir().unwrap();
-    let path = scenario_file(tmp.path(), "case", body);
+    let path = common::baseline_with(tmp.path(), "case", body);
     let dir = common::scenarios();
     let s = forcecast::scenario::load(&path, &dir).unwrap();
     let inputs = forcecast::run::load_inputs(&s, &dir).unwrap();
@@ -321,7 +313,7 @@ fn deterministic_run_records_no_seed() {
 #[test]
 fn bad_uncertainty_settings_name_file_line_and_key() {
     let tmp = tempfile::tempdir().unwrap();
-    let path = scenario_file(
+    let path = common::baseline_with(
         tmp.path(),
         "bad",
         "[uncertainty]\ngap_thresholds = [0, -1]\n[uncertainty.fertility]\nar1 = 1.5\nsd = 2\n\
@@ -372,7 +364,7 @@ fn keeping_samples_too_big_for_memory_is_refused_up_front() {
 fn an_impossible_fit_window_is_reported_against_the_scenario() {
     let tmp = tempfile::tempdir().unwrap();
     // Only two WPP 5-year periods (2035-2040, 2040-2045) lie wholly within 2031..2046.
-    let path = scenario_file(tmp.path(), "window", "[uncertainty.mortality]\nfit_from = 2031\nfit_to = 2046\n");
+    let path = common::baseline_with(tmp.path(), "window", "[uncertainty.mortality]\nfit_from = 2031\nfit_to = 2046\n");
     let file = path.to_str().unwrap().to_string();
     common::forcecast()
         .args(["check", &file])
