@@ -730,6 +730,7 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
     });
     if let Some(mut m) = root.section("migration", sink) {
         let series = m.string("series", sink);
+        let scale_at = m.node_origin("scale");
         let scale = m.number("scale", bounds::MIGRATION_SCALE, sink);
         let anchors = m.anchors("net_anchors", proj_years, bounds::NET_MIGRATION, sink);
         migration = match (series, anchors) {
@@ -755,8 +756,29 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
                 None
             }
             (Some((name, _)), None) => Some(MigrationSpec::Series { name, scale: scale.unwrap_or(1.0) }),
+            // `scale` multiplies a series; it is never silently dropped.
+            (None, Some(_)) if scale.is_some() => {
+                sink.at(
+                    scale_at.as_ref().unwrap_or(m.origin()),
+                    "migration.scale",
+                    "`scale` multiplies a series; with `net_anchors`, write the totals themselves",
+                );
+                None
+            }
             (None, Some((a, _))) => Some(MigrationSpec::Anchors(a)),
-            (None, None) => migration,
+            (None, None) => match (migration, scale) {
+                (Some(MigrationSpec::Citizens { .. }), Some(scale)) => Some(MigrationSpec::Citizens { scale }),
+                (Some(MigrationSpec::Anchors(_)), Some(_)) => {
+                    sink.at(
+                        scale_at.as_ref().unwrap_or(m.origin()),
+                        "migration.scale",
+                        "`scale` multiplies a series, and an all-resident base has none by default; \
+                         add series = \"wpp-medium\"",
+                    );
+                    None
+                }
+                (m, _) => m,
+            },
         };
         m.finish(sink);
     }
