@@ -377,10 +377,10 @@ pub fn build(
     // Years before WPP's single-age table (2020-2022 for a 2020 base) take WPP's own
     // age-sex pattern of the 5-year period holding the interval, or of the nearest
     // (2015-2020 after WPP's last estimate), estimated from its population estimates by
-    // the residual method, as the back-test does ([`crate::validation::residual`]).
+    // the residual method, as the back-test does ([`crate::demography::residual`]).
     let table_from = data.mig_age.first().map_or(i32::MAX, |m| m.0);
     let periods = if matches!(scenario.migration, MigrationSpec::Series { .. }) && first < table_from {
-        crate::validation::residual::estimate(data)?
+        crate::demography::residual::estimate(data)?
     } else {
         Vec::new()
     };
@@ -422,7 +422,7 @@ pub fn build(
                             // that level in proportion to the population (the pattern's
                             // shape is kept whatever the sign of the total; scaling it by
                             // total / level would flip it when the two differ in sign).
-                            let p = crate::validation::residual::period_for(&periods, t).ok_or_else(|| {
+                            let p = crate::demography::residual::period_for(&periods, t).ok_or_else(|| {
                                 Error::data(
                                     data.dir.join(files::POP5),
                                     None,
