@@ -18,7 +18,7 @@ use crate::output::{AtomicDir, analysis_manifest};
 use crate::uncertainty;
 
 /// Options of a report.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ReportOptions {
     /// The year the findings quote and the sensitivity analysis uses.
     pub year: i32,
@@ -26,11 +26,18 @@ pub struct ReportOptions {
     pub sensitivity: bool,
     /// Run Monte Carlo trajectories of the first scenario and show the range of outcomes.
     pub monte_carlo: Option<uncertainty::Options>,
+    /// `--title`, `--author`, `--date` (none by default).
+    pub meta: build::Meta,
 }
 
 impl Default for ReportOptions {
     fn default() -> Self {
-        ReportOptions { year: sensitivity::DEFAULT_YEAR, sensitivity: true, monte_carlo: None }
+        ReportOptions {
+            year: sensitivity::DEFAULT_YEAR,
+            sensitivity: true,
+            monte_carlo: None,
+            meta: build::Meta::default(),
+        }
     }
 }
 
@@ -156,6 +163,7 @@ pub fn write_report(c: &Comparison, dest: &Path, opts: ReportOptions) -> Result<
         svgs: &svgs,
         provenance: &provenance,
         files: &files,
+        meta: &opts.meta,
     });
     let page = html::render(&doc);
     let html_path = root.join("report.html");
@@ -168,6 +176,9 @@ pub fn write_report(c: &Comparison, dest: &Path, opts: ReportOptions) -> Result<
         "year": year,
         "sensitivity": opts.sensitivity,
         "key_years": c.key_years(),
+        "title": opts.meta.title,
+        "author": opts.meta.author,
+        "date": opts.meta.date,
         "monte_carlo": mc.as_ref().map(|o| serde_json::json!({
             "trajectories": o.options.trajectories,
             "seed": o.options.seed,
