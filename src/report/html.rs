@@ -70,18 +70,21 @@ footer { margin-top: 3rem; color: var(--muted); font-size: 0.85rem; border-top: 
   h1 { font-size: 1.6rem; }
   h2 { break-after: avoid; page-break-after: avoid; margin-top: 0; }
   h3 { break-after: avoid; page-break-after: avoid; margin: 0.9rem 0 0.3rem; }
-  /* The sensitivity analysis and the reference part (definitions, method, sources)
-     start a page; the other sections follow on (a figure or a table row never splits, a
-     heading never ends a page, a table's header repeats on the next page). */
-  section#sensitivity, section#scenarios { break-before: page; page-break-before: always; }
+  /* The reference part (definitions, method, sources) starts a page; the other sections
+     follow on (a figure or a table row never splits, a heading never ends a page, a
+     table's header repeats on the next page). */
+  section#scenarios { break-before: page; page-break-before: always; }
   section h2 { margin-top: 1.2rem; }
-  section#bottom-line h2, section#sensitivity h2, section#scenarios h2 { margin-top: 0; }
+  section#bottom-line h2, section#scenarios h2 { margin-top: 0; }
   thead { display: table-header-group; }
   li { margin: 0.2rem 0; }
   tr { break-inside: avoid; page-break-inside: avoid; }
   tbody tr:nth-child(even) { background: none; }
   figure { margin: 0.6rem 0 0.9rem; }
   figure svg { border: none; max-width: 100%; max-height: 100mm; margin: 0 auto; }
+  /* Taller charts (two panels, one bar per parameter) get more height to stay legible. */
+  figure#fig-automation svg { max-height: 125mm; }
+  figure[id^="fig-tornado"] svg { max-height: 135mm; }
   img { max-width: 100%; }
   .table-wrap { overflow: visible; margin: 0.5rem 0 0.8rem; }
   table { font-size: 0.8rem; }
@@ -142,9 +145,8 @@ pub fn render(doc: &Document) -> String {
         h.push_str("</section>\n");
     }
     h.push_str(&format!(
-        "<footer>{} — forcecast {}. Self-contained: this file loads nothing from the network.</footer>\n",
-        escape(&doc.subtitle),
-        escape(crate::VERSION)
+        "<footer>{}. Self-contained: this file loads nothing from the network.</footer>\n",
+        escape(&doc.subtitle)
     ));
     h.push_str("</main>\n</body>\n</html>\n");
     h

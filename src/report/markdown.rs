@@ -68,6 +68,7 @@ pub fn render(doc: &Document) -> String {
             }
         }
     }
-    m.push_str(&format!("---\n\n{} — forcecast {}.\n", doc.subtitle, crate::VERSION));
+    // The subtitle names the tool version already.
+    m.push_str(&format!("---\n\n{}.\n", doc.subtitle));
     m
 }

@@ -172,18 +172,21 @@ pub fn write_report(c: &Comparison, dest: &Path, opts: ReportOptions) -> Result<
     std::fs::write(&md_path, markdown::render(&doc)).map_err(|e| Error::io(&md_path, e))?;
 
     let runs: Vec<_> = c.runs.iter().collect();
-    let settings = serde_json::json!({
+    let mut settings = serde_json::json!({
         "year": year,
         "sensitivity": opts.sensitivity,
         "key_years": c.key_years(),
-        "title": opts.meta.title,
-        "author": opts.meta.author,
-        "date": opts.meta.date,
         "monte_carlo": mc.as_ref().map(|o| serde_json::json!({
             "trajectories": o.options.trajectories,
             "seed": o.options.seed,
         })),
     });
+    // --title, --author and --date only when given (a manifest holds no nulls).
+    for (key, value) in [("title", &opts.meta.title), ("author", &opts.meta.author), ("date", &opts.meta.date)] {
+        if let (Some(v), Some(map)) = (value, settings.as_object_mut()) {
+            map.insert(key.into(), serde_json::Value::String(v.clone()));
+        }
+    }
     analysis_manifest::write("report", settings, &runs, files, &root.join("manifest.json"))?;
     let path = dir.commit()?;
     Ok(Written { dir: path, findings: found, html_bytes: page.len() })
