@@ -489,6 +489,9 @@ fn report_has_a_bottom_line_first_a_byline_when_asked_and_no_duplicate_figure() 
     // One currency unit: trillions of won, never billions.
     assert!(!html.contains("billion won") && !html.contains("billions of won"), "billions in report.html");
     assert!(!md.contains("billion won") && !md.contains("billions of won"), "billions in report.md");
+    // …and no price of one system shown as a vanishing number of trillions.
+    assert!(!html.contains("0.00 trillion"), "a unit price written in trillions");
+    assert!(html.contains("640,000,000 won"), "the unit cost of a system, in won, at the low end of its tornado bar");
     // The key-years table has a difference column against the first scenario.
     assert!(html.contains("Δ target-450k vs baseline"));
 
