@@ -345,19 +345,19 @@ fn seed_and_threads_need_trajectories_and_n_must_be_positive() {
 
 #[test]
 fn keeping_samples_too_big_for_memory_is_refused_up_front() {
-    // `engine::run` keeps every sample; 10 million trajectories would need 112.5 GB
-    // (76 years × 37 metrics × 4 bytes = 11,248 bytes each). It
+    // `engine::run` keeps every sample; 10 million trajectories would need 118.6 GB
+    // (76 years × 39 metrics × 4 bytes = 11,856 bytes each). It
     // refuses before allocating (three quarters of the machine's memory, or failing that
     // the allocation probe). `forcecast run` never gets there: beyond 1 GiB of samples it
     // switches to the bounded-memory passes.
     use forcecast::uncertainty::engine;
     let (s, _, _, plan) = baseline_plan();
     let err = engine::run(&plan, Options { trajectories: 10_000_000, seed: 1, threads: 1 }, &|_| {}).unwrap_err();
-    assert!(err.to_string().contains("10000000 trajectories need 112.5 GB for the samples (11.2 kB each)"), "{err}");
+    assert!(err.to_string().contains("10000000 trajectories need 118.6 GB for the samples (11.9 kB each)"), "{err}");
     assert_eq!(uncertainty::passes(&s, &Options { trajectories: 10_000_000, seed: 1, threads: 1 }), 3);
-    // The 1 GiB budget keeps 95,460 trajectories' samples (2^30 / 11,248 bytes).
-    assert_eq!(uncertainty::passes(&s, &Options { trajectories: 95_460, seed: 1, threads: 1 }), 1);
-    assert_eq!(uncertainty::passes(&s, &Options { trajectories: 95_461, seed: 1, threads: 1 }), 3);
+    // The 1 GiB budget keeps 90,565 trajectories' samples (2^30 / 11,856 bytes).
+    assert_eq!(uncertainty::passes(&s, &Options { trajectories: 90_565, seed: 1, threads: 1 }), 1);
+    assert_eq!(uncertainty::passes(&s, &Options { trajectories: 90_566, seed: 1, threads: 1 }), 3);
 }
 
 #[test]
@@ -452,7 +452,7 @@ fn saved_trajectories_are_the_runs_own() {
     assert_eq!(bytes(&a), bytes(&b));
     let (h, rows) = common::read_csv(&a.join("trajectories.csv"));
     assert_eq!(h, ["trajectory", "year", "metric", "value"]);
-    assert_eq!(rows.len(), 20 * 76 * 37);
+    assert_eq!(rows.len(), 20 * 76 * 39);
     let (qh, qrows) = common::read_csv(&a.join("quantiles.csv"));
     let mean_col = qh.iter().position(|c| c == "mean").unwrap();
     for (metric, year) in [("force_available", "2040"), ("population_total", "2070"), ("ncos", "2050")] {
