@@ -30,6 +30,34 @@ pub struct AutomationResult {
     pub uncovered_gap: Vec<f64>,
     /// Fielded systems per 10,000 troops available.
     pub density_per_10k: Vec<f64>,
+    /// Running sum of `cost` from the first projection year to the year (scenario currency).
+    pub cost_cumulative: Vec<f64>,
+    /// Running sum of `cost` discounted to the first projection year at the scenario's
+    /// `automation.discount_rate` ([`discount_factor`]).
+    pub cost_npv: Vec<f64>,
+}
+
+/// The factor that brings money of year `first_year + t` back to `first_year`:
+/// (1 + rate)^−t. Costs are in constant prices (the unit cost is a real price), so the
+/// rate is a real one, as Korea's social discount rate is.
+pub fn discount_factor(rate: f64, t: usize) -> f64 {
+    (1.0 + rate).powi(-(t as i32))
+}
+
+/// Cumulative and discounted running sums of a yearly cost series whose first element
+/// is the first projection year: `(cumulative, npv)`, both summed year by year in order
+/// (the Monte Carlo engine sums in the same order, so an unperturbed trajectory gives
+/// the same bits).
+pub fn running_costs(cost: &[f64], rate: f64) -> (Vec<f64>, Vec<f64>) {
+    let (mut cum, mut npv) = (0.0, 0.0);
+    cost.iter()
+        .enumerate()
+        .map(|(t, &c)| {
+            cum += c;
+            npv += c * discount_factor(rate, t);
+            (cum, npv)
+        })
+        .unzip()
 }
 
 /// Runs the automation model for the years from `first_year` (the base year).
@@ -63,6 +91,7 @@ pub fn simulate(gap: &[f64], available: &[f64], first_year: i32, spec: &Automati
         r.uncovered_gap.push((gap[t] - k * stock).max(0.0));
         r.density_per_10k.push(if available[t] > 0.0 { stock / available[t] * 1.0e4 } else { 0.0 });
     }
+    (r.cost_cumulative, r.cost_npv) = running_costs(&r.cost, spec.discount_rate);
     r
 }
 
@@ -79,6 +108,7 @@ mod tests {
             annual_cost_share: 0.1,
             service_life_years: 2.0,
             fielding_capacity: Some(vec![(2026, 10.0)]),
+            discount_rate: 0.045,
             currency: "X".into(),
         };
         let gap = [100.0, 100.0, 100.0, 100.0];
@@ -102,6 +132,7 @@ mod tests {
             annual_cost_share: 0.0,
             service_life_years: 50.0,
             fielding_capacity: Some(vec![(2020, 0.0), (2030, 10_000.0)]),
+            discount_rate: 0.045,
             currency: "X".into(),
         };
         let gap = [1.0e6; 4];
@@ -116,5 +147,47 @@ mod tests {
         let r = simulate(&gap, &[1.0e4; 4], 2025, &none);
         assert_eq!(r.systems_bought[1], 500.0);
         assert_eq!(r.cost[1], 500.0 * d);
+    }
+
+    #[test]
+    fn cumulative_cost_is_the_running_sum_and_npv_discounts_to_the_first_year() {
+        let spec = AutomationSpec {
+            start_year: 2025,
+            soldiers_replaced_per_system: 1.0,
+            unit_cost: Some(vec![(2025, 7.0)]),
+            annual_cost_share: 0.25,
+            service_life_years: 3.0,
+            fielding_capacity: Some(vec![(2025, 3.0)]),
+            discount_rate: 0.045,
+            currency: "X".into(),
+        };
+        let gap = [10.0, 4.0, 8.0, 0.0, 12.0, 12.0];
+        let r = simulate(&gap, &[1.0e4; 6], 2025, &spec);
+        // Invariant: cumulative = running sum of the yearly cost, year by year.
+        let mut sum = 0.0;
+        for (c, cum) in r.cost.iter().zip(&r.cost_cumulative) {
+            sum += c;
+            assert!((cum - sum).abs() <= 1e-9 * sum.max(1.0), "{cum} vs {sum}");
+        }
+        // NPV never exceeds the undiscounted sum when costs are not negative.
+        assert!(r.cost_npv.iter().zip(&r.cost_cumulative).all(|(n, c)| n <= c));
+        // A zero rate leaves the cumulative cost.
+        let undiscounted = simulate(&gap, &[1.0e4; 6], 2025, &AutomationSpec { discount_rate: 0.0, ..spec });
+        assert_eq!(undiscounted.cost_npv, undiscounted.cost_cumulative);
+    }
+
+    #[test]
+    fn npv_of_a_hand_computed_three_year_case() {
+        // 100, 200, 300 at 5%: 100 + 200/1.05 + 300/1.05² = 100 + 190.476190476… + 272.108843537…
+        let (cum, npv) = running_costs(&[100.0, 200.0, 300.0], 0.05);
+        assert_eq!(cum, vec![100.0, 300.0, 600.0]);
+        let expected: [f64; 3] = [100.0, 100.0 + 200.0 / 1.05, 100.0 + 200.0 / 1.05 + 300.0 / (1.05 * 1.05)];
+        assert!((expected[2] - 562.585_034_013_605_4).abs() < 1e-9);
+        for (n, e) in npv.iter().zip(expected) {
+            assert!((n - e).abs() < 1e-9, "{n} vs {e}");
+        }
+        // At 4.5%, the default: 100 + 200/1.045 + 300/1.045² = 100 + 191.3875598… + 274.7189853… = 566.1065451…
+        let (_, npv) = running_costs(&[100.0, 200.0, 300.0], 0.045);
+        assert!((npv[2] - 566.106_545_179_826_5).abs() < 1e-9, "{}", npv[2]);
     }
 }

@@ -156,7 +156,7 @@ enum Command {
     /// Write a self-contained report (report.html, report.md) comparing scenarios:
     /// findings in sentences, charts, key years, sensitivity, definitions, sources.
     #[command(
-        after_help = "Examples:\n  forcecast report baseline target-450k\n  forcecast report baseline --year 2050 --out /tmp/report"
+        after_help = "Examples:\n  forcecast report baseline target-450k\n  forcecast report baseline --year 2050 --out /tmp/report\n  forcecast report baseline target-450k --title \"Korea's shrinking conscript pool\" --author \"J. Kim\" --date 2026-12-01"
     )]
     Report {
         /// One or more scenario names or paths to .toml files; the first is the reference.
@@ -171,6 +171,16 @@ enum Command {
         /// Leave out the sensitivity analysis of the first scenario.
         #[arg(long)]
         no_sensitivity: bool,
+        /// Title of the report (default: generated from the country and scenarios).
+        #[arg(long, value_parser = report_line)]
+        title: Option<String>,
+        /// Author line under the title.
+        #[arg(long, value_parser = report_line)]
+        author: Option<String>,
+        /// Date line under the title, as written (default: none, so that the same inputs
+        /// give byte-identical files).
+        #[arg(long, value_parser = report_line)]
+        date: Option<String>,
         /// Monte Carlo: run N trajectories of the first scenario and add the range of
         /// outcomes (fan charts, probabilities of the gap exceeding its thresholds).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
@@ -235,6 +245,19 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+/// A `--title`, `--author` or `--date` value: one line of text, not blank.
+fn report_line(s: &str) -> std::result::Result<String, String> {
+    if s.trim().is_empty() {
+        Err("must not be empty".into())
+    } else if s.chars().any(char::is_control) {
+        Err("must be one line of text (no newlines or control characters)".into())
+    } else if s.chars().count() > 300 {
+        Err(format!("must be at most 300 characters, got {}", s.chars().count()))
+    } else {
+        Ok(s.trim().to_string())
+    }
 }
 
 /// Exit code: interrupted by SIGINT, SIGTERM or SIGHUP (128 + SIGINT, as shells report).
@@ -394,14 +417,27 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Report { scenario, year, out, no_sensitivity, trajectories, seed, quiet, threads } => {
+        Command::Report {
+            scenario,
+            year,
+            out,
+            no_sensitivity,
+            title,
+            author,
+            date,
+            trajectories,
+            seed,
+            quiet,
+            threads,
+        } => {
             use forcecast::report;
             let threads = worker_threads(threads);
             let bar = spinner(quiet, "running the scenarios");
             let c = forcecast::analysis::Comparison::new(forcecast::analysis::run_all(&scenario, &scenarios)?)?;
             let dest = out.unwrap_or_else(|| report::default_dir(&c));
             let monte_carlo = trajectories.map(|n| uncertainty::Options { trajectories: n as usize, seed, threads });
-            let opts = report::ReportOptions { year, sensitivity: !no_sensitivity, monte_carlo };
+            let meta = report::build::Meta { title, author, date };
+            let opts = report::ReportOptions { year, sensitivity: !no_sensitivity, monte_carlo, meta };
             // A bar over the trajectories (all passes) with Monte Carlo, a spinner without.
             if let Some(o) = &monte_carlo {
                 let passes = uncertainty::passes(c.runs[0].scenario(), o);

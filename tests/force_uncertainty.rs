@@ -5,19 +5,13 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use forcecast::analysis::ranges::Setting;
 use forcecast::uncertainty::force_set::{NAMES, TOLERANCE};
 use forcecast::uncertainty::plan::Plan;
 use forcecast::uncertainty::{self, Options};
 use forcecast::validation::calibration::{Params, Setup};
-
-fn scenario_file(dir: &Path, name: &str, body: &str) -> PathBuf {
-    let path = dir.join(format!("{name}.toml"));
-    std::fs::write(&path, format!("extends = \"baseline\"\ndescription = \"test: {name}\"\n{body}")).unwrap();
-    path
-}
 
 /// Demography and automation fixed: only the force parameters vary.
 const FORCE_ONLY: &str = "\
@@ -93,7 +87,7 @@ fn the_set_and_the_draws_are_deterministic() {
 fn explicit_distributions_take_parameters_out_of_the_calibrated_draw() {
     let tmp = tempfile::tempdir().unwrap();
     // Explicit take-up: the set is built with the take-up at the scenario's value.
-    let path = scenario_file(tmp.path(), "tu", "[uncertainty.force]\ntake_up = { sd = 0.02 }\n");
+    let path = common::baseline_with(tmp.path(), "tu", "[uncertainty.force]\ntake_up = { sd = 0.02 }\n");
     let (s, inputs, det) = load(&path);
     let plan = Plan::new(&s, &inputs, &det).unwrap();
     assert!(plan.force_set.values.iter().all(|v| v[0] == s.force.take_up));
@@ -102,7 +96,7 @@ fn explicit_distributions_take_parameters_out_of_the_calibrated_draw() {
     // Every key explicit: one vector, the deterministic start, nothing drawn for it.
     let zero = "[uncertainty.force]\nactive_duty_rate = { sd = 0 }\ntake_up = { sd = 0 }\n\
                 cadre_retention = { sd = 0 }\ncadre_propensity = { sd = 0 }\n";
-    let path = scenario_file(tmp.path(), "fixed", zero);
+    let path = common::baseline_with(tmp.path(), "fixed", zero);
     let (s, inputs, det) = load(&path);
     let plan = Plan::new(&s, &inputs, &det).unwrap();
     assert_eq!(plan.force_set.len(), 1);
@@ -153,7 +147,7 @@ fn monte_carlo_and_tornado_agree_on_the_force_parameters() {
     let (tu_t, tu_swing) = tornado_slope(&sens, "force.take_up", s.force.take_up);
     // Only the force parameters vary, so the regression sees their effects alone.
     let tmp = tempfile::tempdir().unwrap();
-    let path = scenario_file(tmp.path(), "force_only", FORCE_ONLY);
+    let path = common::baseline_with(tmp.path(), "force_only", FORCE_ONLY);
     let (sc, inputs, det) = load(&path);
     let o = uncertainty::run(&sc, &inputs, &det, Options { trajectories: 2000, seed: 4, threads: 2 }, &|_| {}).unwrap();
     let f = o.components.force_calibration.as_ref().unwrap();

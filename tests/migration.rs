@@ -436,3 +436,20 @@ fn the_citizen_profile_comes_from_the_nationals_series_and_the_registration() {
     assert!((65..forcecast::NAGES).all(|x| c.rate[x] == 0.0));
     assert!(p.flows.iter().all(|f| (f.net_migration() + 2_000.0).abs() < 0.01));
 }
+
+/// `[migration] scale` alone, on a citizen base, multiplies the default citizen series
+/// (−2,000 a year): it is never dropped silently (it was, before).
+#[test]
+fn scale_alone_multiplies_the_default_citizen_series() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("scaled.toml");
+    std::fs::write(&path, "description = \"scaled citizens\"\nend_year = 2035\n[migration]\nscale = 2.5\n").unwrap();
+    let dir = common::scenarios();
+    let s = forcecast::scenario::load(&path, &dir).unwrap();
+    let inputs = forcecast::run::load_inputs(&s, &dir).unwrap();
+    let p = forcecast::run::project(&s, &inputs).unwrap();
+    let rows = forcecast::output::tables::summary_rows(&p);
+    for r in &rows[1..] {
+        assert!((r.net_migration - -5_000.0).abs() < 1e-6, "{}: {}", r.year, r.net_migration);
+    }
+}

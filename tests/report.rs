@@ -63,6 +63,7 @@ fn report_writes_html_markdown_tables_and_charts() {
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
     for heading in [
+        "Bottom line",
         "Summary of findings",
         "Charts",
         "Key years",
@@ -83,9 +84,11 @@ fn report_writes_html_markdown_tables_and_charts() {
         assert!(md.contains(f.as_str()), "Markdown lacks the finding: {f}");
     }
     assert!(html.contains(&format!("forcecast {}", env!("CARGO_PKG_VERSION"))));
-    // Eight charts inline (five overlays, the first scenario's force, two tornados), each also in report.md.
-    assert_eq!(html.matches("<svg ").count(), 8);
-    assert_eq!(md.matches("](charts/").count(), 8);
+    // Seven charts inline (the headline chart, three more overlays, the first scenario's
+    // force, two tornados), each also in report.md; the force gap chart is left out (the
+    // headline chart draws the gap).
+    assert_eq!(html.matches("<svg ").count(), 7);
+    assert_eq!(md.matches("](charts/").count(), 7);
     // The resolved definitions show the target-450k target in bold as a difference.
     assert!(html.contains("<strong>2018: 620,000; 2022: 500,000; 2025: 500,000; 2030: 450,000</strong>"));
     // Provenance and sources as text.
@@ -180,7 +183,10 @@ fn report_with_monte_carlo_quotes_its_quantiles_and_probabilities() {
     let found = findings(&String::from_utf8(stdout).unwrap());
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains(">Range of outcomes (Monte Carlo)</h2>"));
-    assert_eq!(html.matches("<svg ").count(), 8, "six charts and two fan charts");
+    assert_eq!(html.matches("<svg ").count(), 7, "five charts and two fan charts");
+    // The caveats say what is random and what a band means.
+    assert!(html.contains("The Monte Carlo section is the only random part: 200 trajectories"), "caveats");
+    assert!(html.contains("a band labelled 50%, 80% or 90% holds that share of the trajectories"), "caveats");
     for f in ["monte_carlo/quantiles.csv", "monte_carlo/probabilities.csv", "charts/baseline/fan_force.svg"] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
@@ -386,9 +392,134 @@ fn report_html_opens_in_a_headless_browser_cleanly() {
     let (ok, dom, stderr) = run_browser(&bin, &tmp.path().join("profile-2"), &["--dump-dom".into(), url], limit);
     assert!(ok, "--dump-dom failed:\n{stderr}");
     assert!(dom.contains("<h1>"), "no title in the DOM:\n{}", &dom[..dom.len().min(500)]);
-    for id in ["summary", "charts", "key-years", "sensitivity", "scenarios", "method", "sources", "about"] {
+    for id in
+        ["bottom-line", "summary", "charts", "key-years", "sensitivity", "scenarios", "method", "sources", "about"]
+    {
         assert!(dom.contains(&format!("<section id=\"{id}\">")), "section {id} missing from the DOM");
     }
-    assert_eq!(dom.matches("<svg ").count(), 8, "eight inline charts in the DOM");
+    assert_eq!(dom.matches("<svg ").count(), 7, "seven inline charts in the DOM");
     assert!(!dom.contains("<script"));
+
+    // 3. Printed to A4 (the page's @page rule): at most 10 pages for two scenarios
+    // (issue 13, item 5; measured 10 when written).
+    let pdf = tmp.path().join("report.pdf");
+    let (ok, _, stderr) = run_browser(
+        &bin,
+        &tmp.path().join("profile-3"),
+        &[format!("--print-to-pdf={}", pdf.display()), page_url(&page)],
+        limit,
+    );
+    assert!(ok && pdf.is_file(), "--print-to-pdf failed:\n{stderr}");
+    let pages = pdf_pages(&std::fs::read(&pdf).unwrap());
+    assert!((1..=10).contains(&pages), "report.html prints to {pages} A4 pages (at most 10)");
+}
+
+fn page_url(page: &Path) -> String {
+    format!("file://{}", page.display())
+}
+
+/// Pages of a PDF: the page objects (`/Type /Page`, not `/Pages`), which Chromium writes
+/// uncompressed.
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let mut n = 0;
+    for i in 0..pdf.len() {
+        if let Some(rest) = pdf[i..].strip_prefix(b"/Type") {
+            let rest = &rest[rest.iter().take_while(|b| b.is_ascii_whitespace()).count()..];
+            if rest.starts_with(b"/Page") && !rest.starts_with(b"/Pages") {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+/// The report with a title, an author and a date, and the default one without: the
+/// cheap checks of issue 13, item 5 that need no browser.
+#[test]
+fn report_has_a_bottom_line_first_a_byline_when_asked_and_no_duplicate_figure() {
+    let html = std::fs::read_to_string(report_dir().join("report.html")).unwrap();
+    let md = std::fs::read_to_string(report_dir().join("report.md")).unwrap();
+    // The bottom line comes first, before any table, and quotes the projection's numbers.
+    let bottom = html.find("<section id=\"bottom-line\">").expect("bottom line section");
+    let first_table = html.find("<table>").expect("a table");
+    let first_section = html.find("<section ").unwrap();
+    assert_eq!(bottom, first_section, "the bottom line is the first section");
+    assert!(bottom < first_table, "the bottom line comes before the first table");
+    let tmp = tempfile::tempdir().unwrap();
+    let run = tmp.path().join("run");
+    common::forcecast()
+        .args(["run", "baseline", "--out", run.to_str().unwrap(), "--no-charts", "-q"])
+        .assert()
+        .success();
+    let (h, rows) = common::read_csv(&run.join("summary.csv"));
+    let at = |col: &str| common::column(&h, &rows, col)[2040 - 2025];
+    let bottom_text = &html[bottom..html[bottom..].find("</section>").unwrap() + bottom];
+    for col in ["men_age_20", "force_available", "force_target", "force_gap", "automation_systems_needed"] {
+        let figure = common::commas(at(col));
+        assert!(bottom_text.contains(&figure), "the bottom line lacks {col} = {figure}");
+    }
+    let trillion = |x: f64| format!("{:.1} trillion won", x / 1e12);
+    for col in ["automation_cost", "automation_cost_npv"] {
+        assert!(bottom_text.contains(&trillion(at(col))), "the bottom line lacks {col} = {}", trillion(at(col)));
+    }
+    assert!(bottom_text.contains("<figure id=\"fig-force_vs_target\">"), "the headline chart is in the bottom line");
+    // No figure twice: every chart appears once, and no two inline charts are the same.
+    let ids: Vec<&str> = html
+        .match_indices("<figure id=\"")
+        .map(|(i, _)| &html[i + 12..i + 12 + html[i + 12..].find('"').unwrap()])
+        .collect();
+    let mut unique = ids.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "a figure appears twice: {ids:?}");
+    let svgs: Vec<&str> = html.split("<svg ").skip(1).map(|s| &s[..s.find("</svg>").unwrap()]).collect();
+    for (i, a) in svgs.iter().enumerate() {
+        assert!(!svgs[i + 1..].contains(a), "two inline charts are identical");
+    }
+    // Nothing is fetched: no attribute or CSS points at http(s), apart from the SVG namespace.
+    let stripped = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    for bad in ["=\"http", "='http", "url(http", "url(\"http", "url('http"] {
+        assert!(!stripped.contains(bad), "report.html references {bad}…");
+    }
+    // No date unless asked: the same inputs give the same bytes.
+    assert!(!html.contains("class=\"byline\""));
+    for d in ["2026-", "2027-"] {
+        assert!(!html.contains(d) && !md.contains(d), "a date {d}… in a report written without --date");
+    }
+    // One currency unit: trillions of won, never billions.
+    assert!(!html.contains("billion won") && !html.contains("billions of won"), "billions in report.html");
+    assert!(!md.contains("billion won") && !md.contains("billions of won"), "billions in report.md");
+    // …and no price of one system shown as a vanishing number of trillions.
+    assert!(!html.contains("0.00 trillion"), "a unit price written in trillions");
+    assert!(html.contains("640,000,000 won"), "the unit cost of a system, in won, at the low end of its tornado bar");
+    // The key-years table has a difference column against the first scenario.
+    assert!(html.contains("Δ target-450k vs baseline"));
+
+    // Title, author and date when given, in both files, and in the manifest.
+    let out = tmp.path().join("titled");
+    common::forcecast()
+        .args(["report", "baseline", "--no-sensitivity", "--out", out.to_str().unwrap(), "-q"])
+        .args(["--title", "Fewer conscripts <ahead>", "--author", "Research desk", "--date", "1 December 2026"])
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(html.contains("<title>Fewer conscripts &lt;ahead&gt;</title>"));
+    assert!(html.contains("<h1>Fewer conscripts &lt;ahead&gt;</h1>"));
+    assert!(html.contains("<p class=\"byline\">Research desk · 1 December 2026</p>"));
+    assert!(md.starts_with("# Fewer conscripts <ahead>\n"));
+    assert!(md.contains("**Research desk · 1 December 2026**"));
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"author\": \"Research desk\""), "{manifest}");
+    // A blank or multi-line value is a usage error, before anything is written.
+    let bad = tmp.path().join("bad");
+    for args in [["--title", " "], ["--author", "a\nb"]] {
+        common::forcecast()
+            .args(["report", "baseline", "--no-sensitivity", "--out", bad.to_str().unwrap()])
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(args[0]));
+        assert!(!bad.exists());
+    }
 }

@@ -4,19 +4,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use forcecast::output::tables::{SUMMARY_COLUMNS, row_values, summary_rows};
 use forcecast::uncertainty::{self, Options, Outcome};
 use predicates::prelude::*;
-
-/// A scenario file extending the baseline with `body` appended, in `dir`.
-fn scenario_file(dir: &Path, name: &str, body: &str) -> PathBuf {
-    let path = dir.join(format!("{name}.toml"));
-    let text = format!("extends = \"baseline\"\ndescription = \"test: {name}\"\n{body}");
-    std::fs::write(&path, text).unwrap();
-    path
-}
 
 /// Every spread set to zero.
 const ZERO: &str = "\
@@ -84,7 +76,7 @@ fn same_seed_gives_identical_files_on_one_and_two_threads() {
 #[test]
 fn zero_variance_reproduces_the_deterministic_run() {
     let tmp = tempfile::tempdir().unwrap();
-    let path = scenario_file(tmp.path(), "zero", ZERO);
+    let path = common::baseline_with(tmp.path(), "zero", ZERO);
     let (p, o) = run_lib(&path, 40, 7, 2);
     // Every force and automation draw is fixed: a parameter added to `[uncertainty.force]`
     // must be added to ZERO too, or this test would compare against a varying run.
@@ -122,7 +114,7 @@ fn zero_variance_reproduces_the_deterministic_run() {
 #[test]
 fn zero_variance_quantiles_csv_equals_summary_csv() {
     let tmp = tempfile::tempdir().unwrap();
-    let path = scenario_file(tmp.path(), "zero", ZERO);
+    let path = common::baseline_with(tmp.path(), "zero", ZERO);
     let out = tmp.path().join("out");
     common::forcecast()
         .args(["run", path.to_str().unwrap(), "--out", out.to_str().unwrap(), "--no-charts", "--quiet"])
@@ -222,7 +214,7 @@ fn citizen_migration_keeps_the_2040_cohorts_narrow() {
 /// of the baseline with `body` appended.
 fn smallest_cohort(body: &str, n: u64) -> f64 {
     let tmp = tempfile::tempdir().unwrap();
-    let path = scenario_file(tmp.path(), "case", body);
+    let path = common::baseline_with(tmp.path(), "case", body);
     let dir = common::scenarios();
     let s = forcecast::scenario::load(&path, &dir).unwrap();
     let inputs = forcecast::run::load_inputs(&s, &dir).unwrap();
@@ -321,7 +313,7 @@ fn deterministic_run_records_no_seed() {
 #[test]
 fn bad_uncertainty_settings_name_file_line_and_key() {
     let tmp = tempfile::tempdir().unwrap();
-    let path = scenario_file(
+    let path = common::baseline_with(
         tmp.path(),
         "bad",
         "[uncertainty]\ngap_thresholds = [0, -1]\n[uncertainty.fertility]\nar1 = 1.5\nsd = 2\n\
@@ -353,26 +345,26 @@ fn seed_and_threads_need_trajectories_and_n_must_be_positive() {
 
 #[test]
 fn keeping_samples_too_big_for_memory_is_refused_up_front() {
-    // `engine::run` keeps every sample; 10 million trajectories would need 112.5 GB
-    // (76 years × 37 metrics × 4 bytes = 11,248 bytes each). It
+    // `engine::run` keeps every sample; 10 million trajectories would need 118.6 GB
+    // (76 years × 39 metrics × 4 bytes = 11,856 bytes each). It
     // refuses before allocating (three quarters of the machine's memory, or failing that
     // the allocation probe). `forcecast run` never gets there: beyond 1 GiB of samples it
     // switches to the bounded-memory passes.
     use forcecast::uncertainty::engine;
     let (s, _, _, plan) = baseline_plan();
     let err = engine::run(&plan, Options { trajectories: 10_000_000, seed: 1, threads: 1 }, &|_| {}).unwrap_err();
-    assert!(err.to_string().contains("10000000 trajectories need 112.5 GB for the samples (11.2 kB each)"), "{err}");
+    assert!(err.to_string().contains("10000000 trajectories need 118.6 GB for the samples (11.9 kB each)"), "{err}");
     assert_eq!(uncertainty::passes(&s, &Options { trajectories: 10_000_000, seed: 1, threads: 1 }), 3);
-    // The 1 GiB budget keeps 95,460 trajectories' samples (2^30 / 11,248 bytes).
-    assert_eq!(uncertainty::passes(&s, &Options { trajectories: 95_460, seed: 1, threads: 1 }), 1);
-    assert_eq!(uncertainty::passes(&s, &Options { trajectories: 95_461, seed: 1, threads: 1 }), 3);
+    // The 1 GiB budget keeps 90,565 trajectories' samples (2^30 / 11,856 bytes).
+    assert_eq!(uncertainty::passes(&s, &Options { trajectories: 90_565, seed: 1, threads: 1 }), 1);
+    assert_eq!(uncertainty::passes(&s, &Options { trajectories: 90_566, seed: 1, threads: 1 }), 3);
 }
 
 #[test]
 fn an_impossible_fit_window_is_reported_against_the_scenario() {
     let tmp = tempfile::tempdir().unwrap();
     // Only two WPP 5-year periods (2035-2040, 2040-2045) lie wholly within 2031..2046.
-    let path = scenario_file(tmp.path(), "window", "[uncertainty.mortality]\nfit_from = 2031\nfit_to = 2046\n");
+    let path = common::baseline_with(tmp.path(), "window", "[uncertainty.mortality]\nfit_from = 2031\nfit_to = 2046\n");
     let file = path.to_str().unwrap().to_string();
     common::forcecast()
         .args(["check", &file])
@@ -460,7 +452,7 @@ fn saved_trajectories_are_the_runs_own() {
     assert_eq!(bytes(&a), bytes(&b));
     let (h, rows) = common::read_csv(&a.join("trajectories.csv"));
     assert_eq!(h, ["trajectory", "year", "metric", "value"]);
-    assert_eq!(rows.len(), 20 * 76 * 37);
+    assert_eq!(rows.len(), 20 * 76 * 39);
     let (qh, qrows) = common::read_csv(&a.join("quantiles.csv"));
     let mean_col = qh.iter().position(|c| c == "mean").unwrap();
     for (metric, year) in [("force_available", "2040"), ("population_total", "2070"), ("ncos", "2050")] {
@@ -478,4 +470,26 @@ fn saved_trajectories_are_the_runs_own() {
         .assert()
         .code(2);
     assert!(!out.exists());
+}
+
+/// The caveats printed in the report and under the fan charts name the migration
+/// calibration the run actually used: the nationals' series on the citizen base, WPP's
+/// all-resident intervals on an all-resident one; and they say what each band means.
+#[test]
+fn caveats_name_the_migration_calibration_used() {
+    let dir = common::scenarios();
+    let caveats = |name: &str| {
+        let s = forcecast::scenario::load(&dir.join(format!("{name}.toml")), &dir).unwrap();
+        let inputs = forcecast::run::load_inputs(&s, &dir).unwrap();
+        let c = forcecast::uncertainty::plan::Components::build(&s, &inputs).unwrap();
+        forcecast::uncertainty::caveats::of(&c)
+    };
+    let citizen = caveats("baseline");
+    let all = caveats("wpp2024-medium");
+    assert!(citizen.short.contains("nationals' series"), "{}", citizen.short);
+    assert!(all.short.contains("WPP 2024 intervals") && !all.short.contains("nationals"), "{}", all.short);
+    let long = citizen.long.join(" ");
+    assert!(long.contains("Korean nationals' net migration 2011-2024"), "{long}");
+    assert!(long.contains("5th to 95th") && long.contains("What is not random"), "{long}");
+    assert!(all.long.join(" ").contains("all-resident"));
 }

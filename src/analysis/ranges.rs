@@ -12,7 +12,7 @@ use crate::data::{YearSeries, interpolate};
 use crate::demography::rates::{MortalitySurface, resolve_path};
 use crate::demography::{LifeTable, Sex};
 use crate::error::{Error, Result};
-use crate::output::numbers::{count, decimal, money, percent, signed};
+use crate::output::numbers::{count, decimal, percent, signed};
 use crate::run::Inputs;
 use crate::scenario::{MigrationSpec, PathSpec, Scenario};
 use crate::{AgeVec, NAGES};
@@ -554,8 +554,11 @@ impl Knob {
                 num(format!("{} soldiers", decimal(k, if k.fract() == 0.0 { 0 } else { 1 })), k)
             }
             Knob::UnitCost => {
+                // The price of one system in whole currency units ("1,000,000,000 won"), as
+                // the scenario writes it: totals are in trillions, and a system's price in
+                // trillions would read 0.00.
                 let c = s.automation.unit_cost_at(s.base_year, y.max(s.base_year));
-                num(money(c, &s.automation.currency), c)
+                num(format!("{} {}", count(c), crate::output::numbers::currency_word(&s.automation.currency)), c)
             }
             Knob::OperatingCost => {
                 num(format!("{} a year", percent(s.automation.annual_cost_share)), s.automation.annual_cost_share)

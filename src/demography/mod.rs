@@ -9,6 +9,7 @@ pub mod lifetable;
 pub mod migration;
 pub mod projection;
 pub mod rates;
+pub mod residual;
 
 pub use lifetable::{LifeTable, Sex, Survival};
 pub use projection::{Flows, Population, StepInputs, step};

@@ -189,13 +189,24 @@ impl MortalitySurface {
         MortalitySurface { starts, centres, ln_mx }
     }
 
-    /// Single-age mx at decimal time `t` for both sexes.
+    /// Single-age mx at decimal time `t` for both sexes: log-linear between the period
+    /// centres; before the first centre, the first period's rates (1950-1953 hold the
+    /// Korean War, no trend to carry back); after the last centre, the last two periods'
+    /// log-linear trend carried to the end of the last period (1 July of its start + 5,
+    /// decimal start + 5.5), flat beyond. Holding the rates flat from the last centre
+    /// (2098.0) instead left e0 0.12-0.29 years below WPP's annual medium values in
+    /// 2098-2100, against 0.01 before (README, "The UN's medium projection").
     pub fn at(&self, t: f64) -> [AgeVec; 2] {
         let n = self.centres.len();
+        if n == 1 {
+            return [self.ln_mx[0][0].map(f64::exp), self.ln_mx[0][1].map(f64::exp)];
+        }
         let (k, w) = if t <= self.centres[0] {
             (0, 0.0)
         } else if t >= self.centres[n - 1] {
-            (n - 2, 1.0)
+            let end = f64::from(self.starts[n - 1]) + 5.5;
+            let span = self.centres[n - 1] - self.centres[n - 2];
+            (n - 2, 1.0 + (t.min(end) - self.centres[n - 1]).max(0.0) / span)
         } else {
             let k = self.centres.iter().rposition(|&c| c <= t).unwrap_or(0).min(n - 2);
             (k, (t - self.centres[k]) / (self.centres[k + 1] - self.centres[k]))
@@ -366,10 +377,10 @@ pub fn build(
     // Years before WPP's single-age table (2020-2022 for a 2020 base) take WPP's own
     // age-sex pattern of the 5-year period holding the interval, or of the nearest
     // (2015-2020 after WPP's last estimate), estimated from its population estimates by
-    // the residual method, as the back-test does ([`crate::validation::residual`]).
+    // the residual method, as the back-test does ([`crate::demography::residual`]).
     let table_from = data.mig_age.first().map_or(i32::MAX, |m| m.0);
     let periods = if matches!(scenario.migration, MigrationSpec::Series { .. }) && first < table_from {
-        crate::validation::residual::estimate(data)?
+        crate::demography::residual::estimate(data)?
     } else {
         Vec::new()
     };
@@ -411,7 +422,7 @@ pub fn build(
                             // that level in proportion to the population (the pattern's
                             // shape is kept whatever the sign of the total; scaling it by
                             // total / level would flip it when the two differ in sign).
-                            let p = crate::validation::residual::period_for(&periods, t).ok_or_else(|| {
+                            let p = crate::demography::residual::period_for(&periods, t).ok_or_else(|| {
                                 Error::data(
                                     data.dir.join(files::POP5),
                                     None,
@@ -503,6 +514,21 @@ mod tests {
         assert_eq!(late.at(2024.0)[0][age], first);
         assert!((late.at(2026.5)[0][age] / mid - 1.0).abs() < 1e-12);
         assert!(late.at(2025.5)[0][age] > mid);
+    }
+
+    /// After the last node the last two periods' log-linear trend goes on to the end of
+    /// the last period (2025-2030 ends on 1 July 2030, decimal 2030.5), flat beyond.
+    #[test]
+    fn mortality_trend_carries_to_the_end_of_the_last_period() {
+        let s = MortalitySurface::from_periods(&periods([2023.0, 2028.0]));
+        let age = 40;
+        let last = s.at(2028.0)[0][age];
+        // Halving every 5 years: 2.5 years on, a factor 2^-0.5.
+        let end = s.at(2030.5)[0][age];
+        assert!((end / last - 0.5f64.sqrt()).abs() < 1e-12, "{last} {end}");
+        assert_eq!(s.at(2031.0)[0][age], end);
+        assert_eq!(s.at(2100.0)[0][age], end);
+        assert!(s.at(2029.0)[0][age] < last && s.at(2029.0)[0][age] > end);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::charts::basis::{self, Basis};
 use super::charts::overlay::{Overlay, charts, scenario_colours};
 use super::charts::render;
 use super::markdown::{self, Align};
-use super::numbers::{billions, count, currency_word, decimal};
+use super::numbers::{count, currency_word, decimal, signed, signed_trillions, trillions};
 use super::tables::{SUMMARY_COLUMNS, fmt_num};
 use crate::analysis::Comparison;
 use crate::analysis::batch::joined_names;
@@ -146,29 +146,48 @@ pub fn metric_heading(metric: &str, currency: &str) -> String {
     match unit {
         Unit::Persons => label.to_string(),
         Unit::Systems => format!("{label} (systems)"),
-        Unit::Money => format!("{label} (billion {} a year)", currency_word(currency)),
+        Unit::Money => format!("{label} (trillion {} a year)", currency_word(currency)),
         Unit::Other => label.to_string(),
     }
 }
 
 /// A value as a table cell: persons and systems with thousands separators, money in
-/// billions; `–` where the scenario does not cover the year.
+/// trillions; `–` where the scenario does not cover the year.
 pub fn table_cell(metric: &str, value: Option<f64>) -> String {
     let Some(v) = value else { return "–".into() };
     match metric_info(metric).1 {
         Unit::Persons | Unit::Systems => count(v),
-        Unit::Money => billions(v),
+        Unit::Money => trillions(v),
         Unit::Other => decimal(v, 2),
     }
 }
 
-/// The key-years table as cells: header (Metric, Year, one column per scenario) and
-/// rows (the metric's label on the first of its rows only).
+/// A difference as a table cell, in the metric's unit with its sign; `–` where either
+/// scenario does not cover the year.
+pub fn delta_cell(metric: &str, value: Option<f64>, first: Option<f64>) -> String {
+    let (Some(v), Some(f)) = (value, first) else { return "–".into() };
+    match metric_info(metric).1 {
+        Unit::Persons | Unit::Systems => signed(v - f),
+        Unit::Money => signed_trillions(v - f),
+        Unit::Other => decimal(v - f, 2),
+    }
+}
+
+/// The heading of the difference column of scenario `name` against the first scenario.
+pub fn delta_heading(name: &str, first: &str) -> String {
+    format!("Δ {name} vs {first}")
+}
+
+/// The key-years table as cells: header (Metric, Year, one column per scenario, then
+/// one "Δ vs first scenario" column per further scenario) and rows (the metric's label
+/// on the first of its rows only).
 pub fn key_years_cells(c: &Comparison) -> (Vec<String>, Vec<Align>, Vec<Vec<String>>) {
+    let names = c.names();
     let mut header = vec!["Metric".to_string(), "Year".to_string()];
-    header.extend(c.names().iter().map(|n| n.to_string()));
+    header.extend(names.iter().map(|n| n.to_string()));
+    header.extend(names.iter().skip(1).map(|n| delta_heading(n, names[0])));
     let mut align = vec![Align::Left, Align::Left];
-    align.extend(std::iter::repeat_n(Align::Right, c.runs.len()));
+    align.extend(std::iter::repeat_n(Align::Right, 2 * c.runs.len() - 1));
     let currency = c.currency();
     let mut rows = Vec::new();
     for metric in HEADLINE {
@@ -176,6 +195,8 @@ pub fn key_years_cells(c: &Comparison) -> (Vec<String>, Vec<Align>, Vec<Vec<Stri
             let mut row =
                 vec![if k == 0 { metric_heading(metric, &currency) } else { String::new() }, year.to_string()];
             row.extend((0..c.runs.len()).map(|i| table_cell(metric, c.value(i, year, metric))));
+            let first = c.value(0, year, metric);
+            row.extend((1..c.runs.len()).map(|i| delta_cell(metric, c.value(i, year, metric), first)));
             rows.push(row);
         }
     }
@@ -186,9 +207,9 @@ pub fn key_years_cells(c: &Comparison) -> (Vec<String>, Vec<Align>, Vec<Vec<Stri
 pub fn key_years_markdown(c: &Comparison) -> String {
     let (header, align, rows) = key_years_cells(c);
     format!(
-        "# Key years: {}\n\nPersons at 1 July of each year; systems in service; costs in billions of {} a year. \
-         Force gap = troop target − force available; uncovered gap = what fielded automation leaves uncovered. \
-         forcecast {}.\n\n{}",
+        "# Key years: {}\n\nPersons at 1 July of each year; systems in service; costs in trillions of {} a year. \
+         Force gap = troop target − force available; uncovered gap = what fielded automation leaves uncovered; \
+         Δ = the scenario minus the first scenario. forcecast {}.\n\n{}",
         c.names().join(", "),
         currency_word(&c.currency()),
         crate::VERSION,

@@ -72,8 +72,8 @@ pub fn specs(p: &Projection, data: &CountryData, o: &Outcome) -> Vec<(&'static s
         p,
         &b,
         &[&format!(
-            "Monte Carlo: TFR AR(1) and net migration calibrated to WPP 2024 80/95% intervals, Lee-Carter mortality, \
-             force parameters drawn per trajectory ({} trajectories)",
+            "{} ({} trajectories)",
+            crate::uncertainty::caveats::of(&o.components).short,
             grouped(o.options.trajectories as f64, 0)
         )],
     );

@@ -12,6 +12,7 @@
 //! | net migration (persons, signed) | \|x\| ≤ 1e10 | the same bound, either sign |
 //! | automation systems (needed, fielded, bought) | 0 ≤ x ≤ 1e10 | one system per person on Earth and more |
 //! | money (automation cost) | 0 ≤ x ≤ 1e18 in the scenario's currency | a quintillion won is about 400 years of the world's military spending |
+//! | money summed over years (cumulative and discounted automation cost) | 0 ≤ x ≤ 1e21 | the yearly bound over a thousand years, longer than any projection, so only a yearly cost beyond its own bound can reach it |
 //! | systems per 10,000 troops | 0 ≤ x ≤ 1e14 | 1e10 systems for a single soldier |
 //! | TFR | 0 ≤ x ≤ 20 children per woman | above the biological maximum (about 15) |
 //! | life expectancy at birth | 0 ≤ x ≤ 200 years | above the longest recorded life (122 years) and what the allowed extremes reach (~150) |
@@ -32,6 +33,9 @@ use crate::uncertainty::Outcome;
 pub const MAX_PERSONS: f64 = 1.0e10;
 /// The largest plausible amount of money, in the scenario's currency.
 pub const MAX_MONEY: f64 = 1.0e18;
+/// The largest plausible amount of money summed over the years of a projection:
+/// [`MAX_MONEY`] a year for a thousand years.
+pub const MAX_MONEY_TOTAL: f64 = 1.0e21;
 /// The largest plausible TFR (children per woman).
 pub const MAX_TFR: f64 = 20.0;
 /// The largest plausible life expectancy at birth (years): no life table of people
@@ -55,6 +59,8 @@ pub enum Kind {
     Systems,
     /// Money in the scenario's currency: `[0, MAX_MONEY]`.
     Money,
+    /// Money summed over years (cumulative or present value): `[0, MAX_MONEY_TOTAL]`.
+    MoneyTotal,
     /// Systems per 10,000 troops: `[0, MAX_DENSITY]`.
     Density,
     /// Children per woman: `[0, MAX_TFR]`.
@@ -81,6 +87,7 @@ impl Kind {
             "e0_male" | "e0_female" => Kind::LifeExpectancy,
             "automation_systems_needed" | "automation_systems_fielded" | "automation_systems_bought" => Kind::Systems,
             "automation_cost" => Kind::Money,
+            "automation_cost_cumulative" | "automation_cost_npv" => Kind::MoneyTotal,
             "automation_density_per_10k" => Kind::Density,
             c if crate::output::tables::SUMMARY_COLUMNS.contains(&c) => Kind::Persons,
             _ => return None,
@@ -93,6 +100,7 @@ impl Kind {
             Kind::Persons | Kind::Systems => (0.0, MAX_PERSONS),
             Kind::SignedPersons => (-MAX_PERSONS, MAX_PERSONS),
             Kind::Money => (0.0, MAX_MONEY),
+            Kind::MoneyTotal => (0.0, MAX_MONEY_TOTAL),
             Kind::Density => (0.0, MAX_DENSITY),
             Kind::Tfr => (0.0, MAX_TFR),
             Kind::LifeExpectancy => (0.0, MAX_E0),
@@ -113,7 +121,7 @@ impl Kind {
         let unit = match self {
             Kind::Persons | Kind::SignedPersons => " persons".to_string(),
             Kind::Systems => " systems".to_string(),
-            Kind::Money => format!(" {currency}"),
+            Kind::Money | Kind::MoneyTotal => format!(" {currency}"),
             Kind::Density => " systems per 10,000 troops".to_string(),
             Kind::Tfr => " children per woman".to_string(),
             Kind::LifeExpectancy => " years".to_string(),
@@ -376,6 +384,11 @@ mod tests {
             assert_eq!(Kind::of_column(c).is_none(), c == "year", "{c}");
         }
         assert_eq!(Kind::of_column("automation_cost"), Some(Kind::Money));
+        // Sums over years: a yearly cost within its bound never trips theirs.
+        for c in ["automation_cost_cumulative", "automation_cost_npv"] {
+            assert_eq!(Kind::of_column(c), Some(Kind::MoneyTotal));
+        }
+        assert!(Kind::MoneyTotal.range().1 >= MAX_MONEY * 1000.0);
         assert_eq!(Kind::of_column("men_age_20"), Some(Kind::Persons));
         assert_eq!(Kind::of_column("net_migration"), Some(Kind::SignedPersons));
     }

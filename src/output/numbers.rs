@@ -1,5 +1,5 @@
 //! Numbers in words for tables and sentences: persons with thousands separators, money
-//! in billions or trillions, signed differences and percentages. Charts format their
+//! in trillions, signed differences and percentages. Charts format their
 //! ticks with [`super::charts::format`]; this module builds on its `grouped`.
 
 use super::charts::format::grouped;
@@ -37,25 +37,32 @@ pub fn currency_word(currency: &str) -> &str {
     }
 }
 
-/// Money in words: `5.1 trillion won`, `640 billion won`, `12,000 won`.
+/// Money in words, always in trillions so that a page never mixes units (issue 13,
+/// item 5): `5.1 trillion won`, `0.64 trillion won`, `123 trillion won`.
 pub fn money(x: f64, currency: &str) -> String {
-    let word = currency_word(currency);
-    let a = x.abs();
-    if a >= 1e12 {
-        format!("{} trillion {word}", decimal(x / 1e12, if a >= 1e14 { 0 } else { 1 }))
-    } else if a >= 1e9 {
-        format!("{} billion {word}", decimal(x / 1e9, if a >= 1e11 { 0 } else { 1 }))
-    } else if a >= 1e6 {
-        format!("{} million {word}", decimal(x / 1e6, if a >= 1e8 { 0 } else { 1 }))
+    format!("{} trillion {}", trillions(x), currency_word(currency))
+}
+
+/// Money in trillions, for table cells whose header says "trillion won": three
+/// significant figures down to a hundredth, `0` for nothing: `15.0`, `910`, `0.64`.
+pub fn trillions(x: f64) -> String {
+    let t = x / 1e12;
+    let a = t.abs();
+    if x == 0.0 {
+        "0".into()
+    } else if a >= 100.0 {
+        count(t)
+    } else if a >= 1.0 {
+        decimal(t, 1)
     } else {
-        format!("{} {word}", count(x))
+        decimal(t, 2)
     }
 }
 
-/// Money in billions, for table cells whose header says "billion won": `5,123`.
-pub fn billions(x: f64) -> String {
-    let b = x / 1e9;
-    if b.abs() >= 10.0 { count(b) } else { decimal(b, 2) }
+/// A difference in trillions with its sign: `+1.2`, `−0.35`, `0`.
+pub fn signed_trillions(x: f64) -> String {
+    let s = trillions(x);
+    if x > 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') { format!("+{s}") } else { s }
 }
 
 /// Replaces a leading ASCII hyphen (from `grouped`) by the minus sign.
@@ -78,11 +85,16 @@ mod tests {
         assert_eq!(signed(-0.3), "0");
         assert_eq!(percent(0.849), "84.9%");
         assert_eq!(percent(0.05), "5%");
+        // One unit throughout: trillions, whatever the size.
         assert_eq!(money(5.123e12, "KRW"), "5.1 trillion won");
-        assert_eq!(money(6.4e11, "KRW"), "640 billion won");
-        assert_eq!(money(1.5e9, "USD"), "1.5 billion USD");
-        assert_eq!(money(6.4e8, "KRW"), "640 million won");
-        assert_eq!(billions(5.123e12), "5,123");
-        assert_eq!(billions(1.5e9), "1.50");
+        assert_eq!(money(6.4e11, "KRW"), "0.64 trillion won");
+        assert_eq!(money(9.108e14, "KRW"), "911 trillion won");
+        assert_eq!(money(1.5e12, "USD"), "1.5 trillion USD");
+        assert_eq!(money(0.0, "KRW"), "0 trillion won");
+        assert_eq!(trillions(1.5e13), "15.0");
+        assert_eq!(trillions(1.0e9), "0.00");
+        assert_eq!(signed_trillions(-3.5e11), "\u{2212}0.35");
+        assert_eq!(signed_trillions(1.2e12), "+1.2");
+        assert_eq!(signed_trillions(0.0), "0");
     }
 }

@@ -172,7 +172,7 @@ pub fn cells(s: &Sensitivity) -> (Vec<String>, Vec<Align>, Vec<Vec<String>>) {
         "Scenario value".into(),
         "Low – high".into(),
         format!("Force gap {} (low / high)", s.year),
-        format!("Cost {} (billion {word}, low / high)", s.year),
+        format!("Cost {} (trillion {word}, low / high)", s.year),
         "Range: source or rationale".into(),
     ];
     let align = vec![Align::Left, Align::Left, Align::Left, Align::Right, Align::Right, Align::Left];
@@ -184,7 +184,7 @@ pub fn cells(s: &Sensitivity) -> (Vec<String>, Vec<Align>, Vec<Vec<String>>) {
                 e.base_value.text.clone(),
                 format!("{} – {}", e.low_value.text, e.high_value.text),
                 format!("{} / {}", count(e.at_low[0]), count(e.at_high[0])),
-                format!("{} / {}", super::numbers::billions(e.at_low[1]), super::numbers::billions(e.at_high[1])),
+                format!("{} / {}", super::numbers::trillions(e.at_low[1]), super::numbers::trillions(e.at_high[1])),
                 e.range.source.to_string(),
             ]
         })

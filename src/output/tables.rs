@@ -89,6 +89,11 @@ pub struct SummaryRow {
     pub cadre_accessions: f64,
     /// Officers and NCOs leaving over year → year+1.
     pub cadre_separations: f64,
+    /// `automation_cost` summed from the first projection year to this year.
+    pub automation_cost_cumulative: f64,
+    /// `automation_cost` discounted to the first projection year at
+    /// `automation.discount_rate` and summed to this year (present value).
+    pub automation_cost_npv: f64,
 }
 
 /// The summary rows of a projection.
@@ -139,6 +144,8 @@ pub fn summary_rows(p: &Projection) -> Vec<SummaryRow> {
                 alternative_service_intake: f.years[t].alternative_service_intake,
                 cadre_accessions: f.years[t].cadre_accessions,
                 cadre_separations: f.years[t].cadre_separations,
+                automation_cost_cumulative: a.cost_cumulative[t],
+                automation_cost_npv: a.cost_npv[t],
             }
         })
         .collect()
@@ -178,7 +185,7 @@ pub fn write_summary(rows: &[SummaryRow], path: &Path) -> Result<()> {
 }
 
 /// Column names of `summary.csv`, in order.
-pub const SUMMARY_COLUMNS: [&str; 38] = [
+pub const SUMMARY_COLUMNS: [&str; 40] = [
     "year",
     "population_total",
     "population_15_64",
@@ -217,10 +224,12 @@ pub const SUMMARY_COLUMNS: [&str; 38] = [
     "alternative_service_intake",
     "cadre_accessions",
     "cadre_separations",
+    "automation_cost_cumulative",
+    "automation_cost_npv",
 ];
 
 /// The row's values in [`SUMMARY_COLUMNS`] order.
-pub fn row_values(r: &SummaryRow) -> [f64; 38] {
+pub fn row_values(r: &SummaryRow) -> [f64; 40] {
     [
         f64::from(r.year),
         r.population_total,
@@ -260,11 +269,13 @@ pub fn row_values(r: &SummaryRow) -> [f64; 38] {
         r.alternative_service_intake,
         r.cadre_accessions,
         r.cadre_separations,
+        r.automation_cost_cumulative,
+        r.automation_cost_npv,
     ]
 }
 
 /// The inverse of [`row_values`].
-pub fn summary_from_values(v: &[f64; 38]) -> SummaryRow {
+pub fn summary_from_values(v: &[f64; 40]) -> SummaryRow {
     SummaryRow {
         year: v[0] as i32,
         population_total: v[1],
@@ -304,6 +315,8 @@ pub fn summary_from_values(v: &[f64; 38]) -> SummaryRow {
         alternative_service_intake: v[35],
         cadre_accessions: v[36],
         cadre_separations: v[37],
+        automation_cost_cumulative: v[38],
+        automation_cost_npv: v[39],
     }
 }
 

@@ -32,17 +32,35 @@ pub struct Inputs<'a> {
     pub provenance: &'a [String],
     /// The files of the report folder.
     pub files: &'a [String],
+    /// `--title`, `--author`, `--date`.
+    pub meta: &'a Meta,
 }
 
-/// The overlay charts in report order, with their captions.
-const OVERLAYS: [(&str, &str); 5] = [
+/// What the user says about the report: a title replacing the generated one, an author
+/// and a date (none by default, so the same inputs give the same bytes).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Meta {
+    /// The title (default: the generated one).
+    pub title: Option<String>,
+    /// The author line.
+    pub author: Option<String>,
+    /// The date line, as given.
+    pub date: Option<String>,
+}
+
+/// The chart shown with the bottom line, first in the report and nowhere else in it.
+pub const HEADLINE_CHART: &str = "force_vs_target";
+
+/// The caption of the headline chart.
+const HEADLINE_CAPTION: &str = "Force available (conscripts of the four branches, officers and NCOs) against the troop \
+                                target; the distance between them is the gap.";
+
+/// The overlay charts of the Charts section in report order, with their captions. The
+/// headline chart is shown with the bottom line instead, and the force gap chart is left
+/// out: the gap is the distance the headline chart already draws (the key-years table
+/// gives its values, `charts/force_gap.svg` the chart).
+const OVERLAYS: [(&str, &str); 3] = [
     ("men_age_20", "Men aged 20 at 1 July: the cohort that feeds conscription."),
-    (
-        "force_vs_target",
-        "Force available (conscripts of the four branches, officers and NCOs) against the troop target; the distance \
-         between them is the gap.",
-    ),
-    ("force_gap", "The force gap: troops the target needs that the population does not supply."),
     (
         "automation",
         "Unmanned systems that would cover the gap (dashed: needed; solid: fielded within the fielding limit) and their \
@@ -62,7 +80,7 @@ pub fn document(inputs: &Inputs<'_>) -> Document {
     let names = c.names();
     let first = &c.runs[0];
     let (b, e) = (first.scenario().base_year, first.scenario().end_year);
-    let mut sections = vec![summary(inputs), charts(inputs), key_years(inputs)];
+    let mut sections = vec![bottom_line(inputs), summary(inputs), charts(inputs), key_years(inputs)];
     if let Some(s) = inputs.sensitivity {
         sections.push(sensitivity(inputs, s));
     }
@@ -78,11 +96,49 @@ pub fn document(inputs: &Inputs<'_>) -> Document {
         [a, b] => format!("{a} and {b} compared"),
         many => format!("{} scenarios compared", many.len()),
     };
+    let generated = format!("{}: conscripts, force gap and automation — {what}", first.inputs.data.name);
+    let meta = inputs.meta;
     Document {
-        title: format!("{}: conscripts, force gap and automation — {what}", first.inputs.data.name),
+        title: meta.title.clone().unwrap_or(generated),
         subtitle: format!("Scenarios {}; projection {b}-{e}; forcecast {}", names.join(", "), crate::VERSION),
+        author: meta.author.clone(),
+        date: meta.date.clone(),
         sections,
     }
+}
+
+/// The bottom line: a paragraph of the numbers that matter, the headline chart, and
+/// how to read the rest (what is random, what the ranges mean, the unit of money).
+fn bottom_line(inputs: &Inputs<'_>) -> Section {
+    let c = inputs.comparison;
+    let names = c.names().join(", ");
+    let mut blocks = vec![Block::Paragraph(text(super::findings::bottom_line(c, inputs.year).join(" ")))];
+    blocks.extend(figure(inputs, HEADLINE_CHART, &format!("{HEADLINE_CAPTION} Scenarios: {names}."), HEADLINE_CAPTION));
+    let first = c.runs[0].scenario();
+    let currency = c.currency();
+    let word = currency_word(&currency);
+    let mut caveats = format!(
+        "How to read this report. Every figure is a deterministic projection of the scenarios as written: nothing in \
+         the text, the charts or the tables is random, and the same inputs give the same numbers. Money is in \
+         trillions of {word} at constant prices; present values discount each year's cost to {} at the scenario's \
+         real rate ({} a year by default, Korea's social discount rate for public investment). The sensitivity \
+         bars move one assumption at a time to the ends of a documented range: they rank what matters, they are not \
+         probabilities.",
+        first.base_year,
+        crate::output::numbers::percent(first.automation.discount_rate)
+    );
+    if let Some(o) = inputs.monte_carlo {
+        caveats.push_str(&format!(
+            " The Monte Carlo section is the only random part: {} trajectories of {} draw fertility, mortality, \
+             migration and force parameters (seed {}); a band labelled 50%, 80% or 90% holds that share of the \
+             trajectories in each year, around their median.",
+            crate::output::numbers::count(o.options.trajectories as f64),
+            super::findings::scenario_ref(c.runs[0].name()),
+            o.options.seed
+        ));
+    }
+    blocks.push(Block::Paragraph(text(caveats)));
+    Section { id: "bottom-line".into(), heading: "Bottom line".into(), blocks }
 }
 
 fn summary(inputs: &Inputs<'_>) -> Section {
@@ -90,8 +146,8 @@ fn summary(inputs: &Inputs<'_>) -> Section {
     let f = inputs.findings;
     let first = &c.runs[0];
     let mut blocks = vec![Block::Paragraph(text(format!(
-        "What the projections say, in {}: persons at 1 July of each year; costs in {} a year. Every sentence is \
-         computed from the projections below.",
+        "What the projections say, in {}: persons at 1 July of each year; costs in trillions of {} a year. Every \
+         sentence is computed from the projections below.",
         inputs.year,
         currency_word(&c.currency())
     )))];
@@ -127,7 +183,7 @@ fn charts(inputs: &Inputs<'_>) -> Section {
     for (stem, caption) in OVERLAYS {
         let alt = format!("{caption} Scenarios: {names}.");
         blocks.extend(figure(inputs, stem, &alt, caption));
-        if stem == "force_vs_target" {
+        if stem == "men_age_20" {
             let caption = format!(
                 "The force of {} stacked by component (conscripts of the Army, Navy, Air Force and Marines, then \
                  NCOs and officers) against the target, with the observed strength of 2018-2025 as MND measured it \
@@ -146,6 +202,11 @@ fn key_years(inputs: &Inputs<'_>) -> Section {
     let colours = scenario_colours(&c.names());
     let mut swatches = vec![None, None];
     swatches.extend(colours.iter().map(|col| Some((col.0, col.1, col.2))));
+    let delta = if c.runs.len() > 1 {
+        format!(" Δ = the scenario minus {}, in the row's unit.", super::findings::scenario_ref(c.runs[0].name()))
+    } else {
+        String::new()
+    };
     let table = Table {
         header,
         align,
@@ -153,9 +214,9 @@ fn key_years(inputs: &Inputs<'_>) -> Section {
         strong: Vec::new(),
         swatches,
         note: Some(format!(
-            "Persons at 1 July; systems in service; costs in billions of {} a year. Force gap = troop target − force \
-             available; uncovered gap = what fielded automation leaves uncovered. Every year and metric: \
-             comparison.csv.",
+            "Persons at 1 July; systems in service; costs in trillions of {} a year. Force gap = troop target − force \
+             available; uncovered gap = what fielded automation leaves uncovered.{delta} Deterministic values, none \
+             random. Every year and metric, with cumulative and discounted costs: comparison.csv.",
             currency_word(&c.currency())
         )),
     };
@@ -181,15 +242,20 @@ fn sensitivity(inputs: &Inputs<'_>, s: &Sensitivity) -> Section {
         &format!("Tornado chart of the automation cost in {}", s.year),
         &format!("What moves the yearly automation cost in {}.", s.year),
     ));
-    let (header, align, rows) = crate::output::sensitivity::cells(s);
-    blocks.push(Block::Table(Table {
-        header,
-        align,
-        rows,
-        strong: Vec::new(),
-        swatches: Vec::new(),
-        note: Some("Ranges and outputs at each end, with the uncovered gap as well: sensitivity.csv.".into()),
-    }));
+    // The ranking's table (values at each end, ranges and their sources) is in
+    // sensitivity.md and sensitivity.csv; the tornado charts above carry the same values,
+    // so the report does not print them twice.
+    blocks.push(Block::Paragraph(vec![
+        Span::Text(
+            "These bars move one parameter at a time; they are not a probability range. Each range's source or \
+             rationale, and the force gap, cost and uncovered gap at each end: "
+                .into(),
+        ),
+        Span::Code("sensitivity.md".into()),
+        Span::Text(" and ".into()),
+        Span::Code("sensitivity.csv".into()),
+        Span::Text(".".into()),
+    ]));
     Section { id: "sensitivity".into(), heading: "What the answer is most sensitive to".into(), blocks }
 }
 
@@ -200,16 +266,16 @@ fn capitalise_first(s: &str) -> String {
 
 fn uncertainty(inputs: &Inputs<'_>, o: &crate::uncertainty::Outcome) -> Section {
     let first = inputs.comparison.runs[0].name();
+    let caveats = crate::uncertainty::caveats::of(&o.components);
     let mut blocks = vec![Block::Paragraph(text(format!(
         "{} Monte Carlo trajectories of {} (seed {}; the same seed gives the same numbers on any number of \
-         threads). Each trajectory draws fertility (AR(1) around the scenario's TFR path), mortality (Lee-Carter), \
-         migration and the force parameters, with spreads calibrated to UN WPP 2024's 80% and 95% intervals. \
-         Quantiles and threshold probabilities of every metric and year: monte_carlo/quantiles.csv and \
+         threads). Quantiles and threshold probabilities of every metric and year: monte_carlo/quantiles.csv and \
          probabilities.csv.",
         crate::output::numbers::count(o.options.trajectories as f64),
         super::findings::scenario_ref(first),
         o.options.seed
     )))];
+    blocks.extend(caveats.long.into_iter().map(|s| Block::Paragraph(text(s))));
     for (stem, caption) in [
         ("fan_force", "Force available against the target: median, 50%, 80% and 90% ranges of the trajectories."),
         (
@@ -447,15 +513,13 @@ fn sources(inputs: &Inputs<'_>) -> Section {
         swatches: Vec::new(),
         note: None,
     }));
-    blocks.push(Block::Heading("Input tables read (SHA-256)".into()));
-    blocks.push(Block::Table(Table {
-        header: vec!["File".into(), "SHA-256".into()],
-        align: vec![Align::Left, Align::Left],
-        rows: data.checksums.iter().map(|(f, h)| vec![f.clone(), h.clone()]).collect(),
-        strong: Vec::new(),
-        swatches: Vec::new(),
-        note: Some("The same checksums, with each scenario fully resolved, are in manifest.json.".into()),
-    }));
+    // The SHA-256 of every input table is in manifest.json, with each scenario fully
+    // resolved; 64 hex digits a file are of no use on paper.
+    blocks.push(Block::Paragraph(vec![
+        Span::Text(format!("The {} input tables read, with their SHA-256 checksums: ", data.checksums.len())),
+        Span::Code("manifest.json".into()),
+        Span::Text(".".into()),
+    ]));
     Section { id: "sources".into(), heading: "Data sources and provenance".into(), blocks }
 }
 

@@ -80,6 +80,11 @@ pub struct Document {
     pub title: String,
     /// One line under the title (scenarios, tool version).
     pub subtitle: String,
+    /// Author line (`--author`), if given.
+    pub author: Option<String>,
+    /// Date line (`--date`), if given; none by default so that outputs are reproducible
+    /// byte for byte.
+    pub date: Option<String>,
     /// Sections in order.
     pub sections: Vec<Section>,
 }

@@ -546,6 +546,90 @@ pub fn uncertainty_paragraphs(o: &Outcome, run: &ScenarioRun, year: i32) -> Vec<
     out
 }
 
+/// The bottom line of a comparison in `year` (the projection's last year if it ends
+/// before), for the first lines of a report: conscription-age men, the force against
+/// its target, the gap, the automation that would cover it and what that costs in the
+/// year, in total and at present value, for the first scenario; then each further
+/// scenario in one sentence against it. Every figure is read from the projections.
+pub fn bottom_line(c: &Comparison, year: i32) -> Vec<String> {
+    let base = &c.runs[0];
+    let Some(first) = base.rows.first() else { return Vec::new() };
+    let last = base.rows.last().map_or(first.year, |r| r.year);
+    let y = year.clamp(first.year, last);
+    let v = |r: &ScenarioRun, col: &str| r.value(y, col).unwrap_or(f64::NAN);
+    let a = &base.scenario().automation;
+    let cur = &a.currency;
+    let rate = crate::output::numbers::percent(a.discount_rate);
+    let mut out = Vec::new();
+    let (m0, my) = (first.men_age_20, v(base, "men_age_20"));
+    let (avail, target, gap) = (v(base, "force_available"), v(base, "force_target"), v(base, "force_gap"));
+    let mut s = format!(
+        "In {y}, {} men will be aged 20, the age that feeds conscription, against {} in {} ({}). {} can field \
+         {} troops against a target of {}",
+        count(my),
+        count(m0),
+        first.year,
+        pct(m0, my),
+        scenario_ref_capital(base.name()),
+        count(avail),
+        count(target)
+    );
+    if gap > NO_GAP {
+        s.push_str(&format!(
+            ": {} troops short, {} of the target.",
+            count(gap),
+            crate::output::numbers::percent(gap / target)
+        ));
+    } else {
+        s.push_str(", which it meets.");
+    }
+    out.push(s);
+    let (needed, fielded, cost) =
+        (v(base, "automation_systems_needed"), v(base, "automation_systems_fielded"), v(base, "automation_cost"));
+    let (cum, npv) = (v(base, "automation_cost_cumulative"), v(base, "automation_cost_npv"));
+    if gap > NO_GAP {
+        let k = a.soldiers_replaced_per_system;
+        let k_text = if k.fract() == 0.0 { count(k) } else { crate::output::numbers::decimal(k, 1) };
+        let mut s = format!("Covering the gap takes {} unmanned systems at {k_text} soldiers each", count(needed));
+        if fielded < needed {
+            s.push_str(&format!("; the fielding limit allows {} by {y}", count(fielded)));
+        }
+        out.push(s + ".");
+    }
+    if cum > 0.0 {
+        out.push(format!(
+            "Automation costs {} in {y}, {} in all from {} to {y}, or {} at present value (discounted to {} at {rate} a \
+             year).",
+            money(cost, cur),
+            money(cum, cur),
+            first.year,
+            money(npv, cur),
+            first.year
+        ));
+    }
+    for r in c.runs.iter().skip(1) {
+        let (g, gb) = (v(r, "force_gap"), gap);
+        let (k, kb) = (v(r, "automation_cost_cumulative"), cum);
+        if !(g.is_finite() && k.is_finite()) {
+            continue;
+        }
+        let dk = k - kb;
+        let spend = if dk.abs() < 0.5e9 {
+            "the same".to_string()
+        } else {
+            format!("{} {}", money(dk.abs(), cur), if dk < 0.0 { "less" } else { "more" })
+        };
+        out.push(format!(
+            "{}: a gap of {} in {y} ({}) and {} spent on automation to {y} ({spend}).",
+            capitalise(&scenario_ref(r.name())),
+            count(g),
+            versus(g, gb, base.name(), "smaller", "larger"),
+            money(k, cur),
+        ));
+    }
+    out
+}
+
 /// All findings of a comparison in `year`, with the first scenario's sensitivity and
 /// Monte Carlo outcome when they were run.
 pub fn findings(c: &Comparison, year: i32, sensitivity: Option<&Sensitivity>, mc: Option<&Outcome>) -> Findings {
@@ -573,6 +657,25 @@ mod tests {
         assert_eq!(scenario_ref("fertility-low"), "scenario fertility-low");
         assert_eq!(lower_first("Fertility (TFR)"), "fertility (TFR)");
         assert_eq!(lower_first("NCO fill rate"), "NCO fill rate");
+    }
+
+    #[test]
+    fn bottom_line_quotes_the_baseline() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let run = crate::analysis::batch::run_one("baseline", &dir).expect("baseline");
+        let c = Comparison::new(vec![run]).expect("comparison");
+        let run = &c.runs[0];
+        let lines = bottom_line(&c, 2040);
+        let text = lines.join(" ");
+        let v = |col: &str| run.value(2040, col).unwrap();
+        for figure in [count(v("men_age_20")), count(v("force_available")), count(v("force_gap"))] {
+            assert!(text.contains(&figure), "{figure} missing: {text}");
+        }
+        let cur = &run.scenario().automation.currency;
+        assert!(text.contains(&money(v("automation_cost_cumulative"), cur)), "{text}");
+        assert!(text.contains(&money(v("automation_cost_npv"), cur)), "{text}");
+        assert!(text.contains("at 4.5% a year"), "{text}");
+        assert!(!text.contains("  "), "a double space: {text}");
     }
 
     #[test]

@@ -33,6 +33,7 @@ main { max-width: 62rem; margin: 0 auto; padding: 2rem 1.5rem 4rem; }
 header.title { border-bottom: 3px solid var(--accent); padding-bottom: 0.8rem; margin-bottom: 1.2rem; }
 h1 { font-size: 1.9rem; line-height: 1.2; margin: 0 0 0.4rem; color: var(--accent); }
 .subtitle { color: var(--muted); margin: 0; }
+.byline { margin: 0.3rem 0 0; font-weight: 600; }
 nav.toc { background: var(--shade); padding: 0.6rem 1rem; margin: 1rem 0 1.5rem; font-size: 0.95rem; }
 nav.toc ol { margin: 0.3rem 0 0; padding-left: 1.4rem; columns: 2; }
 nav.toc a { color: var(--accent); }
@@ -60,15 +61,37 @@ td.num { white-space: nowrap; overflow-wrap: normal; }
   border-radius: 2px; }
 .note { color: var(--muted); font-size: 0.88rem; margin-top: 0.35rem; }
 footer { margin-top: 3rem; color: var(--muted); font-size: 0.85rem; border-top: 1px solid var(--rule); padding-top: 0.6rem; }
-@page { size: A4; margin: 15mm; }
+@page { size: A4; margin: 14mm 13mm; }
 @media print {
-  html { font-size: 10.5pt; }
+  html { font-size: 9.5pt; }
+  body { line-height: 1.35; }
   main { max-width: none; padding: 0; }
   nav.toc { display: none; }
-  h2 { break-after: avoid; page-break-after: avoid; }
+  h1 { font-size: 1.6rem; }
+  h2 { break-after: avoid; page-break-after: avoid; margin-top: 0; }
+  h3 { break-after: avoid; page-break-after: avoid; margin: 0.9rem 0 0.3rem; }
+  /* The reference part (definitions, method, sources) starts a page; the other sections
+     follow on (a figure or a table row never splits, a heading never ends a page, a
+     table's header repeats on the next page). */
+  section#scenarios { break-before: page; page-break-before: always; }
+  section h2 { margin-top: 1.2rem; }
+  section#bottom-line h2, section#scenarios h2 { margin-top: 0; }
+  thead { display: table-header-group; }
+  li { margin: 0.2rem 0; }
   tr { break-inside: avoid; page-break-inside: avoid; }
   tbody tr:nth-child(even) { background: none; }
-  figure svg { border: none; }
+  figure { margin: 0.6rem 0 0.9rem; }
+  figure svg { border: none; max-width: 100%; max-height: 100mm; margin: 0 auto; }
+  /* Taller charts (two panels, one bar per parameter) get more height to stay legible. */
+  figure#fig-automation svg { max-height: 125mm; }
+  figure[id^="fig-tornado"] svg { max-height: 135mm; }
+  img { max-width: 100%; }
+  .table-wrap { overflow: visible; margin: 0.5rem 0 0.8rem; }
+  table { font-size: 0.8rem; }
+  th, td { padding: 0.12rem 0.35rem; }
+  section#sources table, section#scenarios table { font-size: 0.72rem; }
+  section#sources td { overflow-wrap: anywhere; }
+  footer { margin-top: 1rem; }
 }
 "#;
 
@@ -84,10 +107,15 @@ pub fn render(doc: &Document) -> String {
     h.push_str(&format!("<meta name=\"generator\" content=\"forcecast {}\">\n", escape(crate::VERSION)));
     h.push_str(&format!("<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n", escape(&doc.title)));
     h.push_str(&format!(
-        "<header class=\"title\">\n<h1>{}</h1>\n<p class=\"subtitle\">{}</p>\n</header>\n",
+        "<header class=\"title\">\n<h1>{}</h1>\n<p class=\"subtitle\">{}</p>\n",
         escape(&doc.title),
         escape(&doc.subtitle)
     ));
+    let byline: Vec<String> = [&doc.author, &doc.date].into_iter().flatten().map(|x| escape(x)).collect();
+    if !byline.is_empty() {
+        h.push_str(&format!("<p class=\"byline\">{}</p>\n", byline.join(" · ")));
+    }
+    h.push_str("</header>\n");
     h.push_str("<nav class=\"toc\" aria-label=\"Contents\"><strong>Contents</strong>\n<ol>\n");
     for s in &doc.sections {
         h.push_str(&format!("<li><a href=\"#{}\">{}</a></li>\n", escape(&s.id), escape(&s.heading)));
@@ -117,9 +145,8 @@ pub fn render(doc: &Document) -> String {
         h.push_str("</section>\n");
     }
     h.push_str(&format!(
-        "<footer>{} — forcecast {}. Self-contained: this file loads nothing from the network.</footer>\n",
-        escape(&doc.subtitle),
-        escape(crate::VERSION)
+        "<footer>{}. Self-contained: this file loads nothing from the network.</footer>\n",
+        escape(&doc.subtitle)
     ));
     h.push_str("</main>\n</body>\n</html>\n");
     h

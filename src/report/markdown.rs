@@ -17,6 +17,10 @@ fn spans(p: &Paragraph) -> String {
 /// Renders the document as Markdown.
 pub fn render(doc: &Document) -> String {
     let mut m = format!("# {}\n\n{}\n\n", doc.title, doc.subtitle);
+    let byline: Vec<&str> = [&doc.author, &doc.date].into_iter().flatten().map(String::as_str).collect();
+    if !byline.is_empty() {
+        m.push_str(&format!("**{}**\n\n", byline.join(" · ")));
+    }
     m.push_str("Contents: ");
     m.push_str(&doc.sections.iter().map(|s| s.heading.clone()).collect::<Vec<_>>().join(" · "));
     m.push_str("\n\n");
@@ -64,6 +68,7 @@ pub fn render(doc: &Document) -> String {
             }
         }
     }
-    m.push_str(&format!("---\n\n{} — forcecast {}.\n", doc.subtitle, crate::VERSION));
+    // The subtitle names the tool version already.
+    m.push_str(&format!("---\n\n{}.\n", doc.subtitle));
     m
 }

@@ -18,7 +18,7 @@ use crate::output::{AtomicDir, analysis_manifest};
 use crate::uncertainty;
 
 /// Options of a report.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ReportOptions {
     /// The year the findings quote and the sensitivity analysis uses.
     pub year: i32,
@@ -26,11 +26,18 @@ pub struct ReportOptions {
     pub sensitivity: bool,
     /// Run Monte Carlo trajectories of the first scenario and show the range of outcomes.
     pub monte_carlo: Option<uncertainty::Options>,
+    /// `--title`, `--author`, `--date` (none by default).
+    pub meta: build::Meta,
 }
 
 impl Default for ReportOptions {
     fn default() -> Self {
-        ReportOptions { year: sensitivity::DEFAULT_YEAR, sensitivity: true, monte_carlo: None }
+        ReportOptions {
+            year: sensitivity::DEFAULT_YEAR,
+            sensitivity: true,
+            monte_carlo: None,
+            meta: build::Meta::default(),
+        }
     }
 }
 
@@ -167,6 +174,7 @@ pub fn write_report_with(
         svgs: &svgs,
         provenance: &provenance,
         files: &files,
+        meta: &opts.meta,
     });
     let page = html::render(&doc);
     let html_path = root.join("report.html");
@@ -175,7 +183,7 @@ pub fn write_report_with(
     std::fs::write(&md_path, markdown::render(&doc)).map_err(|e| Error::io(&md_path, e))?;
 
     let runs: Vec<_> = c.runs.iter().collect();
-    let settings = serde_json::json!({
+    let mut settings = serde_json::json!({
         "year": year,
         "sensitivity": opts.sensitivity,
         "key_years": c.key_years(),
@@ -184,6 +192,12 @@ pub fn write_report_with(
             "seed": o.options.seed,
         })),
     });
+    // --title, --author and --date only when given (a manifest holds no nulls).
+    for (key, value) in [("title", &opts.meta.title), ("author", &opts.meta.author), ("date", &opts.meta.date)] {
+        if let (Some(v), Some(map)) = (value, settings.as_object_mut()) {
+            map.insert(key.into(), serde_json::Value::String(v.clone()));
+        }
+    }
     analysis_manifest::write("report", settings, &runs, files, &root.join("manifest.json"))?;
     let path = dir.commit()?;
     Ok(Written { dir: path, findings: found, html_bytes: page.len() })

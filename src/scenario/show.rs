@@ -196,6 +196,7 @@ pub fn entries(s: &Scenario) -> Vec<Entry> {
     out.push(policy("automation", "unit_cost", &a.unit_cost, "1e9 (assumption)"));
     out.push(e("automation", "annual_cost_share", Item::Float(a.annual_cost_share)));
     out.push(e("automation", "service_life_years", Item::Float(a.service_life_years)));
+    out.push(e("automation", "discount_rate", Item::Float(a.discount_rate)));
     out.push(policy(
         "automation",
         "fielding_capacity_anchors",
@@ -508,6 +509,7 @@ soldiers_replaced_per_system = 3.3
 unit_cost = [[2030, 2e9], [2040, 1.5e9]]
 annual_cost_share = 0.12
 service_life_years = 12.5
+discount_rate = 0.035
 fielding_capacity_anchors = 700
 currency = "USD"
 [uncertainty]
@@ -553,6 +555,39 @@ soldiers_replaced_per_system = { dist = "uniform", sd = 0.25 }
             let back = load_text(&s.name, &text);
             assert_eq!(resolved(&back), resolved(s), "{}:\n{text}", s.name);
         }
+    }
+
+    /// Every key the reader knows (as its "known keys here" lists them) is one that
+    /// [`entries`] writes, so `show` cannot leave a key out when one is added.
+    #[test]
+    fn entries_cover_every_key_the_reader_knows() {
+        let mut text = String::from("description = \"d\"\nzz_unknown = 1\n");
+        for section in SECTIONS.iter().filter(|s| !s.is_empty()) {
+            text.push_str(&format!("[{section}]\nzz_unknown = 1\n"));
+        }
+        let table = super::super::node::parse(&text, std::path::Path::new("k.toml")).unwrap();
+        let mut sink = super::super::reader::Sink::default();
+        assert!(super::super::spec::from_table("k", Vec::new(), &table, &mut sink).is_none());
+        let mut written: Vec<String> = Vec::new();
+        let anchors = load_text("n", "description = \"d\"\n[migration]\nnet_anchors = [[2025, 0]]\n");
+        for s in shipped().iter().chain([&load_text("every-key", EVERY_KEY), &anchors]) {
+            written.extend(entries(s).iter().map(Entry::path));
+        }
+        let mut checked = 0;
+        for d in &sink.diagnostics {
+            let section = d.key.strip_suffix("zz_unknown").expect("only the unknown keys fail").trim_end_matches('.');
+            let known = d.message.split("known keys here: ").nth(1).expect("a list of known keys");
+            for key in known.split(", ") {
+                let path = if section.is_empty() { key.to_string() } else { format!("{section}.{key}") };
+                if key == "extends" || SECTIONS.contains(&path.as_str()) {
+                    continue;
+                }
+                assert!(written.contains(&path), "{path} is a key the reader takes but show never writes");
+                checked += 1;
+            }
+        }
+        assert_eq!(sink.diagnostics.len(), SECTIONS.len());
+        assert!(checked >= 70, "{checked}");
     }
 
     #[test]

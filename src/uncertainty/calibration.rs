@@ -80,33 +80,37 @@ pub fn report(plan: &Plan, rows: &[QuantileRow], data: &CountryData) -> Vec<Cali
         for var in VARIABLES {
             let Some(metric) = metric_index(var) else { continue };
             let r = &rows[t * NMETRICS + metric];
-            if var == "net_migration" {
-                if let (Some(cit), Some(cp)) = (&c.migration.citizens, &plan.citizens) {
-                    for (k, level) in [80u8, 95].into_iter().enumerate() {
-                        let (lo, hi) = cit.observed_range[k];
-                        let mm = &c.migration;
-                        let tq = if level == 80 { mm.t90 } else { mm.t975 };
-                        let hw = mm.interval_half_width(year, tq) * cp.weight[t];
-                        let (sl, su) = if level == 80 { (r.q[1], r.q[5]) } else { (r.q95[0], r.q95[1]) };
-                        out.push(CalibrationRow {
-                            variable: var,
-                            year,
-                            level,
-                            wpp_lower: lo,
-                            wpp_upper: hi,
-                            model_lower: Some(cp.net[t] - hw),
-                            model_upper: Some(cp.net[t] + hw),
-                            simulated_lower: sl,
-                            simulated_upper: su,
-                            width_ratio: (su - sl) / (hi - lo),
-                            reference: "kostat-nationals",
-                        });
-                    }
-                    continue;
+            // One row: the reference bounds against the model's analytic band and the
+            // simulation's (p10/p90, or p2.5/p97.5).
+            let mut push = |level: u8, (lo, hi): (f64, f64), model: Option<(f64, f64)>, reference| {
+                let (sl, su) = if level == 80 { (r.q[1], r.q[5]) } else { (r.q95[0], r.q95[1]) };
+                out.push(CalibrationRow {
+                    variable: var,
+                    year,
+                    level,
+                    wpp_lower: lo,
+                    wpp_upper: hi,
+                    model_lower: model.map(|m| m.0),
+                    model_upper: model.map(|m| m.1),
+                    simulated_lower: sl,
+                    simulated_upper: su,
+                    width_ratio: (su - sl) / (hi - lo),
+                    reference,
+                });
+            };
+            if var == "net_migration"
+                && let (Some(cit), Some(cp)) = (&c.migration.citizens, &plan.citizens)
+            {
+                for (k, level) in [80u8, 95].into_iter().enumerate() {
+                    let mm = &c.migration;
+                    let tq = if level == 80 { mm.t90 } else { mm.t975 };
+                    let hw = mm.interval_half_width(year, tq) * cp.weight[t];
+                    push(level, cit.observed_range[k], Some((cp.net[t] - hw, cp.net[t] + hw)), "kostat-nationals");
                 }
+                continue;
             }
             for level in [80u8, 95] {
-                let Some((lo, hi)) = bounds(data, var, year, level) else { continue };
+                let Some(bounds) = bounds(data, var, year, level) else { continue };
                 let medium = wpp(data, var, "medium", year);
                 let model = match (var, medium) {
                     ("tfr", Some(m)) => {
@@ -122,21 +126,7 @@ pub fn report(plan: &Plan, rows: &[QuantileRow], data: &CountryData) -> Vec<Cali
                     }
                     _ => None,
                 };
-                // p10/p90, or p2.5/p97.5.
-                let (sl, su) = if level == 80 { (r.q[1], r.q[5]) } else { (r.q95[0], r.q95[1]) };
-                out.push(CalibrationRow {
-                    variable: var,
-                    year,
-                    level,
-                    wpp_lower: lo,
-                    wpp_upper: hi,
-                    model_lower: model.map(|m| m.0),
-                    model_upper: model.map(|m| m.1),
-                    simulated_lower: sl,
-                    simulated_upper: su,
-                    width_ratio: (su - sl) / (hi - lo),
-                    reference: "wpp2024",
-                });
+                push(level, bounds, model, "wpp2024");
             }
         }
     }

@@ -448,6 +448,8 @@ fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut
             f.alternative_service_intake,
             f.cadre_accessions,
             f.cadre_separations,
+            fy.cost_cumulative,
+            fy.cost_npv,
         ];
         max_gap = max_gap.max(f.gap);
         min_available = min_available.min(f.available);

@@ -28,6 +28,10 @@ pub struct ForceYear {
     pub density_per_10k: f64,
     /// Gap not covered by automation.
     pub uncovered_gap: f64,
+    /// Cost summed from the base year.
+    pub cost_cumulative: f64,
+    /// Cost discounted to the base year and summed ([`crate::automation::running_costs`]).
+    pub cost_npv: f64,
 }
 
 /// A year's automation policies as a trajectory sees them.
@@ -46,6 +50,8 @@ pub struct ForceState {
     force: force::ForceState,
     bought: Vec<f64>,
     systems: f64,
+    cost_cumulative: f64,
+    cost_npv: f64,
 }
 
 impl ForceState {
@@ -56,6 +62,8 @@ impl ForceState {
         self.force.adjust = adjust;
         self.bought.clear();
         self.systems = 0.0;
+        self.cost_cumulative = 0.0;
+        self.cost_npv = 0.0;
     }
 
     /// Advances one year `t` (index from the base year) with the population at 1 July of
@@ -85,14 +93,20 @@ impl ForceState {
         self.systems += buy;
         self.bought.push(buy);
         let stock = self.systems;
+        let cost = buy * unit_cost + stock * unit_cost * auto.annual_cost_share;
+        // automation::running_costs, in the same order.
+        self.cost_cumulative += cost;
+        self.cost_npv += cost * crate::automation::discount_factor(auto.discount_rate, t);
         ForceYear {
             force: f,
             systems_needed: needed,
             systems_fielded: stock,
             systems_bought: buy,
-            cost: buy * unit_cost + stock * unit_cost * auto.annual_cost_share,
+            cost,
             density_per_10k: if available > 0.0 { stock / available * 1.0e4 } else { 0.0 },
             uncovered_gap: (gap - k * stock).max(0.0),
+            cost_cumulative: self.cost_cumulative,
+            cost_npv: self.cost_npv,
         }
     }
 }

@@ -10,6 +10,7 @@
 //! [`outcome`] strings the steps together.
 
 pub mod calibration;
+pub mod caveats;
 pub mod engine;
 pub mod force_path;
 pub mod force_set;

@@ -73,7 +73,7 @@ fn sex_scale(
 }
 
 /// Number of metrics per year (the `summary.csv` columns after `year`).
-pub const NMETRICS: usize = 37;
+pub const NMETRICS: usize = 39;
 
 /// The fitted and calibrated stochastic components (written to `uncertainty.json`).
 #[derive(Debug, Clone, Serialize)]

@@ -22,6 +22,13 @@ pub fn forcecast() -> assert_cmd::Command {
     c
 }
 
+/// A scenario file `dir/<name>.toml` extending the baseline with `body` appended.
+pub fn baseline_with(dir: &Path, name: &str, body: &str) -> PathBuf {
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(&path, format!("extends = \"baseline\"\ndescription = \"test: {name}\"\n{body}")).unwrap();
+    path
+}
+
 /// Reads a CSV into a header and rows of strings.
 pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
