@@ -228,6 +228,12 @@ const EXCLUSIVE: &[(&str, &str, &str)] = &[
     ("mortality", "series", "e0_anchors"),
 ];
 
+/// Keys a child's key drops from the parent, one way: `net_anchors` replaces the
+/// parent's series, and with it the `scale` that multiplied that series (a child's own
+/// `scale` beside its `net_anchors` is still an error, and a child's `scale` does not
+/// drop the parent's `net_anchors`).
+const DROPS: &[(&str, &str, &str)] = &[("migration", "net_anchors", "scale")];
+
 /// Merges `child` over `parent`: tables merge key by key (recursively), anything else
 /// in the child replaces the parent's value whole (arrays included).
 pub fn merge(parent: Table, child: Table) -> Table {
@@ -244,6 +250,11 @@ fn merge_at(section: &str, mut parent: Table, child: Table) -> Table {
             if child.contains_key(*b) {
                 parent.remove(*a);
             }
+        }
+    }
+    for (sec, set, dropped) in DROPS {
+        if *sec == section && child.contains_key(*set) {
+            parent.remove(*dropped);
         }
     }
     for (key, node) in child {
@@ -290,5 +301,17 @@ mod tests {
         assert!(!f.contains_key("tfr_series"));
         assert!(f.contains_key("tfr_anchors"));
         assert!(f.contains_key("srb_series"));
+    }
+
+    #[test]
+    fn net_anchors_drop_the_parents_scale_but_not_the_other_way() {
+        let p = parse("[migration]\nseries = 'citizens'\nscale = 0.5\n", Path::new("p")).unwrap();
+        let c = parse("[migration]\nnet_anchors = [[2025, 0]]\n", Path::new("c")).unwrap();
+        let Value::Table(m) = &merge(p, c)["migration"].value else { panic!() };
+        assert_eq!(m.keys().collect::<Vec<_>>(), ["net_anchors"]);
+        let p = parse("[migration]\nnet_anchors = [[2025, 0]]\n", Path::new("p")).unwrap();
+        let c = parse("[migration]\nscale = 2\n", Path::new("c")).unwrap();
+        let Value::Table(m) = &merge(p, c)["migration"].value else { panic!() };
+        assert_eq!(m.keys().collect::<Vec<_>>(), ["net_anchors", "scale"]);
     }
 }

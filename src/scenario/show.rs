@@ -608,6 +608,21 @@ soldiers_replaced_per_system = { dist = "uniform", sd = 0.25 }
             let back = load_text(&format!("{}-diff", s.name), &text);
             assert_eq!(resolved(&back), Scenario { name: back.name.clone(), ..resolved(s) }, "{}:\n{text}", s.name);
         }
+        // A scenario on net anchors, extending a shown file that writes the migration
+        // scale out: the anchors replace the series and its scale.
+        let dir = tempfile::tempdir().unwrap();
+        let parent = to_toml(&entries(baseline), &TomlOptions::default());
+        assert!(parent.contains("\nscale = 1\n"), "{parent}");
+        std::fs::write(dir.path().join("shown-baseline.toml"), parent).unwrap();
+        let anchors = load_text("n", "description = \"d\"\n[migration]\nnet_anchors = [[2025, -5000]]\n");
+        let text = to_toml(
+            &diff(&entries(&anchors), &entries(baseline)),
+            &TomlOptions { extends: Some("shown-baseline"), ..Default::default() },
+        );
+        let path = dir.path().join("n-diff.toml");
+        std::fs::write(&path, &text).unwrap();
+        let back = super::super::load(&path, dir.path()).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(back.migration, anchors.migration);
         // The baseline against a scenario leaving the target to its default: the target
         // is reported, without a value.
         let d = diff(&entries(baseline), &entries(&every));
