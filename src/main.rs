@@ -67,6 +67,10 @@ enum Command {
         /// Print nothing but errors (and no progress bar).
         #[arg(long, short)]
         quiet: bool,
+        /// Table formats: `csv` (default), or `xlsx` / `csv,xlsx` to add tables.xlsx, one
+        /// sheet per CSV (the CSV files are always written).
+        #[arg(long, value_name = "LIST", default_value = "csv")]
+        format: String,
         /// Monte Carlo: run N stochastic trajectories besides the deterministic run and
         /// write quantiles.csv, probabilities.csv, calibration.csv and uncertainty.json.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
@@ -109,6 +113,10 @@ enum Command {
         /// Print nothing but errors (by default the key-years table is printed).
         #[arg(long, short)]
         quiet: bool,
+        /// Table formats: `csv` (default), or `xlsx` / `csv,xlsx` to add tables.xlsx, one
+        /// sheet per CSV (the CSV files are always written).
+        #[arg(long, value_name = "LIST", default_value = "csv")]
+        format: String,
     },
     /// Vary each uncertain parameter of a scenario over its documented range, one at a
     /// time: sensitivity.csv/.md and tornado charts of the force gap and automation cost.
@@ -306,12 +314,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 .ok_or_else(|| Error::Usage(format!("unknown --migration-pattern `{migration_pattern}`")))?;
             backtest(&scenarios, &country, BacktestArgs { from, to, out, force, pattern, no_charts })
         }
-        Command::Compare { scenario, out, no_charts, quiet } => {
+        Command::Compare { scenario, out, no_charts, quiet, format } => {
             use forcecast::output::compare;
+            let xlsx = forcecast::output::xlsx::Formats::parse(&format)?.xlsx;
             let c = forcecast::analysis::Comparison::new(forcecast::analysis::run_all(&scenario, &scenarios)?)?;
             let dest = out.unwrap_or_else(|| compare::default_dir(&c));
             forcecast::output::check_destination(&dest, &compare::origin(&c))?;
-            let written = compare::write_comparison(&c, &dest, compare::CompareOptions { no_charts })?;
+            let written = compare::write_comparison(&c, &dest, compare::CompareOptions { no_charts, xlsx })?;
             if !quiet {
                 say(compare::key_years_markdown(&c).trim_end());
                 eprintln!("wrote {}", shown(&written));
@@ -350,7 +359,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Run { scenario, out, no_charts, quiet, trajectories, seed, threads, save_trajectories } => {
+        Command::Run { scenario, out, no_charts, quiet, format, trajectories, seed, threads, save_trajectories } => {
+            let xlsx = forcecast::output::xlsx::Formats::parse(&format)?.xlsx;
             if let (Some(n), Some(k)) = (trajectories, save_trajectories) {
                 if k > n {
                     return Err(Error::Usage(format!(
@@ -410,7 +420,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                     }
                     None => None,
                 };
-                let opts = WriteOptions { no_charts, fail_midway };
+                let opts = WriteOptions { no_charts, fail_midway, xlsx };
                 let written = write_projection_with(&p, inputs, dest, opts, mc.as_ref())?;
                 if !quiet {
                     let last = p.years.len() - 1;
@@ -537,6 +547,9 @@ fn backtest(scenarios: &Path, country: &str, args: BacktestArgs) -> anyhow::Resu
         }
         say(&format!("\n{}", calibration::report(&c).trim_end()));
     }
+    let tables = ["backtest.csv", "force_calibration.csv", "force_calibration_years.csv"];
+    let tables: Vec<String> = tables.iter().filter(|f| dir.path().join(f).exists()).map(|f| f.to_string()).collect();
+    forcecast::output::columns::write(dir.path(), &tables, &[])?;
     let written = dir.commit()?;
     eprintln!("wrote {}", shown(&written));
     Ok(())

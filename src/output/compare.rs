@@ -22,6 +22,8 @@ use crate::error::{Error, Result};
 pub struct CompareOptions {
     /// Skip the charts.
     pub no_charts: bool,
+    /// Also write the tables as `tables.xlsx` (`--format xlsx`).
+    pub xlsx: bool,
 }
 
 /// The default folder: `output/compare-<names joined by _>`.
@@ -62,6 +64,10 @@ pub fn source_line(c: &Comparison) -> String {
 pub fn write_comparison(c: &Comparison, dest: &Path, opts: CompareOptions) -> Result<PathBuf> {
     let dir = AtomicDir::new(dest, origin(c))?;
     let mut files = write_files(c, dir.path(), opts)?;
+    files.push(super::columns::write(dir.path(), &files, &c.names())?);
+    if opts.xlsx {
+        files.push(super::xlsx::write(dir.path(), &files, &c.names())?);
+    }
     files.push("manifest.json".into());
     let runs: Vec<_> = c.runs.iter().collect();
     let settings = serde_json::json!({ "key_years": c.key_years() });

@@ -107,7 +107,7 @@ pub fn write_report(c: &Comparison, dest: &Path, opts: ReportOptions) -> Result<
 
     let dir = AtomicDir::new(dest, origin(c))?;
     let root = dir.path().to_path_buf();
-    let mut files = compare::write_files(c, &root, CompareOptions { no_charts: false })?;
+    let mut files = compare::write_files(c, &root, CompareOptions { no_charts: false, ..Default::default() })?;
     if let Some(s) = &sens {
         files.extend(sens_out::write_files(s, &c.runs[0], &root, SensitivityOptions { no_charts: false })?);
     }
@@ -144,6 +144,7 @@ pub fn write_report(c: &Comparison, dest: &Path, opts: ReportOptions) -> Result<
         .and_then(|b| String::from_utf8(b).ok())
         .map(|t| provenance_lines(&t))
         .unwrap_or_default();
+    files.push(crate::output::columns::write(&root, &files, &c.names())?);
     files.splice(0..0, ["report.html".to_string(), "report.md".to_string()]);
     files.push("manifest.json".into());
 
