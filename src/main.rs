@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
+use forcecast::output::years::ChartYears;
 use forcecast::output::{WriteOptions, write_projection_with};
 use forcecast::{Error, run, scenario, uncertainty};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -71,6 +72,14 @@ enum Command {
         /// sheet per CSV (the CSV files are always written).
         #[arg(long, value_name = "LIST", default_value = "csv")]
         format: String,
+        /// Key years, comma-separated and ascending (key-years tables, fan-chart
+        /// probabilities) [default: 2030,2040,2050,2070; fan chart 2030,2035,2040,2050].
+        #[arg(long, value_name = "LIST")]
+        years: Option<String>,
+        /// Years drawn as outlines over the base year's population pyramid (at most 4,
+        /// after the base year) [default: 2050,2070].
+        #[arg(long, value_name = "LIST")]
+        pyramid_years: Option<String>,
         /// Monte Carlo: run N stochastic trajectories besides the deterministic run and
         /// write quantiles.csv, probabilities.csv, calibration.csv and uncertainty.json.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
@@ -117,6 +126,14 @@ enum Command {
         /// sheet per CSV (the CSV files are always written).
         #[arg(long, value_name = "LIST", default_value = "csv")]
         format: String,
+        /// Key years, comma-separated and ascending (key-years tables, fan-chart
+        /// probabilities) [default: 2030,2040,2050,2070; fan chart 2030,2035,2040,2050].
+        #[arg(long, value_name = "LIST")]
+        years: Option<String>,
+        /// Years drawn as outlines over the base year's population pyramid (at most 4,
+        /// after the base year) [default: 2050,2070].
+        #[arg(long, value_name = "LIST")]
+        pyramid_years: Option<String>,
     },
     /// Vary each uncertain parameter of a scenario over its documented range, one at a
     /// time: sensitivity.csv/.md and tornado charts of the force gap and automation cost.
@@ -157,6 +174,14 @@ enum Command {
         /// Leave out the sensitivity analysis of the first scenario.
         #[arg(long)]
         no_sensitivity: bool,
+        /// Key years, comma-separated and ascending (key-years tables, fan-chart
+        /// probabilities) [default: 2030,2040,2050,2070; fan chart 2030,2035,2040,2050].
+        #[arg(long, value_name = "LIST")]
+        years: Option<String>,
+        /// Years drawn as outlines over the base year's population pyramid (at most 4,
+        /// after the base year) [default: 2050,2070].
+        #[arg(long, value_name = "LIST")]
+        pyramid_years: Option<String>,
         /// Monte Carlo: run N trajectories of the first scenario and add the range of
         /// outcomes (fan charts, probabilities of the gap exceeding its thresholds).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
@@ -314,10 +339,15 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 .ok_or_else(|| Error::Usage(format!("unknown --migration-pattern `{migration_pattern}`")))?;
             backtest(&scenarios, &country, BacktestArgs { from, to, out, force, pattern, no_charts })
         }
-        Command::Compare { scenario, out, no_charts, quiet, format } => {
+        Command::Compare { scenario, out, no_charts, quiet, format, years, pyramid_years } => {
             use forcecast::output::compare;
             let xlsx = forcecast::output::xlsx::Formats::parse(&format)?.xlsx;
-            let c = forcecast::analysis::Comparison::new(forcecast::analysis::run_all(&scenario, &scenarios)?)?;
+            let chart_years = ChartYears::parse(years.as_deref(), pyramid_years.as_deref())?;
+            if !no_charts {
+                compare::check_chart_count(scenario.len())?;
+            }
+            let c = forcecast::analysis::Comparison::new(forcecast::analysis::run_all(&scenario, &scenarios)?)?
+                .with_chart_years(chart_years)?;
             let dest = out.unwrap_or_else(|| compare::default_dir(&c));
             forcecast::output::check_destination(&dest, &compare::origin(&c))?;
             let written = compare::write_comparison(&c, &dest, compare::CompareOptions { no_charts, xlsx })?;
@@ -342,9 +372,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Report { scenario, year, out, no_sensitivity, trajectories, seed, quiet } => {
+        Command::Report { scenario, year, out, no_sensitivity, years, pyramid_years, trajectories, seed, quiet } => {
             use forcecast::report;
-            let c = forcecast::analysis::Comparison::new(forcecast::analysis::run_all(&scenario, &scenarios)?)?;
+            let chart_years = ChartYears::parse(years.as_deref(), pyramid_years.as_deref())?;
+            forcecast::output::compare::check_chart_count(scenario.len())?;
+            let c = forcecast::analysis::Comparison::new(forcecast::analysis::run_all(&scenario, &scenarios)?)?
+                .with_chart_years(chart_years)?;
             let dest = out.unwrap_or_else(|| report::default_dir(&c));
             let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
             let monte_carlo = trajectories.map(|n| uncertainty::Options { trajectories: n as usize, seed, threads });
@@ -359,8 +392,21 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Run { scenario, out, no_charts, quiet, format, trajectories, seed, threads, save_trajectories } => {
+        Command::Run {
+            scenario,
+            out,
+            no_charts,
+            quiet,
+            format,
+            years,
+            pyramid_years,
+            trajectories,
+            seed,
+            threads,
+            save_trajectories,
+        } => {
             let xlsx = forcecast::output::xlsx::Formats::parse(&format)?.xlsx;
+            let chart_years = ChartYears::parse(years.as_deref(), pyramid_years.as_deref())?;
             if let (Some(n), Some(k)) = (trajectories, save_trajectories) {
                 if k > n {
                     return Err(Error::Usage(format!(
@@ -397,6 +443,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             for path in paths {
                 let mut laps = forcecast::timing::Laps::new();
                 let s = scenario::load(&path, &scenarios)?;
+                chart_years.check(&s.name, s.base_year, s.end_year)?;
                 let dest = run_dest(out.as_deref(), several, &s.name);
                 forcecast::output::check_destination(&dest, &forcecast::output::Origin::new("run", &s.name))?;
                 let inputs = run::load_inputs(&s, &scenarios)?;
@@ -420,7 +467,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                     }
                     None => None,
                 };
-                let opts = WriteOptions { no_charts, fail_midway, xlsx };
+                let opts = WriteOptions { no_charts, fail_midway, xlsx, years: chart_years.clone() };
                 let written = write_projection_with(&p, inputs, dest, opts, mc.as_ref())?;
                 if !quiet {
                     let last = p.years.len() - 1;

@@ -26,6 +26,25 @@ pub struct CompareOptions {
     pub xlsx: bool,
 }
 
+/// Most scenarios one set of overlay charts draws: Okabe and Ito's eight colour-blind-safe
+/// colours (see [`super::charts::palette::SCENARIOS`]) are all the distinct line colours
+/// there are; a ninth scenario would share a colour with another, and where their lines
+/// coincide neither could be read. Tables have no limit (`--no-charts`).
+pub const MAX_CHARTED: usize = 8;
+
+/// Refuses more scenarios than [`MAX_CHARTED`] for a comparison with charts (a usage
+/// error, before anything runs).
+pub fn check_chart_count(n: usize) -> Result<()> {
+    if n > MAX_CHARTED {
+        return Err(Error::Usage(format!(
+            "{n} scenarios: the comparison charts draw at most {MAX_CHARTED} (one distinguishable colour each); \
+             compare them in groups of at most {MAX_CHARTED} with a reference scenario in each, or give \
+             --no-charts for the tables of all {n} (compare only)"
+        )));
+    }
+    Ok(())
+}
+
 /// The default folder: `output/compare-<names joined by _>`.
 pub fn default_dir(c: &Comparison) -> PathBuf {
     Path::new("output").join(origin(c).name)

@@ -18,6 +18,7 @@ pub mod sensitivity;
 pub mod tables;
 pub mod write;
 pub mod xlsx;
+pub mod years;
 
 pub use atomic::AtomicDir;
 pub use owned::{Origin, inspect as check_destination};

@@ -8,7 +8,7 @@ use crate::run::{Inputs, Projection};
 use crate::uncertainty::Outcome;
 
 /// Options for writing a run.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct WriteOptions {
     /// Skip the charts (faster; tables and manifest only).
     pub no_charts: bool,
@@ -17,6 +17,8 @@ pub struct WriteOptions {
     pub fail_midway: bool,
     /// Also write the tables as `tables.xlsx` (`--format xlsx`).
     pub xlsx: bool,
+    /// The key and pyramid years asked for (`--years`, `--pyramid-years`), checked.
+    pub years: super::years::ChartYears,
 }
 
 /// The origin recorded in a run's output folder: `run` and the scenario name.
@@ -63,9 +65,9 @@ pub fn write_projection_with(
         let chart_dir = root.join("charts");
         std::fs::create_dir(&chart_dir).map_err(|e| Error::io(&chart_dir, e))?;
         // Deterministic and fan charts drawn together, so that all of them share the cores.
-        let mut specs = charts::specs(p, &inputs.data);
+        let mut specs = charts::specs_with(p, &inputs.data, &opts.years);
         if let Some(o) = mc {
-            specs.extend(fan_charts::specs(p, &inputs.data, o));
+            specs.extend(fan_charts::specs_with(p, &inputs.data, o, &opts.years));
         }
         files.extend(charts::render_all(&specs, &chart_dir)?.into_iter().map(|f| format!("charts/{f}")));
     }

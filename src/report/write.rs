@@ -117,9 +117,9 @@ pub fn write_report(c: &Comparison, dest: &Path, opts: ReportOptions) -> Result<
     let sub = format!("charts/{}", first.name());
     crate::output::atomic::ensure_dir(&root.join("charts"))?;
     crate::output::atomic::ensure_dir(&root.join(&sub))?;
-    let mut specs = crate::output::charts::specs(&first.projection, &first.inputs.data);
+    let mut specs = crate::output::charts::specs_with(&first.projection, &first.inputs.data, &c.chart_years);
     if let Some(o) = &mc {
-        specs.extend(crate::output::fan_charts::specs(&first.projection, &first.inputs.data, o));
+        specs.extend(crate::output::fan_charts::specs_with(&first.projection, &first.inputs.data, o, &c.chart_years));
     }
     let own = crate::output::charts::render_all(&specs, &root.join(&sub))?;
     files.extend(own.into_iter().map(|f| format!("{sub}/{f}")));
