@@ -378,7 +378,7 @@ mod tests {
         assert_eq!(fmt_num(-5.0), "-5");
         assert_eq!(json_number(-1e-9).to_string(), "0.0");
         assert_eq!(json_number(-0.0).to_string(), "0");
-        assert_eq!(json_number(231_614.4449).to_string(), "231614.445");
+        assert_eq!(json_number(231_614.444_9).to_string(), "231614.445");
         assert_eq!(json_number(0.8123456789).to_string(), "0.812346");
         assert_eq!(json_number(12.0).to_string(), "12");
     }
