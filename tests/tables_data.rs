@@ -270,3 +270,22 @@ fn an_unknown_format_is_a_usage_error_before_anything_is_written() {
     assert!(err.contains("--format: unknown format `xls`; use csv, xlsx or csv,xlsx"), "{err}");
     assert!(!out.exists());
 }
+
+#[test]
+fn a_table_longer_than_an_excel_sheet_is_refused_and_nothing_is_written() {
+    // 380 trajectories x 76 years x 37 metrics = 1,068,560 rows > 1,048,575.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("big");
+    let a = common::forcecast()
+        .args(["run", "baseline", "--no-charts", "-q", "--trajectories", "380", "--save-trajectories", "380"])
+        .args(["--format", "xlsx", "--out", out.to_str().unwrap()])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(
+        err.contains("--format xlsx: trajectories.csv has more than the 1048575 data rows an Excel sheet holds"),
+        "{err}"
+    );
+    assert!(err.contains("2812 rows per trajectory"), "{err}");
+    assert!(!out.exists(), "a failed run left {}", out.display());
+}

@@ -14,6 +14,9 @@ use crate::error::{Error, Result};
 /// The file name of the workbook.
 pub const FILE: &str = "tables.xlsx";
 
+/// Most rows an Excel sheet holds (the header included).
+const EXCEL_ROWS: usize = 1_048_576;
+
 /// Longest sheet name Excel accepts.
 const SHEET_NAME_MAX: usize = 31;
 
@@ -88,7 +91,15 @@ pub fn write(dir: &Path, files: &[String], scenarios: &[&str]) -> Result<String>
         sheet.set_freeze_panes(1, 0).map_err(xerr)?;
         for (r, record) in reader.records().enumerate() {
             let record = record.map_err(cerr)?;
-            let row = u32::try_from(r + 1).map_err(|_| Error::Usage(format!("{file}: too many rows for Excel")))?;
+            if r + 1 >= EXCEL_ROWS {
+                return Err(Error::Usage(format!(
+                    "--format xlsx: {file} has more than the {} data rows an Excel sheet holds; leave out xlsx, or \
+                     write fewer rows (--save-trajectories: {} rows per trajectory)",
+                    EXCEL_ROWS - 1,
+                    rows_per_group(dir, file)
+                )));
+            }
+            let row = r as u32 + 1;
             for (c, cell) in record.iter().enumerate() {
                 if cell.is_empty() {
                     continue;
@@ -107,6 +118,16 @@ pub fn write(dir: &Path, files: &[String], scenarios: &[&str]) -> Result<String>
     }
     book.save(&path).map_err(xerr)?;
     Ok(FILE.to_string())
+}
+
+/// Rows per trajectory of `trajectories.csv` (years × metrics), for the message of a
+/// sheet too long for Excel; 0 for any other file.
+fn rows_per_group(dir: &Path, file: &str) -> usize {
+    if !file.ends_with("trajectories.csv") {
+        return 0;
+    }
+    let years = std::fs::read_to_string(dir.join("summary.csv")).map(|t| t.lines().count().saturating_sub(1));
+    years.unwrap_or(0) * (crate::output::tables::SUMMARY_COLUMNS.len() - 1)
 }
 
 #[cfg(test)]
