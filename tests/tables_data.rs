@@ -49,7 +49,9 @@ fn folders() -> &'static (tempfile::TempDir, Vec<(&'static str, std::path::PathB
             &s("cmp"),
         ]);
         forcecast(&["sensitivity", "baseline", "--no-charts", "-q", "--out", &s("sens")]);
-        let dirs = ["run", "mc", "cmp", "sens"].into_iter().map(|n| (n, p(n))).collect();
+        forcecast(&["backtest", "--force", "--no-charts", "--out", &s("bt")]);
+        forcecast(&["report", "baseline", "target-450k", "--trajectories", "20", "-q", "--out", &s("rep")]);
+        let dirs = ["run", "mc", "cmp", "sens", "bt", "rep"].into_iter().map(|n| (n, p(n))).collect();
         (tmp, dirs)
     })
 }
@@ -58,13 +60,18 @@ fn dir(name: &str) -> &'static Path {
     &folders().1.iter().find(|(n, _)| *n == name).unwrap().1
 }
 
-/// The CSV files of a folder (not `columns.csv`), by name.
+/// The CSV files of a folder and its subfolders (not `columns.csv`), as paths inside it.
 fn csv_files(d: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(d)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".csv") && n != "columns.csv")
-        .collect();
+    let mut v = Vec::new();
+    for e in std::fs::read_dir(d).unwrap() {
+        let e = e.unwrap();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if e.file_type().unwrap().is_dir() {
+            v.extend(csv_files(&e.path()).into_iter().map(|f| format!("{name}/{f}")));
+        } else if name.ends_with(".csv") && name != "columns.csv" {
+            v.push(name);
+        }
+    }
     v.sort();
     v
 }
@@ -94,7 +101,7 @@ fn columns_csv_documents_every_column_of_every_csv() {
                 assert!(dict.contains_key(&(f.clone(), c.clone())), "{name}: {f} column `{c}` is not in columns.csv");
                 expected.insert((f.clone(), c));
             }
-            files_seen.insert(f);
+            files_seen.insert(f.rsplit('/').next().unwrap().to_string());
         }
         for c in ["file", "column", "unit", "meaning"] {
             expected.insert(("columns.csv".into(), c.into()));
@@ -104,8 +111,11 @@ fn columns_csv_documents_every_column_of_every_csv() {
         assert_eq!(listed, expected, "{name}");
     }
     let want = [
+        "backtest.csv",
         "calibration.csv",
         "comparison.csv",
+        "force_calibration.csv",
+        "force_calibration_years.csv",
         "force_parameters.csv",
         "key_years.csv",
         "population.csv",
