@@ -444,6 +444,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 let mut laps = forcecast::timing::Laps::new();
                 let s = scenario::load(&path, &scenarios)?;
                 chart_years.check(&s.name, s.base_year, s.end_year)?;
+                if let (true, Some(k)) = (xlsx, save_trajectories) {
+                    forcecast::output::xlsx::check_trajectories(k, (s.end_year - s.base_year + 1).max(0) as usize)?;
+                }
                 let dest = run_dest(out.as_deref(), several, &s.name);
                 forcecast::output::check_destination(&dest, &forcecast::output::Origin::new("run", &s.name))?;
                 let inputs = run::load_inputs(&s, &scenarios)?;

@@ -120,6 +120,22 @@ pub fn write(dir: &Path, files: &[String], scenarios: &[&str]) -> Result<String>
     Ok(FILE.to_string())
 }
 
+/// Refuses, before a run, `--save-trajectories k` whose `trajectories.csv` (k × years ×
+/// metrics rows) would not fit an Excel sheet, for a projection of `years` years.
+pub fn check_trajectories(k: u64, years: usize) -> Result<()> {
+    let per = years * (crate::output::tables::SUMMARY_COLUMNS.len() - 1);
+    let rows = usize::try_from(k).unwrap_or(usize::MAX).saturating_mul(per);
+    if rows >= EXCEL_ROWS {
+        let most = (EXCEL_ROWS - 1) / per.max(1);
+        return Err(Error::Usage(format!(
+            "--format xlsx: --save-trajectories {k} makes trajectories.csv {rows} rows ({per} per trajectory), more \
+             than the {} data rows an Excel sheet holds; give at most {most}, or leave out xlsx",
+            EXCEL_ROWS - 1
+        )));
+    }
+    Ok(())
+}
+
 /// Rows per trajectory of `trajectories.csv` (years × metrics), for the message of a
 /// sheet too long for Excel; 0 for any other file.
 fn rows_per_group(dir: &Path, file: &str) -> usize {
