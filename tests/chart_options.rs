@@ -131,3 +131,23 @@ fn bad_years_are_usage_errors_before_anything_is_written() {
         assert!(!out.exists(), "{args:?} wrote {}", out.display());
     }
 }
+
+#[test]
+fn years_choose_the_probabilities_the_fan_chart_quotes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let quote = |extra: &[&str], name: &str| -> String {
+        let out = tmp.path().join(name);
+        common::forcecast()
+            .args(["run", "baseline", "-q", "--trajectories", "40", "--out", out.to_str().unwrap()])
+            .args(extra)
+            .assert()
+            .success();
+        let svg = std::fs::read_to_string(out.join("charts/fan_force.svg")).unwrap();
+        let at = svg.find("P(force below 400,000): ").expect("probability note");
+        svg[at..].split('<').next().unwrap().to_string()
+    };
+    let default = quote(&[], "default");
+    assert!(default.contains("2030 ") && default.contains("2035 ") && default.contains("2050 "), "{default}");
+    let asked = quote(&["--years", "2030,2060"], "asked");
+    assert!(asked.contains("2030 ") && asked.contains("2060 ") && !asked.contains("2035"), "{asked}");
+}
