@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
+use forcecast::output::years::ChartYears;
 use forcecast::output::{WriteOptions, write_projection_with};
 use forcecast::{Error, run, scenario, uncertainty};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -67,6 +68,18 @@ enum Command {
         /// Print nothing but errors (and no progress bar).
         #[arg(long, short)]
         quiet: bool,
+        /// Table formats: `csv` (default), or `xlsx` / `csv,xlsx` to add tables.xlsx, one
+        /// sheet per CSV (the CSV files are always written).
+        #[arg(long, value_name = "LIST", default_value = "csv")]
+        format: String,
+        /// Key years, comma-separated and ascending (key-years tables, fan-chart
+        /// probabilities) [default: 2030,2040,2050,2070; fan chart 2030,2035,2040,2050].
+        #[arg(long, value_name = "LIST")]
+        years: Option<String>,
+        /// Years drawn as outlines over the base year's population pyramid (at most 4,
+        /// after the base year) [default: 2050,2070].
+        #[arg(long, value_name = "LIST")]
+        pyramid_years: Option<String>,
         /// Monte Carlo: run N stochastic trajectories besides the deterministic run and
         /// write quantiles.csv, probabilities.csv, calibration.csv and uncertainty.json.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
@@ -128,6 +141,18 @@ enum Command {
         /// Worker threads (default: the available cores; the outputs are the same on any number).
         #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..=1024))]
         threads: Option<u64>,
+        /// Table formats: `csv` (default), or `xlsx` / `csv,xlsx` to add tables.xlsx, one
+        /// sheet per CSV (the CSV files are always written).
+        #[arg(long, value_name = "LIST", default_value = "csv")]
+        format: String,
+        /// Key years, comma-separated and ascending (key-years tables, fan-chart
+        /// probabilities) [default: 2030,2040,2050,2070; fan chart 2030,2035,2040,2050].
+        #[arg(long, value_name = "LIST")]
+        years: Option<String>,
+        /// Years drawn as outlines over the base year's population pyramid (at most 4,
+        /// after the base year) [default: 2050,2070].
+        #[arg(long, value_name = "LIST")]
+        pyramid_years: Option<String>,
     },
     /// Vary each uncertain parameter of a scenario over its documented range, one at a
     /// time: sensitivity.csv/.md and tornado charts of the force gap and automation cost.
@@ -181,6 +206,14 @@ enum Command {
         /// give byte-identical files).
         #[arg(long, value_parser = report_line)]
         date: Option<String>,
+        /// Key years, comma-separated and ascending (key-years tables, fan-chart
+        /// probabilities) [default: 2030,2040,2050,2070; fan chart 2030,2035,2040,2050].
+        #[arg(long, value_name = "LIST")]
+        years: Option<String>,
+        /// Years drawn as outlines over the base year's population pyramid (at most 4,
+        /// after the base year) [default: 2050,2070].
+        #[arg(long, value_name = "LIST")]
+        pyramid_years: Option<String>,
         /// Monte Carlo: run N trajectories of the first scenario and add the range of
         /// outcomes (fan charts, probabilities of the gap exceeding its thresholds).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
@@ -381,15 +414,21 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             worker_threads(threads);
             backtest(&scenarios, &country, BacktestArgs { from, to, out, force, pattern, no_charts, quiet })
         }
-        Command::Compare { scenario, out, no_charts, quiet, threads } => {
+        Command::Compare { scenario, out, no_charts, quiet, threads, format, years, pyramid_years } => {
             use forcecast::output::compare;
             worker_threads(threads);
+            let xlsx = forcecast::output::xlsx::Formats::parse(&format)?.xlsx;
+            let chart_years = ChartYears::parse(years.as_deref(), pyramid_years.as_deref())?;
+            if !no_charts {
+                compare::check_chart_count(scenario.len())?;
+            }
             let bar = spinner(quiet, "running the scenarios");
-            let c = forcecast::analysis::Comparison::new(forcecast::analysis::run_all(&scenario, &scenarios)?)?;
+            let c = forcecast::analysis::Comparison::new(forcecast::analysis::run_all(&scenario, &scenarios)?)?
+                .with_chart_years(chart_years)?;
             let dest = out.unwrap_or_else(|| compare::default_dir(&c));
             forcecast::output::check_destination(&dest, &compare::origin(&c))?;
             bar.set_message("writing the comparison");
-            let written = compare::write_comparison(&c, &dest, compare::CompareOptions { no_charts })?;
+            let written = compare::write_comparison(&c, &dest, compare::CompareOptions { no_charts, xlsx })?;
             bar.finish_and_clear();
             if !quiet {
                 say(compare::key_years_markdown(&c).trim_end());
@@ -425,15 +464,20 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             title,
             author,
             date,
+            years,
+            pyramid_years,
             trajectories,
             seed,
             quiet,
             threads,
         } => {
             use forcecast::report;
+            let chart_years = ChartYears::parse(years.as_deref(), pyramid_years.as_deref())?;
+            forcecast::output::compare::check_chart_count(scenario.len())?;
             let threads = worker_threads(threads);
             let bar = spinner(quiet, "running the scenarios");
-            let c = forcecast::analysis::Comparison::new(forcecast::analysis::run_all(&scenario, &scenarios)?)?;
+            let c = forcecast::analysis::Comparison::new(forcecast::analysis::run_all(&scenario, &scenarios)?)?
+                .with_chart_years(chart_years)?;
             let dest = out.unwrap_or_else(|| report::default_dir(&c));
             let monte_carlo = trajectories.map(|n| uncertainty::Options { trajectories: n as usize, seed, threads });
             let meta = report::build::Meta { title, author, date };
@@ -463,7 +507,21 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Run { scenario, out, no_charts, quiet, trajectories, seed, threads, save_trajectories } => {
+        Command::Run {
+            scenario,
+            out,
+            no_charts,
+            quiet,
+            format,
+            years,
+            pyramid_years,
+            trajectories,
+            seed,
+            threads,
+            save_trajectories,
+        } => {
+            let xlsx = forcecast::output::xlsx::Formats::parse(&format)?.xlsx;
+            let chart_years = ChartYears::parse(years.as_deref(), pyramid_years.as_deref())?;
             if let (Some(n), Some(k)) = (trajectories, save_trajectories) {
                 if k > n {
                     return Err(Error::Usage(format!(
@@ -500,6 +558,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             for path in paths {
                 let mut laps = forcecast::timing::Laps::new();
                 let s = scenario::load(&path, &scenarios)?;
+                chart_years.check(&s.name, s.base_year, s.end_year)?;
+                if let (true, Some(k)) = (xlsx, save_trajectories) {
+                    forcecast::output::xlsx::check_trajectories(k, (s.end_year - s.base_year + 1).max(0) as usize)?;
+                }
                 let dest = run_dest(out.as_deref(), several, &s.name);
                 forcecast::output::check_destination(&dest, &forcecast::output::Origin::new("run", &s.name))?;
                 let inputs = run::load_inputs(&s, &scenarios)?;
@@ -523,7 +585,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                     }
                     None => None,
                 };
-                let opts = WriteOptions { no_charts, fail_midway };
+                let opts = WriteOptions { no_charts, fail_midway, xlsx, years: chart_years.clone() };
                 let written = write_projection_with(&p, inputs, dest, opts, mc.as_ref())?;
                 if !quiet {
                     let last = p.years.len() - 1;
@@ -702,6 +764,9 @@ fn backtest(scenarios: &Path, country: &str, args: BacktestArgs) -> anyhow::Resu
         }
         text.push_str(&format!("\n\n{}", calibration::report(&c).trim_end()));
     }
+    let tables = ["backtest.csv", "force_calibration.csv", "force_calibration_years.csv"];
+    let tables: Vec<String> = tables.iter().filter(|f| dir.path().join(f).exists()).map(|f| f.to_string()).collect();
+    forcecast::output::columns::write(dir.path(), &tables, &[])?;
     let written = dir.commit()?;
     bar.finish_and_clear();
     if !quiet {

@@ -94,6 +94,8 @@ pub struct Comparison {
     pub runs: Vec<ScenarioRun>,
     /// Every year any projection covers, ascending.
     pub years: Vec<i32>,
+    /// The key years (`--years`) and pyramid years (`--pyramid-years`) asked for.
+    pub chart_years: crate::output::years::ChartYears,
 }
 
 impl Comparison {
@@ -105,7 +107,7 @@ impl Comparison {
         let mut years: Vec<i32> = runs.iter().flat_map(|r| r.rows.iter().map(|row| row.year)).collect();
         years.sort_unstable();
         years.dedup();
-        Ok(Comparison { runs, years })
+        Ok(Comparison { runs, years, chart_years: Default::default() })
     }
 
     /// The scenario names, in order.
@@ -119,9 +121,24 @@ impl Comparison {
         self.runs.get(run)?.value(year, column)
     }
 
-    /// The key years inside at least one projection.
+    /// The key years inside at least one projection: those asked for (`--years`, see
+    /// [`Comparison::with_chart_years`]), else [`KEY_YEARS`].
     pub fn key_years(&self) -> Vec<i32> {
-        KEY_YEARS.into_iter().filter(|y| self.years.contains(y)).collect()
+        let asked = self.chart_years.key.as_deref().unwrap_or(&KEY_YEARS);
+        asked.iter().copied().filter(|y| self.years.contains(y)).collect()
+    }
+
+    /// The comparison with the key and pyramid years asked for, checked against every
+    /// projection (a usage error names the first year outside one).
+    pub fn with_chart_years(mut self, chart_years: crate::output::years::ChartYears) -> Result<Comparison> {
+        for r in &self.runs {
+            let (first, last) = (r.rows.first().map(|x| x.year), r.rows.last().map(|x| x.year));
+            if let (Some(first), Some(last)) = (first, last) {
+                chart_years.check(r.name(), first, last)?;
+            }
+        }
+        self.chart_years = chart_years;
+        Ok(self)
     }
 
     /// The currency of the costs: the first scenario's (all should agree; a mixed set is

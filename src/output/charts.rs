@@ -66,11 +66,20 @@ pub fn source_line(p: &Projection, basis: &Basis, extra: &[&str]) -> String {
 
 /// The five charts of a projection with their file stems.
 pub fn specs(p: &Projection, data: &CountryData) -> Vec<(&'static str, Chart)> {
+    specs_with(p, data, &crate::output::years::ChartYears::default())
+}
+
+/// [`specs`] with the pyramid years asked for (`--pyramid-years`).
+pub fn specs_with(
+    p: &Projection,
+    data: &CountryData,
+    years: &crate::output::years::ChartYears,
+) -> Vec<(&'static str, Chart)> {
     let rows = summary_rows(p);
     let basis = basis::of(p, data);
     let src = |extra: &[&str]| source_line(p, &basis, extra);
     vec![
-        ("pyramid", pyramid::chart(p, &basis, src(&[]))),
+        ("pyramid", pyramid::chart(p, &basis, src(&[]), years.pyramid.as_deref())),
         ("population", population::chart(p, &rows, data, &basis, src(&["turning points: source article (2022)"]))),
         ("enlistment_age_men", enlistment::chart(p, &rows, &basis, src(&[]))),
         (

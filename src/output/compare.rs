@@ -22,6 +22,27 @@ use crate::error::{Error, Result};
 pub struct CompareOptions {
     /// Skip the charts.
     pub no_charts: bool,
+    /// Also write the tables as `tables.xlsx` (`--format xlsx`).
+    pub xlsx: bool,
+}
+
+/// Most scenarios one set of overlay charts draws: Okabe and Ito's eight colour-blind-safe
+/// colours (see [`super::charts::palette::SCENARIOS`]) are all the distinct line colours
+/// there are; a ninth scenario would share a colour with another, and where their lines
+/// coincide neither could be read. Tables have no limit (`--no-charts`).
+pub const MAX_CHARTED: usize = 8;
+
+/// Refuses more scenarios than [`MAX_CHARTED`] for a comparison with charts (a usage
+/// error, before anything runs).
+pub fn check_chart_count(n: usize) -> Result<()> {
+    if n > MAX_CHARTED {
+        return Err(Error::Usage(format!(
+            "{n} scenarios: the comparison charts draw at most {MAX_CHARTED} (one distinguishable colour each); \
+             compare them in groups of at most {MAX_CHARTED} with a reference scenario in each, or give \
+             --no-charts for the tables of all {n} (compare only)"
+        )));
+    }
+    Ok(())
 }
 
 /// The default folder: `output/compare-<names joined by _>`.
@@ -62,6 +83,10 @@ pub fn source_line(c: &Comparison) -> String {
 pub fn write_comparison(c: &Comparison, dest: &Path, opts: CompareOptions) -> Result<PathBuf> {
     let dir = AtomicDir::new(dest, origin(c))?;
     let mut files = write_files(c, dir.path(), opts)?;
+    files.push(super::columns::write(dir.path(), &files, &c.names())?);
+    if opts.xlsx {
+        files.push(super::xlsx::write(dir.path(), &files, &c.names())?);
+    }
     files.push("manifest.json".into());
     let runs: Vec<_> = c.runs.iter().collect();
     let settings = serde_json::json!({ "key_years": c.key_years() });

@@ -23,17 +23,32 @@ fn rows<'a>(o: &'a Outcome, metric: &str) -> Vec<&'a QuantileRow> {
     o.quantiles.iter().filter(|r| r.metric == metric).collect()
 }
 
+/// The nested bands, widest first: (lower and upper quantile index, fill opacity, label).
+const BANDS: [(usize, usize, f64, &str); 3] =
+    [(0, 6, 0.16, "90% of trajectories (p5-p95)"), (1, 5, 0.22, "80% (p10-p90)"), (2, 4, 0.30, "50% (p25-p75)")];
+
+/// The bands over `years` from the quantile columns `col(k)`. Each band is drawn over
+/// the wider ones, so where it shows its colour is theirs composited with its own
+/// (opacity 1 − Π(1 − oᵢ)): its legend swatch has that opacity, the same colour as the
+/// band on the chart.
+fn bands(colour: RGBColor, years: &[f64], col: impl Fn(usize) -> Vec<f64>) -> Vec<Area> {
+    let mut clear = 1.0;
+    BANDS
+        .iter()
+        .map(|&(lo, hi, opacity, label)| {
+            clear *= 1.0 - opacity;
+            Area::between(label, colour, years, &col(lo), &col(hi)).opacity(opacity).key_opacity(1.0 - clear)
+        })
+        .collect()
+}
+
 /// Adds the bands, the median and the deterministic line of `metric` to `panel`.
 fn fan(panel: &mut Panel, o: &Outcome, metric: &str, det: &[f64], colour: RGBColor, what: &str) {
     let r = rows(o, metric);
     let years: Vec<f64> = r.iter().map(|q| f64::from(q.year)).collect();
     let col = |k: usize| -> Vec<f64> { r.iter().map(|q| q.q[k]).collect() };
     // q = [p05, p10, p25, p50, p75, p90, p95]
-    for (lo, hi, opacity, label) in
-        [(0, 6, 0.16, "90% of trajectories (p5-p95)"), (1, 5, 0.22, "80% (p10-p90)"), (2, 4, 0.30, "50% (p25-p75)")]
-    {
-        panel.areas.push(Area::between(label, colour, &years, &col(lo), &col(hi)).opacity(opacity));
-    }
+    panel.areas.extend(bands(colour, &years, col));
     panel.lines.push(Line::xy(format!("Median {what}"), colour, &years, &col(3)));
     panel.lines.push(
         Line::xy(format!("Deterministic {what}"), INK, &years, &det[..years.len().min(det.len())])
@@ -65,6 +80,19 @@ pub fn write_all(p: &Projection, data: &CountryData, o: &Outcome, dir: &Path) ->
 
 /// The four fan charts of a Monte Carlo run with their file stems.
 pub fn specs(p: &Projection, data: &CountryData, o: &Outcome) -> Vec<(&'static str, Chart)> {
+    specs_with(p, data, o, &crate::output::years::ChartYears::default())
+}
+
+/// The years whose probabilities the force fan chart quotes when `--years` is not given.
+pub const PROBABILITY_YEARS: [i32; 4] = [2030, 2035, 2040, 2050];
+
+/// [`specs`] quoting the probabilities of the key years asked for (`--years`).
+pub fn specs_with(
+    p: &Projection,
+    data: &CountryData,
+    o: &Outcome,
+    chart_years: &crate::output::years::ChartYears,
+) -> Vec<(&'static str, Chart)> {
     let rows_det = super::tables::summary_rows(p);
     let det = |f: fn(&super::tables::SummaryRow) -> f64| -> Vec<f64> { rows_det.iter().map(f).collect() };
     let b = basis::of(p, data);
@@ -106,7 +134,7 @@ pub fn specs(p: &Projection, data: &CountryData, o: &Outcome) -> Vec<(&'static s
     fan(&mut panel, o, "force_available", &det(|r| r.force_available), NAVY, "force available");
     let target: Vec<(f64, f64)> = rows_det.iter().map(|r| (f64::from(r.year), r.force_target)).collect();
     panel.lines.push(Line::new("Troop target", VERMILLION, target).dash(Dash::Dashed));
-    threshold_notes(&mut panel, p, o);
+    threshold_notes(&mut panel, p, o, chart_years.key.as_deref().unwrap_or(&PROBABILITY_YEARS));
     charts.push((
         "fan_force",
         Chart::new("Force available against the troop target: range of outcomes", src.clone(), panel)
@@ -135,10 +163,10 @@ pub fn specs(p: &Projection, data: &CountryData, o: &Outcome) -> Vec<(&'static s
 }
 
 /// Notes with P(force available < threshold) in a few years, at the right of the plot.
-fn threshold_notes(panel: &mut Panel, p: &Projection, o: &Outcome) {
+fn threshold_notes(panel: &mut Panel, p: &Projection, o: &Outcome, years: &[i32]) {
     let Some(&threshold) = o.components.spec.available_thresholds.first() else { return };
     let last = *p.years.last().unwrap_or(&p.years[0]);
-    let picks: Vec<i32> = [2030, 2035, 2040, 2050].into_iter().filter(|y| *y > p.years[0] && *y <= last).collect();
+    let picks: Vec<i32> = years.iter().copied().filter(|y| *y > p.years[0] && *y <= last).collect();
     let parts: Vec<String> = picks
         .iter()
         .filter_map(|y| {
@@ -164,4 +192,27 @@ fn threshold_notes(panel: &mut Panel, p: &Projection, o: &Outcome) {
             .offset(-4, 0)
             .anchor(HPos::Right, VPos::Bottom),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn band_swatches_show_the_composited_bands() {
+        let xs = [2025.0, 2026.0];
+        let areas = bands(NAVY, &xs, |k| vec![k as f64; 2]);
+        let keys: Vec<f64> = areas.iter().map(|a| a.key_opacity.unwrap()).collect();
+        // 0.16; 1 - 0.84 x 0.78 = 0.3448; 1 - 0.84 x 0.78 x 0.70 = 0.54136.
+        for (k, want) in keys.iter().zip([0.16, 0.3448, 0.54136]) {
+            assert!((k - want).abs() < 1e-12, "{keys:?}");
+        }
+        // The colour of the innermost band as drawn (three fills over white) equals its
+        // swatch (one fill at the composited opacity), channel by channel, within 1e-9.
+        let over = |bg: f64, c: f64, o: f64| bg * (1.0 - o) + c * o;
+        for c in [f64::from(NAVY.0), f64::from(NAVY.1), f64::from(NAVY.2)] {
+            let drawn = BANDS.iter().fold(255.0, |bg, b| over(bg, c, b.2));
+            assert!((drawn - over(255.0, c, keys[2])).abs() < 1e-9);
+        }
+    }
 }

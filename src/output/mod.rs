@@ -5,6 +5,7 @@
 pub mod analysis_manifest;
 pub mod atomic;
 pub mod charts;
+pub mod columns;
 pub mod compare;
 pub mod fan_charts;
 pub mod guard;
@@ -16,6 +17,8 @@ pub mod owned;
 pub mod sensitivity;
 pub mod tables;
 pub mod write;
+pub mod xlsx;
+pub mod years;
 
 pub use atomic::AtomicDir;
 pub use owned::{Origin, inspect as check_destination};

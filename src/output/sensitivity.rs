@@ -37,6 +37,7 @@ pub fn origin(s: &Sensitivity) -> super::Origin {
 pub fn write_sensitivity(s: &Sensitivity, run: &ScenarioRun, dest: &Path, opts: SensitivityOptions) -> Result<PathBuf> {
     let dir = AtomicDir::new(dest, origin(s))?;
     let mut files = write_files(s, run, dir.path(), opts)?;
+    files.push(super::columns::write(dir.path(), &files, &[])?);
     files.push("manifest.json".into());
     let settings = serde_json::json!({ "year": s.year, "parameters": s.effects.len() });
     analysis_manifest::write("sensitivity", settings, &[run], files, &dir.path().join("manifest.json"))?;

@@ -151,15 +151,57 @@ pub fn summary_rows(p: &Projection) -> Vec<SummaryRow> {
         .collect()
 }
 
-/// Formats a number for CSV: counts to 3 decimals, rates with more, no exponent.
+/// The summary rows as JSON objects (`summary.json`), keys in `summary.csv`'s column
+/// order, each value exactly as `summary.csv` writes it: the same rounding
+/// ([`fmt_num`]), whole numbers without a fraction, and never `-0` (a JSON reader sees
+/// the CSV's numbers).
+pub fn summary_json(rows: &[SummaryRow]) -> Vec<JsonRow<'_>> {
+    rows.iter().map(JsonRow).collect()
+}
+
+/// A summary row as `summary.json` writes it (see [`summary_json`]).
+pub struct JsonRow<'a>(pub &'a SummaryRow);
+
+impl Serialize for JsonRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(SUMMARY_COLUMNS.len()))?;
+        for (c, x) in SUMMARY_COLUMNS.iter().zip(row_values(self.0)) {
+            map.serialize_entry(c, &json_number(x))?;
+        }
+        map.end()
+    }
+}
+
+/// A number as [`fmt_num`] writes it, as JSON: an integer when it has no fraction, else
+/// the shortest decimal that reads back to the rounded value; `null` if not finite (the
+/// output guard stops such a run before anything is written).
+pub fn json_number(x: f64) -> serde_json::Value {
+    let text = fmt_num(x);
+    if let Ok(i) = text.parse::<i64>() {
+        return serde_json::Value::from(i);
+    }
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() => serde_json::Value::from(v + 0.0),
+        _ => serde_json::Value::Null,
+    }
+}
+
+/// Formats a number for CSV: counts to 3 decimals, rates with more, no exponent, and
+/// never a negative zero (a tiny negative such as -1e-9 is written `0.000000`, not
+/// `-0.000000`).
 pub fn fmt_num(x: f64) -> String {
     let x = x + 0.0; // turns -0 into 0
-    if x == x.trunc() && x.abs() < 1e15 {
+    let s = if x == x.trunc() && x.abs() < 1e15 {
         format!("{x:.0}")
     } else if x.abs() >= 100.0 {
         format!("{x:.3}")
     } else {
         format!("{x:.6}")
+    };
+    match s.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
+        _ => s,
     }
 }
 
@@ -334,4 +376,23 @@ pub fn write_population(p: &Projection, path: &Path) -> Result<()> {
         }
     }
     w.flush().map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_negative_zero() {
+        assert_eq!(fmt_num(-0.0), "0");
+        assert_eq!(fmt_num(-1e-9), "0.000000");
+        assert_eq!(fmt_num(-1e-4), "-0.000100");
+        assert_eq!(fmt_num(-123.0004), "-123.000");
+        assert_eq!(fmt_num(-5.0), "-5");
+        assert_eq!(json_number(-1e-9).to_string(), "0.0");
+        assert_eq!(json_number(-0.0).to_string(), "0");
+        assert_eq!(json_number(231_614.444_9).to_string(), "231614.445");
+        assert_eq!(json_number(0.8123456789).to_string(), "0.812346");
+        assert_eq!(json_number(12.0).to_string(), "12");
+    }
 }

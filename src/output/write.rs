@@ -8,13 +8,17 @@ use crate::run::{Inputs, Projection};
 use crate::uncertainty::Outcome;
 
 /// Options for writing a run.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct WriteOptions {
     /// Skip the charts (faster; tables and manifest only).
     pub no_charts: bool,
     /// Test hook: fail after the tables are written, before the commit, to prove that
     /// a failed run leaves no partial folder and keeps the previous output.
     pub fail_midway: bool,
+    /// Also write the tables as `tables.xlsx` (`--format xlsx`).
+    pub xlsx: bool,
+    /// The key and pyramid years asked for (`--years`, `--pyramid-years`), checked.
+    pub years: super::years::ChartYears,
 }
 
 /// The origin recorded in a run's output folder: `run` and the scenario name.
@@ -43,7 +47,7 @@ pub fn write_projection_with(
     let root = dir.path().to_path_buf();
     let rows = tables::summary_rows(p);
     tables::write_summary(&rows, &root.join("summary.csv"))?;
-    let json = serde_json::to_string_pretty(&rows)
+    let json = serde_json::to_string_pretty(&tables::summary_json(&rows))
         .map_err(|e| Error::io(root.join("summary.json"), std::io::Error::other(e)))?;
     std::fs::write(root.join("summary.json"), json + "\n").map_err(|e| Error::io(root.join("summary.json"), e))?;
     tables::write_population(p, &root.join("population.csv"))?;
@@ -61,13 +65,17 @@ pub fn write_projection_with(
         let chart_dir = root.join("charts");
         std::fs::create_dir(&chart_dir).map_err(|e| Error::io(&chart_dir, e))?;
         // Deterministic and fan charts drawn together, so that all of them share the cores.
-        let mut specs = charts::specs(p, &inputs.data);
+        let mut specs = charts::specs_with(p, &inputs.data, &opts.years);
         if let Some(o) = mc {
-            specs.extend(fan_charts::specs(p, &inputs.data, o));
+            specs.extend(fan_charts::specs_with(p, &inputs.data, o, &opts.years));
         }
         files.extend(charts::render_all(&specs, &chart_dir)?.into_iter().map(|f| format!("charts/{f}")));
     }
     laps.lap("charts");
+    files.push(super::columns::write(&root, &files, &[])?);
+    if opts.xlsx {
+        files.push(super::xlsx::write(&root, &files, &[])?);
+    }
     files.push("manifest.json".into());
     let run = mc.map(|o| (o.options.seed, o.options.trajectories));
     manifest::write_run(p, inputs, run, files, &root.join("manifest.json"))?;

@@ -125,7 +125,7 @@ pub fn write_report_with(
 
     let dir = AtomicDir::new(dest, origin(c))?;
     let root = dir.path().to_path_buf();
-    let mut files = compare::write_files(c, &root, CompareOptions { no_charts: false })?;
+    let mut files = compare::write_files(c, &root, CompareOptions { no_charts: false, ..Default::default() })?;
     if let Some(s) = &sens {
         files.extend(sens_out::write_files(s, &c.runs[0], &root, SensitivityOptions { no_charts: false })?);
     }
@@ -135,9 +135,9 @@ pub fn write_report_with(
     let sub = format!("charts/{}", first.name());
     crate::output::atomic::ensure_dir(&root.join("charts"))?;
     crate::output::atomic::ensure_dir(&root.join(&sub))?;
-    let mut specs = crate::output::charts::specs(&first.projection, &first.inputs.data);
+    let mut specs = crate::output::charts::specs_with(&first.projection, &first.inputs.data, &c.chart_years);
     if let Some(o) = &mc {
-        specs.extend(crate::output::fan_charts::specs(&first.projection, &first.inputs.data, o));
+        specs.extend(crate::output::fan_charts::specs_with(&first.projection, &first.inputs.data, o, &c.chart_years));
     }
     let own = crate::output::charts::render_all(&specs, &root.join(&sub))?;
     files.extend(own.into_iter().map(|f| format!("{sub}/{f}")));
@@ -162,6 +162,7 @@ pub fn write_report_with(
         .and_then(|b| String::from_utf8(b).ok())
         .map(|t| provenance_lines(&t))
         .unwrap_or_default();
+    files.push(crate::output::columns::write(&root, &files, &c.names())?);
     files.splice(0..0, ["report.html".to_string(), "report.md".to_string()]);
     files.push("manifest.json".into());
 

@@ -26,7 +26,10 @@ enum Key {
 
 /// The legend entries of a panel: areas, lines, then points, in layer order.
 fn entries(panel: &Panel) -> Vec<(Key, &str)> {
-    let areas = panel.areas.iter().filter_map(|a| Some((Key::Fill(a.colour, a.opacity), a.label.as_deref()?)));
+    let areas = panel
+        .areas
+        .iter()
+        .filter_map(|a| Some((Key::Fill(a.colour, a.key_opacity.unwrap_or(a.opacity)), a.label.as_deref()?)));
     let lines = panel.lines.iter().filter_map(|l| Some((Key::Line(l.colour, l.width, l.dash), l.label.as_deref()?)));
     let points = panel.points.iter().filter_map(|p| Some((Key::Dot(p.colour, p.radius), p.label.as_deref()?)));
     areas.chain(lines).chain(points).collect()

@@ -5,7 +5,7 @@
 use plotters::style::RGBColor;
 
 use super::format::TickFormat;
-use super::palette::{self, CATEGORICAL, GREY};
+use super::palette::{self, GREY, SCENARIOS};
 use super::spec::{Axis, Chart, Dash, Line, Panel};
 use crate::output::numbers::currency_word;
 use crate::output::tables::SummaryRow;
@@ -42,7 +42,7 @@ pub fn scenario_colours(names: &[&str]) -> Vec<RGBColor> {
             if let Some(c) = f {
                 return *c;
             }
-            let free = CATEGORICAL.iter().copied().find(|c| !used.contains(c));
+            let free = SCENARIOS.iter().copied().find(|c| !used.contains(c));
             let c = free.unwrap_or_else(|| {
                 next += 1;
                 palette::categorical(next - 1)
@@ -60,7 +60,13 @@ fn years(rows: &[SummaryRow]) -> Vec<f64> {
 /// Line width of the i-th of n scenarios: the first is widest and each later one is
 /// drawn narrower on top, so where scenarios coincide (fertility variants before 2045)
 /// every colour still shows, as nested stripes.
+/// Up to four scenarios the widths step by 3 or 4 px; with more, the steps shrink so
+/// that the first is 12 px and the last 3 px,
+/// and every nested stripe stays visible (8 scenarios: 12, 10, 9, 8, 6, 5, 4, 3).
 fn width(i: usize, n: usize) -> u32 {
+    if n > 4 {
+        return 3 + (9 * n.saturating_sub(1 + i) / (n - 1)) as u32;
+    }
     let step = if n == 2 { 4 } else { 3 };
     (3 + step * n.saturating_sub(1 + i) as u32).min(12)
 }
@@ -126,28 +132,59 @@ pub fn charts(series: &[Overlay<'_>], currency: &str, source: &str) -> Vec<(&'st
     ]
 }
 
-/// Force available (solid) per scenario against the target: one grey dashed line when
-/// every scenario has the same target, else a dashed line per scenario in its colour.
+/// The scenarios grouped by identical troop-target series, in order of first appearance.
+fn target_groups<'a, 'b>(series: &'b [Overlay<'a>]) -> Vec<Vec<&'b Overlay<'a>>> {
+    let same = |a: &Overlay<'_>, b: &Overlay<'_>| {
+        a.rows.len() == b.rows.len()
+            && a.rows.iter().zip(b.rows).all(|(x, y)| x.year == y.year && x.force_target == y.force_target)
+    };
+    let mut groups: Vec<Vec<&Overlay<'_>>> = Vec::new();
+    for s in series {
+        match groups.iter_mut().find(|g| same(g[0], s)) {
+            Some(g) => g.push(s),
+            None => groups.push(vec![s]),
+        }
+    }
+    groups
+}
+
+/// Force available (solid) per scenario against the target: one dashed line per
+/// distinct target, so that eight scenarios on one target draw one line. The target all
+/// or most scenarios share is grey; a target of one scenario alone is in its colour
+/// ("target-450k: target"); another target shared by several takes its first
+/// scenario's colour and names them.
 fn force_chart(series: &[Overlay<'_>], source: &str) -> Chart {
     let mut panel =
         one_panel(Axis::values("troops (thousands)", TickFormat::thousands()), series, |r| r.force_available);
-    let same_target = series.windows(2).all(|w| {
-        w[0].rows.len() == w[1].rows.len()
-            && w[0].rows.iter().zip(w[1].rows).all(|(a, b)| a.year == b.year && a.force_target == b.force_target)
-    });
-    if same_target {
-        if let Some(s) = series.first() {
-            let ys: Vec<f64> = s.rows.iter().map(|r| r.force_target).collect();
-            let label = if series.len() > 1 { "Troop target (all scenarios)" } else { "Troop target" };
-            panel.lines.push(Line::xy(label, GREY, &years(s.rows), &ys).dash(Dash::Dashed));
-        }
-    } else {
-        for s in series {
-            let ys: Vec<f64> = s.rows.iter().map(|r| r.force_target).collect();
-            panel.lines.push(
-                Line::xy(format!("{}: target", s.name), s.colour, &years(s.rows), &ys).dash(Dash::Dashed).width(2),
-            );
-        }
+    let groups = target_groups(series);
+    let n_groups = groups.len();
+    // The grey line goes to the largest group shared by several scenarios (the first of equals).
+    let grey = groups.iter().enumerate().filter(|(_, g)| g.len() > 1).max_by_key(|(i, g)| (g.len(), usize::MAX - i));
+    let grey = grey.map(|(i, _)| i).or((n_groups == 1).then_some(0));
+    for (k, g) in groups.iter().enumerate() {
+        let s = g[0];
+        let ys: Vec<f64> = s.rows.iter().map(|r| r.force_target).collect();
+        let names: Vec<&str> = g.iter().map(|o| o.name).collect();
+        let (label, colour, w) = if n_groups == 1 {
+            let label =
+                if series.len() > 1 { "Troop target (all scenarios)".to_string() } else { "Troop target".into() };
+            (label, GREY, 3)
+        } else if g.len() == 1 {
+            (format!("{}: target", s.name), s.colour, 2)
+        } else if names.len() > 3 {
+            let c = if Some(k) == grey { GREY } else { s.colour };
+            let others: Vec<&str> = series.iter().map(|o| o.name).filter(|n| !names.contains(n)).collect();
+            let label = if others.len() <= 2 {
+                format!("Troop target (all but {})", others.join(", "))
+            } else {
+                format!("Troop target ({} scenarios: {} …)", names.len(), names[..2].join(", "))
+            };
+            (label, c, 2)
+        } else {
+            let c = if Some(k) == grey { GREY } else { s.colour };
+            (format!("Troop target: {}", names.join(", ")), c, 2)
+        };
+        panel.lines.push(Line::xy(label, colour, &years(s.rows), &ys).dash(Dash::Dashed).width(w));
     }
     Chart::new("Force available against the troop target", source, panel)
         .subtitle("Active-duty troops at 1 July (conscripts of the four branches, officers and NCOs), solid; troop target, dashed")

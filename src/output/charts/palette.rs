@@ -40,6 +40,13 @@ pub const OBSERVED: RGBColor = RGBColor(20, 20, 20);
 /// Categorical colours for series without a fixed meaning, in order of use.
 pub const CATEGORICAL: [RGBColor; 8] = [NAVY, VERMILLION, GREEN, ORANGE, BLUE, PURPLE, SKY, GREY];
 
+/// Dark yellow (Okabe-Ito's yellow, darkened to read as a line on white).
+pub const OLIVE: RGBColor = RGBColor(160, 140, 0);
+
+/// Scenario colours of overlay charts, in order of use: Okabe and Ito's eight with navy
+/// for black and dark yellow for yellow. Grey is left out: it draws the troop target.
+pub const SCENARIOS: [RGBColor; 8] = [NAVY, VERMILLION, GREEN, ORANGE, BLUE, PURPLE, SKY, OLIVE];
+
 /// The i-th categorical colour (cycling).
 pub fn categorical(i: usize) -> RGBColor {
     CATEGORICAL[i % CATEGORICAL.len()]

@@ -228,6 +228,10 @@ pub struct Area {
     pub outline: u32,
     /// The polygon's vertices in data coordinates.
     pub polygon: Vec<(f64, f64)>,
+    /// Opacity of the legend swatch when it differs from `opacity`: a band drawn over
+    /// wider bands of the same colour (nested quantile bands) shows their opacities
+    /// composited, and its swatch must show the same; `None` = `opacity`.
+    pub key_opacity: Option<f64>,
 }
 
 impl Area {
@@ -235,22 +239,35 @@ impl Area {
     pub fn between(label: impl Into<String>, colour: RGBColor, xs: &[f64], lower: &[f64], upper: &[f64]) -> Self {
         let mut polygon: Vec<(f64, f64)> = xs.iter().copied().zip(upper.iter().copied()).collect();
         polygon.extend(xs.iter().copied().zip(lower.iter().copied()).rev());
-        Area { label: Some(label.into()), colour, opacity: 0.75, outline: 0, polygon }
+        Area { label: Some(label.into()), colour, opacity: 0.75, outline: 0, polygon, key_opacity: None }
     }
 
     /// An arbitrary polygon.
     pub fn polygon(label: impl Into<String>, colour: RGBColor, polygon: Vec<(f64, f64)>) -> Self {
-        Area { label: Some(label.into()), colour, opacity: 0.75, outline: 0, polygon }
+        Area { label: Some(label.into()), colour, opacity: 0.75, outline: 0, polygon, key_opacity: None }
     }
 
     /// The rectangle spanning `x0..x1` × `y0..y1` (bars of a tornado chart).
     pub fn rect(label: Option<String>, colour: RGBColor, (x0, x1): (f64, f64), (y0, y1): (f64, f64)) -> Self {
-        Area { label, colour, opacity: 1.0, outline: 0, polygon: vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1)] }
+        Area {
+            label,
+            colour,
+            opacity: 1.0,
+            outline: 0,
+            polygon: vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1)],
+            key_opacity: None,
+        }
     }
 
     /// Sets the fill opacity.
     pub fn opacity(mut self, o: f64) -> Self {
         self.opacity = o;
+        self
+    }
+
+    /// Sets the legend swatch's opacity (see [`Area::key_opacity`]).
+    pub fn key_opacity(mut self, o: f64) -> Self {
+        self.key_opacity = Some(o);
         self
     }
 
