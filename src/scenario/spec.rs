@@ -152,6 +152,9 @@ pub struct Scenario {
     pub locations: std::collections::BTreeMap<String, (std::path::PathBuf, usize)>,
     /// Monte Carlo settings (`[uncertainty]`), used by `run --trajectories N`.
     pub uncertainty: super::uncertainty::UncertaintySpec,
+    /// Civilians in non-combat posts and the settings of `forcecast plan` (`[plan]`).
+    #[serde(skip_serializing_if = "super::plan::PlanSpec::is_default")]
+    pub plan: super::plan::PlanSpec,
 }
 
 /// Fertility: total fertility rate and sex ratio at birth paths.
@@ -826,6 +829,8 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
     }
     // [uncertainty]
     let uncertainty = super::uncertainty::read(&mut root, sink);
+    // [plan]
+    let plan = super::plan::read(&mut root, base_year, (i64::from(base_year), DATA_YEARS.1), sink);
     root.finish(sink);
 
     if sink.diagnostics.len() > before {
@@ -850,6 +855,7 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
         force: force?,
         automation: automation?,
         uncertainty: uncertainty?,
+        plan: plan?,
     })
 }
 
