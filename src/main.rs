@@ -190,6 +190,9 @@ enum Command {
         /// Trajectories of the probabilistic goal: not yet implemented.
         #[arg(long, value_name = "N")]
         trajectories: Option<u64>,
+        /// Requirement levels of frontier.csv as LOW:HIGH:STEP troops, or `none`.
+        #[arg(long, value_name = "LOW:HIGH:STEP", default_value = "300000:500000:20000")]
+        frontier: String,
         /// Output folder (default output/plan-<scenario>).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -399,6 +402,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             budget_per_year,
             probability,
             trajectories,
+            frontier,
             out,
             no_charts,
             quiet,
@@ -411,8 +415,19 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 )
                 .into());
             }
-            let args =
-                PlanArgs { scenario, require, require_path, from, levers, budget_per_year, out, no_charts, quiet };
+            let levels = frontier_levels(&frontier)?;
+            let args = PlanArgs {
+                scenario,
+                require,
+                require_path,
+                from,
+                levers,
+                budget_per_year,
+                levels,
+                out,
+                no_charts,
+                quiet,
+            };
             plan_command(args, &scenarios)
         }
         Command::Run { scenario, out, no_charts, quiet, trajectories, seed, threads, save_trajectories } => {
@@ -572,9 +587,29 @@ struct PlanArgs {
     from: Option<i32>,
     levers: Option<Vec<String>>,
     budget_per_year: Option<f64>,
+    levels: Vec<f64>,
     out: Option<PathBuf>,
     no_charts: bool,
     quiet: bool,
+}
+
+/// The requirement levels of `--frontier LOW:HIGH:STEP` (`none`: no frontier).
+fn frontier_levels(text: &str) -> Result<Vec<f64>, Error> {
+    if text == "none" {
+        return Ok(Vec::new());
+    }
+    let bad = || {
+        Error::Usage(format!(
+            "--frontier: expected LOW:HIGH:STEP in troops (e.g. 300000:500000:20000, at most 100 levels) or `none`, got `{text}`"
+        ))
+    };
+    let parts: Vec<u64> =
+        text.split(':').map(|p| p.trim().parse::<u64>().map_err(|_| bad())).collect::<Result<_, _>>()?;
+    let [lo, hi, step] = parts[..] else { return Err(bad()) };
+    if step == 0 || lo > hi || hi > 10_000_000 || (hi - lo) / step >= 100 {
+        return Err(bad());
+    }
+    Ok((0..=(hi - lo) / step).map(|k| (lo + k * step) as f64).collect())
 }
 
 /// `forcecast plan`.
@@ -667,9 +702,8 @@ fn plan_command(a: PlanArgs, scenarios: &Path) -> anyhow::Result<()> {
             main_evals
         ));
     }
-    let levels: Vec<f64> = (0..=10).map(|k| 300_000.0 + 20_000.0 * f64::from(k)).collect();
     let frontier =
-        planner::frontier(&mut ctx, &problem, &levels, planner::Effort { random_starts: 0, passes: 8 }, &tick)?;
+        planner::frontier(&mut ctx, &problem, &a.levels, planner::Effort { random_starts: 0, passes: 8 }, &tick)?;
     let mut alternatives = Vec::new();
     for &l in &levers {
         let p = planner::Problem { levers: vec![l], ..problem.clone() };
