@@ -686,9 +686,10 @@ fn plan_command(a: PlanArgs, scenarios: &Path) -> anyhow::Result<()> {
             .filter(|&t| d.years[t] >= from)
             .max_by(|&x, &y| d.automation.uncovered_gap[x].total_cmp(&d.automation.uncovered_gap[y]))
             .unwrap_or(0);
+        let within = if budget.is_some() { " while keeping every year within --budget-per-year" } else { "" };
         let why = if solution.detail.score.shortfall > 0.0 {
             format!(
-                "the best plan found still misses the requirement by {} troops in {}",
+                "the best plan found{within} still misses the requirement by {} troops in {}",
                 forcecast::output::numbers::count(d.automation.uncovered_gap[worst]),
                 d.years[worst]
             )

@@ -123,8 +123,8 @@ fn civilian_path(o: &PlanOutputs<'_>) -> Vec<(i32, f64)> {
 }
 
 /// plan.csv: `lever, year, value, cost` for the levers of the plan (from the first period
-/// start), plus `personnel` (value: troops available over the reference; cost: their extra
-/// pay and upkeep) and `total` (value: requirement covered; cost: the year's extra cost).
+/// start), plus `personnel` (value: troops available; cost: the extra pay and upkeep of
+/// conscripts and cadre over the reference) and `total` (value: requirement covered; cost: the year's extra cost).
 pub fn plan_csv(o: &PlanOutputs<'_>) -> String {
     let d = &o.solution.detail;
     let mut t = String::from("lever,year,value,cost\n");
