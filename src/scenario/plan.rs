@@ -129,7 +129,7 @@ pub fn read(root: &mut Reader<'_>, base_year: i32, proj_years: (i64, i64), sink:
     let spec = PlanSpec {
         civilians: civilians.flatten(),
         substitution_ratio: p.number("substitution_ratio", Range::new(0.0, 10.0), sink).unwrap_or(d.substitution_ratio),
-        from: p.integer("from", DATA_YEARS.0, DATA_YEARS.1, sink).map(|y| y as i32).unwrap_or(d.from),
+        from: p.integer("from", i64::from(base_year) + 1, DATA_YEARS.1, sink).map(|y| y as i32).unwrap_or(d.from),
         discount_rate: p.number("discount_rate", Range::new(0.0, 0.5), sink).unwrap_or(d.discount_rate),
         budget_per_year: p.number("budget_per_year", Range::new(0.0, 1.0e15), sink),
         conscript_pay: p.number("conscript_pay", COST, sink).unwrap_or(d.conscript_pay),

@@ -926,6 +926,17 @@ mod tests {
         ("uncertainty.force", "cadre_propensity = { sd = X }"),
         ("uncertainty.force", "fielding_capacity = { sd = X }"),
         ("uncertainty.force", "soldiers_replaced_per_system = { sd = X }"),
+        ("plan", "civilians = X"),
+        ("plan", "civilians = [[2030, X]]"),
+        ("plan", "substitution_ratio = X"),
+        ("plan", "discount_rate = X"),
+        ("plan", "budget_per_year = X"),
+        ("plan", "conscript_pay = X"),
+        ("plan", "conscript_upkeep = X"),
+        ("plan", "cadre_cost = X"),
+        ("plan", "retention_bonus = X"),
+        ("plan", "volunteer_cost = X"),
+        ("plan", "civilian_cost = X"),
     ];
 
     /// Every integer a scenario can set, as `(section, line)` with `X` for the value.
@@ -935,6 +946,7 @@ mod tests {
         ("force.ncos", "obligated_years = X"),
         ("force.ncos", "max_years = X"),
         ("automation", "start_year = X"),
+        ("plan", "from = X"),
     ];
 
     fn problems(text: &str) -> Vec<String> {
