@@ -18,6 +18,7 @@ pub mod embedded;
 pub mod error;
 pub mod force;
 pub mod output;
+pub mod plan;
 pub mod report;
 pub mod run;
 pub mod scenario;

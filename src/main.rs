@@ -228,6 +228,49 @@ enum Command {
         #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..=1024))]
         threads: Option<u64>,
     },
+    /// Find the least-cost mix of policy levers that keeps troops + civilian substitutes +
+    /// automation at or above a requirement every year from a start year; writes plan.toml
+    /// (a runnable scenario), plan.csv, frontier.csv (+ chart) and alternatives.csv.
+    #[command(
+        after_help = "Examples:\n  forcecast plan baseline\n  forcecast plan baseline --require 450000 --from 2030\n  forcecast plan baseline --levers service,civilians,automation --budget-per-year 2e12"
+    )]
+    Plan {
+        /// Scenario name or path to a .toml file.
+        scenario: String,
+        /// Troops required every year (default: the scenario's troop target).
+        #[arg(long, value_name = "N", conflicts_with = "require_path", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+        require: Option<u64>,
+        /// The requirement as a path: a CSV `year,troops`, interpolated between its years.
+        #[arg(long, value_name = "FILE")]
+        require_path: Option<PathBuf>,
+        /// First year the requirement must be met (default: [plan] from, 2030).
+        #[arg(long, value_name = "YEAR")]
+        from: Option<i32>,
+        /// Levers the plan may use, comma-separated (default: all that apply).
+        #[arg(long, value_delimiter = ',', value_name = "LIST")]
+        levers: Option<Vec<String>>,
+        /// Most extra cost of any year (default: [plan] budget_per_year, none).
+        #[arg(long, value_name = "X")]
+        budget_per_year: Option<f64>,
+        /// Probabilistic goal over Monte Carlo trajectories: not yet implemented.
+        #[arg(long, value_name = "P")]
+        probability: Option<f64>,
+        /// Trajectories of the probabilistic goal: not yet implemented.
+        #[arg(long, value_name = "N")]
+        trajectories: Option<u64>,
+        /// Requirement levels of frontier.csv as LOW:HIGH:STEP troops, or `none`.
+        #[arg(long, value_name = "LOW:HIGH:STEP", default_value = "300000:500000:20000")]
+        frontier: String,
+        /// Output folder (default output/plan-<scenario>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Skip the frontier chart.
+        #[arg(long)]
+        no_charts: bool,
+        /// Print nothing but errors (and no progress bar).
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Back-test the projection against WPP's estimates (and, with --force, calibrate the
     /// force model to observed troop numbers).
     #[command(
@@ -507,6 +550,43 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Plan {
+            scenario,
+            require,
+            require_path,
+            from,
+            levers,
+            budget_per_year,
+            probability,
+            trajectories,
+            frontier,
+            out,
+            no_charts,
+            quiet,
+        } => {
+            if probability.is_some() || trajectories.is_some() {
+                return Err(Error::Usage(
+                    "--probability and --trajectories (the probabilistic goal over Monte Carlo trajectories) are \
+                     not yet implemented; `forcecast plan` meets the requirement deterministically"
+                        .into(),
+                )
+                .into());
+            }
+            let levels = frontier_levels(&frontier)?;
+            let args = PlanArgs {
+                scenario,
+                require,
+                require_path,
+                from,
+                levers,
+                budget_per_year,
+                levels,
+                out,
+                no_charts,
+                quiet,
+            };
+            plan_command(args, &scenarios)
+        }
         Command::Run {
             scenario,
             out,
@@ -714,6 +794,188 @@ fn capped_threads(asked: u64, cores: usize) -> usize {
     } else {
         asked
     }
+}
+
+struct PlanArgs {
+    scenario: String,
+    require: Option<u64>,
+    require_path: Option<PathBuf>,
+    from: Option<i32>,
+    levers: Option<Vec<String>>,
+    budget_per_year: Option<f64>,
+    levels: Vec<f64>,
+    out: Option<PathBuf>,
+    no_charts: bool,
+    quiet: bool,
+}
+
+/// The requirement levels of `--frontier LOW:HIGH:STEP` (`none`: no frontier).
+fn frontier_levels(text: &str) -> Result<Vec<f64>, Error> {
+    if text == "none" {
+        return Ok(Vec::new());
+    }
+    let bad = || {
+        Error::Usage(format!(
+            "--frontier: expected LOW:HIGH:STEP in troops (e.g. 300000:500000:20000, at most 100 levels) or `none`, got `{text}`"
+        ))
+    };
+    let parts: Vec<u64> =
+        text.split(':').map(|p| p.trim().parse::<u64>().map_err(|_| bad())).collect::<Result<_, _>>()?;
+    let [lo, hi, step] = parts[..] else { return Err(bad()) };
+    if step == 0 || lo > hi || hi > 10_000_000 || (hi - lo) / step >= 100 {
+        return Err(bad());
+    }
+    Ok((0..=(hi - lo) / step).map(|k| (lo + k * step) as f64).collect())
+}
+
+/// `forcecast plan`.
+fn plan_command(a: PlanArgs, scenarios: &Path) -> anyhow::Result<()> {
+    use forcecast::plan::{self as planner, Lever};
+    let path = scenario::locate(&a.scenario, scenarios)?;
+    let s = scenario::load(&path, scenarios)?;
+    let origin = forcecast::output::Origin::new("plan", &format!("plan-{}", s.name));
+    let dest = a.out.unwrap_or_else(|| Path::new("output").join(&origin.name));
+    forcecast::output::check_destination(&dest, &origin)?;
+    let inputs = run::load_inputs(&s, scenarios)?;
+    run::validate(&s, &inputs)?;
+    let from = a.from.unwrap_or(s.plan.from);
+    if from <= s.base_year || from > s.end_year {
+        return Err(Error::Usage(format!(
+            "--from {from}: must be after the base year {} and at most the end year {}",
+            s.base_year, s.end_year
+        ))
+        .into());
+    }
+    let levers: Vec<Lever> = match &a.levers {
+        Some(names) => {
+            let mut v = Vec::new();
+            for n in names {
+                let l = Lever::parse(n.trim()).ok_or_else(|| {
+                    let known: Vec<&str> = Lever::ALL.iter().map(|l| l.name()).collect();
+                    Error::Usage(format!("--levers: unknown lever `{n}`; known: {}", known.join(", ")))
+                })?;
+                if !v.contains(&l) {
+                    v.push(l);
+                }
+            }
+            v.sort();
+            v
+        }
+        // Women only where the scenario has volunteer shares to scale.
+        None => Lever::ALL
+            .into_iter()
+            .filter(|l| *l != Lever::Women || !s.force.female_volunteer_age_shares.is_empty())
+            .collect(),
+    };
+    let budget = match a.budget_per_year.or(s.plan.budget_per_year) {
+        Some(b) if !(b.is_finite() && b >= 0.0) => {
+            return Err(Error::Usage(format!("--budget-per-year: must be a non-negative number, got {b}")).into());
+        }
+        b => b,
+    };
+    let target = match (a.require, &a.require_path) {
+        (Some(n), _) => Some(vec![(s.base_year, n as f64)]),
+        (None, Some(p)) => Some(planner::read_requirement_path(p)?),
+        (None, None) => None,
+    };
+    let problem = planner::Problem { target, from, levers: levers.clone(), budget_per_year: budget };
+    let start = Instant::now();
+    let bar = if a.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {prefix}: {human_pos} plans evaluated ({elapsed})") {
+            bar.set_style(style);
+        }
+        bar.set_prefix(s.name.clone());
+        bar
+    };
+    let tick = |k: u64| bar.inc(k);
+    let mut ctx = planner::Context::new(&s, &inputs)?;
+    let solution = planner::solve(&mut ctx, &problem, planner::EFFORT, &[], &tick)?;
+    let main_evals = ctx.evaluations.get();
+    let main_secs = start.elapsed().as_secs_f64();
+    if !solution.detail.score.feasible() {
+        bar.finish_and_clear();
+        let d = &solution.detail;
+        let worst = (0..d.years.len())
+            .filter(|&t| d.years[t] >= from)
+            .max_by(|&x, &y| d.automation.uncovered_gap[x].total_cmp(&d.automation.uncovered_gap[y]))
+            .unwrap_or(0);
+        let within = if budget.is_some() { " while keeping every year within --budget-per-year" } else { "" };
+        let why = if solution.detail.score.shortfall > 0.0 {
+            format!(
+                "the best plan found{within} still misses the requirement by {} troops in {}",
+                forcecast::output::numbers::count(d.automation.uncovered_gap[worst]),
+                d.years[worst]
+            )
+        } else {
+            "every plan that meets the requirement costs more than --budget-per-year in some year".to_string()
+        };
+        return Err(anyhow::anyhow!(
+            "no feasible plan for {} with levers {}: {why} ({} plans evaluated)",
+            s.name,
+            levers.iter().map(|l| l.name()).collect::<Vec<_>>().join(","),
+            main_evals
+        ));
+    }
+    let frontier =
+        planner::frontier(&mut ctx, &problem, &a.levels, planner::Effort { random_starts: 0, passes: 8 }, &tick)?;
+    let mut alternatives = Vec::new();
+    for &l in &levers {
+        let p = planner::Problem { levers: vec![l], ..problem.clone() };
+        alternatives.push((l, planner::solve(&mut ctx, &p, planner::EFFORT, &[], &tick)?));
+    }
+    bar.finish_and_clear();
+    // plan.toml extends the input by name; an input not found by that name (a file given
+    // by path) is copied beside it with the files it extends.
+    let mut copies = Vec::new();
+    for f in &s.files {
+        let name = scenario::name_of(f);
+        let found = scenario::locate(&name, scenarios).ok();
+        let same = found.map(|p| p.canonicalize().ok() == f.canonicalize().ok()).unwrap_or(false);
+        if !same && f.is_file() {
+            if name == "plan" {
+                return Err(Error::Usage(format!(
+                    "{} is named `plan`, the name of the plan's own file; copy it to a file with another name",
+                    f.display()
+                ))
+                .into());
+            }
+            copies.push(f.clone());
+        }
+    }
+    let outputs = planner::write::PlanOutputs {
+        scenario: &s,
+        problem: &problem,
+        solution: &solution,
+        frontier: &frontier,
+        alternatives: &alternatives,
+        extends: s.name.clone(),
+        copies,
+        no_charts: a.no_charts,
+    };
+    let dir = forcecast::output::AtomicDir::new(&dest, origin)?;
+    planner::write::write_all(&outputs, dir.path())?;
+    let written = dir.commit()?;
+    if !a.quiet {
+        let d = &solution.detail;
+        say(&format!(
+            "{}: least-cost plan meets the requirement every year from {from}; discounted extra cost {} {}",
+            forcecast::error::escape(&s.name),
+            forcecast::output::numbers::count(d.score.cost),
+            s.automation.currency
+        ));
+        eprintln!(
+            "{main_evals} plans evaluated in {main_secs:.2} s ({:.0} a second) for the plan; {} in all with the \
+             frontier and alternatives in {:.2} s; wrote {}",
+            main_evals as f64 / main_secs.max(1e-9),
+            ctx.evaluations.get(),
+            start.elapsed().as_secs_f64(),
+            shown(&written)
+        );
+    }
+    Ok(())
 }
 
 struct BacktestArgs {

@@ -231,7 +231,8 @@ pub fn project(scenario: &Scenario, inputs: &Inputs) -> Result<Projection> {
     let plan = force::ForcePlan::new(&scenario.force, &data.force, base_year, end)?;
     let history = force::history_populations(&base, base_year, plan.first, &inputs.mortality);
     let force = force::simulate_with(&plan, &history, &pops);
-    let automation = automation::simulate(&force.gap(), &force.available(), base_year, &scenario.automation);
+    let gap = automation_gap(&force.gap(), &scenario.plan.equivalents(base_year, years.len()));
+    let automation = automation::simulate(&gap, &force.available(), base_year, &scenario.automation);
     let srb0 = rates[0].srb;
     let stable_base = leslie::stable(&rates[0].asfr, &survival[0][1], 1.0 / (1.0 + srb0));
     let projection = Projection {
@@ -250,6 +251,12 @@ pub fn project(scenario: &Scenario, inputs: &Inputs) -> Result<Projection> {
     // Every number the outputs will hold, checked before any of them is written.
     crate::output::guard::projection(&projection)?;
     Ok(projection)
+}
+
+/// The gap automation must cover: the force gap less the troop-equivalents of the
+/// civilians in non-combat posts (`[plan] civilians`), never negative.
+pub fn automation_gap(gap: &[f64], civilians: &[f64]) -> Vec<f64> {
+    gap.iter().zip(civilians).map(|(g, c)| if *c > 0.0 { (g - c).max(0.0) } else { *g }).collect()
 }
 
 /// Convenience: an age vector from a slice (for tests and tools).

@@ -20,6 +20,8 @@ fn subcommands() -> Vec<String> {
     text[start..]
         .lines()
         .take_while(|l| l.starts_with("  "))
+        // A wrapped description continues on a deeper-indented line.
+        .filter(|l| !l[2..].starts_with(' '))
         .filter_map(|l| l.split_whitespace().next().map(String::from))
         .filter(|c| c != "help")
         .collect()
@@ -139,7 +141,7 @@ fn help_wraps_to_the_terminal_width() {
 #[test]
 fn completions_cover_every_subcommand_in_every_shell() {
     let commands = subcommands();
-    for c in ["run", "check", "list", "show", "compare", "sensitivity", "report", "backtest", "completions"] {
+    for c in ["run", "check", "list", "show", "compare", "sensitivity", "report", "plan", "backtest", "completions"] {
         assert!(commands.iter().any(|x| x == c), "{c} not in {commands:?}");
     }
     let bash = common::forcecast().args(["completions", "bash"]).assert().success().get_output().stdout.clone();

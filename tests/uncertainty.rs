@@ -112,6 +112,29 @@ fn zero_variance_reproduces_the_deterministic_run() {
 }
 
 #[test]
+fn zero_variance_with_civilians_reproduces_the_deterministic_automation() {
+    // `[plan] civilians` reduce the gap automation covers in the trajectories as in the
+    // deterministic run (issue 14).
+    let tmp = tempfile::tempdir().unwrap();
+    let body = format!("{ZERO}\n[plan]\ncivilians = [[2026, 0], [2040, 100000]]\n");
+    let path = common::baseline_with(tmp.path(), "zero_civilians", &body);
+    let (p, o) = run_lib(&path, 20, 7, 2);
+    let det: Vec<Vec<f64>> = summary_rows(&p).iter().map(|r| row_values(r).to_vec()).collect();
+    let col = |c: &str| SUMMARY_COLUMNS.iter().position(|x| *x == c).unwrap();
+    // The civilians act: fewer systems than the baseline's own run in 2050.
+    let (b, _) = common::project("baseline");
+    let t2050 = (2050 - p.years[0]) as usize;
+    assert!(p.automation.systems_fielded[t2050] + 20_000.0 < b.automation.systems_fielded[t2050]);
+    for m in ["automation_systems_fielded", "automation_cost", "uncovered_gap"] {
+        for r in o.quantiles.iter().filter(|r| r.metric == m) {
+            let d = det[(r.year - p.years[0]) as usize][col(m)];
+            let err = (r.mean - d).abs() / d.abs().max(1.0);
+            assert!(err <= 1e-9, "{} {m}: {} vs deterministic {d}", r.year, r.mean);
+        }
+    }
+}
+
+#[test]
 fn zero_variance_quantiles_csv_equals_summary_csv() {
     let tmp = tempfile::tempdir().unwrap();
     let path = common::baseline_with(tmp.path(), "zero", ZERO);

@@ -387,6 +387,29 @@ impl ForcePlan {
         Ok(plan)
     }
 
+    /// Re-resolves, in place, the yearly policies that leave the conscripts' terms and
+    /// intake shares alone: the active-duty rate, women volunteers' scale and each corps'
+    /// decision and careerists' continuation and fill rate, from `spec` (as
+    /// [`ForcePlan::new`] resolves them). For searches that vary only these
+    /// (`forcecast plan`): `spec` must otherwise equal the spec the plan was built from.
+    pub fn set_yearly_policies(&mut self, spec: &ForceSpec, data: &ForceData, cadre: &CadreDefaults) {
+        let p0 = self.first - self.lookback as i32;
+        let (base_year, last) = (self.base_year, self.last);
+        let yearly = |change, default: &dyn Fn(f64) -> f64| {
+            policy::yearly(change, base_year, p0, last, |y| default(f64::from(y)))
+        };
+        self.active_rate = yearly(spec.active_duty_rate.as_ref(), &from_points(&active_rate_points(data), 0.85));
+        self.female_scale = yearly(spec.female_volunteer_scale.as_ref(), &|_| 1.0);
+        for c in CORPS {
+            let i = c as usize;
+            let cs = if c == Corps::Officers { &spec.cadre.officers } else { &spec.cadre.ncos };
+            let fill = data.series("fill_rate", c.key());
+            self.fill[i] = yearly(cs.fill_rate.as_ref(), &from_points(&fill, 1.0));
+            self.decision[i] = yearly(cs.decision_continuation.as_ref(), &|_| cadre.decision[i]);
+            self.careerist[i] = yearly(cs.careerist_continuation.as_ref(), &|_| cadre.careerist[i]);
+        }
+    }
+
     /// Each branch's intake share in each year with enlisted stocks of every branch.
     fn stock_intake_shares(&self, data: &ForceData) -> [Vec<(i32, f64)>; 4] {
         let series: Vec<Vec<(i32, f64)>> = BRANCHES.iter().map(|b| data.series("enlisted", b.key())).collect();

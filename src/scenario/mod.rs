@@ -1,6 +1,7 @@
 //! Scenario files: parsing with locations, `extends` resolution, validation.
 
 pub mod node;
+pub mod plan;
 pub mod reader;
 pub mod resolve;
 pub mod show;

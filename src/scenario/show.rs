@@ -64,6 +64,7 @@ pub const SECTIONS: &[&str] = &[
     "force.officers",
     "force.ncos",
     "automation",
+    "plan",
     "uncertainty",
     "uncertainty.fertility",
     "uncertainty.mortality",
@@ -204,6 +205,17 @@ pub fn entries(s: &Scenario) -> Vec<Entry> {
         "500 a year in 2026, 3,000 by 2030, 6,000 by 2040 (assumption)",
     ));
     out.push(e("automation", "currency", Item::Str(a.currency.clone())));
+    let p = &s.plan;
+    out.push(policy("plan", "civilians", &p.civilians, "none"));
+    out.push(e("plan", "substitution_ratio", Item::Float(p.substitution_ratio)));
+    out.push(e("plan", "from", Item::Int(p.from.into())));
+    out.push(optional("plan", "budget_per_year", p.budget_per_year, "no ceiling"));
+    out.push(e("plan", "conscript_pay", Item::Float(p.conscript_pay)));
+    out.push(e("plan", "conscript_upkeep", Item::Float(p.conscript_upkeep)));
+    out.push(e("plan", "cadre_cost", Item::Float(p.cadre_cost)));
+    out.push(e("plan", "retention_bonus", Item::Float(p.retention_bonus)));
+    out.push(e("plan", "volunteer_cost", Item::Float(p.volunteer_cost)));
+    out.push(e("plan", "civilian_cost", Item::Float(p.civilian_cost)));
     let u = &s.uncertainty;
     out.push(e("uncertainty", "gap_thresholds", Item::Numbers(u.gap_thresholds.clone())));
     out.push(e("uncertainty", "available_thresholds", Item::Numbers(u.available_thresholds.clone())));
@@ -525,6 +537,17 @@ fit_from = 1960
 fit_to = 2015
 innovation_sd = 5.5
 sd_scale = 0.5
+[plan]
+civilians = [[2030, 0], [2040, 50000]]
+substitution_ratio = 0.8
+from = 2032
+budget_per_year = 5e12
+conscript_pay = 2.5e7
+conscript_upkeep = 7e6
+cadre_cost = 5e7
+retention_bonus = 2e6
+volunteer_cost = 6e6
+civilian_cost = 4e7
 [uncertainty.migration]
 ar1 = 0.6
 tail_df = 4.5

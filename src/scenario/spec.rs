@@ -158,6 +158,8 @@ pub struct Scenario {
     pub locations: std::collections::BTreeMap<String, (std::path::PathBuf, usize)>,
     /// Monte Carlo settings (`[uncertainty]`), used by `run --trajectories N`.
     pub uncertainty: super::uncertainty::UncertaintySpec,
+    /// Civilians in non-combat posts and the settings of `forcecast plan` (`[plan]`).
+    pub plan: super::plan::PlanSpec,
 }
 
 /// Fertility: total fertility rate and sex ratio at birth paths.
@@ -846,6 +848,8 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
     }
     // [uncertainty]
     let uncertainty = super::uncertainty::read(&mut root, sink);
+    // [plan]
+    let plan = super::plan::read(&mut root, base_year, (i64::from(base_year), DATA_YEARS.1), sink);
     root.finish(sink);
 
     if sink.diagnostics.len() > before {
@@ -870,6 +874,7 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
         force: force?,
         automation: automation?,
         uncertainty: uncertainty?,
+        plan: plan?,
     })
 }
 
@@ -941,6 +946,16 @@ mod tests {
         ("uncertainty.force", "cadre_propensity = { sd = X }"),
         ("uncertainty.force", "fielding_capacity = { sd = X }"),
         ("uncertainty.force", "soldiers_replaced_per_system = { sd = X }"),
+        ("plan", "civilians = X"),
+        ("plan", "civilians = [[2030, X]]"),
+        ("plan", "substitution_ratio = X"),
+        ("plan", "budget_per_year = X"),
+        ("plan", "conscript_pay = X"),
+        ("plan", "conscript_upkeep = X"),
+        ("plan", "cadre_cost = X"),
+        ("plan", "retention_bonus = X"),
+        ("plan", "volunteer_cost = X"),
+        ("plan", "civilian_cost = X"),
     ];
 
     /// Every integer a scenario can set, as `(section, line)` with `X` for the value.
@@ -950,6 +965,7 @@ mod tests {
         ("force.ncos", "obligated_years = X"),
         ("force.ncos", "max_years = X"),
         ("automation", "start_year = X"),
+        ("plan", "from = X"),
     ];
 
     fn problems(text: &str) -> Vec<String> {

@@ -402,7 +402,11 @@ fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut
             });
         }
         let cap = apply_mult(plan.capacity[i], draw.fielding_capacity);
-        let policy = super::force_path::AutomationYear { capacity: cap, unit_cost: plan.unit_cost[i] };
+        let policy = super::force_path::AutomationYear {
+            capacity: cap,
+            unit_cost: plan.unit_cost[i],
+            civilians: plan.civilians[i],
+        };
         let fy = state.year(i, year, cur, &plan.force_plan, automation, policy);
         let f = &fy.force;
         for ((o, &a), &b) in both.as_mut_slice().iter_mut().zip(cur.male.as_slice()).zip(cur.female.as_slice()) {

@@ -42,6 +42,8 @@ pub struct AutomationYear {
     pub capacity: f64,
     /// Unit cost of the systems bought ([`AutomationSpec::unit_cost_at`]).
     pub unit_cost: f64,
+    /// Troop-equivalents of the civilians in non-combat posts ([`crate::run::automation_gap`]).
+    pub civilians: f64,
 }
 
 /// Reusable buffers and state of the streaming force model (one per worker).
@@ -78,10 +80,10 @@ impl ForceState {
         auto: &AutomationSpec,
         policy: AutomationYear,
     ) -> ForceYear {
-        let AutomationYear { capacity, unit_cost } = policy;
+        let AutomationYear { capacity, unit_cost, civilians } = policy;
         let f = self.force.step(plan, year, pop);
         // automation::simulate
-        let gap = f.gap;
+        let gap = if civilians > 0.0 { (f.gap - civilians).max(0.0) } else { f.gap };
         let available = f.available;
         let life = auto.service_life_years.round().max(1.0) as usize;
         let k = auto.soldiers_replaced_per_system;

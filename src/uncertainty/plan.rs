@@ -211,6 +211,8 @@ pub struct Plan {
     pub capacity: Vec<f64>,
     /// Unit cost of the systems bought per year, [`AutomationSpec::unit_cost_at`].
     pub unit_cost: Vec<f64>,
+    /// Troop-equivalents of the civilians in non-combat posts per year (`[plan] civilians`).
+    pub civilians: Vec<f64>,
     /// The scenario's force parameters.
     pub force: ForceSpec,
     /// The force model's resolved policies.
@@ -303,6 +305,7 @@ impl Plan {
         let target = years.iter().map(|&y| force_plan.target(y)).collect();
         let capacity = years.iter().map(|&y| scenario.automation.capacity_at(base_year, y)).collect();
         let unit_cost = years.iter().map(|&y| scenario.automation.unit_cost_at(base_year, y)).collect();
+        let civilians = scenario.plan.equivalents(base_year, years.len());
         // Deviations start after the last observed year, or from the base year when the
         // projection starts earlier (a back-test then sees its whole horizon as uncertain).
         let start = |jump_off: i32| jump_off.min(base_year - 1) + 1;
@@ -329,6 +332,7 @@ impl Plan {
             target,
             capacity,
             unit_cost,
+            civilians,
             force: scenario.force.clone(),
             force_plan,
             force_start,

@@ -176,6 +176,7 @@ pub fn scenario(country: &str, from: i32, end: i32) -> Scenario {
         automation: AutomationSpec::default(),
         locations: Default::default(),
         uncertainty: Default::default(),
+        plan: Default::default(),
     }
 }
 

@@ -1,0 +1,181 @@
+//! `forcecast plan` (issue 14): the fast evaluator agrees with `run`, the search finds
+//! the grid optimum of a small problem, the frontier is monotone and feasible, and the
+//! plan.toml it writes meets the requirement when run, byte-identically on a second run.
+
+mod common;
+
+use forcecast::plan::{self, Choice, Context, EFFORT, Lever, Problem, Space, within_steps};
+use forcecast::run::{self, Inputs};
+use forcecast::scenario::Scenario;
+
+fn baseline(end_year: i32) -> (Scenario, Inputs) {
+    let dir = common::scenarios();
+    let path = forcecast::scenario::locate("baseline", &dir).unwrap();
+    let mut s = forcecast::scenario::load(&path, &dir).unwrap();
+    s.end_year = end_year;
+    let inputs = run::load_inputs(&s, &dir).unwrap();
+    (s, inputs)
+}
+
+fn rel(a: f64, b: f64) -> f64 {
+    (a - b).abs() / b.abs().max(1.0)
+}
+
+fn problem(levers: &[Lever]) -> Problem {
+    Problem { target: None, from: 2030, levers: levers.to_vec(), budget_per_year: None }
+}
+
+/// The scenario `run` would read from a plan: its force settings and civilians.
+fn as_scenario(s: &Scenario, d: &plan::Detail, spaces: &[Space], choice: &Choice) -> Scenario {
+    let mut out = s.clone();
+    out.force = d.force.clone();
+    if let Some(i) = spaces.iter().position(|sp| sp.lever == Lever::Civilians) {
+        let path = choice[i].iter().enumerate().map(|(k, &c)| (s.base_year + 1 + 5 * k as i32, spaces[i].values[c]));
+        out.plan.civilians = Some(path.collect());
+    }
+    if !spaces.iter().zip(choice).any(|(sp, c)| sp.lever == Lever::Automation && c[0] > 0) {
+        out.automation.fielding_capacity = Some(vec![(s.base_year, 0.0)]);
+    }
+    out
+}
+
+#[test]
+fn the_evaluator_reproduces_run_within_1e_9() {
+    let (s, inputs) = baseline(2100);
+    let ctx = Context::new(&s, &inputs).unwrap();
+    let p = run::project(&s, &inputs).unwrap();
+    // The scenario's own settings: no lever.
+    let d = ctx.detail(&problem(&[]), &[], &Vec::new()).unwrap();
+    let avail = p.force.available();
+    assert_eq!(d.available.len(), avail.len());
+    for (t, (a, b)) in d.available.iter().zip(&avail).enumerate() {
+        assert!(rel(*a, *b) <= 1e-9, "{}: evaluator {a} vs run {b}", p.years[t]);
+    }
+    // Every lever moved: the evaluator (one plan per service path, the other policies
+    // re-resolved in place) against a fresh run of the same settings.
+    let all = problem(&Lever::ALL.into_iter().filter(|l| *l != Lever::Women).collect::<Vec<_>>());
+    let spaces = ctx.spaces(&all).unwrap();
+    let choice: Choice =
+        spaces.iter().map(|sp| (0..sp.periods).map(|k| ((k % 3) + 1).min(sp.values.len() - 1)).collect()).collect();
+    for (sp, c) in spaces.iter().zip(&choice) {
+        assert!(within_steps(sp, c), "{:?}", sp.lever);
+    }
+    // Evaluate another service path first, so that the cached plan is re-used.
+    let other: Choice = spaces.iter().map(|sp| vec![0; sp.periods]).collect();
+    ctx.detail(&all, &spaces, &other).unwrap();
+    let d = ctx.detail(&all, &spaces, &choice).unwrap();
+    let q = run::project(&as_scenario(&s, &d, &spaces, &choice), &inputs).unwrap();
+    for t in 0..q.years.len() {
+        let y = q.years[t];
+        assert!(rel(d.available[t], q.force.years[t].available) <= 1e-9, "{y}: available");
+        assert!(rel(d.automation.systems_fielded[t], q.automation.systems_fielded[t]) <= 1e-9, "{y}: systems");
+        assert!((d.automation.uncovered_gap[t] - q.automation.uncovered_gap[t]).abs() <= 1e-6, "{y}: uncovered");
+    }
+}
+
+#[test]
+fn on_a_small_problem_no_plan_of_the_grid_is_cheaper_than_the_planners() {
+    // Two levers, two periods (2026, 2031) up to 2035: every path on the grid.
+    let (s, inputs) = baseline(2035);
+    let mut ctx = Context::new(&s, &inputs).unwrap();
+    let pr = problem(&[Lever::Service, Lever::Civilians]);
+    let sol = plan::solve(&mut ctx, &pr, EFFORT, &[], &|_| {}).unwrap();
+    assert!(sol.detail.score.feasible(), "{:?}", sol.detail.score);
+    let spaces = &sol.spaces;
+    assert_eq!(spaces.iter().map(|s| s.periods).collect::<Vec<_>>(), vec![2, 2]);
+    let paths = |sp: &Space| -> Vec<Vec<usize>> {
+        let n = sp.values.len();
+        (0..n * n).map(|i| vec![i / n, i % n]).filter(|c| within_steps(sp, c)).collect()
+    };
+    let mut best = f64::INFINITY;
+    let mut feasible = 0;
+    for a in paths(&spaces[0]) {
+        for b in paths(&spaces[1]) {
+            let sc = ctx.score(&pr, spaces, &vec![a.clone(), b]).unwrap();
+            if sc.feasible() {
+                feasible += 1;
+                best = best.min(sc.cost);
+            }
+        }
+    }
+    assert!(feasible > 10, "{feasible} feasible plans on the grid");
+    // The search is exact on this grid (tolerance: rounding of the sums only).
+    let found = sol.detail.score.cost;
+    assert!(found <= best + 1e-9 * best.abs(), "planner {found} vs brute force {best}");
+}
+
+#[test]
+fn the_frontier_is_monotone_and_each_point_is_feasible() {
+    let (s, inputs) = baseline(2040);
+    let mut ctx = Context::new(&s, &inputs).unwrap();
+    let pr = problem(&[Lever::Service, Lever::Cadre, Lever::Civilians, Lever::Automation]);
+    let levels = [360_000.0, 400_000.0, 440_000.0, 480_000.0];
+    let f = plan::frontier(&mut ctx, &pr, &levels, plan::Effort { random_starts: 0, passes: 6 }, &|_| {}).unwrap();
+    let mut prev = f64::NEG_INFINITY;
+    for p in &f {
+        let c = p.cost.unwrap_or_else(|| panic!("{} infeasible", p.requirement));
+        assert!(c >= prev, "{}: {c} < {prev}", p.requirement);
+        prev = c;
+        // Feasible when run: force + civilians + automation cover the level from 2030.
+        let sol = &p.solution;
+        let mut sc = as_scenario(&s, &sol.detail, &sol.spaces, &sol.choice);
+        sc.force.target = Some(vec![(s.base_year, p.requirement)]);
+        let q = run::project(&sc, &inputs).unwrap();
+        for (t, y) in q.years.iter().enumerate().filter(|(_, y)| **y >= 2030) {
+            assert!((q.force.years[t].target - p.requirement).abs() < 1e-9);
+            assert!(q.automation.uncovered_gap[t] <= plan::SHORTFALL_TOLERANCE, "{}: {y}", p.requirement);
+        }
+    }
+}
+
+#[test]
+fn plan_toml_meets_the_requirement_when_run_and_plans_are_reproducible() {
+    let tmp = tempdir();
+    let input = common::baseline_with(&tmp, "short", "end_year = 2045\n");
+    let plan_to = |out: &str| {
+        common::forcecast()
+            .args(["plan", input.to_str().unwrap(), "-q", "--levers", "service,civilians,automation"])
+            .args(["--frontier", "420000:460000:20000", "--out"])
+            .arg(tmp.join(out))
+            .assert()
+            .success();
+    };
+    plan_to("a");
+    plan_to("b");
+    for f in ["plan.toml", "plan.csv", "frontier.csv", "alternatives.csv", "frontier.svg", "short.toml"] {
+        let a = std::fs::read(tmp.join("a").join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+        let b = std::fs::read(tmp.join("b").join(f)).unwrap();
+        assert!(a == b, "{f} differs between two runs");
+    }
+    let toml = std::fs::read_to_string(tmp.join("a/plan.toml")).unwrap();
+    assert!(toml.contains("extends = \"short\""), "{toml}");
+    // The plan, run as a scenario: no uncovered gap from 2030 (force + civilians + automation).
+    common::forcecast()
+        .args(["run", tmp.join("a/plan.toml").to_str().unwrap(), "-q", "--no-charts", "--out"])
+        .arg(tmp.join("run"))
+        .assert()
+        .success();
+    let (h, rows) = common::read_csv(&tmp.join("run/summary.csv"));
+    let years = common::column(&h, &rows, "year");
+    let target = common::column(&h, &rows, "force_target");
+    let uncovered = common::column(&h, &rows, "uncovered_gap");
+    for i in 0..years.len() {
+        if years[i] >= 2030.0 {
+            assert_eq!(target[i], 500_000.0);
+            assert!(uncovered[i] <= plan::SHORTFALL_TOLERANCE, "{}: {}", years[i], uncovered[i]);
+        }
+    }
+    // Without the plan the same scenario leaves a gap that automation alone cannot close.
+    let (pc, _) = common::read_csv(&tmp.join("a/plan.csv"));
+    assert_eq!(pc, ["lever", "year", "value", "cost"]);
+    let (ah, arows) = common::read_csv(&tmp.join("a/alternatives.csv"));
+    assert_eq!(ah, ["levers", "feasible", "discounted_cost", "saving_of_mix"]);
+    assert_eq!(arows.len(), 4);
+}
+
+fn tempdir() -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("forcecast-plan-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
