@@ -89,9 +89,10 @@ footer { margin-top: 3rem; color: var(--muted); font-size: 0.85rem; border-top: 
   .table-wrap { overflow: visible; margin: 0.5rem 0 0.8rem; }
   table { font-size: 0.8rem; }
   th, td { padding: 0.12rem 0.35rem; }
-  section#sources table, section#scenarios table { font-size: 0.72rem; }
+  section#sources table, section#scenarios table { font-size: 0.68rem; }
+  section#sources th, section#sources td { padding: 0.06rem 0.3rem; }
   section#sources td { overflow-wrap: anywhere; }
-  footer { margin-top: 1rem; }
+  footer { margin-top: 0.5rem; padding-top: 0.3rem; }
 }
 "#;
 
