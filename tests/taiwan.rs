@@ -85,7 +85,13 @@ fn the_year_end_base_is_carried_to_1_july_with_the_identity() {
         (men20 - (mixed + migrants)).abs() < 60.0,
         "men aged 20 on 1 July 2025: {men20} vs {mixed} + {migrants} migrants"
     );
-    eprintln!("men aged 20 on 1 July 2025: {men20:.0} (registration carried: {mixed:.0})");
+    eprintln!(
+        "men aged 20 on 1 July 2025: {men20:.0} (registration mixed: {mixed:.0}, migrants {migrants:.0}); window: births \
+         {:.0}, deaths {:.0}, net migration {:.0}",
+        flows.births(),
+        flows.deaths(),
+        flows.net_migration()
+    );
     // The projection starts from the carried base.
     let start = forcecast::run::base_population(&scenario, &inputs).unwrap();
     assert_eq!(start.male, pop.male);
