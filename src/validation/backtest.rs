@@ -135,6 +135,8 @@ pub struct Backtest {
     /// unit is `year` and whose figure names a population peak), as `figure: value
     /// (source)`. Empty for a country without them; the report then names none.
     pub published_peaks: Vec<String>,
+    /// The country's display name (`country.toml`), named in the chart's subtitle.
+    pub country: String,
 }
 
 impl Backtest {
@@ -445,6 +447,7 @@ pub fn run(inputs: &Inputs, from: i32, to: i32, pattern: MigrationPattern) -> Re
         peak_total,
         peak_15_64,
         published_peaks: published_peaks(&data.facts),
+        country: data.name.clone(),
     };
     crate::output::guard::backtest(&bt)?;
     Ok(bt)
