@@ -88,8 +88,12 @@ fn check_file_name(name: &str, dir: &Path) -> std::result::Result<(), String> {
 /// Single-age base population by sex at mid-year of `year`.
 #[derive(Debug, Clone)]
 pub struct BasePopulation {
-    /// Year of the reference date (taken as 1 July of that year).
+    /// Year of the 1 July the base stands for: the reference date's own year for a
+    /// mid-year date (30 June or 1 July), else the year of the next 1 July.
     pub year: i32,
+    /// Fraction of a year from the reference date to that 1 July (0 for a mid-year
+    /// date); the run carries the base over it ([`crate::demography::base_date`]).
+    pub carry_years: f64,
     /// Reference date as written in the data.
     pub date: String,
     /// Men by single age 0..=100 (100 = 100+).
@@ -245,7 +249,12 @@ impl CountryData {
         let pop5 = read_pop5(&mut open)?;
         let (births, deaths) = read_vital(&mut open)?;
         let facts = read_facts(&mut open)?;
-        let force = super::force::ForceData::read(&mut open)?;
+        let has = |name: &str| crate::embedded::is_file(&dir.join(name));
+        let force = if !has(super::force::files::INPUTS) && !has(super::force::files::SCHEDULE) {
+            super::force::ForceData::absent(dir)
+        } else {
+            super::force::ForceData::read(&mut open)?
+        };
         let nationals = super::nationals::read(dir, &mut open)?;
         checksums.insert(files::COUNTRY.to_string(), sha256(&ct_path)?);
         Ok(CountryData {
@@ -311,10 +320,9 @@ fn read_base(open: &mut Open<'_>, ct: &CountryToml) -> Result<BasePopulation> {
     if let Some(a) = seen.iter().position(|s| !s) {
         return Err(Error::data(t.path(), None, "age", format!("no row for age {a}; ages 0..=100 are required")));
     }
-    let year = date.get(0..4).and_then(|y| y.parse::<i32>().ok()).ok_or_else(|| {
-        Error::data(t.path(), Some(2), "reference_date", format!("expected a date YYYY-MM-DD, got `{date}`"))
-    })?;
-    Ok(BasePopulation { year, date, male, female, note: ct.base_population_note.clone() })
+    let (year, carry_years) = crate::demography::base_date::next_mid_year(&date)
+        .map_err(|why| Error::data(t.path(), Some(2), "reference_date", why))?;
+    Ok(BasePopulation { year, carry_years, date, male, female, note: ct.base_population_note.clone() })
 }
 
 fn read_tfr(open: &mut Open<'_>) -> Result<BTreeMap<String, YearSeries>> {

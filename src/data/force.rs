@@ -104,6 +104,11 @@ pub struct ForceData {
     pub rows: Vec<ForceRow>,
     /// Conscript terms by enlistment date, one per branch in [`crate::force::BRANCHES`] order.
     pub schedules: Vec<ServiceSchedule>,
+    /// The country folder, when it holds neither force table: the country has no force
+    /// model yet (Taiwan before the force half of issue 15). The demography and the
+    /// back-test run; anything that needs the force model stops with a clear error
+    /// ([`ForceData::require`]).
+    pub missing: Option<std::path::PathBuf>,
 }
 
 /// A calendar date `YYYY-MM-DD` as a decimal year (day of year / 365.25).
@@ -120,6 +125,29 @@ pub fn decimal_date(text: &str) -> Option<f64> {
 }
 
 impl ForceData {
+    /// Stands for a country folder with neither force table.
+    pub fn absent(dir: &std::path::Path) -> ForceData {
+        ForceData { missing: Some(dir.to_path_buf()), ..ForceData::default() }
+    }
+
+    /// An error naming the folder when the country has no force model yet.
+    pub fn require(&self) -> Result<()> {
+        match &self.missing {
+            None => Ok(()),
+            Some(dir) => Err(Error::data(
+                dir,
+                None,
+                "",
+                format!(
+                    "no force model for this country yet: the folder has no {} or {}; the demography can be \
+                     back-tested (`forcecast backtest --country …`), but a scenario runs the force model",
+                    files::INPUTS,
+                    files::SCHEDULE
+                ),
+            )),
+        }
+    }
+
     /// Reads the two tables through `open` (which records their checksums).
     pub fn read(open: &mut dyn FnMut(&str, &[&str]) -> Result<CsvTable>) -> Result<ForceData> {
         let t = open(files::INPUTS, &["key", "branch", "year", "value", "unit", "measure", "source"])?;
@@ -215,7 +243,7 @@ impl ForceData {
                 .collect();
             return Err(Error::data(t.path(), None, "branch", format!("no schedule for {}", missing.join(", "))));
         }
-        let data = ForceData { rows, schedules: by_branch.into_values().collect() };
+        let data = ForceData { rows, schedules: by_branch.into_values().collect(), missing: None };
         data.check_required(&inputs_path)?;
         Ok(data)
     }

@@ -2,6 +2,7 @@
 //! cohort-component step.
 
 pub mod base;
+pub mod base_date;
 pub mod citizen_migration;
 pub mod graduation;
 pub mod leslie;

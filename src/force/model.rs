@@ -278,6 +278,7 @@ impl ForcePlan {
         last: i32,
         cadre: &CadreDefaults,
     ) -> Result<ForcePlan> {
+        data.require()?;
         let start = observed_start(data).ok_or_else(|| {
             Error::data(std::path::Path::new(crate::data::force::files::INPUTS), None, "officers", "no observed stock")
         })?;

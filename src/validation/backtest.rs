@@ -131,6 +131,12 @@ pub struct Backtest {
     pub peak_total: Peak,
     /// Peak of the population aged 15-64 over `from..=horizon`.
     pub peak_15_64: Peak,
+    /// Turning points the country's `force_and_context_facts.csv` publishes (rows whose
+    /// unit is `year` and whose figure names a population peak), as `figure: value
+    /// (source)`. Empty for a country without them; the report then names none.
+    pub published_peaks: Vec<String>,
+    /// The country's display name (`country.toml`), named in the chart's subtitle.
+    pub country: String,
 }
 
 impl Backtest {
@@ -392,8 +398,21 @@ pub fn run(inputs: &Inputs, from: i32, to: i32, pattern: MigrationPattern) -> Re
     let cal = |y: i32, f: &dyn Fn(usize) -> f64| 0.5 * (f((y - 1 - from) as usize) + f((y - from) as usize));
     let mut births = Vec::new();
     let mut births_observed = Vec::new();
+    // An interval's births (1 July t to 1 July t+1, at the mean TFR of years t and t+1)
+    // are split between its two calendar halves in proportion to each calendar year's
+    // TFR, which keeps the interval's total: a one-year dip (Taiwan's 2010, the Year of
+    // the Tiger) then stays in its calendar year instead of being spread over three.
+    let tfr = data.tfr.get("medium");
+    let half = |i: usize, y: i32| -> f64 {
+        let t = |y: i32| tfr.and_then(|s| s.get(y));
+        let start = from + i as i32;
+        match (t(y), t(start), t(start + 1)) {
+            (Some(c), Some(a), Some(b)) if a + b > 0.0 => 0.5 * flows[i].births() * c / (0.5 * (a + b)),
+            _ => 0.5 * flows[i].births(),
+        }
+    };
     for y in from + 1..=horizon {
-        let b = cal(y, &|i| flows[i].births());
+        let b = half((y - 1 - from) as usize, y) + half((y - from) as usize, y);
         births.push((y, b));
         births_observed.extend(data.births.get(y).map(|o| (y, o)));
         if y <= to {
@@ -427,9 +446,21 @@ pub fn run(inputs: &Inputs, from: i32, to: i32, pattern: MigrationPattern) -> Re
         births_observed,
         peak_total,
         peak_15_64,
+        published_peaks: published_peaks(&data.facts),
+        country: data.name.clone(),
     };
     crate::output::guard::backtest(&bt)?;
     Ok(bt)
+}
+
+/// The population turning points a country's facts publish (see
+/// [`Backtest::published_peaks`]).
+pub fn published_peaks(facts: &[crate::data::country::Fact]) -> Vec<String> {
+    facts
+        .iter()
+        .filter(|f| f.unit == "year" && f.figure.to_lowercase().contains("population peak"))
+        .map(|f| format!("{}: {} ({})", f.figure, f.value, f.source))
+        .collect()
 }
 
 fn fmt(x: f64) -> String {
@@ -601,11 +632,14 @@ pub fn report(bt: &Backtest, refs: &[Backtest]) -> String {
     };
     let _ = writeln!(
         s,
-        "peak of the 15-64 population: {} (source article: 2017); peak of the total population: {} (source article: 2020); model years {}-{}",
+        "peak of the 15-64 population: {}; peak of the total population: {}; model years {}-{}",
         peak(&bt.peak_15_64),
         peak(&bt.peak_total),
         bt.from,
         bt.horizon
     );
+    if !bt.published_peaks.is_empty() {
+        let _ = writeln!(s, "published (force_and_context_facts.csv): {}", bt.published_peaks.join("; "));
+    }
     s
 }

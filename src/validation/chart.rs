@@ -90,8 +90,8 @@ pub fn chart(bt: &Backtest) -> Chart {
         total,
     )
     .subtitle(format!(
-        "Projected from WPP's {} estimates with WPP's observed fertility, mortality and migration totals; {migration}",
-        bt.from
+        "{}: projected from WPP's {} estimates with WPP's observed fertility, mortality and migration totals; {migration}",
+        bt.country, bt.from
     ));
     c.panels.push(births);
     c

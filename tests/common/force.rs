@@ -58,7 +58,7 @@ pub fn data(months: [f64; 4]) -> ForceData {
             step_days: 14.0,
         })
         .collect();
-    ForceData { rows, schedules }
+    ForceData { rows, schedules, missing: None }
 }
 
 /// A population with `men` men and `men` / 2 women at every age.

@@ -1,0 +1,143 @@
+//! Issue 15 (demographic half): Taiwan's data as a second country, a base dated any day
+//! carried to the next 1 July, and Korea's outputs unchanged by that step.
+
+mod common;
+
+use sha2::{Digest, Sha256};
+
+/// Every shipped Korean scenario writes the same summary.csv as the binary built from
+/// main before the base-date step (tests/golden/korea_summary_sha256.txt).
+#[test]
+fn korean_summaries_are_byte_identical_to_main() {
+    let golden = std::fs::read_to_string(common::root().join("tests/golden/korea_summary_sha256.txt")).unwrap();
+    let expected: Vec<(&str, &str)> = golden
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.split_once(' ').expect("name and checksum"))
+        .collect();
+    assert_eq!(expected.len(), 12, "one checksum per shipped Korean scenario");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let mut cmd = common::forcecast();
+    cmd.args(["run", "--no-charts", "-q", "--out"]).arg(&out);
+    for (name, _) in &expected {
+        cmd.arg(name);
+    }
+    cmd.assert().success();
+    for (name, sum) in expected {
+        let bytes = std::fs::read(out.join(name).join("summary.csv")).unwrap();
+        let got: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(got, sum, "{name}: summary.csv differs from main's");
+    }
+}
+
+fn taiwan_scenario(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("taiwan-demography.toml");
+    std::fs::write(
+        &path,
+        "description = \"test: Taiwan, WPP medium, from the registration of 31 Dec 2024\"\ncountry = \"taiwan\"\n\
+         base_year = 2025\nend_year = 2030\n[migration]\nseries = \"wpp-medium\"\n",
+    )
+    .unwrap();
+    path
+}
+
+/// The registration of 31 December 2024 is carried 181 days (1 January - 30 June 2025)
+/// to 1 July 2025: the accounting identity holds over the window, half a year of births
+/// is about half of WPP's 2025 figure, and men aged 20 are the registration's ages 19
+/// and 20 mixed by the share whose birthday falls in the window.
+#[test]
+fn the_year_end_base_is_carried_to_1_july_with_the_identity() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = taiwan_scenario(tmp.path());
+    let scenario = forcecast::scenario::resolve::load(&path, &common::scenarios()).unwrap();
+    let inputs = forcecast::run::load_inputs(&scenario, &common::scenarios()).unwrap();
+    let base = &inputs.data.base;
+    assert_eq!((base.date.as_str(), base.year), ("2024-12-31", 2025));
+    let f = base.carry_years;
+    assert_eq!(f, 181.0 / 365.25);
+    let registered = forcecast::demography::Population { male: base.male, female: base.female };
+    assert_eq!(registered.total(), 23_400_220.0, "MOI's published end-2024 total");
+    let (pop, flows) = forcecast::run::carried_base(&scenario, &inputs, &registered, f).unwrap();
+    let lhs = pop.total();
+    let rhs = registered.total() + flows.births() - flows.deaths() + flows.net_migration();
+    assert!((lhs - rhs).abs() < 1e-6, "identity: {lhs} vs {rhs}");
+    // Half a year of WPP-medium fertility: WPP 2024's medium path gives about 128,000
+    // births for 2025 from this base (PROVENANCE.md), so 181 days hold 55,000-70,000.
+    assert!((55_000.0..70_000.0).contains(&flows.births()), "births {}", flows.births());
+    // Deaths: Taiwan registered about 200,000 deaths a year in 2022-2024; half a year
+    // within 80,000-120,000.
+    assert!((80_000.0..120_000.0).contains(&flows.deaths()), "deaths {}", flows.deaths());
+    // The first interval (1 July 2025 - 1 July 2026) takes WPP's end-of-interval
+    // migrants ½(M2025 + M2026) = ½(-20,947 - 15,041); the window carries f of them (by
+    // age, cut where an age runs out, which it does not here).
+    let expected = f * 0.5 * (-20_947.0 - 15_041.0);
+    assert!((flows.net_migration() - expected).abs() < 50.0, "net migration {} vs {expected}", flows.net_migration());
+    // Men aged 20 on 1 July 2025: (1-f) of the registration's 20-year-olds (114,113) and
+    // f of its 19-year-olds (108,184) = 111,175 before half a year of deaths (about 20
+    // at these ages) and f of WPP's end-of-interval migrants aged 20, ½(2,291 + 2,345)
+    // men (WPP counts all residents: these are mostly foreign students and workers).
+    let mixed = (1.0 - f) * 114_113.0 + f * 108_184.0;
+    assert!((mixed - 111_175.0).abs() < 1.0, "{mixed}");
+    let migrants = f * 0.5 * (2_291.0 + 2_345.0);
+    let men20 = pop.male[20];
+    assert!(
+        (men20 - (mixed + migrants)).abs() < 60.0,
+        "men aged 20 on 1 July 2025: {men20} vs {mixed} + {migrants} migrants"
+    );
+    eprintln!(
+        "men aged 20 on 1 July 2025: {men20:.0} (registration mixed: {mixed:.0}, migrants {migrants:.0}); window: births \
+         {:.0}, deaths {:.0}, net migration {:.0}",
+        flows.births(),
+        flows.deaths(),
+        flows.net_migration()
+    );
+    // The projection starts from the carried base.
+    let start = forcecast::run::base_population(&scenario, &inputs).unwrap();
+    assert_eq!(start.male, pop.male);
+}
+
+/// A country folder with no force tables loads (the back-test runs), and a scenario on
+/// it stops at `check` with a clear message and exit 2, not with Korea's numbers.
+#[test]
+fn a_country_without_force_data_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = taiwan_scenario(tmp.path());
+    common::forcecast()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no force model for this country yet"));
+}
+
+/// `forcecast backtest --country taiwan`, 2000 -> 2020 on Taiwan's WPP estimates: the
+/// 2020 total within 1% of WPP's (measured -0.03%), births each year 2001-2020 within
+/// 5% (measured largest +0.51%, 2006); the turning point printed comes from Taiwan's
+/// facts file, and nothing names Korea's source article.
+#[test]
+fn taiwan_backtest_meets_the_bounds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("bt");
+    let assert = common::forcecast()
+        .args(["backtest", "--country", "taiwan", "--no-charts", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let (header, rows) = common::read_csv(&out.join("backtest.csv"));
+    assert_eq!(header, ["year", "metric", "model", "observed", "error_pct"]);
+    let err = |y: i32, m: &str| -> f64 {
+        let r = rows.iter().find(|r| r[0] == y.to_string() && r[1] == m).unwrap_or_else(|| panic!("{y} {m}"));
+        r[4].parse().unwrap()
+    };
+    let total = err(2020, "population_total");
+    assert!(total.abs() < 1.0, "2020 total {total}%");
+    assert!(total.abs() < 0.1, "2020 total drifted from the measured -0.03%: {total}%");
+    let worst = (2001..=2020).map(|y| err(y, "births").abs()).fold(0.0, f64::max);
+    assert!(worst < 5.0, "births {worst}%");
+    assert!(worst < 1.0, "births drifted from the measured largest 0.51%: {worst}%");
+    assert!(stdout.contains("peak of the total population: 2019"), "{stdout}");
+    assert!(stdout.contains("Total population peak (MOI household registration): 2019 (Taipei Times"), "{stdout}");
+    assert!(!stdout.contains("source article") && !stdout.contains("KOSTAT"), "{stdout}");
+}
