@@ -196,7 +196,9 @@ fn shares_meeting(path: &std::path::Path) -> std::collections::BTreeMap<i32, (us
 
 #[test]
 fn a_probabilistic_plan_meets_the_requirement_with_its_probability_when_run_on_the_same_seed() {
-    let tmp = tempdir().join("mc");
+    // Its own folder: tempdir() empties the other tests' one.
+    let tmp = std::env::temp_dir().join(format!("forcecast-plan-mc-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp).unwrap();
     let input = common::baseline_with(&tmp, "shortmc", "end_year = 2045\n");
     let (n, p, seed) = (200, 0.9, "7");
