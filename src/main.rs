@@ -252,12 +252,20 @@ enum Command {
         /// Most extra cost of any year (default: [plan] budget_per_year, none).
         #[arg(long, value_name = "X")]
         budget_per_year: Option<f64>,
-        /// Probabilistic goal over Monte Carlo trajectories: not yet implemented.
+        /// Probabilistic goal: the least share (0-1] of Monte Carlo trajectories that must
+        /// meet the requirement in every year (default: [plan] probability; none: the
+        /// central path must meet it).
         #[arg(long, value_name = "P")]
         probability: Option<f64>,
-        /// Trajectories of the probabilistic goal: not yet implemented.
-        #[arg(long, value_name = "N")]
+        /// Trajectories of the probabilistic goal (default: [plan] trajectories, else 1000).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000))]
         trajectories: Option<u64>,
+        /// Random seed of the trajectories (a run of plan.toml with it sees the same ones).
+        #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED)]
+        seed: u64,
+        /// Worker threads of the trajectories (default: all cores).
+        #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..=1024))]
+        threads: Option<u64>,
         /// Requirement levels of frontier.csv as LOW:HIGH:STEP troops, or `none`.
         #[arg(long, value_name = "LOW:HIGH:STEP", default_value = "300000:500000:20000")]
         frontier: String,
@@ -559,19 +567,14 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             budget_per_year,
             probability,
             trajectories,
+            seed,
+            threads,
             frontier,
             out,
             no_charts,
             quiet,
         } => {
-            if probability.is_some() || trajectories.is_some() {
-                return Err(Error::Usage(
-                    "--probability and --trajectories (the probabilistic goal over Monte Carlo trajectories) are \
-                     not yet implemented; `forcecast plan` meets the requirement deterministically"
-                        .into(),
-                )
-                .into());
-            }
+            let threads = worker_threads(threads);
             let levels = frontier_levels(&frontier)?;
             let args = PlanArgs {
                 scenario,
@@ -584,6 +587,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 out,
                 no_charts,
                 quiet,
+                probability,
+                trajectories,
+                seed,
+                threads,
             };
             plan_command(args, &scenarios)
         }
@@ -807,6 +814,10 @@ struct PlanArgs {
     out: Option<PathBuf>,
     no_charts: bool,
     quiet: bool,
+    probability: Option<f64>,
+    trajectories: Option<u64>,
+    seed: u64,
+    threads: usize,
 }
 
 /// The requirement levels of `--frontier LOW:HIGH:STEP` (`none`: no frontier).
@@ -879,6 +890,18 @@ fn plan_command(a: PlanArgs, scenarios: &Path) -> anyhow::Result<()> {
         (None, None) => None,
     };
     let problem = planner::Problem { target, from, levers: levers.clone(), budget_per_year: budget };
+    let probability = a.probability.or(s.plan.probability);
+    if let Some(p) = probability {
+        if !(p.is_finite() && p > 0.0 && p <= 1.0) {
+            return Err(Error::Usage(format!("--probability: must be above 0 and at most 1, got {p}")).into());
+        }
+    } else if a.trajectories.is_some() {
+        return Err(Error::Usage(
+            "--trajectories: give --probability P (or [plan] probability) for the probabilistic goal".into(),
+        )
+        .into());
+    }
+    let n_traj = a.trajectories.or(s.plan.trajectories).unwrap_or(planner::mc::TRAJECTORIES) as usize;
     let start = Instant::now();
     let bar = if a.quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
@@ -892,8 +915,28 @@ fn plan_command(a: PlanArgs, scenarios: &Path) -> anyhow::Result<()> {
     };
     let tick = |k: u64| bar.inc(k);
     let mut ctx = planner::Context::new(&s, &inputs)?;
-    let solution = planner::solve(&mut ctx, &problem, planner::EFFORT, &[], &tick)?;
-    let main_evals = ctx.evaluations.get();
+    let (solution, mc) = match probability {
+        None => (planner::solve(&mut ctx, &problem, planner::EFFORT, &[], &tick)?, None),
+        Some(p) => {
+            let traj = planner::mc::Trajectories::new(&ctx, &problem, p, n_traj, a.seed, a.threads)?;
+            let sol = planner::mc::solve(&mut ctx, &problem, &traj, planner::EFFORT, &tick)?;
+            if !sol.mc.score.feasible() {
+                bar.finish_and_clear();
+                return Err(anyhow::anyhow!(
+                    "no plan found for {} with levers {} that meets the requirement with probability {p} on {} \
+                     trajectories: the best found meets it in {:.1}% of them in its worst year ({} plans evaluated)",
+                    s.name,
+                    levers.iter().map(|l| l.name()).collect::<Vec<_>>().join(","),
+                    traj.n,
+                    100.0 * sol.mc.min_share,
+                    ctx.evaluations.get() + traj.evaluations.get()
+                ));
+            }
+            let evaluated = traj.evaluations.get();
+            (sol.solution, Some((sol.mc, traj.n, a.seed, p, evaluated)))
+        }
+    };
+    let main_evals = ctx.evaluations.get() + mc.as_ref().map_or(0, |m| m.4);
     let main_secs = start.elapsed().as_secs_f64();
     if !solution.detail.score.feasible() {
         bar.finish_and_clear();
@@ -954,18 +997,36 @@ fn plan_command(a: PlanArgs, scenarios: &Path) -> anyhow::Result<()> {
         extends: s.name.clone(),
         copies,
         no_charts: a.no_charts,
+        probabilistic: mc.as_ref().map(|(m, n, seed, p, _)| planner::write::Probabilistic {
+            score: m,
+            trajectories: *n,
+            seed: *seed,
+            probability: *p,
+        }),
     };
     let dir = forcecast::output::AtomicDir::new(&dest, origin)?;
     planner::write::write_all(&outputs, dir.path())?;
     let written = dir.commit()?;
     if !a.quiet {
         let d = &solution.detail;
-        say(&format!(
-            "{}: least-cost plan meets the requirement every year from {from}; discounted extra cost {} {}",
-            forcecast::error::escape(&s.name),
-            forcecast::output::numbers::count(d.score.cost),
-            s.automation.currency
-        ));
+        match &mc {
+            None => say(&format!(
+                "{}: least-cost plan meets the requirement every year from {from}; discounted extra cost {} {}",
+                forcecast::error::escape(&s.name),
+                forcecast::output::numbers::count(d.score.cost),
+                s.automation.currency
+            )),
+            Some((m, n, seed, p, evaluated)) => say(&format!(
+                "{}: least-cost plan found meets the requirement every year from {from} in at least {:.1}% of {n} \
+                 trajectories (seed {seed}, goal {:.1}%); mean discounted extra cost {} {} ({evaluated} plans \
+                 evaluated on the trajectories); frontier and alternatives are deterministic",
+                forcecast::error::escape(&s.name),
+                100.0 * m.min_share,
+                100.0 * p,
+                forcecast::output::numbers::count(m.score.cost),
+                s.automation.currency
+            )),
+        }
         eprintln!(
             "{main_evals} plans evaluated in {main_secs:.2} s ({:.0} a second) for the plan; {} in all with the \
              frontier and alternatives in {:.2} s; wrote {}",

@@ -179,3 +179,72 @@ fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+/// The share of trajectories with no uncovered gap (within the tolerance) per year, from a
+/// run's trajectories.csv (long: trajectory, year, metric, value).
+fn shares_meeting(path: &std::path::Path) -> std::collections::BTreeMap<i32, (usize, usize)> {
+    let (h, rows) = common::read_csv(path);
+    assert_eq!(h, ["trajectory", "year", "metric", "value"]);
+    let mut out = std::collections::BTreeMap::new();
+    for r in rows.iter().filter(|r| r[2] == "uncovered_gap") {
+        let e = out.entry(r[1].parse::<i32>().unwrap()).or_insert((0, 0));
+        e.1 += 1;
+        e.0 += usize::from(r[3].parse::<f64>().unwrap() <= plan::SHORTFALL_TOLERANCE);
+    }
+    out
+}
+
+#[test]
+fn a_probabilistic_plan_meets_the_requirement_with_its_probability_when_run_on_the_same_seed() {
+    // Its own folder: tempdir() empties the other tests' one.
+    let tmp = std::env::temp_dir().join(format!("forcecast-plan-mc-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let input = common::baseline_with(&tmp, "shortmc", "end_year = 2045\n");
+    let (n, p, seed) = (200, 0.9, "7");
+    let plan_to = |out: &str, threads: &str| {
+        common::forcecast()
+            .args(["plan", input.to_str().unwrap(), "-q", "--levers", "service,civilians,automation"])
+            .args(["--require", "480000", "--probability", "0.9", "--trajectories", "200", "--seed", seed])
+            .args(["--threads", threads, "--frontier", "none", "--out"])
+            .arg(tmp.join(out))
+            .assert()
+            .success();
+    };
+    plan_to("a", "1");
+    plan_to("b", "2");
+    for f in ["plan.toml", "plan.csv", "probability.csv", "alternatives.csv"] {
+        let a = std::fs::read(tmp.join("a").join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+        let b = std::fs::read(tmp.join("b").join(f)).unwrap();
+        assert!(a == b, "{f} differs between 1 and 2 threads");
+    }
+    let toml = std::fs::read_to_string(tmp.join("a/plan.toml")).unwrap();
+    assert!(toml.contains("probability = 0.9\ntrajectories = 200"), "{toml}");
+    // The plan run with the same trajectories: every year from 2030, at least 90% of them
+    // have force + civilians + automation ≥ the requirement, and the planner's own shares
+    // (probability.csv) are the run's exactly.
+    common::forcecast()
+        .args(["run", tmp.join("a/plan.toml").to_str().unwrap(), "-q", "--no-charts", "--trajectories", "200"])
+        .args(["--save-trajectories", "200", "--seed", seed, "--out"])
+        .arg(tmp.join("run"))
+        .assert()
+        .success();
+    let run = shares_meeting(&tmp.join("run/trajectories.csv"));
+    let (h, rows) = common::read_csv(&tmp.join("a/probability.csv"));
+    assert_eq!(h, ["year", "requirement", "share_meeting", "goal"]);
+    assert_eq!(rows.len(), run.len());
+    for r in &rows {
+        let y: i32 = r[0].parse().unwrap();
+        let (met, total) = run[&y];
+        assert_eq!(total, n);
+        let share = met as f64 / n as f64;
+        let planned: f64 = r[2].parse().unwrap();
+        assert!((share - planned).abs() <= 1e-6, "{y}: run {share} vs plan {planned}");
+        assert_eq!(r[1], "480000");
+        if y >= 2030 {
+            assert!(share >= p, "{y}: {share} of the trajectories meet the requirement");
+        }
+    }
+    // The trajectories vary: the goal is not met trivially by every trajectory.
+    assert!(rows.iter().any(|r| r[0].parse::<i32>().unwrap() >= 2030 && r[2] != "1"), "some year below 100%");
+}

@@ -19,6 +19,7 @@
 //! change per period, the fielding capacity, and optionally the extra cost of each year.
 //! Search: coordinate descent over the grid from several deterministic starts.
 
+pub mod mc;
 pub mod write;
 
 use std::collections::HashMap;
@@ -215,6 +216,9 @@ pub struct Context<'a> {
     cache: std::cell::RefCell<HashMap<Vec<usize>, std::rc::Rc<ForceResult>>>,
     plans: std::cell::RefCell<HashMap<Vec<usize>, ForcePlan>>,
     cadre_defaults: force::CadreDefaults,
+    /// Troop-equivalents a year the plan must cover beyond the requirement (empty: none):
+    /// the probabilistic search's safety margin ([`mc`]).
+    margin: Vec<f64>,
 }
 
 fn usage(msg: String) -> Error {
@@ -246,6 +250,7 @@ impl<'a> Context<'a> {
             cache: Default::default(),
             plans: Default::default(),
             cadre_defaults: force::CadreDefaults::of(&inputs.data.force),
+            margin: Vec::new(),
         };
         // The reference cost: the scenario's own force, no civilians, no automation.
         ctx.reference = vec![0.0; ctx.years.len()];
@@ -485,7 +490,12 @@ impl<'a> Context<'a> {
             vec![0.0; n]
         };
         let civ_eq: Vec<f64> = civilians.iter().map(|c| c * ps.substitution_ratio).collect();
-        let gap = crate::run::automation_gap(&f.gap(), &civ_eq);
+        let mut raw = f.gap();
+        for (t, m) in self.margin.iter().enumerate().filter(|(_, m)| **m > 0.0) {
+            let y = &f.years[t];
+            raw[t] = (y.target + m - y.available).max(0.0);
+        }
+        let gap = crate::run::automation_gap(&raw, &civ_eq);
         let on = spaces.iter().zip(choice).any(|(sp, c)| sp.lever == Lever::Automation && sp.values[c[0]] > 0.0);
         let auto_spec = if on {
             s.automation.clone()
@@ -541,6 +551,12 @@ impl<'a> Context<'a> {
     /// The score of a candidate.
     pub fn score(&self, problem: &Problem, spaces: &[Space], choice: &Choice) -> Result<Score> {
         Ok(self.detail(problem, spaces, choice)?.score)
+    }
+
+    /// Sets the troop-equivalents a year a plan must cover beyond the requirement (one
+    /// value per year from the base year; empty: none).
+    pub fn set_margin(&mut self, margin: Vec<f64>) {
+        self.margin = margin;
     }
 
     /// Sets the reference cost (the scenario's own force, no civilians, no automation)

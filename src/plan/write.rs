@@ -29,6 +29,20 @@ pub struct PlanOutputs<'a> {
     pub copies: Vec<PathBuf>,
     /// Skip the chart.
     pub no_charts: bool,
+    /// The probabilistic goal's results (`None`: the deterministic goal).
+    pub probabilistic: Option<Probabilistic<'a>>,
+}
+
+/// The results of a plan for the probabilistic goal.
+pub struct Probabilistic<'a> {
+    /// Its results on the trajectories.
+    pub score: &'a super::mc::McScore,
+    /// Trajectories.
+    pub trajectories: usize,
+    /// Their seed.
+    pub seed: u64,
+    /// The goal: least share meeting the requirement each year.
+    pub probability: f64,
 }
 
 fn num(x: f64) -> String {
@@ -48,11 +62,32 @@ pub fn plan_toml(o: &PlanOutputs<'_>) -> String {
     let f = &d.force;
     let mut t = String::new();
     let _ = writeln!(t, "# Written by `forcecast plan {}`: the least-cost mix of levers found, as a scenario.", s.name);
-    let _ = writeln!(
-        t,
-        "# Discounted extra cost {:.0} {} over the scenario's own settings; requirement met every year from {}.",
-        d.score.cost, s.automation.currency, o.problem.from
-    );
+    match &o.probabilistic {
+        None => {
+            let _ = writeln!(
+                t,
+                "# Discounted extra cost {:.0} {} over the scenario's own settings; requirement met every year from {}.",
+                d.score.cost, s.automation.currency, o.problem.from
+            );
+        }
+        Some(p) => {
+            let _ = writeln!(
+                t,
+                "# Requirement met every year from {} in at least {:.1}% of {} trajectories (goal {}%): check with\n\
+                 #   forcecast run plan.toml --trajectories {} --seed {}\n\
+                 # Mean discounted extra cost {:.0} {} over the scenario's own settings ({:.0} on the central path).",
+                o.problem.from,
+                100.0 * p.score.min_share,
+                p.trajectories,
+                num(100.0 * p.probability),
+                p.trajectories,
+                p.seed,
+                p.score.score.cost,
+                s.automation.currency,
+                d.score.cost
+            );
+        }
+    }
     let levers: Vec<&str> = o.problem.levers.iter().map(|l| l.name()).collect();
     let _ = writeln!(
         t,
@@ -106,6 +141,21 @@ pub fn plan_toml(o: &PlanOutputs<'_>) -> String {
     }
     if let Some(b) = o.problem.budget_per_year {
         let _ = writeln!(t, "budget_per_year = {}", num(b));
+    }
+    if let Some(p) = &o.probabilistic {
+        let _ = writeln!(t, "probability = {}\ntrajectories = {}", num(p.probability), p.trajectories);
+    }
+    t
+}
+
+/// probability.csv (probabilistic goal only): per year from the base year, the
+/// requirement on the central path and the share of trajectories meeting it.
+pub fn probability_csv(o: &PlanOutputs<'_>, p: &Probabilistic<'_>) -> String {
+    let d = &o.solution.detail;
+    let mut t = String::from("year,requirement,share_meeting,goal\n");
+    for (i, &y) in d.years.iter().enumerate() {
+        let goal = if y >= o.problem.from { num(p.probability) } else { String::new() };
+        let _ = writeln!(t, "{y},{:.0},{},{goal}", d.requirement[i], num(p.score.share[i]));
     }
     t
 }
@@ -240,6 +290,9 @@ pub fn write_all(o: &PlanOutputs<'_>, dir: &Path) -> Result<()> {
     put("plan.csv", &plan_csv(o))?;
     put("frontier.csv", &frontier_csv(o.frontier))?;
     put("alternatives.csv", &alternatives_csv(o))?;
+    if let Some(p) = &o.probabilistic {
+        put("probability.csv", &probability_csv(o, p))?;
+    }
     if !o.no_charts && o.frontier.iter().any(|p| p.cost.is_some()) {
         crate::output::charts::render(&frontier_chart(o), dir, "frontier")?;
     }

@@ -56,6 +56,13 @@ pub struct PlanSpec {
     /// Most extra cost a year of a plan (KRW); `None`: no ceiling.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_per_year: Option<f64>,
+    /// Least share of Monte Carlo trajectories meeting the requirement (`None`: the
+    /// deterministic goal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
+    /// Trajectories of the probabilistic goal (`None`: 1000).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trajectories: Option<u64>,
     /// Pay and allowances of a conscript-year.
     pub conscript_pay: f64,
     /// Upkeep of a conscript-year.
@@ -77,6 +84,8 @@ impl Default for PlanSpec {
             substitution_ratio: SUBSTITUTION_RATIO,
             from: FROM,
             budget_per_year: None,
+            probability: None,
+            trajectories: None,
             conscript_pay: CONSCRIPT_PAY,
             conscript_upkeep: CONSCRIPT_UPKEEP,
             cadre_cost: CADRE_YEAR,
@@ -122,6 +131,8 @@ pub fn read(root: &mut Reader<'_>, base_year: i32, proj_years: (i64, i64), sink:
         substitution_ratio: p.number("substitution_ratio", Range::new(0.0, 10.0), sink).unwrap_or(d.substitution_ratio),
         from: p.integer("from", i64::from(base_year) + 1, DATA_YEARS.1, sink).map(|y| y as i32).unwrap_or(d.from),
         budget_per_year: p.number("budget_per_year", Range::new(0.0, 1.0e15), sink),
+        probability: p.number("probability", Range::new(1e-6, 1.0), sink),
+        trajectories: p.integer("trajectories", 1, 100_000, sink).map(|n| n as u64),
         conscript_pay: p.number("conscript_pay", COST, sink).unwrap_or(d.conscript_pay),
         conscript_upkeep: p.number("conscript_upkeep", COST, sink).unwrap_or(d.conscript_upkeep),
         cadre_cost: p.number("cadre_cost", COST, sink).unwrap_or(d.cadre_cost),

@@ -210,6 +210,13 @@ pub fn entries(s: &Scenario) -> Vec<Entry> {
     out.push(e("plan", "substitution_ratio", Item::Float(p.substitution_ratio)));
     out.push(e("plan", "from", Item::Int(p.from.into())));
     out.push(optional("plan", "budget_per_year", p.budget_per_year, "no ceiling"));
+    out.push(optional("plan", "probability", p.probability, "none (the deterministic goal)"));
+    out.push(Entry {
+        section: "plan",
+        key: "trajectories",
+        value: p.trajectories.map(|n| Item::Int(n as i64)),
+        default: "1000",
+    });
     out.push(e("plan", "conscript_pay", Item::Float(p.conscript_pay)));
     out.push(e("plan", "conscript_upkeep", Item::Float(p.conscript_upkeep)));
     out.push(e("plan", "cadre_cost", Item::Float(p.cadre_cost)));
@@ -542,6 +549,8 @@ civilians = [[2030, 0], [2040, 50000]]
 substitution_ratio = 0.8
 from = 2032
 budget_per_year = 5e12
+probability = 0.8
+trajectories = 500
 conscript_pay = 2.5e7
 conscript_upkeep = 7e6
 cadre_cost = 5e7

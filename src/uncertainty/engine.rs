@@ -158,6 +158,9 @@ struct Workspace {
     /// The smallest cohort (one sex, one age below [`CHECKED_AGES`]) of the last
     /// trajectory run in any year ([`smallest_cohort`]).
     smallest: f64,
+    /// When set, the population at 1 July of every year of the trajectory is kept here
+    /// ([`populations`]).
+    kept: Option<Vec<Population>>,
 }
 
 /// Ages whose smallest cohort a trajectory records (0-89): above, cohorts empty out by
@@ -185,6 +188,7 @@ impl Workspace {
             automation: plan.automation.clone(),
             state: ForceState::default(),
             smallest: f64::INFINITY,
+            kept: None,
         }
     }
 }
@@ -319,8 +323,12 @@ fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut
         automation,
         state,
         smallest,
+        kept,
         ..
     } = ws;
+    if let Some(k) = kept.as_mut() {
+        k.clear();
+    }
     *smallest = f64::INFINITY;
     pops[0].clone_from(&plan.base);
     state.start(plan.force_set.start(k), draw.adjust(plan.force_set.adjust(k), &plan.components.spec.force));
@@ -408,6 +416,9 @@ fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut
             civilians: plan.civilians[i],
         };
         let fy = state.year(i, year, cur, &plan.force_plan, automation, policy);
+        if let Some(k) = kept.as_mut() {
+            k.push(cur.clone());
+        }
         let f = &fy.force;
         for ((o, &a), &b) in both.as_mut_slice().iter_mut().zip(cur.male.as_slice()).zip(cur.female.as_slice()) {
             *o = a + b;
@@ -473,6 +484,21 @@ pub fn smallest_cohort(plan: &Plan, seed: u64, index: u64) -> Result<f64> {
     let mut sink = BlockSink { plan, chunk: &mut chunk, counts: &mut counts, years: plan.len(), j: 0 };
     trajectory(plan, seed, index, &mut ws, &mut sink)?;
     Ok(ws.smallest)
+}
+
+/// The population at 1 July of every year (base year first) of trajectory `index`: the
+/// same trajectory as in a run with this seed, so that `forcecast plan` can evaluate
+/// candidate force policies on the populations a run of its plan would project (the
+/// levers do not change the population).
+pub fn populations(plan: &Plan, seed: u64, index: u64) -> Result<Vec<Population>> {
+    let mut ws = Workspace::new(plan);
+    ws.kept = Some(Vec::with_capacity(plan.len()));
+    let spec = &plan.components.spec;
+    let width = 2 * (spec.gap_thresholds.len() + spec.available_thresholds.len());
+    let (mut chunk, mut counts) = (vec![0.0_f32; plan.len() * NMETRICS], vec![0u64; plan.len() * width]);
+    let mut sink = BlockSink { plan, chunk: &mut chunk, counts: &mut counts, years: plan.len(), j: 0 };
+    trajectory(plan, seed, index, &mut ws, &mut sink)?;
+    Ok(ws.kept.unwrap_or_default())
 }
 
 /// Runs the trajectories of one block, writing their samples and threshold counts.
