@@ -196,6 +196,10 @@ enum Command {
         /// Leave out the sensitivity analysis of the first scenario.
         #[arg(long)]
         no_sensitivity: bool,
+        /// Add a section on a plan folder written by `forcecast plan` (levers at the key
+        /// years, yearly extra cost, frontier chart, single-lever alternatives).
+        #[arg(long, value_name = "DIR")]
+        plan: Option<PathBuf>,
         /// Title of the report (default: generated from the country and scenarios).
         #[arg(long, value_parser = report_line)]
         title: Option<String>,
@@ -512,6 +516,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             year,
             out,
             no_sensitivity,
+            plan,
             title,
             author,
             date,
@@ -525,6 +530,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             use forcecast::report;
             let chart_years = ChartYears::parse(years.as_deref(), pyramid_years.as_deref())?;
             forcecast::output::compare::check_chart_count(scenario.len())?;
+            // The plan folder is read before anything runs or is written.
+            let plan = plan.as_deref().map(report::plan::load).transpose()?;
             let threads = worker_threads(threads);
             let bar = spinner(quiet, "running the scenarios");
             let c = forcecast::analysis::Comparison::new(forcecast::analysis::run_all(&scenario, &scenarios)?)?
@@ -532,7 +539,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let dest = out.unwrap_or_else(|| report::default_dir(&c));
             let monte_carlo = trajectories.map(|n| uncertainty::Options { trajectories: n as usize, seed, threads });
             let meta = report::build::Meta { title, author, date };
-            let opts = report::ReportOptions { year, sensitivity: !no_sensitivity, monte_carlo, meta };
+            let opts = report::ReportOptions { year, sensitivity: !no_sensitivity, monte_carlo, meta, plan };
             // A bar over the trajectories (all passes) with Monte Carlo, a spinner without.
             if let Some(o) = &monte_carlo {
                 let passes = uncertainty::passes(c.runs[0].scenario(), o);

@@ -171,6 +171,45 @@ fn plan_toml_meets_the_requirement_when_run_and_plans_are_reproducible() {
     let (ah, arows) = common::read_csv(&tmp.join("a/alternatives.csv"));
     assert_eq!(ah, ["levers", "feasible", "discounted_cost", "saving_of_mix"]);
     assert_eq!(arows.len(), 4);
+
+    // `report --plan`: the plan's section, its files beside the report, the frontier
+    // inline; a folder that is not a plan is refused before anything is written.
+    common::forcecast()
+        .args(["report", input.to_str().unwrap(), "-q", "--no-sensitivity", "--plan"])
+        .arg(tmp.join("a"))
+        .arg("--out")
+        .arg(tmp.join("report"))
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(tmp.join("report/report.md")).unwrap();
+    let section = md.split("## Least-cost plan").nth(1).expect("a plan section");
+    let cost_2040: f64 = pc_cost(&tmp.join("a/plan.csv"), "total", 2040);
+    assert!(section.contains("| 2040 |"), "{section}");
+    assert!(section.contains(&format!("{:.1} |", cost_2040 / 1e12)), "2040 cost {cost_2040}: {section}");
+    assert!(section.contains("charts/plan/frontier.png"), "{section}");
+    assert_eq!(
+        std::fs::read(tmp.join("report/plan/plan.toml")).unwrap(),
+        std::fs::read(tmp.join("a/plan.toml")).unwrap()
+    );
+    let html = std::fs::read_to_string(tmp.join("report/report.html")).unwrap();
+    assert!(html.contains("id=\"plan\""), "the HTML report has the plan section");
+    let bad = common::forcecast()
+        .args(["report", input.to_str().unwrap(), "-q", "--plan"])
+        .arg(tmp.join("run"))
+        .arg("--out")
+        .arg(tmp.join("report-bad"))
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&bad.get_output().stderr).into_owned();
+    assert!(err.contains("plan.toml") && err.contains("forcecast plan"), "{err}");
+    assert!(!tmp.join("report-bad").exists());
+}
+
+/// A lever's cost (won) in a year, from plan.csv.
+fn pc_cost(path: &std::path::Path, lever: &str, year: i32) -> f64 {
+    let (_, rows) = common::read_csv(path);
+    let r = rows.iter().find(|r| r[0] == lever && r[1] == year.to_string()).expect("a row");
+    r[3].parse().unwrap()
 }
 
 fn tempdir() -> std::path::PathBuf {

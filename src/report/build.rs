@@ -34,6 +34,8 @@ pub struct Inputs<'a> {
     pub files: &'a [String],
     /// `--title`, `--author`, `--date`.
     pub meta: &'a Meta,
+    /// `--plan DIR`: the plan folder, read.
+    pub plan: Option<&'a super::plan::PlanFolder>,
 }
 
 /// What the user says about the report: a title replacing the generated one, an author
@@ -81,6 +83,9 @@ pub fn document(inputs: &Inputs<'_>) -> Document {
     let first = &c.runs[0];
     let (b, e) = (first.scenario().base_year, first.scenario().end_year);
     let mut sections = vec![bottom_line(inputs), summary(inputs), charts(inputs), key_years(inputs)];
+    if let Some(p) = inputs.plan {
+        sections.push(super::plan::section(p, &c.key_years()));
+    }
     if let Some(s) = inputs.sensitivity {
         sections.push(sensitivity(inputs, s));
     }

@@ -11,6 +11,7 @@ pub mod document;
 pub mod findings;
 pub mod html;
 pub mod markdown;
+pub mod plan;
 pub mod write;
 
 pub use write::{ReportOptions, default_dir, origin, write_report, write_report_with};

@@ -28,6 +28,8 @@ pub struct ReportOptions {
     pub monte_carlo: Option<uncertainty::Options>,
     /// `--title`, `--author`, `--date` (none by default).
     pub meta: build::Meta,
+    /// `--plan DIR`: a plan folder of `forcecast plan`, read beforehand.
+    pub plan: Option<super::plan::PlanFolder>,
 }
 
 impl Default for ReportOptions {
@@ -37,6 +39,7 @@ impl Default for ReportOptions {
             sensitivity: true,
             monte_carlo: None,
             meta: build::Meta::default(),
+            plan: None,
         }
     }
 }
@@ -147,6 +150,9 @@ pub fn write_report_with(
         let tables = crate::output::monte_carlo::write_tables(o, &mc_dir)?;
         files.extend(tables.into_iter().map(|f| format!("monte_carlo/{f}")));
     }
+    if let Some(p) = &opts.plan {
+        files.extend(super::plan::copy_files(p, &root)?);
+    }
     // Every SVG by its path under charts/ without the extension ("force_gap",
     // "baseline/force").
     let mut svgs = BTreeMap::new();
@@ -176,6 +182,7 @@ pub fn write_report_with(
         provenance: &provenance,
         files: &files,
         meta: &opts.meta,
+        plan: opts.plan.as_ref(),
     });
     let page = html::render(&doc);
     let html_path = root.join("report.html");
