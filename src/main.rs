@@ -68,18 +68,8 @@ enum Command {
         /// Print nothing but errors (and no progress bar).
         #[arg(long, short)]
         quiet: bool,
-        /// Table formats: `csv` (default), or `xlsx` / `csv,xlsx` to add tables.xlsx, one
-        /// sheet per CSV (the CSV files are always written).
-        #[arg(long, value_name = "LIST", default_value = "csv")]
-        format: String,
-        /// Key years, comma-separated and ascending (key-years tables, fan-chart
-        /// probabilities) [default: 2030,2040,2050,2070; fan chart 2030,2035,2040,2050].
-        #[arg(long, value_name = "LIST")]
-        years: Option<String>,
-        /// Years drawn as outlines over the base year's population pyramid (at most 4,
-        /// after the base year) [default: 2050,2070].
-        #[arg(long, value_name = "LIST")]
-        pyramid_years: Option<String>,
+        #[command(flatten)]
+        tables: TableArgs,
         /// Monte Carlo: run N stochastic trajectories besides the deterministic run and
         /// write quantiles.csv, probabilities.csv, calibration.csv and uncertainty.json.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
@@ -141,18 +131,8 @@ enum Command {
         /// Worker threads (default: the available cores; the outputs are the same on any number).
         #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..=1024))]
         threads: Option<u64>,
-        /// Table formats: `csv` (default), or `xlsx` / `csv,xlsx` to add tables.xlsx, one
-        /// sheet per CSV (the CSV files are always written).
-        #[arg(long, value_name = "LIST", default_value = "csv")]
-        format: String,
-        /// Key years, comma-separated and ascending (key-years tables, fan-chart
-        /// probabilities) [default: 2030,2040,2050,2070; fan chart 2030,2035,2040,2050].
-        #[arg(long, value_name = "LIST")]
-        years: Option<String>,
-        /// Years drawn as outlines over the base year's population pyramid (at most 4,
-        /// after the base year) [default: 2050,2070].
-        #[arg(long, value_name = "LIST")]
-        pyramid_years: Option<String>,
+        #[command(flatten)]
+        tables: TableArgs,
     },
     /// Vary each uncertain parameter of a scenario over its documented range, one at a
     /// time: sensitivity.csv/.md and tornado charts of the force gap and automation cost.
@@ -210,14 +190,8 @@ enum Command {
         /// give byte-identical files).
         #[arg(long, value_parser = report_line)]
         date: Option<String>,
-        /// Key years, comma-separated and ascending (key-years tables, fan-chart
-        /// probabilities) [default: 2030,2040,2050,2070; fan chart 2030,2035,2040,2050].
-        #[arg(long, value_name = "LIST")]
-        years: Option<String>,
-        /// Years drawn as outlines over the base year's population pyramid (at most 4,
-        /// after the base year) [default: 2050,2070].
-        #[arg(long, value_name = "LIST")]
-        pyramid_years: Option<String>,
+        #[command(flatten)]
+        chart_years: YearArgs,
         /// Monte Carlo: run N trajectories of the first scenario and add the range of
         /// outcomes (fan charts, probabilities of the gap exceeding its thresholds).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
@@ -469,11 +443,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             worker_threads(threads);
             backtest(&scenarios, &country, BacktestArgs { from, to, out, force, pattern, no_charts, quiet })
         }
-        Command::Compare { scenario, out, no_charts, quiet, threads, format, years, pyramid_years } => {
+        Command::Compare { scenario, out, no_charts, quiet, threads, tables } => {
             use forcecast::output::compare;
             worker_threads(threads);
-            let xlsx = forcecast::output::xlsx::Formats::parse(&format)?.xlsx;
-            let chart_years = ChartYears::parse(years.as_deref(), pyramid_years.as_deref())?;
+            let xlsx = forcecast::output::xlsx::Formats::parse(&tables.format)?.xlsx;
+            let chart_years = tables.chart_years.parse()?;
             if !no_charts {
                 compare::check_chart_count(scenario.len())?;
             }
@@ -520,15 +494,14 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             title,
             author,
             date,
-            years,
-            pyramid_years,
+            chart_years,
             trajectories,
             seed,
             quiet,
             threads,
         } => {
             use forcecast::report;
-            let chart_years = ChartYears::parse(years.as_deref(), pyramid_years.as_deref())?;
+            let chart_years = chart_years.parse()?;
             forcecast::output::compare::check_chart_count(scenario.len())?;
             // The plan folder is read before anything runs or is written.
             let plan = plan.as_deref().map(report::plan::load).transpose()?;
@@ -601,21 +574,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             };
             plan_command(args, &scenarios)
         }
-        Command::Run {
-            scenario,
-            out,
-            no_charts,
-            quiet,
-            format,
-            years,
-            pyramid_years,
-            trajectories,
-            seed,
-            threads,
-            save_trajectories,
-        } => {
-            let xlsx = forcecast::output::xlsx::Formats::parse(&format)?.xlsx;
-            let chart_years = ChartYears::parse(years.as_deref(), pyramid_years.as_deref())?;
+        Command::Run { scenario, out, no_charts, quiet, tables, trajectories, seed, threads, save_trajectories } => {
+            let xlsx = forcecast::output::xlsx::Formats::parse(&tables.format)?.xlsx;
+            let chart_years = tables.chart_years.parse()?;
             if let (Some(n), Some(k)) = (trajectories, save_trajectories) {
                 if k > n {
                     return Err(Error::Usage(format!(
@@ -808,6 +769,36 @@ fn capped_threads(asked: u64, cores: usize) -> usize {
     } else {
         asked
     }
+}
+
+/// `--years` and `--pyramid-years` (run, compare, report).
+#[derive(clap::Args, Debug, Clone)]
+struct YearArgs {
+    /// Key years, comma-separated and ascending (key-years tables, fan-chart
+    /// probabilities) [default: 2030,2040,2050,2070; fan chart 2030,2035,2040,2050].
+    #[arg(long, value_name = "LIST")]
+    years: Option<String>,
+    /// Years drawn as outlines over the base year's population pyramid (at most 4,
+    /// after the base year) [default: 2050,2070].
+    #[arg(long, value_name = "LIST")]
+    pyramid_years: Option<String>,
+}
+
+impl YearArgs {
+    fn parse(&self) -> forcecast::Result<ChartYears> {
+        ChartYears::parse(self.years.as_deref(), self.pyramid_years.as_deref())
+    }
+}
+
+/// `--format` and the chart years (run, compare).
+#[derive(clap::Args, Debug, Clone)]
+struct TableArgs {
+    /// Table formats: `csv` (default), or `xlsx` / `csv,xlsx` to add tables.xlsx, one
+    /// sheet per CSV (the CSV files are always written).
+    #[arg(long, value_name = "LIST", default_value = "csv")]
+    format: String,
+    #[command(flatten)]
+    chart_years: YearArgs,
 }
 
 struct PlanArgs {
