@@ -141,3 +141,33 @@ fn taiwan_backtest_meets_the_bounds() {
     assert!(stdout.contains("Total population peak (MOI household registration): 2019 (Taipei Times"), "{stdout}");
     assert!(!stdout.contains("source article") && !stdout.contains("KOSTAT"), "{stdout}");
 }
+
+/// The population chart's turning points are the country's data (`country.toml`), not
+/// Korea's constants: Korea keeps the source article's 2017 and 2020, Taiwan has its
+/// registration's 2020, each with its own source; a folder naming none has none.
+#[test]
+fn turning_points_come_from_each_country_folder() {
+    let dir = common::scenarios().join("data");
+    let korea = forcecast::data::CountryData::load(&dir.join("korea")).unwrap();
+    let taiwan = forcecast::data::CountryData::load(&dir.join("taiwan")).unwrap();
+    let years = |d: &forcecast::data::CountryData| d.turning_points.iter().map(|t| t.0).collect::<Vec<_>>();
+    assert_eq!(years(&korea), [2017, 2020]);
+    assert_eq!(korea.turning_points_source.as_deref(), Some("source article (2022)"));
+    assert_eq!(years(&taiwan), [2020]);
+    let source = taiwan.turning_points_source.clone().unwrap();
+    assert!(source.contains("Ministry of the Interior") && !source.contains("source article"), "{source}");
+    // Turning points without a source are refused, naming the file and key.
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("taiwan");
+    std::fs::create_dir(&copy).unwrap();
+    for e in std::fs::read_dir(dir.join("taiwan")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), copy.join(e.file_name())).unwrap();
+    }
+    let text = std::fs::read_to_string(copy.join("country.toml")).unwrap();
+    let cut: String =
+        text.lines().filter(|l| !l.starts_with("turning_points_source")).map(|l| format!("{l}\n")).collect();
+    std::fs::write(copy.join("country.toml"), cut).unwrap();
+    let err = forcecast::data::CountryData::load(&copy).unwrap_err().to_string();
+    assert!(err.contains("country.toml") && err.contains("turning_points_source"), "{err}");
+}

@@ -59,6 +59,13 @@ struct CountryToml {
     name: String,
     base_population: toml::Spanned<String>,
     base_population_note: String,
+    /// Population turning points a published source names (`[[year, "label"], …]`),
+    /// marked on the population chart; none when absent.
+    #[serde(default)]
+    turning_points: Vec<(i32, String)>,
+    /// The source of the turning points (the chart's note).
+    #[serde(default)]
+    turning_points_source: Option<String>,
 }
 
 /// Checks that `name` (the value of `base_population` in `country.toml`) is a plain file
@@ -187,6 +194,11 @@ pub struct CountryData {
     pub nationals: Option<super::nationals::Nationals>,
     /// SHA-256 of every file read, by file name.
     pub checksums: BTreeMap<String, String>,
+    /// Population turning points a published source names (`country.toml`
+    /// `turning_points`), with the source; empty when the folder names none.
+    pub turning_points: Vec<(i32, String)>,
+    /// Their source (`turning_points_source`).
+    pub turning_points_source: Option<String>,
 }
 
 fn sha256(path: &Path) -> Result<String> {
@@ -238,6 +250,9 @@ impl CountryData {
             Error::data(&ct_path, Some(line_of(ct.base_population.span().start)), "base_population", why)
         })?;
 
+        if !ct.turning_points.is_empty() && ct.turning_points_source.is_none() {
+            return Err(Error::data(&ct_path, None, "turning_points_source", "turning points need their source"));
+        }
         let base = read_base(&mut open, &ct)?;
         let tfr = read_tfr(&mut open)?;
         let (pasfr_first, pasfr) = read_pasfr(&mut open)?;
@@ -276,6 +291,8 @@ impl CountryData {
             force,
             nationals,
             checksums,
+            turning_points: ct.turning_points,
+            turning_points_source: ct.turning_points_source,
         })
     }
 

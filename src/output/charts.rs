@@ -80,7 +80,16 @@ pub fn specs_with(
     let src = |extra: &[&str]| source_line(p, &basis, extra);
     vec![
         ("pyramid", pyramid::chart(p, &basis, src(&[]), years.pyramid.as_deref())),
-        ("population", population::chart(p, &rows, data, &basis, src(&["turning points: source article (2022)"]))),
+        (
+            "population",
+            population::chart(
+                p,
+                &rows,
+                data,
+                &basis,
+                src(&turning_note(data).iter().map(String::as_str).collect::<Vec<_>>()),
+            ),
+        ),
         ("enlistment_age_men", enlistment::chart(p, &rows, &basis, src(&[]))),
         (
             "force",
@@ -93,6 +102,15 @@ pub fn specs_with(
         ),
         ("gap_automation", gap::chart(p, &rows, src(&[]))),
     ]
+}
+
+/// The population chart's note on its turning points: their source, when the country
+/// names any.
+fn turning_note(data: &CountryData) -> Vec<String> {
+    match (&data.turning_points_source, data.turning_points.is_empty()) {
+        (Some(s), false) => vec![format!("turning points: {s}")],
+        _ => Vec::new(),
+    }
 }
 
 /// Writes every chart of a projection into `dir` as PNG and SVG (in parallel); returns

@@ -1,6 +1,7 @@
 //! Chart 2, `population`: total and working-age (15-64) population, the projection
 //! (citizens or all residents, as the base population counts) after history from UN WPP 2024 estimates (all residents, 1950-2020),
-//! with the turning points of the source article marked.
+//! with the turning points a published source names marked (the country's
+//! `country.toml`: `turning_points`, `turning_points_source`).
 
 use super::basis::Basis;
 use super::format::TickFormat;
@@ -12,11 +13,6 @@ use crate::run::Projection;
 
 /// WPP 5-year groups 15-19 … 60-64 (indices into `Pop5`).
 const WORKING_AGE_GROUPS: std::ops::RangeInclusive<usize> = 3..=12;
-
-/// Turning points named by the source article (2022): the working-age population
-/// began to fall in 2017, the total population in 2020.
-pub const TURNING_POINTS: [(i32, &str); 2] =
-    [(2017, "2017: working-age population begins to fall"), (2020, "2020: total population begins to fall")];
 
 /// The population chart.
 pub fn chart(p: &Projection, rows: &[SummaryRow], data: &CountryData, basis: &Basis, source: String) -> Chart {
@@ -53,9 +49,13 @@ pub fn chart(p: &Projection, rows: &[SummaryRow], data: &CountryData, basis: &Ba
         panel.points.push(Points::new("", NAVY, tot).radius(4).unlabelled());
         panel.points.push(Points::new("", GREEN, wrk).radius(4).unlabelled());
     }
-    let (m0, m1) = (TURNING_POINTS[0], TURNING_POINTS[1]);
-    panel.markers.push(Marker::new(f64::from(m0.0), m0.1).left());
-    panel.markers.push(Marker::new(f64::from(m1.0), m1.1));
+    // The first of two or more markers is labelled to its left, so the labels of
+    // neighbouring years do not overlap.
+    let n = data.turning_points.len();
+    for (i, (year, label)) in data.turning_points.iter().enumerate() {
+        let m = Marker::new(f64::from(*year), format!("{year}: {label}"));
+        panel.markers.push(if i == 0 && n > 1 { m.left() } else { m });
+    }
 
     let base = p.years[0];
     let subtitle = match (hist.first(), hist.last()) {
