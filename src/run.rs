@@ -285,7 +285,12 @@ pub fn project(scenario: &Scenario, inputs: &Inputs) -> Result<Projection> {
 /// The gap automation must cover: the force gap less the troop-equivalents of the
 /// civilians in non-combat posts (`[plan] civilians`), never negative.
 pub fn automation_gap(gap: &[f64], civilians: &[f64]) -> Vec<f64> {
-    gap.iter().zip(civilians).map(|(g, c)| if *c > 0.0 { (g - c).max(0.0) } else { *g }).collect()
+    gap.iter().zip(civilians).map(|(&g, &c)| automation_gap_in_year(g, c)).collect()
+}
+
+/// One year of [`automation_gap`] (the Monte Carlo's force path applies it year by year).
+pub fn automation_gap_in_year(gap: f64, civilians: f64) -> f64 {
+    if civilians > 0.0 { (gap - civilians).max(0.0) } else { gap }
 }
 
 /// Convenience: an age vector from a slice (for tests and tools).

@@ -83,7 +83,7 @@ impl ForceState {
         let AutomationYear { capacity, unit_cost, civilians } = policy;
         let f = self.force.step(plan, year, pop);
         // automation::simulate
-        let gap = if civilians > 0.0 { (f.gap - civilians).max(0.0) } else { f.gap };
+        let gap = crate::run::automation_gap_in_year(f.gap, civilians);
         let available = f.available;
         let life = auto.service_life_years.round().max(1.0) as usize;
         let k = auto.soldiers_replaced_per_system;
