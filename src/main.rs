@@ -1110,7 +1110,7 @@ fn show(arg: &str, other: Option<&str>, dir: &Path) -> Result<String, Error> {
         }
         None => None,
     };
-    let defaults = sh::entries(&sh::defaults());
+    let defaults = sh::entries(&sh::defaults_like(&s));
     let entries = sh::entries(&s);
     let files: Vec<String> = s.files.iter().map(|f| f.display().to_string()).collect();
     match &base {

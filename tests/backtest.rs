@@ -348,7 +348,12 @@ fn a_year_end_anchor_is_compared_half_a_year_after_the_stock() {
         long_service_separations: total / 100.0,
         ..Default::default()
     };
-    let path = ModelPath { first: 2021, rows: vec![row(500_000.0), row(480_000.0), row(470_000.0)] };
+    let path = ModelPath {
+        corps: vec!["officers".into(), "ncos".into()],
+        branches: ["army", "navy", "air_force", "marines"].map(String::from).to_vec(),
+        first: 2021,
+        rows: vec![row(500_000.0), row(480_000.0), row(470_000.0)],
+    };
     let anchor = |year: i32, measure: &str, timing: Timing, series: &str| Anchor {
         series: series.into(),
         year,
@@ -377,7 +382,7 @@ fn force_calibration_guard_refuses_a_number_that_cannot_be_written() {
     let c = baseline_calibration();
     assert!(forcecast::output::guard::force_calibration(&c).is_ok());
     let mut bad = c.clone();
-    bad.path.rows[2].ncos = f64::NAN;
+    bad.path.rows[2].corps[1] = f64::NAN;
     let e = forcecast::output::guard::force_calibration(&bad).expect_err("NaN");
     assert!(e.to_string().contains("ncos") && e.to_string().contains("2021"), "{e}");
     let mut bad = c.clone();

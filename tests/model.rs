@@ -147,7 +147,8 @@ fn conscripts_at_1_july_hold_half_this_years_intake_and_all_of_last_years() {
 /// cut (2018) serves as its enlistment dates' terms say.
 #[test]
 fn serving_weights_follow_the_sourced_terms() {
-    use forcecast::force::{BRANCHES, Branch};
+    use forcecast::force::Branch;
+    let (army, navy, air_force, marines) = (Branch(0), Branch(1), Branch(2), Branch(3));
     let (p, inputs) = common::project("baseline");
     let data = &inputs.data.force;
     let plan = forcecast::force::ForcePlan::new(&p.scenario.force, data, 2025, 2040).expect("plan");
@@ -157,26 +158,22 @@ fn serving_weights_follow_the_sourced_terms() {
     };
     for year in [2021, 2024, 2025, 2030] {
         for (b, want) in [
-            (Branch::Army, &[0.5, 1.0][..]),
-            (Branch::Marines, &[0.5, 1.0]),
-            (Branch::Navy, &[0.5, 1.0, 1.0 / 6.0]),
-            (Branch::AirForce, &[0.5, 1.0, 0.25]),
+            (army, &[0.5, 1.0][..]),
+            (marines, &[0.5, 1.0]),
+            (navy, &[0.5, 1.0, 1.0 / 6.0]),
+            (air_force, &[0.5, 1.0, 0.25]),
         ] {
             assert!(close(plan.weights(b, year), want), "{b:?} {year}: {:?}", plan.weights(b, year));
         }
     }
-    for (b, want) in [
-        (Branch::Army, &[0.5, 1.0, 0.25][..]),
-        (Branch::Navy, &[0.5, 1.0, 5.0 / 12.0]),
-        (Branch::AirForce, &[0.5, 1.0, 0.5]),
-    ] {
+    for (b, want) in [(army, &[0.5, 1.0, 0.25][..]), (navy, &[0.5, 1.0, 5.0 / 12.0]), (air_force, &[0.5, 1.0, 0.5])] {
         assert!(close(plan.weights(b, 2016), want), "{b:?} 2016: {:?}", plan.weights(b, 2016));
     }
     // During the cut: the share of the 2018 intake's enlistment dates still serving at
     // 1 July 2018 + k, counted here day by day with the exact schedule; the model
     // integrates weekly slices at their midpoint's term (the term moves by a day every
     // two weeks): within 0.001 of an intake (largest measured 0.0004, the Army's k = 2).
-    for b in BRANCHES {
+    for b in data.structure().branch_slots() {
         let sched = data.schedule(b);
         let w = plan.weights(b, 2018);
         let days = 3650;

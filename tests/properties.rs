@@ -157,7 +157,7 @@ proptest! {
             prop_assert!((r.intake - intake).abs() <= 1e-12 * intake, "{} vs {}", r.intake, intake);
             let sum: f64 = r.conscripts_by_branch.iter().sum();
             prop_assert!((r.conscripts - sum).abs() <= 1e-9 * sum);
-            prop_assert!((r.available - (sum + r.officers + r.ncos)).abs() <= 1e-9 * r.available);
+            prop_assert!((r.available - (sum + r.corps[0] + r.corps[1])).abs() <= 1e-9 * r.available);
             if t < 6 {
                 continue;
             }
@@ -184,11 +184,13 @@ proptest! {
         decision in 0.05..=1.0f64,
         careerist in 0.8..=1.0f64,
     ) {
-        use forcecast::force::{CORPS, defaults};
+        use forcecast::force::Corps;
+        // The synthetic country's calibrated defaults (common::force::structure()).
+        let (careerist0, capacity0) = ([0.9619, 0.9134], [1.0, 1.074]);
         let obligated = obligated.min(max_years - 1);
         let data = common::force::data([18.0, 20.0, 21.0, 18.0]);
         let mut spec = common::force::spec();
-        for corps in [&mut spec.cadre.officers, &mut spec.cadre.ncos] {
+        for corps in spec.cadre.corps.iter_mut() {
             corps.obligated_years = obligated;
             corps.early_continuation = early;
             corps.max_years = max_years;
@@ -205,17 +207,17 @@ proptest! {
             l
         };
         let observed = [common::force::OFFICERS, common::force::NCOS];
-        let history_decision = [defaults::DECISION_CONTINUATION[0], common::force::NCO_DECISION];
+        let history_decision = [0.481, common::force::NCO_DECISION];
         let plan = forcecast::force::ForcePlan::new(&spec, &data, common::force::START, 2100).expect("plan");
         let start = forcecast::force::ForceState::start(&plan, &common::force::population(3.0e5));
         let mut accessions = [0.0; 2];
-        for c in CORPS {
-            let i = c as usize;
-            let l0 = survivorship(history_decision[i], defaults::CAREERIST_CONTINUATION[i]);
+        for c in [Corps(0), Corps(1)] {
+            let i = c.0;
+            let l0 = survivorship(history_decision[i], careerist0[i]);
             let total: f64 = l0.iter().sum();
             // Recruiting capacity: the steady flow of the observed stock times the first
-            // year's capacity multiple (defaults::CAPACITY, calibrated for NCOs).
-            accessions[i] = observed[i] / total * defaults::CAPACITY[i];
+            // year's capacity multiple (the country's, calibrated for NCOs).
+            accessions[i] = observed[i] / total * capacity0[i];
             let got = start.cadre_by_years(c);
             prop_assert_eq!(got.len(), max_years + 1);
             for (y, (g, l)) in got.iter().zip(&l0).enumerate() {
@@ -226,8 +228,8 @@ proptest! {
         let years = max_years as i32 + 1;
         let (_, state, rows) = common::force::run(&spec, &data, 3.0e5, years);
         let l1 = survivorship(decision, careerist);
-        for c in CORPS {
-            let i = c as usize;
+        for c in [Corps(0), Corps(1)] {
+            let i = c.0;
             let got = state.cadre_by_years(c);
             let total: f64 = l1.iter().sum::<f64>() * accessions[i];
             for (y, (g, l)) in got.iter().zip(&l1).enumerate() {

@@ -37,7 +37,9 @@ impl ScenarioRun {
     /// The value of a `summary.csv` column in `year`, if the projection covers the year
     /// and the column exists.
     pub fn value(&self, year: i32, column: &str) -> Option<f64> {
-        let col = SUMMARY_COLUMNS.iter().position(|c| *c == column)?;
+        let st = self.inputs.data.force.structure.as_ref();
+        let col = (0..SUMMARY_COLUMNS.len())
+            .find(|&i| crate::output::tables::column_name(i, st).as_deref() == Some(column))?;
         Some(row_values(self.row(year)?)[col])
     }
 

@@ -397,32 +397,34 @@ impl Knob {
             }
             Knob::TakeUp => v.force.take_up = prob(s.force.take_up)?,
             Knob::ServiceMonths => {
-                for b in crate::force::BRANCHES {
+                for b in ctx.inputs.data.force.structure().branch_slots() {
                     let sched = *ctx.inputs.data.force.schedule(b);
-                    let now =
-                        policy_now(s.force.branches[b as usize].service_months.as_ref(), s, ctx, |_, _| sched.after);
-                    v.force.branches[b as usize].service_months =
-                        Some(vec![(s.base_year, scalar(now)?.clamp(1.0, 60.0))]);
+                    let now = policy_now(s.force.branches[b.0].service_months.as_ref(), s, ctx, |_, _| sched.after);
+                    v.force.branches[b.0].service_months = Some(vec![(s.base_year, scalar(now)?.clamp(1.0, 60.0))]);
                 }
             }
             Knob::Attrition => v.force.annual_attrition = prob(s.force.annual_attrition)?,
             Knob::NcoDecision => {
-                let d = ctx.inputs.data.force.value("long_service_share", "ncos").unwrap_or(0.3);
-                let now = policy_now(s.force.cadre.ncos.decision_continuation.as_ref(), s, ctx, |_, _| d);
-                v.force.cadre.ncos.decision_continuation = Some(vec![(s.base_year, prob(now)?)]);
+                let k = last_corps(ctx);
+                let d = crate::force::CadreDefaults::of(&ctx.inputs.data.force).decision[k];
+                let now = policy_now(s.force.cadre.corps[k].decision_continuation.as_ref(), s, ctx, |_, _| d);
+                v.force.cadre.corps[k].decision_continuation = Some(vec![(s.base_year, prob(now)?)]);
             }
             Knob::CareeristContinuation => {
-                for (i, c) in [&mut v.force.cadre.officers, &mut v.force.cadre.ncos].into_iter().enumerate() {
-                    let d = crate::force::defaults::CAREERIST_CONTINUATION[i];
+                let defaults = crate::force::CadreDefaults::of(&ctx.inputs.data.force);
+                for (i, c) in v.force.cadre.corps.iter_mut().enumerate() {
+                    let d = defaults.careerist[i];
                     let now = policy_now(c.careerist_continuation.as_ref(), s, ctx, |_, _| d);
                     c.careerist_continuation = Some(vec![(s.base_year, prob(now)?)]);
                 }
             }
             Knob::NcoFillRate => {
-                let now = policy_now(s.force.cadre.ncos.fill_rate.as_ref(), s, ctx, |d, y| {
-                    series_at(d, "fill_rate", "ncos", y)
+                let k = last_corps(ctx);
+                let key = s.force.cadre.corps[k].key.clone();
+                let now = policy_now(s.force.cadre.corps[k].fill_rate.as_ref(), s, ctx, |d, y| {
+                    series_at(d, "fill_rate", &key, y)
                 });
-                v.force.cadre.ncos.fill_rate = Some(vec![(s.base_year, prob(now)?)]);
+                v.force.cadre.corps[k].fill_rate = Some(vec![(s.base_year, prob(now)?)]);
             }
             Knob::CadreShare => {
                 let now = policy_now(s.force.cadre.target_share.as_ref(), s, ctx, |d, y| {
@@ -511,24 +513,31 @@ impl Knob {
             }
             Knob::TakeUp => num(percent(s.force.take_up), s.force.take_up),
             Knob::ServiceMonths => {
-                let sched = *ctx.inputs.data.force.schedule(crate::force::Branch::Army);
+                let first = crate::force::Branch(0);
+                let sched = *ctx.inputs.data.force.schedule(first);
                 let x = policy_now(s.force.branches[0].service_months.as_ref(), s, ctx, |_, _| sched.after);
-                num(format!("Army {} months", decimal(x, 1)), x)
+                let label = ctx.inputs.data.force.structure().branch_label(first).to_string();
+                num(format!("{label} {} months", decimal(x, 1)), x)
             }
             Knob::Attrition => num(format!("{} a year", percent(s.force.annual_attrition)), s.force.annual_attrition),
             Knob::NcoDecision => {
-                let d = ctx.inputs.data.force.value("long_service_share", "ncos").unwrap_or(0.3);
-                let x = policy_now(s.force.cadre.ncos.decision_continuation.as_ref(), s, ctx, |_, _| d);
+                let k = last_corps(ctx);
+                let d = crate::force::CadreDefaults::of(&ctx.inputs.data.force).decision[k];
+                let x = policy_now(s.force.cadre.corps[k].decision_continuation.as_ref(), s, ctx, |_, _| d);
                 num(format!("{} stay", percent(x)), x)
             }
             Knob::CareeristContinuation => {
-                let d = crate::force::defaults::CAREERIST_CONTINUATION[1];
-                let x = policy_now(s.force.cadre.ncos.careerist_continuation.as_ref(), s, ctx, |_, _| d);
-                num(format!("NCOs {} a year", percent_fine(x)), x)
+                let k = last_corps(ctx);
+                let d = crate::force::CadreDefaults::of(&ctx.inputs.data.force).careerist[k];
+                let x = policy_now(s.force.cadre.corps[k].careerist_continuation.as_ref(), s, ctx, |_, _| d);
+                let label = ctx.inputs.data.force.structure().corps[k].label.clone();
+                num(format!("{label} {} a year", percent_fine(x)), x)
             }
             Knob::NcoFillRate => {
-                let x = policy_now(s.force.cadre.ncos.fill_rate.as_ref(), s, ctx, |d, y| {
-                    series_at(d, "fill_rate", "ncos", y)
+                let k = last_corps(ctx);
+                let key = s.force.cadre.corps[k].key.clone();
+                let x = policy_now(s.force.cadre.corps[k].fill_rate.as_ref(), s, ctx, |d, y| {
+                    series_at(d, "fill_rate", &key, y)
                 });
                 num(percent(x), x)
             }
@@ -606,6 +615,12 @@ fn policy_now(
 ) -> f64 {
     let y = f64::from(ctx.year.max(s.base_year));
     crate::force::policy::at(change, f64::from(s.base_year), y, |t| default(&ctx.inputs.data.force, t))
+}
+
+/// The corps the recruiting and retention ranges act on: the country's last-declared one
+/// (Korea's NCOs, whose recruiting is short; Taiwan's volunteers, its only corps).
+fn last_corps(ctx: &Context<'_>) -> usize {
+    ctx.inputs.data.force.structure().corps.len() - 1
 }
 
 fn series_at(d: &crate::data::force::ForceData, key: &str, branch: &str, t: f64) -> f64 {

@@ -66,6 +66,9 @@ struct CountryToml {
     /// The source of the turning points (the chart's note).
     #[serde(default)]
     turning_points_source: Option<String>,
+    /// The force structure (`[force]`); a folder without it has no force model.
+    #[serde(default)]
+    force: Option<toml::Spanned<crate::force::branch::StructureToml>>,
 }
 
 /// Checks that `name` (the value of `base_population` in `country.toml`) is a plain file
@@ -217,6 +220,25 @@ fn series_by_name(rows: BTreeMap<String, Vec<(i32, f64)>>, path: &Path) -> Resul
         .collect()
 }
 
+/// The force structure `[force]` of the folder `dir`'s `country.toml` (`None` when it
+/// declares none), checked; for reading scenarios before the country's tables.
+pub fn force_structure(dir: &Path) -> Result<Option<crate::force::ForceStructure>> {
+    let ct_path = dir.join(files::COUNTRY);
+    let ct_bytes = super::table::read_capped(&ct_path)?;
+    let ct_text =
+        String::from_utf8(ct_bytes).map_err(|e| Error::data(&ct_path, None, "", format!("not UTF-8 text: {e}")))?;
+    let line_of = |offset: usize| ct_text.get(..offset).unwrap_or(&ct_text).matches('\n').count() + 1;
+    let ct: CountryToml = toml::from_str(&ct_text)
+        .map_err(|e| Error::data(&ct_path, e.span().map(|s| line_of(s.start)), "", e.message().to_string()))?;
+    let Some(spanned) = ct.force else { return Ok(None) };
+    let line = line_of(spanned.span().start);
+    spanned
+        .into_inner()
+        .build()
+        .map(Some)
+        .map_err(|(key, why)| Error::data(&ct_path, Some(line), format!("force.{key}"), why))
+}
+
 impl CountryData {
     /// Reads every table of the folder `dir`.
     pub fn load(dir: &Path) -> Result<CountryData> {
@@ -265,10 +287,29 @@ impl CountryData {
         let (births, deaths) = read_vital(&mut open)?;
         let facts = read_facts(&mut open)?;
         let has = |name: &str| crate::embedded::is_file(&dir.join(name));
-        let force = if !has(super::force::files::INPUTS) && !has(super::force::files::SCHEDULE) {
-            super::force::ForceData::absent(dir)
-        } else {
-            super::force::ForceData::read(&mut open)?
+        let force = match ct.force {
+            None if !has(super::force::files::INPUTS) && !has(super::force::files::SCHEDULE) => {
+                super::force::ForceData::absent(dir)
+            }
+            None => {
+                return Err(Error::data(
+                    &ct_path,
+                    None,
+                    "force",
+                    format!(
+                        "the folder has {} but no [force] table declaring its branches and corps (README \"Adding a country\")",
+                        super::force::files::INPUTS
+                    ),
+                ));
+            }
+            Some(spanned) => {
+                let line = line_of(spanned.span().start);
+                let structure = spanned
+                    .into_inner()
+                    .build()
+                    .map_err(|(key, why)| Error::data(&ct_path, Some(line), format!("force.{key}"), why))?;
+                super::force::ForceData::read(&mut open, &structure)?
+            }
         };
         let nationals = super::nationals::read(dir, &mut open)?;
         checksums.insert(files::COUNTRY.to_string(), sha256(&ct_path)?);

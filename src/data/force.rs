@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use super::table::CsvTable;
 use crate::error::{Error, Result};
-use crate::force::Branch;
+use crate::force::{Branch, ForceStructure};
 
 /// File names in a country folder.
 pub mod files {
@@ -18,24 +18,41 @@ pub mod files {
     pub const SCHEDULE: &str = "service_length_schedule.csv";
 }
 
-/// Keys the force inputs table may hold, with the branches (or corps) each may name.
+/// Keys the force inputs table may hold besides each corps' stock (`<corps key>`), with
+/// what each may name as its `branch`: `all`, a branch key (`B`) or a corps key (`C`).
 const KEYS: &[(&str, &[&str])] = &[
-    ("officers", &["all", "army", "navy", "air_force", "marines"]),
-    ("ncos", &["all", "army", "navy", "air_force", "marines"]),
-    ("enlisted", &["all", "army", "navy", "air_force", "marines"]),
-    ("total", &["all", "army", "navy", "air_force", "marines"]),
+    ("enlisted", &["all", "B"]),
+    ("total", &["all", "B"]),
     ("active_duty_rate", &["all"]),
     ("supplementary_rate", &["all"]),
     ("enlistments", &["all"]),
     ("alternative_allocation", &["all"]),
     ("objector_service", &["all"]),
-    ("fill_rate", &["officers", "ncos"]),
+    ("fill_rate", &["C"]),
     ("women_cadre_share", &["all"]),
     ("cadre_share", &["all"]),
     ("nco_shortfall", &["all"]),
     ("long_service_discharges", &["all"]),
-    ("long_service_share", &["officers", "ncos"]),
+    ("long_service_share", &["C"]),
 ];
+
+/// What a key may name as its `branch` in a structure: `all`, the branches (`B`), the
+/// corps (`C`); a corps' own stock key takes `all` and the branches.
+fn allowed(key: &str, st: &ForceStructure) -> Option<Vec<String>> {
+    let expand = |spec: &[&str]| -> Vec<String> {
+        spec.iter()
+            .flat_map(|s| match *s {
+                "B" => st.branch_keys().into_iter().map(String::from).collect::<Vec<_>>(),
+                "C" => st.corps_keys().into_iter().map(String::from).collect(),
+                other => vec![other.to_string()],
+            })
+            .collect()
+    };
+    if st.corps_of(key).is_some() {
+        return Some(expand(&["all", "B"]));
+    }
+    KEYS.iter().find(|(k, _)| *k == key).map(|(_, b)| expand(b))
+}
 
 /// Keys whose values are shares (checked to lie in [0, 1]).
 const SHARE_KEYS: &[&str] =
@@ -102,8 +119,10 @@ impl ServiceSchedule {
 pub struct ForceData {
     /// Every row of `force_inputs.csv`, in file order.
     pub rows: Vec<ForceRow>,
-    /// Conscript terms by enlistment date, one per branch in [`crate::force::BRANCHES`] order.
+    /// Conscript terms by enlistment date, one per branch of the structure, in its order.
     pub schedules: Vec<ServiceSchedule>,
+    /// The country's force structure (`country.toml` `[force]`).
+    pub structure: Option<ForceStructure>,
     /// The country folder, when it holds neither force table: the country has no force
     /// model yet (Taiwan before the force half of issue 15). The demography and the
     /// back-test run; anything that needs the force model stops with a clear error
@@ -148,20 +167,24 @@ impl ForceData {
         }
     }
 
-    /// Reads the two tables through `open` (which records their checksums).
-    pub fn read(open: &mut dyn FnMut(&str, &[&str]) -> Result<CsvTable>) -> Result<ForceData> {
+    /// Reads the two tables through `open` (which records their checksums), checking
+    /// every key and branch against the country's `structure`.
+    pub fn read(
+        open: &mut dyn FnMut(&str, &[&str]) -> Result<CsvTable>,
+        structure: &ForceStructure,
+    ) -> Result<ForceData> {
         let t = open(files::INPUTS, &["key", "branch", "year", "value", "unit", "measure", "source"])?;
         let inputs_path = t.path().to_path_buf();
         let mut rows = Vec::new();
         let mut seen: std::collections::HashMap<(String, String, i64, String), usize> = Default::default();
         for row in t.rows() {
             let key = row.text("key")?.to_string();
-            let Some((_, branches)) = KEYS.iter().find(|(k, _)| *k == key) else {
-                let known: Vec<&str> = KEYS.iter().map(|k| k.0).collect();
+            let Some(branches) = allowed(&key, structure) else {
+                let known: Vec<&str> = structure.corps_keys().into_iter().chain(KEYS.iter().map(|k| k.0)).collect();
                 return Err(row.error("key", format!("unknown key `{key}`; known: {}", known.join(", "))));
             };
             let branch = row.text("branch")?.to_string();
-            if !branches.contains(&branch.as_str()) {
+            if !branches.contains(&branch) {
                 return Err(
                     row.error("branch", format!("`{key}` takes branch {}, got `{branch}`", branches.join(", ")))
                 );
@@ -209,17 +232,18 @@ impl ForceData {
         let mut by_branch: BTreeMap<usize, ServiceSchedule> = BTreeMap::new();
         for row in t.rows() {
             let name = row.text("branch")?;
-            let Some(i) = crate::force::BRANCHES.iter().position(|b| b.key() == name) else {
-                return Err(
-                    row.error("branch", format!("unknown branch `{name}`; known: army, navy, air_force, marines"))
-                );
+            let Some(b) = structure.branch(name) else {
+                return Err(row.error(
+                    "branch",
+                    format!("unknown branch `{name}`; the country's branches: {}", structure.branch_keys().join(", ")),
+                ));
             };
             let date = |col: &str| -> Result<f64> {
                 let t = row.text(col)?;
                 decimal_date(t).ok_or_else(|| row.error(col, format!("expected a date YYYY-MM-DD, got `{t}`")))
             };
             let s = ServiceSchedule {
-                branch: crate::force::BRANCHES[i],
+                branch: b,
                 before: row.between("months_before", 1.0, 60.0, "months")?,
                 after: row.between("months_after", 1.0, 60.0, "months")?,
                 first: date("first_enlistment")?,
@@ -230,44 +254,43 @@ impl ForceData {
             if s.last < s.first {
                 return Err(row.error("last_enlistment", "must not be before first_enlistment".into()));
             }
-            if by_branch.insert(i, s).is_some() {
+            if by_branch.insert(b.0, s).is_some() {
                 return Err(row.error("branch", format!("`{name}` is listed twice")));
             }
         }
-        if by_branch.len() != crate::force::BRANCHES.len() {
-            let missing: Vec<&str> = crate::force::BRANCHES
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !by_branch.contains_key(i))
-                .map(|(_, b)| b.key())
+        if by_branch.len() != structure.branches.len() {
+            let missing: Vec<&str> = structure
+                .branch_slots()
+                .filter(|b| !by_branch.contains_key(&b.0))
+                .map(|b| structure.branch_key(b))
                 .collect();
             return Err(Error::data(t.path(), None, "branch", format!("no schedule for {}", missing.join(", "))));
         }
-        let data = ForceData { rows, schedules: by_branch.into_values().collect(), missing: None };
+        let data = ForceData {
+            rows,
+            schedules: by_branch.into_values().collect(),
+            structure: Some(structure.clone()),
+            missing: None,
+        };
         data.check_required(&inputs_path)?;
         Ok(data)
     }
 
     fn check_required(&self, inputs_path: &std::path::Path) -> Result<()> {
-        let need: &[(&str, &str)] = &[
-            ("active_duty_rate", "all"),
-            ("officers", "all"),
-            ("ncos", "all"),
-            ("enlisted", "army"),
-            ("enlisted", "navy"),
-            ("enlisted", "air_force"),
-            ("enlisted", "marines"),
-            ("fill_rate", "officers"),
-            ("fill_rate", "ncos"),
-            ("cadre_share", "all"),
-            ("women_cadre_share", "all"),
-        ];
-        for (k, b) in need {
+        let st = self.structure();
+        // Each corps' observed stock starts the cadre; with several branches, their
+        // enlisted stocks give the intake shares.
+        let mut need: Vec<(&str, &str)> = vec![("active_duty_rate", "all"), ("cadre_share", "all")];
+        need.extend(st.corps.iter().map(|c| (c.key.as_str(), "all")));
+        if st.branches.len() > 1 {
+            need.extend(st.branches.iter().map(|b| ("enlisted", b.key.as_str())));
+        }
+        for &(k, b) in &need {
             if self.series(k, b).is_empty() {
                 return Err(Error::data(
                     inputs_path,
                     None,
-                    *k,
+                    k,
                     format!("the force model needs at least one `{k}` row for branch `{b}`"),
                 ));
             }
@@ -298,7 +321,13 @@ impl ForceData {
 
     /// The schedule of a branch.
     pub fn schedule(&self, b: Branch) -> &ServiceSchedule {
-        &self.schedules[b as usize]
+        &self.schedules[b.0]
+    }
+
+    /// The country's force structure. Only read data have one: call
+    /// [`ForceData::require`] first.
+    pub fn structure(&self) -> &ForceStructure {
+        self.structure.as_ref().expect("force data read with a structure")
     }
 }
 
@@ -309,7 +338,7 @@ mod tests {
     #[test]
     fn the_army_cut_saves_one_day_per_two_weeks() {
         let s = ServiceSchedule {
-            branch: Branch::Army,
+            branch: Branch(0),
             before: 21.0,
             after: 18.0,
             first: decimal_date("2017-01-03").unwrap(),

@@ -1,63 +1,341 @@
-//! The services conscripts serve in and the two corps of the career cadre.
+//! A country's force structure, declared in its `country.toml` (`[force]`): the
+//! conscript branches, the career (or volunteer) corps, the first birth cohort liable to
+//! the conscript term, the sourced target path and the names of the sources the charts
+//! and the report cite. Nothing here names a country: Korea's four services and its
+//! officers and NCOs are `scenarios/data/korea/country.toml`, Taiwan's one-year conscripts
+//! and volunteers `scenarios/data/taiwan/country.toml` (README "Adding a country").
+//!
+//! The model keeps fixed-size slots ([`MAX_BRANCHES`], [`MAX_CORPS`]) so that a year of
+//! the force model stays a plain `Copy` value in the Monte Carlo; a structure uses the
+//! first `n` of them and every output names only those.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-/// A service (branch) of the armed forces.
+/// Most conscript branches a country may declare.
+pub const MAX_BRANCHES: usize = 4;
+/// Most career corps a country may declare.
+pub const MAX_CORPS: usize = 2;
+
+/// A conscript branch: its slot in the country's [`ForceStructure::branches`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub enum Branch {
-    /// Army.
-    Army = 0,
-    /// Navy (Marines apart).
-    Navy = 1,
-    /// Air Force.
-    AirForce = 2,
-    /// Marine Corps.
-    Marines = 3,
+pub struct Branch(pub usize);
+
+/// A career corps: its slot in the country's [`ForceStructure::corps`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Corps(pub usize);
+
+/// One declared component: the key used in scenario tables, data rows and output
+/// columns, and the label of charts and reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Component {
+    /// Key (`army`, `ncos`, `one_year`, `volunteers`, …).
+    pub key: String,
+    /// Label (`Army`, `NCOs`, …).
+    pub label: String,
 }
 
-/// Every branch, in the order of the outputs.
-pub const BRANCHES: [Branch; 4] = [Branch::Army, Branch::Navy, Branch::AirForce, Branch::Marines];
+/// A corps' calibrated defaults, which act on the history years and wherever a scenario
+/// sets no path (see [`crate::force::CadreDefaults`]); each is `None` when the country
+/// gives none, and the model then uses [`crate::force::defaults`]' generic value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorpsDefaults {
+    /// Continuation at the end of the obligated term (the data's `long_service_share`
+    /// wins when present).
+    pub decision_continuation: Option<f64>,
+    /// Careerists' yearly continuation.
+    pub careerist_continuation: Option<f64>,
+    /// Recruiting capacity in the first year as a multiple of the accessions that
+    /// sustain the observed stock.
+    pub capacity: Option<f64>,
+}
 
-impl Branch {
-    /// The key used in scenario files, data tables and output columns.
-    pub fn key(self) -> &'static str {
-        match self {
-            Branch::Army => "army",
-            Branch::Navy => "navy",
-            Branch::AirForce => "air_force",
-            Branch::Marines => "marines",
+/// The force structure of a country.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ForceStructure {
+    /// Conscript branches in output order (1 to [`MAX_BRANCHES`]).
+    pub branches: Vec<Component>,
+    /// Career corps in output order (1 to [`MAX_CORPS`]).
+    pub corps: Vec<Component>,
+    /// The corps' calibrated defaults, by slot.
+    pub corps_defaults: Vec<CorpsDefaults>,
+    /// Men born before this year are not liable to the conscript term (`None`: every
+    /// cohort is).
+    pub first_liable_cohort: Option<i32>,
+    /// The sourced troop target path (history years and the scenario default).
+    pub target: Vec<(i32, f64)>,
+    /// Where the target path comes from.
+    pub target_source: String,
+    /// The observed strength series' source, as charts cite it.
+    pub strength_source: String,
+    /// Who publishes the examination (fitness) outcomes.
+    pub examination_source: String,
+    /// The defence authority (ministry) the report names.
+    pub authority: String,
+    /// The report's country-specific sentences (`[force.report]`), by key: see
+    /// [`REPORT_KEYS`].
+    pub report: std::collections::BTreeMap<String, String>,
+}
+
+/// The report's sentences a country folder gives in `[force.report]` of `country.toml`:
+/// the method paragraphs on its conscripts, its corps and its history, and the caption of
+/// its force chart (`{scenario}` stands for the scenario's name). A key left out is
+/// written from the structure alone.
+pub const REPORT_KEYS: &[&str] = &["method_conscripts", "method_cadre", "method_history", "force_caption"];
+
+/// `[force]` of `country.toml`, as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StructureToml {
+    branches: Vec<(String, String)>,
+    corps: Vec<(String, String)>,
+    #[serde(default)]
+    corps_defaults: std::collections::BTreeMap<String, CorpsDefaults>,
+    #[serde(default)]
+    first_liable_cohort: Option<i32>,
+    target: Vec<(i32, f64)>,
+    target_source: String,
+    strength_source: String,
+    examination_source: String,
+    authority: String,
+    #[serde(default)]
+    report: std::collections::BTreeMap<String, String>,
+}
+
+/// Keys a component may not take: they name the other tables of `[force]` or columns of
+/// the outputs that are not per component.
+const RESERVED: &[&str] = &["all", "cadre", "total", "enlisted", "conscripts", "cadre_share"];
+
+fn valid_key(k: &str) -> bool {
+    !k.is_empty()
+        && k.len() <= 32
+        && k.starts_with(|c: char| c.is_ascii_lowercase())
+        && k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+impl StructureToml {
+    /// Checks the declaration and builds the structure; the error names the key.
+    pub fn build(self) -> std::result::Result<ForceStructure, (&'static str, String)> {
+        let comp = |v: Vec<(String, String)>, what: &'static str, max: usize| {
+            if v.is_empty() || v.len() > max {
+                return Err((what, format!("declare 1 to {max} {what}, got {}", v.len())));
+            }
+            let mut out: Vec<Component> = Vec::new();
+            for (key, label) in v {
+                if !valid_key(&key) || RESERVED.contains(&key.as_str()) {
+                    return Err((
+                        what,
+                        format!(
+                            "`{key}` is not a usable key (lower-case letters, digits and `_`, starting with a letter; \
+                             not one of {})",
+                            RESERVED.join(", ")
+                        ),
+                    ));
+                }
+                if out.iter().any(|c| c.key == key) {
+                    return Err((what, format!("`{key}` is declared twice")));
+                }
+                out.push(Component { key, label });
+            }
+            Ok(out)
+        };
+        let branches = comp(self.branches, "branches", MAX_BRANCHES)?;
+        let corps = comp(self.corps, "corps", MAX_CORPS)?;
+        if let Some(b) = branches.iter().find(|b| corps.iter().any(|c| c.key == b.key)) {
+            return Err(("corps", format!("`{}` is both a branch and a corps", b.key)));
         }
+        for (k, d) in &self.corps_defaults {
+            if !corps.iter().any(|c| &c.key == k) {
+                return Err(("corps_defaults", format!("`{k}` is not a declared corps")));
+            }
+            for v in [d.decision_continuation, d.careerist_continuation].into_iter().flatten() {
+                if !(0.0..=1.0).contains(&v) {
+                    return Err(("corps_defaults", format!("`{k}`: a continuation must lie in [0, 1], got {v}")));
+                }
+            }
+            if let Some(c) = d.capacity {
+                if !(c.is_finite() && c > 0.0 && c <= 10.0) {
+                    return Err(("corps_defaults", format!("`{k}`: capacity must lie in (0, 10], got {c}")));
+                }
+            }
+        }
+        if self.target.is_empty()
+            || self.target.iter().any(|&(y, v)| !((1950..=2100).contains(&y) && v.is_finite() && v > 0.0))
+        {
+            return Err(("target", "give [[year, persons], …] with years 1950-2100 and positive persons".into()));
+        }
+        if self.target.windows(2).any(|w| w[1].0 <= w[0].0) {
+            return Err(("target", "years must increase".into()));
+        }
+        if let Some(k) = self.report.keys().find(|k| !REPORT_KEYS.contains(&k.as_str())) {
+            return Err(("report", format!("unknown key `{k}`; known: {}", REPORT_KEYS.join(", "))));
+        }
+        if let Some(y) = self.first_liable_cohort {
+            if !(1900..=2100).contains(&y) {
+                return Err(("first_liable_cohort", format!("a birth year 1900-2100, got {y}")));
+            }
+        }
+        let corps_defaults =
+            corps.iter().map(|c| self.corps_defaults.get(&c.key).copied().unwrap_or_default()).collect();
+        {
+            let mut known = CORPS_KEYS.lock().unwrap_or_else(|e| e.into_inner());
+            for c in &corps {
+                let k = intern(&c.key);
+                if !known.contains(&k) {
+                    known.push(k);
+                }
+            }
+        }
+        Ok(ForceStructure {
+            branches,
+            corps,
+            corps_defaults,
+            first_liable_cohort: self.first_liable_cohort,
+            target: self.target,
+            target_source: self.target_source,
+            strength_source: self.strength_source,
+            examination_source: self.examination_source,
+            authority: self.authority,
+            report: self.report,
+        })
+    }
+}
+
+impl ForceStructure {
+    /// The declared branches, in order.
+    pub fn branch_slots(&self) -> impl Iterator<Item = Branch> + '_ {
+        (0..self.branches.len()).map(Branch)
+    }
+    /// The declared corps, in order.
+    pub fn corps_slots(&self) -> impl Iterator<Item = Corps> + '_ {
+        (0..self.corps.len()).map(Corps)
+    }
+    /// The branch of a key.
+    pub fn branch(&self, key: &str) -> Option<Branch> {
+        self.branches.iter().position(|b| b.key == key).map(Branch)
+    }
+    /// The corps of a key.
+    pub fn corps_of(&self, key: &str) -> Option<Corps> {
+        self.corps.iter().position(|c| c.key == key).map(Corps)
+    }
+    /// Key of a branch.
+    pub fn branch_key(&self, b: Branch) -> &str {
+        &self.branches[b.0].key
+    }
+    /// Label of a branch.
+    pub fn branch_label(&self, b: Branch) -> &str {
+        &self.branches[b.0].label
+    }
+    /// Key of a corps.
+    pub fn corps_key(&self, c: Corps) -> &str {
+        &self.corps[c.0].key
+    }
+    /// Label of a corps.
+    pub fn corps_label(&self, c: Corps) -> &str {
+        &self.corps[c.0].label
+    }
+    /// The branches' keys.
+    pub fn branch_keys(&self) -> Vec<&str> {
+        self.branches.iter().map(|b| b.key.as_str()).collect()
+    }
+    /// The corps' keys.
+    pub fn corps_keys(&self) -> Vec<&str> {
+        self.corps.iter().map(|c| c.key.as_str()).collect()
+    }
+    /// "Army, Navy, Air Force and Marines": the branches' labels as prose.
+    pub fn branch_list(&self) -> String {
+        prose_list(self.branches.iter().map(|b| b.label.as_str()))
+    }
+    /// The report's sentence `key` ([`REPORT_KEYS`]), if the country gives it.
+    pub fn report_text(&self, key: &str) -> Option<&str> {
+        self.report.get(key).map(String::as_str)
     }
 
-    /// The name used in charts and reports.
-    pub fn label(self) -> &'static str {
-        match self {
-            Branch::Army => "Army",
-            Branch::Navy => "Navy",
-            Branch::AirForce => "Air Force",
-            Branch::Marines => "Marines",
-        }
+    /// "Officers and NCOs": the corps' labels as prose.
+    pub fn corps_list(&self) -> String {
+        prose_list(self.corps.iter().map(|c| c.label.as_str()))
     }
 }
 
-/// A corps of the career cadre.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Corps {
-    /// Commissioned and warrant officers.
-    Officers = 0,
-    /// Non-commissioned officers.
-    Ncos = 1,
+/// "a", "a and b", "a, b and c".
+pub fn prose_list<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    let v: Vec<&str> = items.collect();
+    match v.len() {
+        0 => String::new(),
+        1 => v[0].to_string(),
+        n => format!("{} and {}", v[..n - 1].join(", "), v[n - 1]),
+    }
 }
 
-/// Both corps.
-pub const CORPS: [Corps; 2] = [Corps::Officers, Corps::Ncos];
+/// Corps keys declared by any country read in this process (for the data dictionary,
+/// whose column table is static).
+static CORPS_KEYS: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
 
-impl Corps {
-    /// The key used in scenario files, data tables and output columns.
-    pub fn key(self) -> &'static str {
-        match self {
-            Corps::Officers => "officers",
-            Corps::Ncos => "ncos",
-        }
+/// Whether `key` is a corps some country read in this process declares.
+pub fn is_declared_corps(key: &str) -> bool {
+    CORPS_KEYS.lock().unwrap_or_else(|e| e.into_inner()).contains(&key)
+}
+
+/// Interns a component key as `&'static str` (the scenario reader's keys are static);
+/// the set of keys is tiny and bounded by the country folders read.
+pub fn intern(key: &str) -> &'static str {
+    use std::collections::BTreeSet;
+    use std::sync::Mutex;
+    static KEYS: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    let mut set = KEYS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(k) = set.get(key) {
+        return k;
+    }
+    let k: &'static str = Box::leak(key.to_string().into_boxed_str());
+    set.insert(k);
+    k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toml(s: &str) -> std::result::Result<ForceStructure, (&'static str, String)> {
+        toml::from_str::<StructureToml>(s).expect("parses").build()
+    }
+
+    const OK: &str = r#"
+        branches = [["army", "Army"]]
+        corps = [["volunteers", "Volunteers"]]
+        target = [[2014, 215000]]
+        target_source = "t"
+        strength_source = "s"
+        examination_source = "e"
+        authority = "a"
+    "#;
+
+    #[test]
+    fn a_minimal_structure_builds() {
+        let s = toml(OK).unwrap();
+        assert_eq!(s.branch_keys(), ["army"]);
+        assert_eq!(s.corps_of("volunteers"), Some(Corps(0)));
+        assert_eq!(s.corps_defaults, vec![CorpsDefaults::default()]);
+    }
+
+    #[test]
+    fn bad_declarations_name_their_key() {
+        let five = OK.replace(r#"[["army", "Army"]]"#, r#"[["a","A"],["b","B"],["c","C"],["d","D"],["e","E"]]"#);
+        assert_eq!(toml(&five).unwrap_err().0, "branches");
+        let twice = OK.replace(r#"[["army", "Army"]]"#, r#"[["a","A"],["a","B"]]"#);
+        assert!(toml(&twice).unwrap_err().1.contains("twice"));
+        let reserved = OK.replace(r#"[["army", "Army"]]"#, r#"[["total","T"]]"#);
+        assert_eq!(toml(&reserved).unwrap_err().0, "branches");
+        let clash = OK.replace(r#"[["army", "Army"]]"#, r#"[["volunteers","V"]]"#);
+        assert_eq!(toml(&clash).unwrap_err().0, "corps");
+        let bad_default = format!("{OK}\n[corps_defaults.volunteers]\ncareerist_continuation = 1.5\n");
+        assert_eq!(toml(&bad_default).unwrap_err().0, "corps_defaults");
+        let stranger = format!("{OK}\n[corps_defaults.ncos]\ncapacity = 1.0\n");
+        assert!(toml(&stranger).unwrap_err().1.contains("not a declared corps"));
+    }
+
+    #[test]
+    fn prose_lists_read_as_english() {
+        assert_eq!(prose_list(["a"].into_iter()), "a");
+        assert_eq!(prose_list(["a", "b", "c"].into_iter()), "a, b and c");
     }
 }

@@ -6,7 +6,7 @@ pub mod defaults;
 pub mod model;
 pub mod policy;
 
-pub use branch::{BRANCHES, Branch, CORPS, Corps};
+pub use branch::{Branch, Corps, ForceStructure, MAX_BRANCHES, MAX_CORPS};
 pub use model::{
     Adjust, CadreDefaults, ForcePlan, ForceResult, ForceState, ForceYear, history_populations, prepare, prepare_with,
     simulate_with,

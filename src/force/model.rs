@@ -38,7 +38,7 @@
 //! the terms then in force and never depends on a scenario's policy.
 
 use super::policy::{self, from_points};
-use super::{BRANCHES, Branch, CORPS, Corps, defaults};
+use super::{Branch, Corps, MAX_BRANCHES, MAX_CORPS, defaults};
 use crate::data::force::ForceData;
 use crate::data::interpolate;
 use crate::demography::Population;
@@ -61,22 +61,20 @@ pub struct ForceYear {
     pub intake: f64,
     /// Women volunteers in the intake.
     pub female_volunteers: f64,
-    /// Serving conscripts by branch at 1 July ([`BRANCHES`] order).
-    pub conscripts_by_branch: [f64; 4],
+    /// Serving conscripts by branch at 1 July, by slot of the country's structure.
+    pub conscripts_by_branch: [f64; MAX_BRANCHES],
     /// Serving conscripts.
     pub conscripts: f64,
     /// Men entering alternative and supplementary service (reported, not in the force).
     pub alternative_service_intake: f64,
-    /// Officers at 1 July.
-    pub officers: f64,
-    /// NCOs at 1 July.
-    pub ncos: f64,
-    /// Officers + NCOs.
+    /// Each corps' stock at 1 July, by slot of the country's structure.
+    pub corps: [f64; MAX_CORPS],
+    /// The corps together.
     pub cadre: f64,
     /// Cadre requirement at 1 July (target × cadre share).
     pub cadre_requirement: f64,
-    /// NCO requirement less NCOs at 1 July.
-    pub nco_shortfall: f64,
+    /// Each corps' requirement less its stock at 1 July (0 when above).
+    pub corps_shortfall: [f64; MAX_CORPS],
     /// Cadre accessions over t → t+1.
     pub cadre_accessions: f64,
     /// Cadre separations over t → t+1.
@@ -85,7 +83,7 @@ pub struct ForceYear {
     pub long_service_separations: f64,
     /// Accessions needed but not recruited over t → t+1.
     pub cadre_shortfall: f64,
-    /// Conscripts + officers + NCOs.
+    /// Conscripts + the corps.
     pub available: f64,
     /// Troop target.
     pub target: f64,
@@ -127,6 +125,11 @@ pub struct ForcePlan {
     pub last: i32,
     /// Years of intake before `first` still serving in it.
     pub lookback: usize,
+    /// Branches and corps the country declares (the first slots are used).
+    nb: usize,
+    nc: usize,
+    /// Men born before this year are not liable ([`crate::force::ForceStructure`]).
+    first_liable: Option<i32>,
     enlist_ages: Vec<(usize, f64)>,
     vol_ages: Vec<(usize, f64)>,
     take_up: f64,
@@ -143,22 +146,22 @@ pub struct ForcePlan {
     history_target: Vec<f64>,
     history_cadre_share: Vec<f64>,
     women_share: Vec<f64>,
-    intake_share: [Vec<f64>; 4],
-    weights: [Vec<Vec<f64>>; 4],
-    fill: [Vec<f64>; 2],
-    decision: [Vec<f64>; 2],
-    careerist: [Vec<f64>; 2],
-    obligated: [usize; 2],
-    early: [f64; 2],
-    max_years: [usize; 2],
-    corps_share: [f64; 2],
-    initial_stock: [f64; 2],
-    capacity0: [f64; 2],
+    intake_share: [Vec<f64>; MAX_BRANCHES],
+    weights: [Vec<Vec<f64>>; MAX_BRANCHES],
+    fill: [Vec<f64>; MAX_CORPS],
+    decision: [Vec<f64>; MAX_CORPS],
+    careerist: [Vec<f64>; MAX_CORPS],
+    obligated: [usize; MAX_CORPS],
+    early: [f64; MAX_CORPS],
+    max_years: [usize; MAX_CORPS],
+    corps_share: [f64; MAX_CORPS],
+    initial_stock: [f64; MAX_CORPS],
+    capacity0: [f64; MAX_CORPS],
     // The base year's intake straddles the base date (1 July): the half enlisted before it
     // is history. The sourced defaults of the intake policies in the base year, and each
     // branch's serving weights of that intake split into the halves before and after.
     base_defaults: IntakePolicies,
-    base_weights: [[Vec<f64>; 2]; 4],
+    base_weights: [[Vec<f64>; 2]; MAX_BRANCHES],
 }
 
 /// The policies that set a year's conscript intake.
@@ -167,7 +170,7 @@ struct IntakePolicies {
     active_rate: f64,
     allocations: f64,
     female_scale: f64,
-    shares: [f64; 4],
+    shares: [f64; MAX_BRANCHES],
 }
 
 /// Share of intake year `y`'s enlistments (uniform over calendar year y, weekly slices
@@ -189,24 +192,28 @@ fn serving(term: &dyn Fn(f64) -> f64, y: i32, k: usize, slices: std::ops::Range<
 
 /// The data's first year of observed officer and NCO stocks.
 pub fn observed_start(data: &ForceData) -> Option<i32> {
-    let o = data.series("officers", "all");
-    let n = data.series("ncos", "all");
-    let y = o.first()?.0.max(n.first()?.0);
-    Some(y)
+    let st = data.structure.as_ref()?;
+    st.corps.iter().map(|c| data.series(&c.key, "all").first().map(|p| p.0)).try_fold(i32::MIN, |y, f| Some(y.max(f?)))
 }
 
 /// Branch intake shares derived from the latest year with enlisted stocks of every
 /// branch: stock ÷ term after the cut, normalised.
-pub fn derived_intake_shares(data: &ForceData) -> [f64; 4] {
-    let series: Vec<Vec<(i32, f64)>> = BRANCHES.iter().map(|b| data.series("enlisted", b.key())).collect();
+pub fn derived_intake_shares(data: &ForceData) -> [f64; MAX_BRANCHES] {
+    let st = data.structure();
+    let series: Vec<Vec<(i32, f64)>> = st.branches.iter().map(|b| data.series("enlisted", &b.key)).collect();
     let last = series.iter().filter_map(|s| s.last().map(|p| p.0)).min().unwrap_or(0);
-    let mut flow = [0.0; 4];
-    for (i, b) in BRANCHES.iter().enumerate() {
-        let stock = series[i].iter().rfind(|p| p.0 <= last).map(|p| p.1).unwrap_or(0.0);
-        flow[i] = stock / (data.schedule(*b).after / 12.0);
+    let mut flow = [0.0; MAX_BRANCHES];
+    for b in st.branch_slots() {
+        let stock = series[b.0].iter().rfind(|p| p.0 <= last).map(|p| p.1).unwrap_or(0.0);
+        flow[b.0] = stock / (data.schedule(b).after / 12.0);
     }
     let total: f64 = flow.iter().sum();
-    if total > 0.0 { flow.map(|f| f / total) } else { [1.0, 0.0, 0.0, 0.0] }
+    if total > 0.0 {
+        flow.map(|f| f / total)
+    } else {
+        // No enlisted stocks (a single branch needs none): equal shares of the branches.
+        std::array::from_fn(|i| if i < st.branches.len() { 1.0 / st.branches.len() as f64 } else { 0.0 })
+    }
 }
 
 /// The active-duty rate default: the data's series, then the mean of its last three years.
@@ -237,29 +244,38 @@ pub fn active_rate_default(data: &ForceData, t: f64) -> f64 {
 
 /// The cadre's continuation defaults, which act before the base year (a scenario's
 /// path acts only from it): the decision at the end of the obligated term (the data's
-/// `long_service_share`, else [`defaults::DECISION_CONTINUATION`]) and careerists'
-/// yearly continuation ([`defaults::CAREERIST_CONTINUATION`]). The calibration
-/// (`backtest --force`) replaces them while it fits them.
+/// `long_service_share`, else the country's `[force.corps_defaults]`, else
+/// [`defaults::DECISION_CONTINUATION`]), careerists' yearly continuation and the
+/// recruiting capacity (the country's, else [`defaults`]). The calibration
+/// (`backtest --force`) replaces them while it fits them. Slots past the country's
+/// corps hold the generic defaults and are never stepped.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CadreDefaults {
     /// Continuation at the end of the obligated term, per corps.
-    pub decision: [f64; 2],
+    pub decision: [f64; MAX_CORPS],
     /// Careerists' yearly continuation, per corps.
-    pub careerist: [f64; 2],
+    pub careerist: [f64; MAX_CORPS],
     /// Recruiting capacity in the first year as a multiple of the accessions that
     /// sustain the observed stock under its profile ([`defaults::CAPACITY`]).
-    pub capacity: [f64; 2],
+    pub capacity: [f64; MAX_CORPS],
 }
 
 impl CadreDefaults {
     /// The defaults for `data`.
     pub fn of(data: &ForceData) -> CadreDefaults {
+        let st = data.structure.as_ref();
+        let given = |i: usize| st.and_then(|s| s.corps_defaults.get(i)).copied().unwrap_or_default();
         CadreDefaults {
             decision: std::array::from_fn(|i| {
-                data.value("long_service_share", CORPS[i].key()).unwrap_or(defaults::DECISION_CONTINUATION[i])
+                st.and_then(|s| s.corps.get(i))
+                    .and_then(|c| data.value("long_service_share", &c.key))
+                    .or(given(i).decision_continuation)
+                    .unwrap_or(defaults::DECISION_CONTINUATION)
             }),
-            careerist: defaults::CAREERIST_CONTINUATION,
-            capacity: defaults::CAPACITY,
+            careerist: std::array::from_fn(|i| {
+                given(i).careerist_continuation.unwrap_or(defaults::CAREERIST_CONTINUATION)
+            }),
+            capacity: std::array::from_fn(|i| given(i).capacity.unwrap_or(defaults::CAPACITY)),
         }
     }
 }
@@ -279,19 +295,33 @@ impl ForcePlan {
         cadre: &CadreDefaults,
     ) -> Result<ForcePlan> {
         data.require()?;
+        let st = data.structure();
+        let (nb, nc) = (st.branches.len(), st.corps.len());
         let start = observed_start(data).ok_or_else(|| {
-            Error::data(std::path::Path::new(crate::data::force::files::INPUTS), None, "officers", "no observed stock")
+            Error::data(
+                std::path::Path::new(crate::data::force::files::INPUTS),
+                None,
+                &st.corps[0].key,
+                "no observed stock",
+            )
         })?;
+        if spec.branches.len() != nb || spec.cadre.corps.len() != nc {
+            return Err(Error::Usage(format!(
+                "the scenario's force tables were read for another structure ({} branches and {} corps; the country declares {nb} and {nc})",
+                spec.branches.len(),
+                spec.cadre.corps.len()
+            )));
+        }
         let first = start.min(base_year);
         let base_cal = f64::from(base_year) + 0.5;
         // Every enlistment date's term, to size the lookback.
         let months_at = |b: Branch, cal: f64| -> f64 {
             let sched = data.schedule(b);
-            policy::at(spec.branches[b as usize].service_months.as_ref(), base_cal, cal, |c| sched.months_at(c))
+            policy::at(spec.branches[b.0].service_months.as_ref(), base_cal, cal, |c| sched.months_at(c))
         };
         let scan_from = first - 6;
         let mut longest: f64 = 1.0;
-        for b in BRANCHES {
+        for b in st.branch_slots() {
             for y in scan_from..=last {
                 for j in 0..SLICES {
                     longest = longest.max(months_at(b, f64::from(y) + (j as f64 + 0.5) / SLICES as f64));
@@ -308,13 +338,16 @@ impl ForcePlan {
         let objectors = data.series("objector_service", "all");
         let alloc_default = |t: f64| from_points(&alloc, 0.0)(t) + from_points(&objectors, 0.0)(t);
         let supplementary = data.series("supplementary_rate", "all");
-        let target_default = |t: f64| interpolate(defaults::TARGET, t);
+        let target_default = |t: f64| interpolate(&st.target, t);
         let shares = derived_intake_shares(data);
         let mut plan = ForcePlan {
             first,
             base_year,
             last,
             lookback,
+            nb,
+            nc,
+            first_liable: st.first_liable_cohort,
             enlist_ages: spec.enlistment_age_shares.clone(),
             vol_ages: spec.female_volunteer_age_shares.clone(),
             take_up: spec.take_up,
@@ -336,46 +369,48 @@ impl ForcePlan {
                 spec.cadre.women_share.as_ref(),
                 &from_points(&data.series("women_cadre_share", "all"), 0.0),
             ),
-            intake_share: std::array::from_fn(|i| yearly(spec.branches[i].intake_share.as_ref(), &|_| shares[i])),
+            intake_share: std::array::from_fn(|_| Vec::new()),
             weights: std::array::from_fn(|_| Vec::new()),
             fill: std::array::from_fn(|_| Vec::new()),
             decision: std::array::from_fn(|_| Vec::new()),
             careerist: std::array::from_fn(|_| Vec::new()),
-            obligated: [spec.cadre.officers.obligated_years, spec.cadre.ncos.obligated_years],
-            early: [spec.cadre.officers.early_continuation, spec.cadre.ncos.early_continuation],
-            max_years: [spec.cadre.officers.max_years, spec.cadre.ncos.max_years],
-            corps_share: [0.0; 2],
-            initial_stock: [0.0; 2],
+            obligated: std::array::from_fn(|i| spec.cadre.corps.get(i).map_or(1, |c| c.obligated_years)),
+            early: std::array::from_fn(|i| spec.cadre.corps.get(i).map_or(0.0, |c| c.early_continuation)),
+            max_years: std::array::from_fn(|i| spec.cadre.corps.get(i).map_or(2, |c| c.max_years)),
+            corps_share: [0.0; MAX_CORPS],
+            initial_stock: [0.0; MAX_CORPS],
             capacity0: cadre.capacity,
             base_defaults: IntakePolicies::default(),
             base_weights: std::array::from_fn(|_| [Vec::new(), Vec::new()]),
         };
-        for c in CORPS {
-            let i = c as usize;
-            let cs = if c == Corps::Officers { &spec.cadre.officers } else { &spec.cadre.ncos };
-            let fill = data.series("fill_rate", c.key());
+        for c in st.corps_slots() {
+            let i = c.0;
+            let cs = &spec.cadre.corps[i];
+            let fill = data.series("fill_rate", st.corps_key(c));
             plan.fill[i] = yearly(cs.fill_rate.as_ref(), &from_points(&fill, 1.0));
             plan.decision[i] = yearly(cs.decision_continuation.as_ref(), &|_| cadre.decision[i]);
             plan.careerist[i] = yearly(cs.careerist_continuation.as_ref(), &|_| cadre.careerist[i]);
-            let stock = data.series(c.key(), "all");
+            let stock = data.series(st.corps_key(c), "all");
             plan.initial_stock[i] = stock.first().map(|p| p.1).unwrap_or(0.0);
         }
-        let total0 = plan.initial_stock[0] + plan.initial_stock[1];
-        plan.corps_share =
-            if total0 > 0.0 { [plan.initial_stock[0] / total0, plan.initial_stock[1] / total0] } else { [0.35, 0.65] };
-        for b in BRANCHES {
+        // Each corps' share of the cadre requirement: its share of the first observed stocks.
+        let total0: f64 = plan.initial_stock[..nc].iter().sum();
+        for i in 0..nc {
+            plan.corps_share[i] = if total0 > 0.0 { plan.initial_stock[i] / total0 } else { 1.0 / nc as f64 };
+        }
+        for b in st.branch_slots() {
             let term = |cal: f64| months_at(b, cal);
-            plan.weights[b as usize] =
+            plan.weights[b.0] =
                 (p0..=last).map(|y| (0..=lookback).map(|k| serving(&term, y, k, 0..SLICES)).collect()).collect();
             // The base year's intake, split at 1 July into the enlistments before and after.
-            plan.base_weights[b as usize] = [0..SLICES / 2, SLICES / 2..SLICES]
+            plan.base_weights[b.0] = [0..SLICES / 2, SLICES / 2..SLICES]
                 .map(|half| (0..=lookback).map(|k| serving(&term, base_year, k, half.clone())).collect());
         }
         // Intake shares by year from the enlisted stocks by service: a stock S_b(y) served
         // by a constant intake I_b holds I_b Σ_k w_b(y − k, k), so I_b = S_b(y) / Σ_k w_b(y − k, k);
         // the shares are the I_b normalised, held flat outside the data's years.
         let points = plan.stock_intake_shares(data);
-        for (i, pts) in points.iter().enumerate() {
+        for (i, pts) in points.iter().enumerate().take(nb) {
             plan.intake_share[i] = yearly(spec.branches[i].intake_share.as_ref(), &from_points(pts, shares[i]));
         }
         let y = f64::from(base_year);
@@ -383,7 +418,7 @@ impl ForcePlan {
             active_rate: from_points(&active_rate_points(data), 0.85)(y),
             allocations: alloc_default(y),
             female_scale: 1.0,
-            shares: std::array::from_fn(|i| from_points(&points[i], shares[i])(y)),
+            shares: std::array::from_fn(|i| if i < nb { from_points(&points[i], shares[i])(y) } else { 0.0 }),
         };
         Ok(plan)
     }
@@ -401,10 +436,11 @@ impl ForcePlan {
         };
         self.active_rate = yearly(spec.active_duty_rate.as_ref(), &from_points(&active_rate_points(data), 0.85));
         self.female_scale = yearly(spec.female_volunteer_scale.as_ref(), &|_| 1.0);
-        for c in CORPS {
-            let i = c as usize;
-            let cs = if c == Corps::Officers { &spec.cadre.officers } else { &spec.cadre.ncos };
-            let fill = data.series("fill_rate", c.key());
+        let st = data.structure();
+        for c in st.corps_slots() {
+            let i = c.0;
+            let cs = &spec.cadre.corps[i];
+            let fill = data.series("fill_rate", st.corps_key(c));
             self.fill[i] = yearly(cs.fill_rate.as_ref(), &from_points(&fill, 1.0));
             self.decision[i] = yearly(cs.decision_continuation.as_ref(), &|_| cadre.decision[i]);
             self.careerist[i] = yearly(cs.careerist_continuation.as_ref(), &|_| cadre.careerist[i]);
@@ -412,19 +448,23 @@ impl ForcePlan {
     }
 
     /// Each branch's intake share in each year with enlisted stocks of every branch.
-    fn stock_intake_shares(&self, data: &ForceData) -> [Vec<(i32, f64)>; 4] {
-        let series: Vec<Vec<(i32, f64)>> = BRANCHES.iter().map(|b| data.series("enlisted", b.key())).collect();
-        let mut out: [Vec<(i32, f64)>; 4] = std::array::from_fn(|_| Vec::new());
+    fn stock_intake_shares(&self, data: &ForceData) -> [Vec<(i32, f64)>; MAX_BRANCHES] {
+        let series: Vec<Vec<(i32, f64)>> =
+            data.structure().branches.iter().map(|b| data.series("enlisted", &b.key)).collect();
+        let mut out: [Vec<(i32, f64)>; MAX_BRANCHES] = std::array::from_fn(|_| Vec::new());
+        if self.nb < 2 {
+            return out; // one branch takes the whole intake
+        }
         for &(y, _) in &series[0] {
-            let mut flow = [0.0; 4];
-            for b in 0..4 {
+            let mut flow = [0.0; MAX_BRANCHES];
+            for b in 0..self.nb {
                 let Some(&(_, stock)) = series[b].iter().find(|p| p.0 == y) else { return out.map(|_| Vec::new()) };
                 let held: f64 = (0..=self.lookback).map(|k| self.weights[b][self.idx(y - k as i32)][k]).sum();
                 flow[b] = if held > 0.0 { stock / held } else { 0.0 };
             }
             let total: f64 = flow.iter().sum();
             if total > 0.0 {
-                for b in 0..4 {
+                for b in 0..self.nb {
                     out[b].push((y, flow[b] / total));
                 }
             }
@@ -462,7 +502,17 @@ impl ForcePlan {
     /// Branch `b`'s serving weights of intake year `year`: the share of it still serving at
     /// 1 July of `year` + k, k = 0..=lookback.
     pub fn weights(&self, b: Branch, year: i32) -> &[f64] {
-        &self.weights[b as usize][self.idx(year)]
+        &self.weights[b.0][self.idx(year)]
+    }
+
+    /// Number of branches the country declares.
+    pub fn branches(&self) -> usize {
+        self.nb
+    }
+
+    /// Number of corps the country declares.
+    pub fn corps(&self) -> usize {
+        self.nc
     }
 }
 
@@ -480,11 +530,11 @@ pub struct Adjust {
     /// Replaces the take-up, when set.
     pub take_up: Option<f64>,
     /// Added to each corps' careerist continuation (clamped to [0, 1]).
-    pub careerist_shift: [f64; 2],
+    pub careerist_shift: [f64; MAX_CORPS],
     /// Added to each corps' continuation at the end of the obligated term (clamped to [0, 1]).
-    pub decision_shift: [f64; 2],
+    pub decision_shift: [f64; MAX_CORPS],
     /// Factor on each corps' recruiting capacity.
-    pub capacity_mult: [f64; 2],
+    pub capacity_mult: [f64; MAX_CORPS],
 }
 
 impl Default for Adjust {
@@ -492,9 +542,9 @@ impl Default for Adjust {
         Adjust {
             active_shift: 0.0,
             take_up: None,
-            careerist_shift: [0.0; 2],
-            decision_shift: [0.0; 2],
-            capacity_mult: [1.0; 2],
+            careerist_shift: [0.0; MAX_CORPS],
+            decision_shift: [0.0; MAX_CORPS],
+            capacity_mult: [1.0; MAX_CORPS],
         }
     }
 }
@@ -526,7 +576,7 @@ impl Adjust {
 pub struct ForceState {
     /// Deviations applied from now on (Monte Carlo).
     pub adjust: Adjust,
-    intakes: [Vec<f64>; 4],
+    intakes: [Vec<f64>; MAX_BRANCHES],
     stock: [Vec<f64>; 2],
     next_year: i32,
     quota_star: [f64; 2],
@@ -539,7 +589,7 @@ pub struct ForceState {
     cadre_men: Option<f64>,
     // The base year's intake by branch: (enlisted before 1 July at the sourced policies,
     // after it at the scenario's), as yearly rates.
-    base_split: Option<[(f64, f64); 4]>,
+    base_split: Option<[(f64, f64); MAX_BRANCHES]>,
 }
 
 fn young_men(p: &Population) -> f64 {
@@ -561,7 +611,7 @@ impl ForceState {
         s.young_men0 = young_men(pop);
         let i0 = plan.idx(plan.first);
         s.women0 = plan.women_share[i0];
-        for c in 0..2 {
+        for c in 0..plan.nc {
             let prof = plan.profile(c, plan.first - 1);
             let p: Vec<f64> = (0..=plan.max_years[c]).map(|y| adjust.continuation(plan, c, y, prof(y))).collect();
             let l = survivorship(&p);
@@ -572,13 +622,14 @@ impl ForceState {
             s.fill0[c] = plan.fill[c][i0];
         }
         // Men entering the cadre in the years before: its recruiting capacity at the start.
-        let cadre_men = (0..2).map(|c| adjust.capacity_mult[c] * plan.capacity0[c] * s.quota_star[c]).sum::<f64>()
-            * (1.0 - s.women0);
+        let cadre_men =
+            (0..plan.nc).map(|c| adjust.capacity_mult[c] * plan.capacity0[c] * s.quota_star[c]).sum::<f64>()
+                * (1.0 - s.women0);
         for k in (1..=plan.lookback).rev() {
             let year = plan.first - k as i32;
             let (_, _, men, women, _) = conscript_flows(plan, pop, k, year, cadre_men, &adjust.historical());
             let i = plan.idx(year);
-            for b in 0..4 {
+            for b in 0..plan.nb {
                 s.intakes[b].push((men + women) * plan.intake_share[b][i]);
             }
         }
@@ -589,7 +640,7 @@ impl ForceState {
     /// of the next year to step: the start's steady state before the first step, then
     /// the survivors and accessions of the last step.
     pub fn cadre_by_years(&self, c: Corps) -> &[f64] {
-        &self.stock[c as usize]
+        &self.stock[c.0]
     }
 
     /// Advances one year with the population at 1 July of `year` (which must follow the
@@ -605,15 +656,11 @@ impl ForceState {
         let ym = young_men(pop);
         let women = plan.women_share[i];
         let requirement = |idx: usize, c: usize| plan.target[idx] * plan.cadre_share[idx] * plan.corps_share[c];
-        for c in 0..2 {
+        for c in 0..plan.nc {
             let n = &mut self.stock[c];
             let total: f64 = n.iter().sum();
-            if c == 0 {
-                out.officers = total;
-            } else {
-                out.ncos = total;
-                out.nco_shortfall = (requirement(i, 1) - total).max(0.0);
-            }
+            out.corps[c] = total;
+            out.corps_shortfall[c] = (requirement(i, c) - total).max(0.0);
             // Survivors move up one year of service, in place from the top (each stock is
             // read before the one below overwrites it).
             let mut separations = 0.0;
@@ -662,25 +709,26 @@ impl ForceState {
             accessions_men += acc * (1.0 - women);
         }
         let cadre_men = self.cadre_men.replace(accessions_men).unwrap_or(accessions_men);
-        out.cadre = out.officers + out.ncos;
-        out.cadre_requirement = requirement(i, 0) + requirement(i, 1);
+        out.cadre = out.corps[..plan.nc].iter().sum();
+        out.cadre_requirement = (0..plan.nc).map(|c| requirement(i, c)).sum();
         // Conscripts.
         let (eligible, pool, men, vols, alt) = conscript_flows(plan, pop, 0, year, cadre_men, &self.adjust);
-        let shares: [f64; 4] = std::array::from_fn(|b| plan.intake_share[b][i]);
+        let shares: [f64; MAX_BRANCHES] =
+            std::array::from_fn(|b| if b < plan.nb { plan.intake_share[b][i] } else { 0.0 });
         out.eligible_men = eligible;
         out.men_turning_20 = 0.5 * (pop.male[19] + pop.male[20]);
         out.active_pool = pool;
         out.female_volunteers = vols;
         out.intake = men + vols;
         out.alternative_service_intake = alt;
-        let mut by_branch: [f64; 4] = std::array::from_fn(|b| out.intake * shares[b]);
+        let mut by_branch: [f64; MAX_BRANCHES] = std::array::from_fn(|b| out.intake * shares[b]);
         if year == plan.base_year && plan.first < plan.base_year {
             // The half of the base year's intake enlisted before 1 July is history: it
             // follows the sourced policies, whatever the scenario sets from the base year.
             let d = plan.base_defaults;
             let (_, pool_h, men_h, vols_h, alt_h) =
                 intake_with(plan, pop, 0, year, cadre_men, d, &self.adjust.historical());
-            let hist: [f64; 4] = std::array::from_fn(|b| (men_h + vols_h) * d.shares[b]);
+            let hist: [f64; MAX_BRANCHES] = std::array::from_fn(|b| (men_h + vols_h) * d.shares[b]);
             self.base_split = Some(std::array::from_fn(|b| (hist[b], by_branch[b])));
             by_branch = std::array::from_fn(|b| 0.5 * (hist[b] + by_branch[b]));
             out.active_pool = 0.5 * (pool_h + pool);
@@ -688,7 +736,7 @@ impl ForceState {
             out.intake = 0.5 * (men_h + vols_h + men + vols);
             out.alternative_service_intake = 0.5 * (alt_h + alt);
         }
-        for b in 0..4 {
+        for b in 0..plan.nb {
             self.intakes[b].push(by_branch[b]);
             let hist = &self.intakes[b];
             let t = hist.len() - 1;
@@ -732,7 +780,7 @@ fn conscript_flows(
         active_rate: plan.active_rate[i],
         allocations: plan.allocations[i],
         female_scale: plan.female_scale[i],
-        shares: std::array::from_fn(|b| plan.intake_share[b][i]),
+        shares: std::array::from_fn(|b| if b < plan.nb { plan.intake_share[b][i] } else { 0.0 }),
     };
     intake_with(plan, pop, k, year, cadre_men, d, adj)
 }
@@ -749,7 +797,7 @@ fn intake_with(
     adj: &Adjust,
 ) -> (f64, f64, f64, f64, f64) {
     let at = |v: &crate::AgeVec, a: usize| if a + k < crate::NAGES { v[a + k] } else { 0.0 };
-    let eligible: f64 = plan.enlist_ages.iter().map(|&(a, s)| s * at(&pop.male, a)).sum();
+    let eligible: f64 = plan.enlist_ages.iter().map(|&(a, s)| s * liable(plan, year, a) * at(&pop.male, a)).sum();
     let rate = if adj.active_shift == 0.0 { d.active_rate } else { (d.active_rate + adj.active_shift).clamp(0.0, 1.0) };
     let pool = eligible * rate;
     let allocated = d.allocations.min(pool);
@@ -757,6 +805,23 @@ fn intake_with(
     let women = d.female_scale * plan.vol_ages.iter().map(|&(a, s)| s * at(&pop.female, a)).sum::<f64>();
     let alt = allocated + eligible * plan.supplementary[plan.idx(year)];
     (eligible, pool, men, women, alt)
+}
+
+/// Share of the men aged `a` (completed years) at 1 July of `year` liable to the
+/// conscript term: all when the country sets no first liable cohort; else those born in
+/// or after it. Men aged a at 1 July of year were born over 2 July of year − a − 1 to
+/// 1 July of year − a, about half in each calendar year: the cohort year − a is half
+/// liable when it is the first liable one.
+fn liable(plan: &ForcePlan, year: i32, a: usize) -> f64 {
+    let Some(first) = plan.first_liable else { return 1.0 };
+    let born = year - a as i32; // the later of the two birth years
+    if born > first {
+        1.0
+    } else if born == first {
+        0.5
+    } else {
+        0.0
+    }
 }
 
 /// Runs the force model over `history` (populations of `plan.first..base_year`, empty

@@ -97,7 +97,7 @@ pub fn specs_with(
                 p,
                 &rows,
                 data,
-                src(&["observed strength: MND operating strength and reported totals (force_inputs.csv)"]),
+                src(&[&format!("observed strength: {} (force_inputs.csv)", data.force.structure().strength_source)]),
             ),
         ),
         ("gap_automation", gap::chart(p, &rows, src(&[]))),

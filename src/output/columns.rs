@@ -209,7 +209,19 @@ pub const ENTRIES: &[(&str, &str, &str, &str)] = &[
 pub fn lookup(file: &str, column: &str, scenarios: &[&str]) -> Option<(&'static str, &'static str)> {
     let name = file.rsplit('/').next().unwrap_or(file);
     let find = |c: &str| ENTRIES.iter().find(|(f, col, _, _)| *f == name && *col == c).map(|e| (e.2, e.3));
-    find(column).or_else(|| if scenarios.contains(&column) { find(SCENARIO) } else { None })
+    find(column).or_else(|| if scenarios.contains(&column) { find(SCENARIO) } else { None }).or_else(|| {
+        // The country's own components (country.toml [force]): its branches' conscripts and
+        // its corps, in the summary and the calibration's years.
+        let per_year = matches!(name, "summary.csv" | "force_calibration_years.csv");
+        if !per_year {
+            return None;
+        }
+        if column.starts_with("conscripts_") {
+            return Some((P, "serving conscripts of this branch of the country's structure (country.toml [force])"));
+        }
+        crate::force::branch::is_declared_corps(column)
+            .then_some((P, "this corps of the country's structure at 1 July (country.toml [force] corps)"))
+    })
 }
 
 /// Writes `columns.csv` into `dir`: one row per column of every `.csv` among `files`

@@ -135,8 +135,8 @@ pub fn summary_rows(p: &Projection) -> Vec<SummaryRow> {
                 automation_density_per_10k: a.density_per_10k[t],
                 uncovered_gap: a.uncovered_gap[t],
                 men_turning_20: f.years[t].men_turning_20,
-                officers: f.years[t].officers,
-                ncos: f.years[t].ncos,
+                officers: f.years[t].corps[0],
+                ncos: f.years[t].corps[1],
                 conscripts_army: f.years[t].conscripts_by_branch[0],
                 conscripts_navy: f.years[t].conscripts_by_branch[1],
                 conscripts_air_force: f.years[t].conscripts_by_branch[2],
@@ -155,22 +155,52 @@ pub fn summary_rows(p: &Projection) -> Vec<SummaryRow> {
 /// order, each value exactly as `summary.csv` writes it: the same rounding
 /// ([`fmt_num`]), whole numbers without a fraction, and never `-0` (a JSON reader sees
 /// the CSV's numbers).
-pub fn summary_json(rows: &[SummaryRow]) -> Vec<JsonRow<'_>> {
-    rows.iter().map(JsonRow).collect()
+pub fn summary_json<'a>(rows: &'a [SummaryRow], columns: &'a [(usize, String)]) -> Vec<JsonRow<'a>> {
+    rows.iter().map(|r| JsonRow(r, columns)).collect()
 }
 
-/// A summary row as `summary.json` writes it (see [`summary_json`]).
-pub struct JsonRow<'a>(pub &'a SummaryRow);
+/// A summary row as `summary.json` writes it (see [`summary_json`]), with the columns of
+/// [`summary_columns`].
+pub struct JsonRow<'a>(pub &'a SummaryRow, pub &'a [(usize, String)]);
 
 impl Serialize for JsonRow<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = s.serialize_map(Some(SUMMARY_COLUMNS.len()))?;
-        for (c, x) in SUMMARY_COLUMNS.iter().zip(row_values(self.0)) {
-            map.serialize_entry(c, &json_number(x))?;
+        let mut map = s.serialize_map(Some(self.1.len()))?;
+        let v = row_values(self.0);
+        for (i, c) in self.1 {
+            map.serialize_entry(c, &json_number(v[*i]))?;
         }
         map.end()
     }
+}
+
+/// First [`SUMMARY_COLUMNS`] index of the corps slots (`officers`, `ncos` for Korea).
+const CORPS_SLOTS: usize = 29;
+/// First [`SUMMARY_COLUMNS`] index of the branch slots (`conscripts_army`, …).
+const BRANCH_SLOTS: usize = 31;
+
+/// The name of `summary.csv` column `i` ([`SUMMARY_COLUMNS`] order) for a country's
+/// force structure: the corps slots take the corps' keys, the branch slots
+/// `conscripts_<branch key>`; `None` for a slot the country does not declare. Without a
+/// structure, [`SUMMARY_COLUMNS`] as they are.
+pub fn column_name(i: usize, st: Option<&crate::force::ForceStructure>) -> Option<String> {
+    let Some(st) = st else { return SUMMARY_COLUMNS.get(i).map(|c| c.to_string()) };
+    match i {
+        i if (CORPS_SLOTS..CORPS_SLOTS + crate::force::MAX_CORPS).contains(&i) => {
+            st.corps.get(i - CORPS_SLOTS).map(|c| c.key.clone())
+        }
+        i if (BRANCH_SLOTS..BRANCH_SLOTS + crate::force::MAX_BRANCHES).contains(&i) => {
+            st.branches.get(i - BRANCH_SLOTS).map(|b| format!("conscripts_{}", b.key))
+        }
+        i => SUMMARY_COLUMNS.get(i).map(|c| c.to_string()),
+    }
+}
+
+/// The columns `summary.csv` has for a structure: `(index into [`row_values`], name)`.
+/// Korea's are [`SUMMARY_COLUMNS`] exactly.
+pub fn summary_columns(st: Option<&crate::force::ForceStructure>) -> Vec<(usize, String)> {
+    (0..SUMMARY_COLUMNS.len()).filter_map(|i| column_name(i, st).map(|c| (i, c))).collect()
 }
 
 /// A number as [`fmt_num`] writes it, as JSON: an integer when it has no fraction, else
@@ -216,12 +246,12 @@ fn csv_err(path: &Path, e: csv::Error) -> Error {
 
 /// Writes `summary.csv`. Numbers are written with fixed decimals so files are
 /// byte-identical across runs.
-pub fn write_summary(rows: &[SummaryRow], path: &Path) -> Result<()> {
+pub fn write_summary(rows: &[SummaryRow], columns: &[(usize, String)], path: &Path) -> Result<()> {
     let mut w = csv_writer(path)?;
-    w.write_record(SUMMARY_COLUMNS).map_err(|e| csv_err(path, e))?;
+    w.write_record(columns.iter().map(|c| c.1.as_str())).map_err(|e| csv_err(path, e))?;
     for r in rows {
         let v = row_values(r);
-        w.write_record(v.iter().map(|x| fmt_num(*x))).map_err(|e| csv_err(path, e))?;
+        w.write_record(columns.iter().map(|c| fmt_num(v[c.0]))).map_err(|e| csv_err(path, e))?;
     }
     w.flush().map_err(|e| Error::io(path, e))
 }

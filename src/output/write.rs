@@ -46,8 +46,9 @@ pub fn write_projection_with(
     let dir = AtomicDir::new(dest, origin(p))?;
     let root = dir.path().to_path_buf();
     let rows = tables::summary_rows(p);
-    tables::write_summary(&rows, &root.join("summary.csv"))?;
-    let json = serde_json::to_string_pretty(&tables::summary_json(&rows))
+    let columns = tables::summary_columns(inputs.data.force.structure.as_ref());
+    tables::write_summary(&rows, &columns, &root.join("summary.csv"))?;
+    let json = serde_json::to_string_pretty(&tables::summary_json(&rows, &columns))
         .map_err(|e| Error::io(root.join("summary.json"), std::io::Error::other(e)))?;
     std::fs::write(root.join("summary.json"), json + "\n").map_err(|e| Error::io(root.join("summary.json"), e))?;
     tables::write_population(p, &root.join("population.csv"))?;

@@ -167,6 +167,7 @@ impl Trajectories {
         let ps = &ctx.scenario.plan;
         let discount = &ctx.discount;
         let n = self.n;
+        let bonus = plan.corps() - 1;
         self.pool.install(|| {
             (0..n)
                 .into_par_iter()
@@ -184,7 +185,7 @@ impl Trajectories {
                         let year = f.conscripts * (ps.conscript_pay + ps.conscript_upkeep)
                             + f.cadre * ps.cadre_cost
                             + ps.volunteer_cost * f.female_volunteers
-                            + ps.retention_bonus * points[i] * f.ncos
+                            + ps.retention_bonus * points[i] * f.corps[bonus]
                             + civilians[i] * ps.civilian_cost
                             + fy.cost;
                         cost += year * discount[i];

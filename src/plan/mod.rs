@@ -27,7 +27,7 @@ use std::collections::HashMap;
 use crate::automation::{self, AutomationResult};
 use crate::demography::Population;
 use crate::error::{Error, Result};
-use crate::force::{self, BRANCHES, ForcePlan, ForceResult};
+use crate::force::{self, ForcePlan, ForceResult};
 use crate::run::Inputs;
 use crate::scenario::Scenario;
 use crate::scenario::spec::PolicyPath;
@@ -267,9 +267,10 @@ impl<'a> Context<'a> {
             let space = match lever {
                 Lever::Service => {
                     // Each branch keeps at least its own term; the lever sets the shortest.
-                    let shortest = BRANCHES
-                        .iter()
-                        .map(|b| self.periods.iter().map(|&y| self.term(*b, y)).fold(f64::INFINITY, f64::min))
+                    let shortest = data
+                        .structure()
+                        .branch_slots()
+                        .map(|b| self.periods.iter().map(|&y| self.term(b, y)).fold(f64::INFINITY, f64::min))
                         .fold(f64::INFINITY, f64::min);
                     let mut values = vec![0.0];
                     let mut m = shortest.floor() + 1.0;
@@ -336,15 +337,18 @@ impl<'a> Context<'a> {
         Ok(out)
     }
 
+    /// The corps the retention bonus acts on: the country's last-declared one (Korea's
+    /// NCOs, Taiwan's volunteers).
+    pub fn bonus_corps(&self) -> usize {
+        self.inputs.data.force.structure().corps.len() - 1
+    }
+
     fn term(&self, b: force::Branch, year: i32) -> f64 {
         let sched = self.inputs.data.force.schedule(b);
         let base_cal = f64::from(self.scenario.base_year) + 0.5;
-        force::policy::at(
-            self.scenario.force.branches[b as usize].service_months.as_ref(),
-            base_cal,
-            f64::from(year),
-            |c| sched.months_at(c),
-        )
+        force::policy::at(self.scenario.force.branches[b.0].service_months.as_ref(), base_cal, f64::from(year), |c| {
+            sched.months_at(c)
+        })
     }
 
     fn active_rate(&self, year: i32) -> f64 {
@@ -358,9 +362,10 @@ impl<'a> Context<'a> {
     }
 
     fn careerist(&self, year: i32) -> f64 {
-        let d = force::CadreDefaults::of(&self.inputs.data.force).careerist[force::Corps::Ncos as usize];
+        let k = self.bonus_corps();
+        let d = force::CadreDefaults::of(&self.inputs.data.force).careerist[k];
         force::policy::at(
-            self.scenario.force.cadre.ncos.careerist_continuation.as_ref(),
+            self.scenario.force.cadre.corps[k].careerist_continuation.as_ref(),
             f64::from(self.scenario.base_year),
             f64::from(year),
             |_| d,
@@ -405,11 +410,11 @@ impl<'a> Context<'a> {
             };
             match space.lever {
                 Lever::Service => {
-                    for b in BRANCHES {
+                    for b in self.inputs.data.force.structure().branch_slots() {
                         // Only the branches whose term the lever lengthens get a path.
                         let p = path(&|k, y| self.term(b, y).max(v(k)));
                         if p.iter().zip(&self.periods).any(|((_, m), &y)| *m > self.term(b, y)) {
-                            spec.branches[b as usize].service_months = Some(p);
+                            spec.branches[b.0].service_months = Some(p);
                         }
                     }
                 }
@@ -417,7 +422,7 @@ impl<'a> Context<'a> {
                     spec.active_duty_rate = Some(path(&|k, y| self.active_rate(y).max(v(k))));
                 }
                 Lever::Cadre => {
-                    spec.cadre.ncos.careerist_continuation =
+                    spec.cadre.corps[self.bonus_corps()].careerist_continuation =
                         Some(path(&|k, y| (self.careerist(y) + v(k) / 100.0).min(1.0)));
                 }
                 Lever::Women => {
@@ -516,7 +521,7 @@ impl<'a> Context<'a> {
             personnel[t] = pay - self.reference.get(t).copied().unwrap_or(0.0);
             let points = values[Lever::Cadre as usize][t];
             if points > 0.0 {
-                lever_cost[Lever::Cadre as usize][t] = ps.retention_bonus * points * y.ncos;
+                lever_cost[Lever::Cadre as usize][t] = ps.retention_bonus * points * y.corps[self.bonus_corps()];
             }
             if has(Lever::Women) {
                 lever_cost[Lever::Women as usize][t] = ps.volunteer_cost * y.female_volunteers;

@@ -114,17 +114,18 @@ pub fn plan_toml(o: &PlanOutputs<'_>) -> String {
     if !force.is_empty() {
         let _ = write!(t, "\n[force]\n{force}");
     }
-    for b in crate::force::BRANCHES {
-        let i = b as usize;
-        if f.branches[i].service_months != s.force.branches[i].service_months {
-            if let Some(p) = &f.branches[i].service_months {
-                let _ = write!(t, "\n[force.{}]\nservice_months = {}\n", b.key(), path_toml(p));
+    for (i, b) in f.branches.iter().enumerate() {
+        if b.service_months != s.force.branches[i].service_months {
+            if let Some(p) = &b.service_months {
+                let _ = write!(t, "\n[force.{}]\nservice_months = {}\n", b.key, path_toml(p));
             }
         }
     }
-    if f.cadre.ncos.careerist_continuation != s.force.cadre.ncos.careerist_continuation {
-        if let Some(p) = &f.cadre.ncos.careerist_continuation {
-            let _ = write!(t, "\n[force.ncos]\ncareerist_continuation = {}\n", path_toml(p));
+    for (c, d) in f.cadre.corps.iter().zip(&s.force.cadre.corps) {
+        if c.careerist_continuation != d.careerist_continuation {
+            if let Some(p) = &c.careerist_continuation {
+                let _ = write!(t, "\n[force.{}]\ncareerist_continuation = {}\n", c.key, path_toml(p));
+            }
         }
     }
     let automation_on =

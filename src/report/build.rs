@@ -53,9 +53,46 @@ pub struct Meta {
 /// The chart shown with the bottom line, first in the report and nowhere else in it.
 pub const HEADLINE_CHART: &str = "force_vs_target";
 
-/// The caption of the headline chart.
-const HEADLINE_CAPTION: &str = "Force available (conscripts of the four branches, officers and NCOs) against the troop \
-                                target; the distance between them is the gap.";
+/// The caption of the headline chart: what the force is made of in the reported
+/// countries' structures.
+fn headline_caption(c: &crate::analysis::Comparison) -> String {
+    format!("Force available ({}) against the troop target; the distance between them is the gap.", makeup(c))
+}
+
+/// The force's components in words: "conscripts of the four branches, officers and NCOs"
+/// for one country; generic when the report holds several countries.
+pub fn makeup(c: &crate::analysis::Comparison) -> String {
+    let structures = structures(c);
+    match structures.as_slice() {
+        [(_, st)] => {
+            let corps = st.corps_list();
+            let corps = super::findings::lower_first_pub(&corps);
+            let conscripts = match st.branches.len() {
+                1 => super::findings::lower_first_pub(&st.branches[0].label),
+                n => format!("conscripts of the {} branches", number_word(n)),
+            };
+            format!("{conscripts}, {corps}").replacen(", ", if st.corps.len() == 1 { " and " } else { ", " }, 1)
+        }
+        _ => "conscripts and each country's career or volunteer corps".to_string(),
+    }
+}
+
+fn number_word(n: usize) -> String {
+    ["zero", "one", "two", "three", "four"].get(n).map_or_else(|| n.to_string(), |w| w.to_string())
+}
+
+/// The distinct countries of a comparison with their force structures, in run order.
+fn structures(c: &crate::analysis::Comparison) -> Vec<(String, &crate::force::ForceStructure)> {
+    let mut out: Vec<(String, &crate::force::ForceStructure)> = Vec::new();
+    for r in &c.runs {
+        if let Some(st) = r.inputs.data.force.structure.as_ref() {
+            if !out.iter().any(|(n, _)| *n == r.inputs.data.name) {
+                out.push((r.inputs.data.name.clone(), st));
+            }
+        }
+    }
+    out
+}
 
 /// The overlay charts of the Charts section in report order, with their captions. The
 /// headline chart is shown with the bottom line instead, and the force gap chart is left
@@ -93,7 +130,7 @@ pub fn document(inputs: &Inputs<'_>) -> Document {
         sections.push(uncertainty(inputs, o));
     }
     sections.push(definitions(c, inputs.monte_carlo.is_some()));
-    sections.push(method());
+    sections.push(method(inputs.comparison));
     sections.push(sources(inputs));
     sections.push(about(inputs));
     let what = match names.as_slice() {
@@ -118,7 +155,8 @@ fn bottom_line(inputs: &Inputs<'_>) -> Section {
     let c = inputs.comparison;
     let names = c.names().join(", ");
     let mut blocks = vec![Block::Paragraph(text(super::findings::bottom_line(c, inputs.year).join(" ")))];
-    blocks.extend(figure(inputs, HEADLINE_CHART, &format!("{HEADLINE_CAPTION} Scenarios: {names}."), HEADLINE_CAPTION));
+    let caption = headline_caption(c);
+    blocks.extend(figure(inputs, HEADLINE_CHART, &format!("{caption} Scenarios: {names}."), &caption));
     let first = c.runs[0].scenario();
     let currency = c.currency();
     let word = currency_word(&currency);
@@ -189,12 +227,16 @@ fn charts(inputs: &Inputs<'_>) -> Section {
         let alt = format!("{caption} Scenarios: {names}.");
         blocks.extend(figure(inputs, stem, &alt, caption));
         if stem == "men_age_20" {
-            let caption = format!(
-                "The force of {} stacked by component (conscripts of the Army, Navy, Air Force and Marines, then \
-                 NCOs and officers) against the target, with the observed strength of 2018-2025 as MND measured it \
-                 (yearly average operating strength, mid-year and year-end figures; authorised ceilings left out).",
-                super::findings::scenario_ref(first)
-            );
+            let st = c.runs[0].inputs.data.force.structure();
+            let caption = match st.report_text("force_caption") {
+                Some(t) => t.replace("{scenario}", &super::findings::scenario_ref(first)),
+                None => format!(
+                    "The force of {} stacked by component against the target, with the observed strength as {} \
+                     measured it (authorised ceilings left out).",
+                    super::findings::scenario_ref(first),
+                    st.authority
+                ),
+            };
             blocks.extend(figure(inputs, &format!("{first}/force"), &caption, &caption));
         }
     }
@@ -327,14 +369,24 @@ pub fn parameters(s: &crate::scenario::Scenario) -> Vec<(String, String)> {
 /// The keys of the table: those some scenario sets away from the built-in defaults
 /// (not the description, shown above it), and `uncertainty.*` only when Monte Carlo ran.
 pub fn differing_keys(scenarios: &[&crate::scenario::Scenario], monte_carlo: bool) -> Vec<String> {
-    let defaults = show::entries(&show::defaults());
     let mut keys: Vec<String> = Vec::new();
-    for section in show::SECTIONS {
+    // Sections in file order across the scenarios (the countries' component tables in
+    // their structures' order).
+    let mut sections: Vec<&str> = Vec::new();
+    for s in scenarios {
+        for e in show::entries(s) {
+            if !sections.contains(&e.section) {
+                sections.push(e.section);
+            }
+        }
+    }
+    for section in sections {
         if section.starts_with("uncertainty") && !monte_carlo {
             continue;
         }
         for s in scenarios {
-            for e in show::entries(s).iter().filter(|e| e.section == *section && e.key != "description") {
+            let defaults = show::entries(&show::defaults_like(s));
+            for e in show::entries(s).iter().filter(|e| e.section == section && e.key != "description") {
                 if !defaults.contains(e) && !keys.contains(&e.path()) {
                     keys.push(e.path());
                 }
@@ -422,38 +474,63 @@ fn definitions(c: &Comparison, monte_carlo: bool) -> Section {
     Section { id: "scenarios".into(), heading: "Scenario definitions".into(), blocks }
 }
 
-fn method() -> Section {
-    let items = [
+fn method(c: &crate::analysis::Comparison) -> Section {
+    let countries = structures(c);
+    let several = countries.len() > 1;
+    // A country's own sentence, or one written from its structure.
+    let per_country = |key: &str, fallback: &dyn Fn(&crate::force::ForceStructure) -> String| -> Vec<String> {
+        countries
+            .iter()
+            .map(|(name, st)| {
+                let t = st.report_text(key).map_or_else(|| fallback(st), str::to_string);
+                if several { format!("{name}. {t}") } else { t }
+            })
+            .collect()
+    };
+    let conscripts = per_country("method_conscripts", &|st| {
+        format!(
+            "Conscripts: the men of each age liable that year times the active-duty (fitness) rate of {}, less \
+             the men entering the corps, times a calibrated take-up. Each enlistee serves the term in force on \
+             their enlistment date, so those serving keep the terms they enlisted under.",
+            st.examination_source
+        )
+    });
+    let cadre = per_country("method_cadre", &|st| {
+        format!(
+            "{}: each a stock by completed years of service with a continuation profile (obligated term, the \
+             decision at its end, careerists); recruits fill the requirement up to a recruiting capacity that \
+             follows the men aged 20-29.",
+            st.corps_list()
+        )
+    });
+    let history = per_country("method_history", &|_| {
+        "History and policies: the force is rebuilt from the first observed corps stocks on populations carried \
+         back from the base year, so the base year's force does not depend on the scenario; every policy is a \
+         number from the base year or a path in time that acts from its first year."
+            .to_string()
+    });
+    let available = format!(
+        "Force available = {}; force gap = max(0, target − available). Alternative and supplementary service is \
+         reported but not counted in the force.",
+        makeup(c)
+    );
+    let mut items: Vec<String> = vec![
         "Population: a cohort-component projection by single year of age (0-100+) and sex from 1 July of the base \
          year (Preston, Heuveline & Guillot, Demography, 2001, ch. 6; UN WPP 2024 methodology). Life tables from \
          single-age death rates give survival; births are the age-specific fertility rates times the mean number \
          of women over the year, split by the sex ratio at birth; net migrants join half at the start of the year \
          and half at the end. Population(t+1) = population(t) + births − deaths + net migrants is checked every \
-         year.",
+         year."
+            .to_string(),
         "Rates: UN WPP 2024 fertility (the TFR path of the scenario times WPP's age pattern) and mortality (5-year \
-         groups and periods graduated to single ages, mass-preserving, interpolated log-linearly in time).",
-        "Conscripts: the men of each age liable that year (the share examined at each age) times the \
-         active-duty rate of the Military Manpower Administration's examinations, less the men allocated to \
-         alternative service and those entering the cadre, times a calibrated take-up, plus any women volunteers. \
-         The intake splits over the Army, Navy, Air Force and Marines by shares derived from their enlisted \
-         stocks. Each enlistee serves the term of their branch in force on their enlistment date (the sourced \
-         21 → 18 month phase-in for dates before the base year, the scenario's path after), so those serving keep \
-         the terms they enlisted under; the stock at 1 July counts every enlistment date still in service.",
-        "Career cadre: officers and NCOs, each a stock by completed years of service. Each year a share continues: \
-         a high rate during the obligated term (2 years for officers, 4 for NCOs), the long-service decision at \
-         its end, then careerists' continuation until the maximum service. Recruits fill the requirement (the \
-         target times the cadre share, 40.5% by 2026) up to a recruiting capacity that follows the men aged 20-29, \
-         the fill rate (NCOs: 93.5% of the plan in 2019, 51.2% in 2024) and women's share of accessions. The \
-         years-of-service mix of 2019 is the profile's steady state scaled to the observed officer and NCO \
-         stocks.",
-        "History and policies: the force is rebuilt from 2019 (the first observed officer and NCO stocks) on \
-         populations carried back from the base year, with the terms then in force, so the base year's force does \
-         not depend on the scenario. Every policy (service length, active-duty rate, allocations, cadre share, fill \
-         rate, continuation, women's share, troop target, fielding capacity, unit cost) is a number from the base \
-         year or a path in time that acts from its first year; a change applies to those who enlist or are \
-         recruited from then on.",
-        "Force available = conscripts of the four branches + officers + NCOs; force gap = max(0, target − \
-         available). Alternative and supplementary service is reported but not counted in the force.",
+         groups and periods graduated to single ages, mass-preserving, interpolated log-linearly in time)."
+            .to_string(),
+    ];
+    items.extend(conscripts);
+    items.extend(cadre);
+    items.extend(history);
+    items.push(available);
+    let rest = [
         "Automation: systems needed = gap ÷ soldiers replaced per system; systems are fielded up to a yearly \
          capacity and retire after their service life; cost = purchases + yearly operating cost; what the fielded \
          systems do not cover is the uncovered gap.",
@@ -465,10 +542,11 @@ fn method() -> Section {
          is published, so the cadre's profile is derived from counts and calibrated; automation is a \
          manpower-equivalent substitution, not a model of capability.",
     ];
+    items.extend(rest.iter().map(|s| s.to_string()));
     Section {
         id: "method".into(),
         heading: "Method in brief".into(),
-        blocks: vec![Block::Bullets(items.iter().map(|s| text(*s)).collect())],
+        blocks: vec![Block::Bullets(items.iter().map(text).collect())],
     }
 }
 

@@ -47,6 +47,11 @@ fn capitalise(s: &str) -> String {
     }
 }
 
+/// [`lower_first`] for the report's other sentences.
+pub fn lower_first_pub(s: &str) -> String {
+    lower_first(s)
+}
+
 /// The first letter in lower case, unless the word is an acronym ("NCO fill rate").
 fn lower_first(s: &str) -> String {
     let mut c = s.chars();
@@ -139,19 +144,22 @@ pub fn scenario_paragraph(run: &ScenarioRun, year: i32) -> String {
     out.push(s + ".");
 
     // What the force is made of: conscripts by branch, then the career cadre.
-    let (cy, oy, ny) = (v(y, "conscripts"), v(y, "officers"), v(y, "ncos"));
-    let makeup = [cy, oy, ny].iter().all(|x| x.is_finite()).then(|| {
-        let branches: Vec<String> = crate::force::BRANCHES
-            .iter()
-            .map(|b| format!("{} {}", b.label(), count(v(y, &format!("conscripts_{}", b.key())))))
-            .collect();
-        format!(
-            "In {y} the force is {} conscripts ({}), {} officers and {} NCOs.",
-            count(cy),
-            branches.join(", "),
-            count(oy),
-            count(ny)
-        )
+    let st = run.inputs.data.force.structure();
+    let cy = v(y, "conscripts");
+    let corps: Vec<f64> = st.corps.iter().map(|c| v(y, &c.key)).collect();
+    let makeup = std::iter::once(cy).chain(corps.iter().copied()).all(f64::is_finite).then(|| {
+        let cadre: Vec<String> =
+            st.corps.iter().zip(&corps).map(|(c, x)| format!("{} {}", count(*x), lower_first(&c.label))).collect();
+        if st.branches.len() == 1 {
+            format!("In {y} the force is {} {} and {}.", count(cy), lower_first(&st.branches[0].label), list(&cadre))
+        } else {
+            let branches: Vec<String> = st
+                .branches
+                .iter()
+                .map(|b| format!("{} {}", b.label, count(v(y, &format!("conscripts_{}", b.key)))))
+                .collect();
+            format!("In {y} the force is {} conscripts ({}), {}.", count(cy), branches.join(", "), list(&cadre))
+        }
     });
 
     // The force against the target.

@@ -346,6 +346,11 @@ impl<'a> Reader<'a> {
         self.get(key).map(|n| n.origin.clone())
     }
 
+    /// Every entry of the table, in key order (marks none as known).
+    pub fn tables(&self) -> Vec<(&'a str, &'a Node)> {
+        self.table.iter().map(|(k, n)| (k.as_str(), n)).collect()
+    }
+
     /// The table's origin (header line).
     pub fn origin(&self) -> &Origin {
         &self.origin

@@ -193,8 +193,27 @@ pub fn load(path: &Path, scenarios_dir: &Path) -> Result<Scenario> {
     for (_, t) in chain.into_iter().rev() {
         merged = node::merge(merged, t);
     }
+    // The country's force structure and its scenario defaults (`defaults.toml` in the
+    // country folder, merged under the whole chain: any scenario file overrides them).
+    let (structure, defaults) = country_defaults(&merged, scenarios_dir).map_err(|e| match e {
+        // As the run's own reading of the country folder says it (run::load_inputs).
+        Error::Data(d) => {
+            let country = match merged.get("country").map(|n| &n.value) {
+                Some(Value::Str(s)) => s.clone(),
+                _ => "korea".to_string(),
+            };
+            Error::Data(Diagnostic {
+                message: format!("{} (data for country `{country}` of scenario {})", d.message, path.display()),
+                ..d
+            })
+        }
+        other => other,
+    })?;
+    if let Some(d) = defaults {
+        merged = node::merge(d, merged);
+    }
     let mut sink = Sink::default();
-    let scenario = spec::from_table(&name_of(path), files, &merged, &mut sink);
+    let scenario = spec::from_table(&name_of(path), files, &merged, structure.as_ref(), &mut sink);
     if strict() {
         let warnings = std::mem::take(&mut sink.warnings);
         sink.diagnostics.extend(
@@ -210,6 +229,46 @@ pub fn load(path: &Path, scenarios_dir: &Path) -> Result<Scenario> {
         }
         _ => Err(Error::Scenario(Diagnostics(capped(sink.diagnostics, sink.dropped)))),
     }
+}
+
+/// A country folder's scenario defaults, in the scenario language.
+pub const COUNTRY_DEFAULTS: &str = "defaults.toml";
+
+/// The force structure and the scenario defaults of the country a merged scenario names
+/// (`country`, default `korea`): `(None, None)` when the name is not a folder name or the
+/// folder is not found (the run reports that); the structure is `None` for a folder
+/// without `[force]`. Keys the defaults may set: `[force]` and `[automation]` only.
+fn country_defaults(
+    merged: &Table,
+    scenarios_dir: &Path,
+) -> Result<(Option<crate::force::ForceStructure>, Option<Table>)> {
+    let country = match merged.get("country").map(|n| &n.value) {
+        Some(Value::Str(s)) => s.clone(),
+        Some(_) => return Ok((None, None)),
+        None => "korea".to_string(),
+    };
+    if !valid_name(&country) {
+        return Ok((None, None));
+    }
+    let dir = crate::embedded::data_dir(scenarios_dir, &country);
+    if !crate::embedded::is_dir(&dir) {
+        return Ok((None, None));
+    }
+    let structure = crate::data::country::force_structure(&dir)?;
+    let file = dir.join(COUNTRY_DEFAULTS);
+    if !crate::embedded::is_file(&file) {
+        return Ok((structure, None));
+    }
+    let table = read(&file)?;
+    if let Some((key, n)) = table.iter().find(|(k, _)| !matches!(k.as_str(), "force" | "automation")) {
+        return Err(diag(
+            &file,
+            Some(n.origin.line),
+            key,
+            "a country's defaults set only [force] and [automation] (the demography is each scenario's own)".into(),
+        ));
+    }
+    Ok((structure, Some(table)))
 }
 
 static STRICT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);

@@ -160,8 +160,8 @@ pub fn entries(s: &Scenario) -> Vec<Entry> {
         &f.target,
         "Defense Reform 2.0: 620,000 (2018) to 500,000 (2022), held after",
     ));
-    const BRANCH_SECTIONS: [&str; 4] = ["force.army", "force.navy", "force.air_force", "force.marines"];
-    for (section, b) in BRANCH_SECTIONS.into_iter().zip(&f.branches) {
+    for b in &f.branches {
+        let section = crate::force::branch::intern(&format!("force.{}", b.key));
         out.push(policy(section, "service_months", &b.service_months, "the sourced schedule of terms"));
         out.push(policy(section, "intake_share", &b.intake_share, "derived from the enlisted stocks by service"));
     }
@@ -173,7 +173,8 @@ pub fn entries(s: &Scenario) -> Vec<Entry> {
         "the sourced plan: 31.6% (2017), 35.9% (2020), 40.5% by 2026",
     ));
     out.push(policy("force.cadre", "women_share", &c.women_share, "the sourced share of women in the cadre"));
-    for (section, corps) in [("force.officers", &c.officers), ("force.ncos", &c.ncos)] {
+    for corps in &c.corps {
+        let section = crate::force::branch::intern(&format!("force.{}", corps.key));
         out.push(e(section, "obligated_years", Item::Int(corps.obligated_years as i64)));
         out.push(e(section, "early_continuation", Item::Float(corps.early_continuation)));
         out.push(policy(
@@ -259,8 +260,25 @@ pub fn defaults() -> Scenario {
     let origin = super::node::Origin { file: std::sync::Arc::new("(defaults)".into()), line: 1 };
     table.insert("description".into(), super::node::Node { value: super::node::Value::Str(String::new()), origin });
     let mut sink = super::reader::Sink::default();
-    super::spec::from_table("defaults", Vec::new(), &table, &mut sink)
+    super::spec::from_table("defaults", Vec::new(), &table, None, &mut sink)
         .expect("a scenario with only a description is valid: every other key has a default")
+}
+
+/// [`defaults`] shaped like `s`'s country: one branch table per branch and one corps
+/// per corps of `s`, each with the built-in generic defaults.
+pub fn defaults_like(s: &Scenario) -> Scenario {
+    let mut d = defaults();
+    d.force.branches =
+        s.force.branches.iter().map(|b| super::spec::BranchSpec { key: b.key.clone(), ..Default::default() }).collect();
+    d.force.cadre.corps = s
+        .force
+        .cadre
+        .corps
+        .iter()
+        .enumerate()
+        .map(|(i, c)| super::spec::CorpsSpec::default_for(crate::force::Corps(i), &c.key))
+        .collect();
+    d
 }
 
 /// The entries of `a` that differ from `b`'s (a key `b` does not have, or has with
@@ -346,8 +364,16 @@ pub fn to_toml(entries: &[Entry], opts: &TomlOptions<'_>) -> String {
     if let Some(parent) = opts.extends {
         out.push_str(&format!("extends = {}\n", string(parent)));
     }
-    for section in SECTIONS {
-        let here: Vec<&Entry> = entries.iter().filter(|x| x.section == *section).collect();
+    // Sections in the order the entries give them (file order: [`entries`] writes them in
+    // [`SECTIONS`] order, with the country's branch and corps tables in its structure's).
+    let mut sections: Vec<&str> = Vec::new();
+    for x in entries {
+        if !sections.contains(&x.section) {
+            sections.push(x.section);
+        }
+    }
+    for section in sections {
+        let here: Vec<&Entry> = entries.iter().filter(|x| x.section == section).collect();
         if here.is_empty() {
             continue;
         }
@@ -599,7 +625,8 @@ soldiers_replaced_per_system = { dist = "uniform", sd = 0.25 }
         }
         let table = super::super::node::parse(&text, std::path::Path::new("k.toml")).unwrap();
         let mut sink = super::super::reader::Sink::default();
-        assert!(super::super::spec::from_table("k", Vec::new(), &table, &mut sink).is_none());
+        let korea = super::super::spec::tests::korea();
+        assert!(super::super::spec::from_table("k", Vec::new(), &table, Some(&korea), &mut sink).is_none());
         let mut written: Vec<String> = Vec::new();
         let anchors = load_text("n", "description = \"d\"\n[migration]\nnet_anchors = [[2025, 0]]\n");
         for s in shipped().iter().chain([&load_text("every-key", EVERY_KEY), &anchors]) {

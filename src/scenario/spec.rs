@@ -245,7 +245,8 @@ pub struct ForceSpec {
     /// Troop target (persons). Default: Defense Reform 2.0, 620,000 (2018) to 500,000 (2022).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<PolicyPath>,
-    /// Conscript terms and intake shares by branch, in [`crate::force::BRANCHES`] order.
+    /// Conscript terms and intake shares by branch, in the order of the country's
+    /// structure ([`crate::force::ForceStructure`]).
     pub branches: Vec<BranchSpec>,
     /// Career cadre (officers and NCOs).
     pub cadre: CadreSpec,
@@ -254,6 +255,9 @@ pub struct ForceSpec {
 /// One branch's conscripts.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct BranchSpec {
+    /// The branch's key in the country's structure (the scenario table `[force.<key>]`).
+    #[serde(skip)]
+    pub key: String,
     /// Service length in months by enlistment date. Default: the sourced schedule.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_months: Option<PolicyPath>,
@@ -263,24 +267,41 @@ pub struct BranchSpec {
 }
 
 /// Career cadre parameters.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CadreSpec {
     /// Cadre requirement as a share of the troop target. Default: the sourced plan
     /// (31.6% in 2017, 35.9% in 2020, 40.5% by 2026).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_share: Option<PolicyPath>,
     /// Women's share of cadre accessions. Default: the sourced share of the cadre.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub women_share: Option<PolicyPath>,
-    /// Officers.
-    pub officers: CorpsSpec,
-    /// Non-commissioned officers.
-    pub ncos: CorpsSpec,
+    /// The corps, in the order of the country's structure (Korea: officers, NCOs).
+    pub corps: Vec<CorpsSpec>,
+}
+
+impl Serialize for CadreSpec {
+    /// As a table: the two shares when set, then each corps under its key.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.target_share {
+            m.serialize_entry("target_share", v)?;
+        }
+        if let Some(v) = &self.women_share {
+            m.serialize_entry("women_share", v)?;
+        }
+        for c in &self.corps {
+            m.serialize_entry(&c.key, c)?;
+        }
+        m.end()
+    }
 }
 
 /// One corps' continuation profile and recruiting.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CorpsSpec {
+    /// The corps' key in the country's structure (the scenario table `[force.<key>]`).
+    #[serde(skip)]
+    pub key: String,
     /// Years of the obligated term; the decision to stay comes at its end.
     pub obligated_years: usize,
     /// Yearly continuation during the obligated term.
@@ -338,29 +359,35 @@ impl Default for ForceSpec {
             female_volunteer_age_shares: Vec::new(),
             female_volunteer_scale: None,
             target: None,
-            branches: vec![BranchSpec::default(); 4],
+            branches: Vec::new(),
             cadre: CadreSpec::default(),
         }
     }
 }
 
-impl Default for CadreSpec {
-    fn default() -> Self {
-        CadreSpec {
-            target_share: None,
-            women_share: None,
-            officers: CorpsSpec::default_for(crate::force::Corps::Officers),
-            ncos: CorpsSpec::default_for(crate::force::Corps::Ncos),
+impl ForceSpec {
+    /// The defaults shaped for a country's structure: one branch table per branch, one
+    /// corps per corps (each with the slot's generic defaults). With no structure (a
+    /// country without a force model) no branch or corps.
+    pub fn for_structure(st: Option<&crate::force::ForceStructure>) -> ForceSpec {
+        let mut d = ForceSpec::default();
+        if let Some(st) = st {
+            d.branches =
+                st.branches.iter().map(|b| BranchSpec { key: b.key.clone(), ..BranchSpec::default() }).collect();
+            d.cadre.corps = st.corps_slots().map(|c| CorpsSpec::default_for(c, st.corps_key(c))).collect();
         }
+        d
     }
 }
 
 impl CorpsSpec {
-    /// The defaults of a corps (sources: [`crate::force::defaults`]).
-    pub fn default_for(c: crate::force::Corps) -> CorpsSpec {
+    /// The generic defaults of corps slot `c` (sources: [`crate::force::defaults`]); a
+    /// country's `defaults.toml` sets its own.
+    pub fn default_for(c: crate::force::Corps, key: &str) -> CorpsSpec {
         use crate::force::defaults as d;
-        let i = c as usize;
+        let i = c.0.min(d::OBLIGATED_YEARS.len() - 1);
         CorpsSpec {
+            key: key.to_string(),
             obligated_years: d::OBLIGATED_YEARS[i],
             early_continuation: d::EARLY_CONTINUATION[i],
             decision_continuation: None,
@@ -460,10 +487,10 @@ fn retired(r: &mut Reader<'_>, keys: &[(&'static str, &str)], sink: &mut Sink) -
     any
 }
 
-fn read_corps(r: &mut Reader<'_>, c: crate::force::Corps, base_year: i32, sink: &mut Sink) -> CorpsSpec {
-    let d = CorpsSpec::default_for(c);
+fn read_corps(r: &mut Reader<'_>, d: CorpsSpec, base_year: i32, sink: &mut Sink) -> CorpsSpec {
     let years = (i64::from(base_year), DATA_YEARS.1);
     let spec = CorpsSpec {
+        key: d.key.clone(),
         obligated_years: r.integer("obligated_years", 1, 15, sink).map(|v| v as usize).unwrap_or(d.obligated_years),
         early_continuation: r.number("early_continuation", bounds::SHARE, sink).unwrap_or(d.early_continuation),
         decision_continuation: r.policy("decision_continuation", base_year, years, bounds::SHARE, sink),
@@ -488,9 +515,13 @@ fn read_corps(r: &mut Reader<'_>, c: crate::force::Corps, base_year: i32, sink: 
     spec
 }
 
-fn read_force(root: &mut Reader<'_>, table: &Table, base_year: i32, sink: &mut Sink) -> Option<ForceSpec> {
-    let _ = table;
-    let d = ForceSpec::default();
+fn read_force(
+    root: &mut Reader<'_>,
+    structure: Option<&crate::force::ForceStructure>,
+    base_year: i32,
+    sink: &mut Sink,
+) -> Option<ForceSpec> {
+    let d = ForceSpec::for_structure(structure);
     let Some(mut f) = root.section("force", sink) else {
         return (!root.has("force")).then_some(d);
     };
@@ -514,10 +545,29 @@ fn read_force(root: &mut Reader<'_>, table: &Table, base_year: i32, sink: &mut S
         cadre: d.cadre.clone(),
     };
     let mut share_at = Vec::new();
-    for b in crate::force::BRANCHES {
-        let mut bs = BranchSpec::default();
+    let Some(st) = structure else {
+        // A country without a declared force structure (or not found: the run stops on
+        // it with its own error): its branch and corps tables cannot be checked here.
+        for (key, node) in f.tables() {
+            if key != "cadre" && matches!(node.value, super::node::Value::Table(_)) {
+                let _ = f.section(crate::force::branch::intern(key), sink);
+            }
+        }
+        if let Some(mut c) = f.section("cadre", sink) {
+            retired(&mut c, RETIRED_CADRE_KEYS, sink);
+            spec.cadre.target_share = c.policy("target_share", base_year, years, bounds::SHARE, sink);
+            spec.cadre.women_share = c.policy("women_share", base_year, years, bounds::WOMEN_SHARE, sink);
+            c.finish(sink);
+        }
+        f.finish(sink);
+        spec.enlistment_age_shares = shares?;
+        spec.female_volunteer_age_shares = vols?;
+        return (sink.diagnostics.len() == before).then_some(spec);
+    };
+    for b in st.branch_slots() {
+        let mut bs = BranchSpec { key: st.branch_key(b).to_string(), ..BranchSpec::default() };
         let mut at = None;
-        if let Some(mut r) = f.section(b.key(), sink) {
+        if let Some(mut r) = f.section(crate::force::branch::intern(st.branch_key(b)), sink) {
             bs.service_months = r.policy("service_months", base_year, years, bounds::SERVICE_MONTHS, sink);
             at = r.node_origin("intake_share");
             bs.intake_share = r.policy("intake_share", base_year, years, bounds::SHARE, sink);
@@ -526,20 +576,19 @@ fn read_force(root: &mut Reader<'_>, table: &Table, base_year: i32, sink: &mut S
         spec.branches.push(bs);
         share_at.push(at);
     }
-    check_intake_shares(&share_at, &spec.branches, sink);
+    check_intake_shares(st, &share_at, &spec.branches, sink);
     if let Some(mut c) = f.section("cadre", sink) {
         retired(&mut c, RETIRED_CADRE_KEYS, sink);
         spec.cadre.target_share = c.policy("target_share", base_year, years, bounds::SHARE, sink);
         spec.cadre.women_share = c.policy("women_share", base_year, years, bounds::WOMEN_SHARE, sink);
         c.finish(sink);
     }
-    if let Some(mut r) = f.section("officers", sink) {
-        spec.cadre.officers = read_corps(&mut r, crate::force::Corps::Officers, base_year, sink);
-        r.finish(sink);
-    }
-    if let Some(mut r) = f.section("ncos", sink) {
-        spec.cadre.ncos = read_corps(&mut r, crate::force::Corps::Ncos, base_year, sink);
-        r.finish(sink);
+    for c in st.corps_slots() {
+        if let Some(mut r) = f.section(crate::force::branch::intern(st.corps_key(c)), sink) {
+            let d = spec.cadre.corps[c.0].clone();
+            spec.cadre.corps[c.0] = read_corps(&mut r, d, base_year, sink);
+            r.finish(sink);
+        }
     }
     f.finish(sink);
     spec.enlistment_age_shares = shares?;
@@ -549,22 +598,23 @@ fn read_force(root: &mut Reader<'_>, table: &Table, base_year: i32, sink: &mut S
 
 /// Branch intake shares: all four or none, summing to 1 at every anchor year. `at` holds
 /// where each branch wrote its share; problems are reported at the first one written.
-fn check_intake_shares(at: &[Option<super::node::Origin>], branches: &[BranchSpec], sink: &mut Sink) {
+fn check_intake_shares(
+    st: &crate::force::ForceStructure,
+    at: &[Option<super::node::Origin>],
+    branches: &[BranchSpec],
+    sink: &mut Sink,
+) {
     let written: Vec<usize> = (0..at.len()).filter(|&i| at[i].is_some()).collect();
     let Some(&first) = written.first() else { return };
     let origin = at[first].clone().expect("written");
-    let key = format!("force.{}.intake_share", crate::force::BRANCHES[first].key());
+    let key = format!("force.{}.intake_share", st.branches[first].key);
     // A share already reported as invalid is fixed first; the set is checked after.
     if written.iter().any(|&i| branches[i].intake_share.is_none()) {
         return;
     }
     if written.len() != branches.len() {
-        let missing: Vec<&str> = crate::force::BRANCHES
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !written.contains(i))
-            .map(|(_, b)| b.key())
-            .collect();
+        let missing: Vec<&str> =
+            st.branches.iter().enumerate().filter(|(i, _)| !written.contains(i)).map(|(_, b)| b.key.as_str()).collect();
         sink.at(
             &origin,
             &key,
@@ -582,8 +632,7 @@ fn check_intake_shares(at: &[Option<super::node::Origin>], branches: &[BranchSpe
             .collect();
         let total: f64 = parts.iter().sum();
         if (total - 1.0).abs() > 1e-6 {
-            let terms: Vec<String> =
-                crate::force::BRANCHES.iter().zip(&parts).map(|(b, v)| format!("{} {v}", b.key())).collect();
+            let terms: Vec<String> = st.branches.iter().zip(&parts).map(|(b, v)| format!("{} {v}", b.key)).collect();
             sink.at(
                 &origin,
                 &key,
@@ -656,7 +705,16 @@ fn age_shares(
 }
 
 /// Reads and validates a merged scenario tree. Returns `None` when `sink` gained errors.
-pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sink: &mut Sink) -> Option<Scenario> {
+/// `structure` is the force structure of the scenario's country (its `[force.<branch>]`
+/// and `[force.<corps>]` tables are read against it); `None` when the country folder
+/// declares none or is not found (the run then stops on the folder).
+pub fn from_table(
+    name: &str,
+    files: Vec<std::path::PathBuf>,
+    table: &Table,
+    structure: Option<&crate::force::ForceStructure>,
+    sink: &mut Sink,
+) -> Option<Scenario> {
     let before = sink.diagnostics.len();
     let first = files.first().cloned().unwrap_or_default();
     let mut root = Reader::root(table, &first);
@@ -804,8 +862,8 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
         m.finish(sink);
     }
 
-    // [force] with [force.<branch>], [force.cadre], [force.officers], [force.ncos]
-    let force = read_force(&mut root, table, base_year, sink);
+    // [force] with [force.<branch>], [force.cadre] and [force.<corps>] of the country
+    let force = read_force(&mut root, structure, base_year, sink);
 
     // [automation]
     let da = AutomationSpec::default();
@@ -879,7 +937,7 @@ pub fn from_table(name: &str, files: Vec<std::path::PathBuf>, table: &Table, sin
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::scenario::node::parse;
     use std::path::Path;
@@ -968,10 +1026,16 @@ mod tests {
         ("plan", "from = X"),
     ];
 
+    /// Korea's force structure, from the built-in country folder.
+    pub fn korea() -> crate::force::ForceStructure {
+        let dir = crate::embedded::data_dir(crate::embedded::root(), "korea");
+        crate::data::country::force_structure(&dir).expect("korea's country.toml").expect("a [force] table")
+    }
+
     fn problems(text: &str) -> Vec<String> {
         let table = parse(text, Path::new("s.toml")).unwrap();
         let mut sink = Sink::default();
-        let s = from_table("s", vec!["s.toml".into()], &table, &mut sink);
+        let s = from_table("s", vec!["s.toml".into()], &table, Some(&korea()), &mut sink);
         assert_eq!(s.is_none(), !sink.diagnostics.is_empty());
         sink.diagnostics.iter().map(|d| d.to_string()).collect()
     }
@@ -1045,7 +1109,7 @@ mod tests {
             let text = format!("description = \"t\"\n[automation]\n{line}\n");
             let table = parse(&text, Path::new("s.toml")).unwrap();
             let mut sink = Sink::default();
-            let s = from_table("s", vec!["s.toml".into()], &table, &mut sink).expect("valid");
+            let s = from_table("s", vec!["s.toml".into()], &table, Some(&korea()), &mut sink).expect("valid");
             s.automation
         };
         // A number acts from the base year (2025 by default).

@@ -41,7 +41,7 @@ use std::path::Path;
 use crate::data::force::{ForceData, ForceRow};
 use crate::demography::Population;
 use crate::error::{Error, Result};
-use crate::force::{self, BRANCHES, CadreDefaults, ForcePlan, ForceYear};
+use crate::force::{self, CadreDefaults, ForcePlan, ForceYear};
 use crate::run::Inputs;
 use crate::scenario::ForceSpec;
 
@@ -212,12 +212,11 @@ pub fn anchors(data: &ForceData, first: i32, base_year: i32) -> Vec<Anchor> {
         });
     };
     let in_model = |t: f64| t >= f64::from(first) && t <= f64::from(base_year);
-    for key in ["officers", "ncos", "enlisted"] {
-        let branches: Vec<&str> = if key == "enlisted" {
-            std::iter::once("all").chain(BRANCHES.iter().map(|b| b.key())).collect()
-        } else {
-            vec!["all"]
-        };
+    let st = data.structure();
+    let keys: Vec<&str> = st.corps_keys().into_iter().chain(["enlisted"]).collect();
+    for key in keys {
+        let branches: Vec<&str> =
+            if key == "enlisted" { std::iter::once("all").chain(st.branch_keys()).collect() } else { vec!["all"] };
         for b in branches {
             let series = if b == "all" { key.to_string() } else { format!("{key}_{b}") };
             for r in data.rows.iter().filter(|r| r.key == key && r.branch == b) {
@@ -250,6 +249,10 @@ pub fn anchors(data: &ForceData, first: i32, base_year: i32) -> Vec<Anchor> {
 /// The model's yearly path from its first year.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelPath {
+    /// The country's corps keys, by slot (the stock series' names).
+    pub corps: Vec<String>,
+    /// The country's branch keys, by slot (`enlisted_<key>`).
+    pub branches: Vec<String>,
     /// First year.
     pub first: i32,
     /// One row per year from `first`.
@@ -288,18 +291,21 @@ impl ModelPath {
 
     /// The model's value for an anchor's series at its time.
     pub fn value(&self, a: &Anchor) -> Option<f64> {
-        let branch = |k: &str| BRANCHES.iter().position(|b| b.key() == k);
+        let branch = |k: &str| self.branches.iter().position(|b| b == k);
+        let last = self.corps.len().saturating_sub(1);
         let f: Box<dyn Fn(&ForceYear) -> f64> = match a.series.as_str() {
-            "officers" => Box::new(|y: &ForceYear| y.officers),
-            "ncos" => Box::new(|y: &ForceYear| y.ncos),
             "enlisted" => Box::new(|y: &ForceYear| y.conscripts),
             "total" => Box::new(|y: &ForceYear| y.available),
-            "nco_shortfall" => Box::new(|y: &ForceYear| y.nco_shortfall),
+            // The shortfall the data give is the last corps' (Korea's NCOs).
+            "nco_shortfall" => Box::new(move |y: &ForceYear| y.corps_shortfall[last]),
             "long_service_separations" => Box::new(|y: &ForceYear| y.long_service_separations),
-            s => {
-                let i = branch(s.strip_prefix("enlisted_")?)?;
-                Box::new(move |y: &ForceYear| y.conscripts_by_branch[i])
-            }
+            s => match self.corps.iter().position(|c| c == s) {
+                Some(c) => Box::new(move |y: &ForceYear| y.corps[c]),
+                None => {
+                    let i = branch(s.strip_prefix("enlisted_")?)?;
+                    Box::new(move |y: &ForceYear| y.conscripts_by_branch[i])
+                }
+            },
         };
         match a.timing {
             Timing::CalendarFlow => self.calendar_flow(f, a.year),
@@ -326,6 +332,16 @@ pub struct Setup<'a> {
 }
 
 impl<'a> Setup<'a> {
+    fn model_path(&self, rows: Vec<ForceYear>) -> ModelPath {
+        let st = self.data.structure();
+        ModelPath {
+            corps: st.corps_keys().into_iter().map(String::from).collect(),
+            branches: st.branch_keys().into_iter().map(String::from).collect(),
+            first: self.first,
+            rows,
+        }
+    }
+
     /// The populations and anchors for the baseline's force parameters `spec`.
     pub fn new(inputs: &'a Inputs, spec: &ForceSpec, base: Population, base_year: i32) -> Result<Setup<'a>> {
         let data = &inputs.data.force;
@@ -378,7 +394,7 @@ impl<'a> Setup<'a> {
         let plan = self.plan(p, self.base_year)?;
         let (mut state, mut rows) = force::prepare(&plan, &self.history, &self.base);
         rows.push(state.step(&plan, self.base_year, &self.base));
-        Ok(ModelPath { first: self.first, rows })
+        Ok(self.model_path(rows))
     }
 
     /// The shipped parameters (the scenario's take-up and the built-in defaults).
@@ -400,7 +416,7 @@ impl<'a> Setup<'a> {
         let (state, mut rows) = force::prepare_with(plan, &self.history, &self.base, adjust);
         let mut next = state.clone();
         rows.push(next.step(plan, self.base_year, &self.base));
-        (self.rms(&ModelPath { first: self.first, rows }), state)
+        (self.rms(&self.model_path(rows)), state)
     }
 
     /// The force available in `year` of the projection `pops` (one per year from the base
@@ -426,7 +442,8 @@ impl<'a> Setup<'a> {
                         if a.series == "nco_shortfall" {
                             // A difference of two stocks: its miss is measured against
                             // the NCO requirement, so 1,000 too few weighs as 1,000 NCOs.
-                            let ncos = path.at(|y| y.ncos, a.time())?;
+                            let last = path.corps.len() - 1;
+                            let ncos = path.at(|y| y.corps[last], a.time())?;
                             Some((m - a.observed) / (m + ncos).max(1.0))
                         } else {
                             Some(m / a.observed - 1.0)
@@ -463,7 +480,7 @@ impl<'a> Setup<'a> {
             let v: Vec<f64> = self.anchors.iter().filter(|a| a.fitted && a.series == s).map(|a| a.observed).collect();
             if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 }
         };
-        let all: f64 = BRANCHES.iter().map(|b| mean(&format!("enlisted_{}", b.key()))).sum();
+        let all: f64 = self.data.structure().branch_keys().iter().map(|b| mean(&format!("enlisted_{b}"))).sum();
         if all > 0.0 { mean(series) / all } else { 0.0 }
     }
 
@@ -699,8 +716,8 @@ pub const YEARS_HEADER: &str = "year,officers,ncos,cadre,conscripts,conscripts_a
 pub fn year_values(y: &ForceYear) -> [f64; 15] {
     let b = y.conscripts_by_branch;
     [
-        y.officers,
-        y.ncos,
+        y.corps[0],
+        y.corps[1],
         y.cadre,
         y.conscripts,
         b[0],
@@ -709,7 +726,7 @@ pub fn year_values(y: &ForceYear) -> [f64; 15] {
         b[3],
         y.available,
         y.cadre_requirement,
-        y.nco_shortfall,
+        y.corps_shortfall[1],
         y.cadre_accessions,
         y.cadre_separations,
         y.long_service_separations,

@@ -149,7 +149,7 @@ pub fn force_chart(c: &crate::validation::calibration::Calibration) -> Chart {
     };
     let cadre = make(
         "Officers and NCOs",
-        &[("officers", "officers", |y| y.officers, NAVY), ("ncos", "NCOs", |y| y.ncos, VERMILLION)],
+        &[("officers", "officers", |y| y.corps[0], NAVY), ("ncos", "NCOs", |y| y.corps[1], VERMILLION)],
     );
     let army = make(
         "Enlisted (conscripts): all services and Army",

@@ -3,7 +3,7 @@
 
 use forcecast::data::force::{ForceData, ForceRow, ServiceSchedule};
 use forcecast::demography::Population;
-use forcecast::force::{BRANCHES, ForcePlan, ForceState, ForceYear};
+use forcecast::force::{ForcePlan, ForceState, ForceStructure, ForceYear};
 use forcecast::scenario::ForceSpec;
 use forcecast::{AgeVec, NAGES};
 
@@ -30,8 +30,30 @@ fn row(key: &str, branch: &str, year: i32, value: f64) -> ForceRow {
     }
 }
 
+/// The synthetic country's structure: Korea's four branches and two corps.
+pub fn structure() -> ForceStructure {
+    let text = r#"
+        branches = [["army", "Army"], ["navy", "Navy"], ["air_force", "Air Force"], ["marines", "Marines"]]
+        corps = [["officers", "Officers"], ["ncos", "NCOs"]]
+        target = [[2018, 620000], [2022, 500000]]
+        target_source = "test"
+        strength_source = "test"
+        examination_source = "test"
+        authority = "test"
+        [corps_defaults.officers]
+        decision_continuation = 0.481
+        careerist_continuation = 0.9619
+        capacity = 1.0
+        [corps_defaults.ncos]
+        careerist_continuation = 0.9134
+        capacity = 1.074
+    "#;
+    toml::from_str::<forcecast::force::branch::StructureToml>(text).expect("parses").build().expect("valid")
+}
+
 /// Force data whose branch `b` serves `months[b]` at every enlistment date.
 pub fn data(months: [f64; 4]) -> ForceData {
+    let st = structure();
     let mut rows = vec![
         row("officers", "all", START, OFFICERS),
         row("ncos", "all", START, NCOS),
@@ -42,13 +64,13 @@ pub fn data(months: [f64; 4]) -> ForceData {
         row("women_cadre_share", "all", START, 0.1),
         row("long_service_share", "ncos", 0, NCO_DECISION),
     ];
-    for (b, enlisted) in BRANCHES.iter().zip([300_000.0, 25_000.0, 35_000.0, 20_000.0]) {
-        rows.push(row("enlisted", b.key(), START, enlisted));
+    for (b, enlisted) in st.branch_keys().iter().zip([300_000.0, 25_000.0, 35_000.0, 20_000.0]) {
+        rows.push(row("enlisted", b, START, enlisted));
     }
-    let schedules = BRANCHES
-        .iter()
+    let schedules = st
+        .branch_slots()
         .zip(months)
-        .map(|(&branch, m)| ServiceSchedule {
+        .map(|(branch, m)| ServiceSchedule {
             branch,
             before: m,
             after: m,
@@ -58,7 +80,7 @@ pub fn data(months: [f64; 4]) -> ForceData {
             step_days: 14.0,
         })
         .collect();
-    ForceData { rows, schedules, missing: None }
+    ForceData { rows, schedules, structure: Some(st), missing: None }
 }
 
 /// A population with `men` men and `men` / 2 women at every age.
@@ -72,7 +94,7 @@ pub fn population(men: f64) -> Population {
 /// A spec whose troop target is far above what recruiting can reach, so that cadre
 /// accessions are the recruiting capacity (constant when nothing else moves).
 pub fn spec() -> ForceSpec {
-    ForceSpec { target: Some(vec![(START, 1.0e7)]), ..ForceSpec::default() }
+    ForceSpec { target: Some(vec![(START, 1.0e7)]), ..ForceSpec::for_structure(Some(&structure())) }
 }
 
 /// Runs `years` years from `START` on a constant population of `men` per age, returning

@@ -9,6 +9,11 @@ use crate::data::{CountryData, interpolate};
 use crate::output::tables::SummaryRow;
 use crate::run::Projection;
 
+/// `summary.csv` index of the first corps slot ([`crate::output::tables::SUMMARY_COLUMNS`]).
+const CORPS_COLUMN: usize = 29;
+/// `summary.csv` index of the first branch slot.
+const BRANCH_COLUMN: usize = 31;
+
 /// The force chart.
 pub fn chart(p: &Projection, rows: &[SummaryRow], data: &CountryData, source: String) -> Chart {
     let base = p.years[0];
@@ -26,10 +31,16 @@ pub fn chart(p: &Projection, rows: &[SummaryRow], data: &CountryData, source: St
         .map(|r| (f64::from(r.year) + if r.measure == "year-end" { 0.5 } else { 0.0 }, r.value))
         .collect();
     observed.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let measures = [("average operating", "yearly average"), ("mid-year", "mid-year"), ("year-end", "year-end")]
+        .iter()
+        .filter(|(m, _)| data.force.rows.iter().any(|r| r.key == "total" && r.branch == "all" && r.measure == *m))
+        .map(|(_, text)| *text)
+        .collect::<Vec<_>>()
+        .join(", ");
 
     // The target path from its first anchor (the plan began before the base year),
     // then the projection's target for each year.
-    let anchors = crate::force::defaults::TARGET;
+    let anchors = &data.force.structure().target;
     let first = anchors.first().map_or(base, |a| a.0).min(base);
     let mut target: Vec<(f64, f64)> =
         (first..base).map(|y| (f64::from(y), interpolate(anchors, f64::from(y)))).collect();
@@ -41,30 +52,31 @@ pub fn chart(p: &Projection, rows: &[SummaryRow], data: &CountryData, source: St
         Axis::years("year (1 July)").range(x0 - 1.0, x1),
         Axis::values("troops (thousands)", TickFormat::thousands()),
     );
-    // Stacked layers, bottom to top: the four branches' conscripts, then NCOs, officers.
-    type Layer = (&'static str, plotters::style::RGBColor, fn(&SummaryRow) -> f64);
-    let layers: [Layer; 6] = [
-        ("Army conscripts", BLUE, |r| r.conscripts_army),
-        ("Navy conscripts", GREY, |r| r.conscripts_navy),
-        ("Air Force conscripts", SKY, |r| r.conscripts_air_force),
-        ("Marine conscripts", GREEN, |r| r.conscripts_marines),
-        ("NCOs", ORANGE, |r| r.ncos),
-        ("Officers", PURPLE, |r| r.officers),
-    ];
+    // Stacked layers, bottom to top: the branches' conscripts in the structure's order,
+    // then the corps from the last declared to the first (Korea: NCOs, officers).
+    let st = data.force.structure();
+    let values: Vec<[f64; 40]> = rows.iter().map(crate::output::tables::row_values).collect();
+    let mut layers: Vec<(String, plotters::style::RGBColor, usize)> = Vec::new();
+    for (i, b) in st.branches.iter().enumerate() {
+        // "Marine conscripts": a plural label is made singular before "conscripts".
+        let name = b.label.strip_suffix('s').filter(|_| !b.label.ends_with("ss")).unwrap_or(&b.label);
+        let label =
+            if b.label.to_lowercase().contains("conscript") { b.label.clone() } else { format!("{name} conscripts") };
+        layers.push((label, [BLUE, GREY, SKY, GREEN][i], BRANCH_COLUMN + i));
+    }
+    for (i, c) in st.corps.iter().enumerate().rev() {
+        layers.push((c.label.clone(), [PURPLE, ORANGE][i], CORPS_COLUMN + i));
+    }
     let mut lower = zero.clone();
-    for (label, colour, value) in layers {
-        let upper: Vec<f64> = lower.iter().zip(rows).map(|(l, r)| l + value(r)).collect();
-        panel.areas.push(Area::between(label, colour, &years, &lower, &upper).opacity(0.8));
+    for (label, colour, column) in layers {
+        let upper: Vec<f64> = lower.iter().zip(&values).map(|(l, v)| l + v[column]).collect();
+        panel.areas.push(Area::between(&label, colour, &years, &lower, &upper).opacity(0.8));
         lower = upper;
     }
     panel.lines.push(Line::xy("Force available", NAVY, &years, &available));
     panel.lines.push(Line::new("Troop target", VERMILLION, target).dash(Dash::Dashed));
     if let (Some(a), Some(b)) = (observed.first(), observed.last()) {
-        let label = format!(
-            "Observed strength {:.0}-{:.0} (MND: yearly average, mid-year, year-end)",
-            a.0.floor(),
-            b.0.floor()
-        );
+        let label = format!("Observed strength {:.0}-{:.0} ({}: {})", a.0.floor(), b.0.floor(), st.authority, measures);
         panel.points.push(Points::new(label, OBSERVED, observed.clone()));
     }
     // The base-year value is labelled in the headroom above the target line, joined
@@ -98,7 +110,9 @@ pub fn chart(p: &Projection, rows: &[SummaryRow], data: &CountryData, source: St
         );
     }
     Chart::new("Force available against the troop target", source, panel).subtitle(format!(
-        "Active-duty troops at 1 July: conscripts by branch, then NCOs and officers; {}; scenario {}",
+        "Active-duty troops at 1 July: conscripts{}, then {}; {}; scenario {}",
+        if st.branches.len() > 1 { " by branch" } else { "" },
+        crate::force::branch::prose_list(st.corps.iter().rev().map(|c| c.label.as_str())),
         army_term(p, data),
         p.scenario.name
     ))
@@ -107,10 +121,11 @@ pub fn chart(p: &Projection, rows: &[SummaryRow], data: &CountryData, source: St
 /// The Army conscripts' term in words: the sourced term, and the scenario's change from
 /// the year it acts (terms are fixed at enlistment).
 fn army_term(p: &Projection, data: &CountryData) -> String {
-    let army = crate::force::Branch::Army;
+    let army = crate::force::Branch(0);
+    let label = data.force.structure().branch_label(army).to_string();
     let months = |m: f64| if m.fract() == 0.0 { grouped(m, 0) } else { format!("{m:.1}") };
-    let now = format!("Army conscripts serve {} months", months(data.force.schedule(army).after));
-    match p.scenario.force.branches.get(army as usize).and_then(|b| b.service_months.as_deref()) {
+    let now = format!("{label} conscripts serve {} months", months(data.force.schedule(army).after));
+    match p.scenario.force.branches.get(army.0).and_then(|b| b.service_months.as_deref()) {
         Some([(y, m)]) => format!("{now}, {} for enlistees from {}", months(*m), (*y).max(p.scenario.base_year)),
         Some([(y, m), .., (_, last)]) => format!(
             "{now}, {} to {} months for enlistees from {}",

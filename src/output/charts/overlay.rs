@@ -186,8 +186,9 @@ fn force_chart(series: &[Overlay<'_>], source: &str) -> Chart {
         };
         panel.lines.push(Line::xy(label, colour, &years(s.rows), &ys).dash(Dash::Dashed).width(w));
     }
-    Chart::new("Force available against the troop target", source, panel)
-        .subtitle("Active-duty troops at 1 July (conscripts of the four branches, officers and NCOs), solid; troop target, dashed")
+    Chart::new("Force available against the troop target", source, panel).subtitle(
+        "Active-duty troops at 1 July (conscripts and career or volunteer corps), solid; troop target, dashed",
+    )
 }
 
 /// Two panels: systems fielded (solid) and needed (dashed); yearly cost.
