@@ -1057,7 +1057,11 @@ fn backtest(scenarios: &Path, country: &str, args: BacktestArgs) -> anyhow::Resu
     // The baseline that --force calibrates is read and checked before anything is written.
     let baseline = match force {
         true => {
-            let s = scenario::load(&scenario::locate("baseline", scenarios)?, scenarios)?;
+            // The country's own baseline (`[force] baseline` of its country.toml).
+            let dir = forcecast::embedded::data_dir(scenarios, country);
+            let name = forcecast::data::country::force_structure(&dir)?
+                .map_or_else(|| "baseline".to_string(), |st| st.baseline.clone());
+            let s = scenario::load(&scenario::locate(&name, scenarios)?, scenarios)?;
             let inputs = run::load_inputs(&s, scenarios)?;
             run::validate(&s, &inputs)?;
             Some((s, inputs))

@@ -56,7 +56,11 @@ fn allowed(key: &str, st: &ForceStructure) -> Option<Vec<String>> {
 
 /// Keys whose values are shares (checked to lie in [0, 1]).
 const SHARE_KEYS: &[&str] =
-    &["active_duty_rate", "supplementary_rate", "fill_rate", "women_cadre_share", "cadre_share", "long_service_share"];
+    &["active_duty_rate", "supplementary_rate", "women_cadre_share", "cadre_share", "long_service_share"];
+
+/// Keys that are ratios to a plan and may pass 1 (recruiting above the plan: Taiwan's
+/// volunteers 102.2% of the 2025 target), checked to lie in [0, 1.5].
+const RATIO_KEYS: &[&str] = &["fill_rate"];
 
 /// One row of the force inputs table.
 #[derive(Debug, Clone, PartialEq)]
@@ -195,6 +199,8 @@ impl ForceData {
             }
             let value = if SHARE_KEYS.contains(&key.as_str()) {
                 row.between("value", 0.0, 1.0, "a share")?
+            } else if RATIO_KEYS.contains(&key.as_str()) {
+                row.between("value", 0.0, 1.5, "a ratio to the plan")?
             } else {
                 row.nonneg_at_most("value", 1.0e7, "persons, months or years")?
             };

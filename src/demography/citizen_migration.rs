@@ -112,8 +112,9 @@ pub struct CitizenProfile {
     pub intensity: AgeVec,
     /// Σ ρ R on the registration of the later pattern date (persons a year).
     pub pattern_total: f64,
-    /// The default net total.
-    pub level: CitizenLevel,
+    /// The default net total; `None` for a country without a nationals' series (a
+    /// scenario then gives its totals, `[migration] net_anchors`).
+    pub level: Option<CitizenLevel>,
 }
 
 fn median(v: &mut [f64]) -> f64 {
@@ -153,15 +154,18 @@ impl CitizenProfile {
     /// series, registration tables and mortality. Err: a table or date is missing.
     pub fn derive(data: &CountryData, mortality: &MortalitySurface) -> Result<CitizenProfile> {
         let facts = data.dir.join(files::FACTS);
-        let n = data.nationals.as_ref().ok_or_else(|| {
-            Error::data(
-                &facts,
-                None,
-                "",
-                "citizen migration needs this table (the nationals' migration series, topic `4_migration`)",
-            )
-        })?;
-        let level = CitizenLevel::from_series(&n.migration, &facts)?;
+        let Some(n) = data.nationals.as_ref() else {
+            // No nationals' series nor registration change (Taiwan): no pattern and no
+            // default level; a scenario's net total is spread by the intensity g alone.
+            return Ok(CitizenProfile {
+                residual: AgeVec::zeros(),
+                rate: AgeVec::zeros(),
+                intensity: ROGERS_CASTRO.rates(),
+                pattern_total: 0.0,
+                level: None,
+            });
+        };
+        let level = Some(CitizenLevel::from_series(&n.migration, &facts)?);
         let reg = data.dir.join(files::REGISTRATION);
         let date = |d: &str| {
             n.registration.by_date.get(d).ok_or_else(|| {

@@ -451,7 +451,21 @@ pub fn build(
                 }
             }
             MigrationSpec::Citizens { scale } => {
-                migration.net = scale * citizens.as_ref().map_or(0.0, |c| c.level.median);
+                let level = citizens.as_ref().map(|c| c.level.as_ref().map(|l| l.median));
+                let Some(Some(median)) = level else {
+                    return Err(Error::data(
+                        scenario.files.first().cloned().unwrap_or_default(),
+                        scenario.locations.get("country").map(|l| l.1),
+                        "migration.series",
+                        format!(
+                            "citizens' net migration has no default level for `{}`: its folder has no nationals' \
+                             migration series ({}); give the totals with [migration] net_anchors = [[year, persons], …]",
+                            scenario.country,
+                            crate::data::country::files::FACTS
+                        ),
+                    ));
+                };
+                migration.net = scale * median;
             }
             MigrationSpec::Anchors(anchors) => {
                 migration.net = 0.5

@@ -48,6 +48,11 @@ pub struct CorpsDefaults {
     /// Recruiting capacity in the first year as a multiple of the accessions that
     /// sustain the observed stock.
     pub capacity: Option<f64>,
+    /// The calibration's weak prior on the decision, `[value, width]` (first corps only;
+    /// README "Force calibration").
+    pub decision_prior: Option<(f64, f64)>,
+    /// The calibration's weak prior on careerists' continuation, `[value, width]`.
+    pub careerist_prior: Option<(f64, f64)>,
 }
 
 /// The force structure of a country.
@@ -75,6 +80,13 @@ pub struct ForceStructure {
     /// The report's country-specific sentences (`[force.report]`), by key: see
     /// [`REPORT_KEYS`].
     pub report: std::collections::BTreeMap<String, String>,
+    /// The scenario `backtest --force` calibrates on (`baseline`, Taiwan's
+    /// `taiwan-baseline`).
+    pub baseline: String,
+    /// Whether `backtest --force` fits the conscript intakes of force_inputs.csv
+    /// (`enlistments`): Taiwan's restored one-year intakes of 2024-2025 are the only
+    /// anchor of its take-up; Korea's (2014-2021, low confidence) are not used.
+    pub fit_intakes: bool,
 }
 
 /// The report's sentences a country folder gives in `[force.report]` of `country.toml`:
@@ -100,6 +112,14 @@ pub struct StructureToml {
     authority: String,
     #[serde(default)]
     report: std::collections::BTreeMap<String, String>,
+    #[serde(default = "default_baseline")]
+    baseline: String,
+    #[serde(default)]
+    fit_intakes: bool,
+}
+
+fn default_baseline() -> String {
+    "baseline".to_string()
 }
 
 /// Keys a component may not take: they name the other tables of `[force]` or columns of
@@ -153,6 +173,14 @@ impl StructureToml {
                     return Err(("corps_defaults", format!("`{k}`: a continuation must lie in [0, 1], got {v}")));
                 }
             }
+            for (m, w) in [d.decision_prior, d.careerist_prior].into_iter().flatten() {
+                if !((0.0..=1.0).contains(&m) && (0.0..=1.0).contains(&w)) {
+                    return Err((
+                        "corps_defaults",
+                        format!("`{k}`: a prior is [value, width] in [0, 1], got [{m}, {w}]"),
+                    ));
+                }
+            }
             if let Some(c) = d.capacity {
                 if !(c.is_finite() && c > 0.0 && c <= 10.0) {
                     return Err(("corps_defaults", format!("`{k}`: capacity must lie in (0, 10], got {c}")));
@@ -197,6 +225,8 @@ impl StructureToml {
             examination_source: self.examination_source,
             authority: self.authority,
             report: self.report,
+            baseline: self.baseline,
+            fit_intakes: self.fit_intakes,
         })
     }
 }

@@ -798,6 +798,16 @@ fn intake_with(
 ) -> (f64, f64, f64, f64, f64) {
     let at = |v: &crate::AgeVec, a: usize| if a + k < crate::NAGES { v[a + k] } else { 0.0 };
     let eligible: f64 = plan.enlist_ages.iter().map(|&(a, s)| s * liable(plan, year, a) * at(&pop.male, a)).sum();
+    // The men entering the corps come from the enlistment ages' cohorts alike; only the
+    // liable share of them would otherwise have been conscripted (all of them where every
+    // cohort is liable: the product is then exactly `cadre_men`).
+    let cadre_men = match plan.first_liable {
+        None => cadre_men,
+        Some(_) => {
+            let all: f64 = plan.enlist_ages.iter().map(|&(a, s)| s * at(&pop.male, a)).sum();
+            if all > 0.0 { cadre_men * eligible / all } else { 0.0 }
+        }
+    };
     let rate = if adj.active_shift == 0.0 { d.active_rate } else { (d.active_rate + adj.active_shift).clamp(0.0, 1.0) };
     let pool = eligible * rate;
     let allocated = d.allocations.min(pool);

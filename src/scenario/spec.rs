@@ -39,9 +39,10 @@ pub mod bounds {
     pub const NET_MIGRATION: Range = Range::new(-1.0e6, 1.0e6);
     /// `force.<branch>.service_months`: conscript service; five years is longer than any
     /// current fixed-term scheme.
-    /// Plausible from 6 months (Taiwan's 4-month training of 2013-2023 is the shortest
-    /// conscription on record that this tool is meant for; less looks like years).
-    pub const SERVICE_MONTHS: Range = Range::new(1.0, 60.0).plausible(6.0, 60.0).hint(Hint::Years).unit("months");
+    /// Plausible from 4 months (Taiwan's 4-month training of 2013-2023, the shortest
+    /// conscription on record this tool is meant for, `taiwan-4-month-training`; less
+    /// looks like years).
+    pub const SERVICE_MONTHS: Range = Range::new(1.0, 60.0).plausible(4.0, 60.0).hint(Hint::Years).unit("months");
     /// `force.target_anchors` and `force.alternative_allocations`: persons; ten million is
     /// twenty times Korea's current force and a fifth of its population.
     /// A troop target under 10,000 is implausible for a national force (620 looks like

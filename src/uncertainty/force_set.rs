@@ -281,12 +281,22 @@ impl ForceSet {
         let mut priors = [(0.0, 0.0); NDRAWN];
         priors[..5].copy_from_slice(&RANGES);
         priors[5] = adr_range;
-        let adjust_of = |v: &[f64; NDRAWN]| Adjust {
-            active_shift: v[5] - level,
-            take_up: drawn[0].then_some(v[0]),
-            decision_shift: [v[1] - shipped[1], 0.0],
-            careerist_shift: [v[2] - shipped[2], v[3] - shipped[3]],
-            capacity_mult: [1.0, v[4] / shipped[4]],
+        // Parameters 2-4 act on the first corps (A) and the last (Z): see
+        // [`calibration::Params`]; with one corps A = Z and parameter 2 is unused.
+        let z = data.structure().corps.len().max(1) - 1;
+        let adjust_of = |v: &[f64; NDRAWN]| {
+            let mut a = Adjust {
+                active_shift: v[5] - level,
+                take_up: drawn[0].then_some(v[0]),
+                decision_shift: [v[1] - shipped[1], 0.0],
+                ..Adjust::default()
+            };
+            if z > 0 {
+                a.careerist_shift[0] = v[2] - shipped[2];
+            }
+            a.careerist_shift[z] = v[3] - shipped[3];
+            a.capacity_mult[z] = v[4] / shipped[4];
+            a
         };
         // Every accepted vector weighs the same (the priors are in the design).
         let weight_of = |_: &[f64; NDRAWN]| 1.0;

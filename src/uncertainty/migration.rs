@@ -201,12 +201,17 @@ impl MigrationModel {
         profile: &crate::demography::citizen_migration::CitizenProfile,
         base: &crate::demography::Population,
     ) -> Result<MigrationModel> {
-        let values = profile.level.values.clone();
+        let Some(level) = profile.level.as_ref() else {
+            return Err(Error::Consistency(
+                "the citizen migration spread is calibrated on the nationals' series, which this country lacks".into(),
+            ));
+        };
+        let values = level.values.clone();
         let jump_off = values.last().map_or(0, |v| v.0);
         let (ar1_fit, pairs) = lag1(&values);
         let ar1 = spec.ar1.unwrap_or(ar1_fit);
         let df = spec.tail_df.unwrap_or(MAX_DF);
-        let sd = profile.level.sd;
+        let sd = level.sd;
         let innovation_sd = sd * ((1.0 - ar1 * ar1).max(0.0) * 2.0 / (1.0 + ar1)).sqrt();
         let weight = profile.weight(base);
         if weight.is_nan() || weight <= 0.0 {

@@ -133,7 +133,8 @@ impl Components {
             )
         })?;
         // A citizen base: the nationals' series (issue 12); else WPP's intervals.
-        let migration = if rates::uses_citizen_profile(scenario) {
+        // A citizen base without the nationals' series (Taiwan): WPP's intervals.
+        let migration = if rates::uses_citizen_profile(scenario) && data.nationals.is_some() {
             let profile = crate::demography::citizen_migration::CitizenProfile::derive(data, &inputs.mortality)?;
             MigrationModel::citizens(&u.migration, &profile, &crate::run::base_population(scenario, inputs)?)?
         } else {

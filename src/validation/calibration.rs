@@ -45,24 +45,22 @@ use crate::force::{self, CadreDefaults, ForcePlan, ForceYear};
 use crate::run::Inputs;
 use crate::scenario::ForceSpec;
 
-/// Series whose anchors the fit uses (the `enlisted` total is left out: it is the sum of
-/// the four services, which are fitted).
-pub const FITTED_SERIES: [&str; 9] = [
-    "officers",
-    "ncos",
-    "enlisted_army",
-    "enlisted_navy",
-    "enlisted_air_force",
-    "enlisted_marines",
-    "total",
-    "nco_shortfall",
-    "long_service_separations",
-];
+/// Series whose anchors the fit uses, for a structure: each corps' stock, the enlisted
+/// stocks by branch (their total, `enlisted`, is left out: it is the sum of the branches,
+/// which are fitted), the total strength, the last corps' shortfall against its
+/// requirement (`nco_shortfall`) and the long-service discharges. A series the data give
+/// no anchor for weighs nothing. Korea: officers, ncos, enlisted_army, enlisted_navy,
+/// enlisted_air_force, enlisted_marines, total, nco_shortfall, long_service_separations.
+pub fn fitted_series(st: &crate::force::ForceStructure) -> Vec<String> {
+    let mut v: Vec<String> = st.corps_keys().into_iter().map(String::from).collect();
+    v.extend(st.branch_keys().into_iter().map(|b| format!("enlisted_{b}")));
+    v.extend(["total", "nco_shortfall", "long_service_separations"].map(String::from));
+    if st.fit_intakes {
+        v.push("enlistments".into());
+    }
+    v
+}
 
-/// The first and last year of the total-strength anchors the fit uses.
-pub const TOTAL_WINDOW: (i32, i32) = (2017, 2025);
-/// The years of the officer, NCO and enlisted anchors the fit uses.
-pub const STOCK_WINDOW: (i32, i32) = (2019, 2023);
 /// Parameter sets within this much RMS of the best fit "fit about equally well".
 pub const NEAR: f64 = 0.005;
 /// Weight of the NCO shortfall in the objective (a series weighs 1): one reported
@@ -72,19 +70,51 @@ pub const SHORTFALL_WEIGHT: f64 = 0.5;
 /// The year whose force available the identification reports.
 pub const PROJECTION_YEAR: i32 = 2040;
 
-/// The free parameters of the force model.
+/// The free parameters of the force model. With corps A the first declared and Z the
+/// last (Korea: officers and NCOs; a country of one corps: A = Z, Taiwan's volunteers):
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Params {
     /// Share of the available active-duty pool who enlist (`take_up`).
     pub take_up: f64,
-    /// Officers' continuation at the end of the obligated term.
+    /// A's continuation at the end of the obligated term (Z's, when Z is another corps,
+    /// is the data's `long_service_share`).
     pub officer_decision: f64,
-    /// Careerists' yearly continuation: officers, NCOs.
+    /// Careerists' yearly continuation: A (unused when A = Z), Z.
     pub careerist: [f64; 2],
-    /// NCO recruiting capacity in the first year as a multiple of the accessions that
-    /// sustain the observed stock (the officers' is held at its default: their stock was
-    /// flat).
+    /// Z's recruiting capacity in the first year as a multiple of the accessions that
+    /// sustain the observed stock (A's, when A is another corps, is held at its default:
+    /// Korea's officer stock was flat).
     pub nco_capacity: f64,
+}
+
+impl Params {
+    /// The corps defaults these parameters set in a structure of `nc` corps, the other
+    /// values from `base` (the country's defaults).
+    pub fn cadre(&self, nc: usize, base: &CadreDefaults) -> CadreDefaults {
+        let z = nc.max(1) - 1;
+        let mut d = *base;
+        d.decision[0] = self.officer_decision;
+        if z > 0 {
+            d.careerist[0] = self.careerist[0];
+        }
+        d.careerist[z] = self.careerist[1];
+        d.capacity[z] = self.nco_capacity;
+        d
+    }
+}
+
+/// The names of the parameters for a structure, in the order of [`Params::values`]
+/// (Korea: [`PARAM_NAMES`]); `None` for A's careerists when A = Z (the parameter is not
+/// used and is not searched).
+pub fn param_names(st: &crate::force::ForceStructure) -> [Option<String>; NPARAMS] {
+    let (a, z) = (&st.corps[0].key, &st.corps[st.corps.len() - 1].key);
+    [
+        Some("take_up".into()),
+        Some(format!("{a}.decision_continuation")),
+        (st.corps.len() > 1).then(|| format!("{a}.careerist_continuation")),
+        Some(format!("{z}.careerist_continuation")),
+        Some(format!("{z}.capacity")),
+    ]
 }
 
 /// Number of free parameters.
@@ -99,21 +129,28 @@ pub const PARAM_NAMES: [&str; NPARAMS] = [
     "ncos.capacity",
 ];
 
-/// Weak priors on the officers' two parameters, which the data do not identify (their
-/// stock was flat 2019-2023 and starts at its steady state): `(value, width)`. ASSUMPTION:
-/// about half of the officers finishing the obligated term stay (ROTC officers, about 70%
-/// of the juniors, serve 28 months; academy graduates are obligated for 10 years), and
-/// careerists leave at 4.5% a year, the NCOs' fitted order. The fit minimises the RMS plus
+/// Weak priors on the first corps' decision and careerists' continuation, used when the
+/// country gives none (`[force.corps_defaults.<corps>] decision_prior`,
+/// `careerist_prior`; Korea's officers: 0.5 ± 0.1 and 0.955 ± 0.02, see its country.toml):
+/// `(value, width)`. A width of 0 means no prior. The fit minimises the RMS plus
 /// [`PRIOR_WEIGHT`] × Σ ((value − prior) / width)², which only chooses among parameter
 /// sets that fit the data about equally well; the RMS reported is the data's alone.
 pub const OFFICER_PRIORS: [(f64, f64); 2] = [(0.5, 0.1), (0.955, 0.02)];
 
+/// The priors of a structure: its first corps' own, else [`OFFICER_PRIORS`].
+pub fn priors(st: &crate::force::ForceStructure) -> [(f64, f64); 2] {
+    let d = st.corps_defaults.first().copied().unwrap_or_default();
+    [d.decision_prior.unwrap_or(OFFICER_PRIORS[0]), d.careerist_prior.unwrap_or(OFFICER_PRIORS[1])]
+}
+
 /// Weight of [`OFFICER_PRIORS`]: 0.1 point of RMS per squared width.
 pub const PRIOR_WEIGHT: f64 = 0.001;
 
-fn prior_penalty(v: &[f64; NPARAMS]) -> f64 {
-    let z = |x: f64, (m, w): (f64, f64)| ((x - m) / w).powi(2);
-    PRIOR_WEIGHT * (z(v[1], OFFICER_PRIORS[0]) + z(v[2], OFFICER_PRIORS[1]))
+fn prior_penalty(v: &[f64; NPARAMS], priors: &[(f64, f64); 2], nc: usize) -> f64 {
+    let z = |x: f64, (m, w): (f64, f64)| if w > 0.0 { ((x - m) / w).powi(2) } else { 0.0 };
+    // The careerists' prior is on A's parameter: Z's when A = Z.
+    let careerist = if nc > 1 { v[2] } else { v[3] };
+    PRIOR_WEIGHT * (z(v[1], priors[0]) + z(careerist, priors[1]))
 }
 
 /// The search range of each parameter, in the order of [`PARAM_NAMES`].
@@ -133,11 +170,12 @@ impl Params {
     /// The values the baseline scenario and the built-in defaults use.
     pub fn shipped(spec: &ForceSpec, data: &ForceData) -> Params {
         let d = CadreDefaults::of(data);
+        let z = data.structure.as_ref().map_or(1, |s| s.corps.len().max(1) - 1);
         Params {
             take_up: spec.take_up,
             officer_decision: d.decision[0],
-            careerist: d.careerist,
-            nco_capacity: d.capacity[1],
+            careerist: [if z > 0 { d.careerist[0] } else { 0.0 }, d.careerist[z]],
+            nco_capacity: d.capacity[z],
         }
     }
 }
@@ -213,6 +251,7 @@ pub fn anchors(data: &ForceData, first: i32, base_year: i32) -> Vec<Anchor> {
     };
     let in_model = |t: f64| t >= f64::from(first) && t <= f64::from(base_year);
     let st = data.structure();
+    let fitted_names = fitted_series(st);
     let keys: Vec<&str> = st.corps_keys().into_iter().chain(["enlisted"]).collect();
     for key in keys {
         let branches: Vec<&str> =
@@ -222,10 +261,7 @@ pub fn anchors(data: &ForceData, first: i32, base_year: i32) -> Vec<Anchor> {
             for r in data.rows.iter().filter(|r| r.key == key && r.branch == b) {
                 let timing = if r.measure == "year-end" { Timing::YearEnd } else { Timing::MidYear };
                 let t = if timing == Timing::YearEnd { f64::from(r.year) + 0.5 } else { f64::from(r.year) };
-                let fitted = FITTED_SERIES.contains(&series.as_str())
-                    && r.measure != "authorised"
-                    && (STOCK_WINDOW.0..=STOCK_WINDOW.1).contains(&r.year)
-                    && in_model(t);
+                let fitted = fitted_names.contains(&series) && r.measure != "authorised" && in_model(t);
                 push(&mut out, series.clone(), r, timing, fitted);
             }
         }
@@ -233,8 +269,15 @@ pub fn anchors(data: &ForceData, first: i32, base_year: i32) -> Vec<Anchor> {
     for r in data.rows.iter().filter(|r| r.key == "total" && r.branch == "all") {
         let timing = if r.measure == "year-end" { Timing::YearEnd } else { Timing::MidYear };
         let t = if timing == Timing::YearEnd { f64::from(r.year) + 0.5 } else { f64::from(r.year) };
-        let fitted = r.measure != "authorised" && (TOTAL_WINDOW.0..=TOTAL_WINDOW.1).contains(&r.year) && in_model(t);
+        let fitted = r.measure != "authorised" && r.measure != "approximate" && in_model(t);
         push(&mut out, "total".into(), r, timing, fitted);
+    }
+    if st.fit_intakes {
+        // A year's intake (enlistments over the calendar year) is the model's row of the
+        // year: its intake is enlisted uniformly over the year.
+        for r in data.rows.iter().filter(|r| r.key == "enlistments" && r.branch == "all") {
+            push(&mut out, "enlistments".into(), r, Timing::MidYear, in_model(f64::from(r.year)));
+        }
     }
     for r in data.rows.iter().filter(|r| r.key == "nco_shortfall" && r.branch == "all") {
         push(&mut out, "nco_shortfall".into(), r, Timing::MidYear, in_model(f64::from(r.year)));
@@ -295,6 +338,7 @@ impl ModelPath {
         let last = self.corps.len().saturating_sub(1);
         let f: Box<dyn Fn(&ForceYear) -> f64> = match a.series.as_str() {
             "enlisted" => Box::new(|y: &ForceYear| y.conscripts),
+            "enlistments" => Box::new(|y: &ForceYear| y.intake),
             "total" => Box::new(|y: &ForceYear| y.available),
             // The shortfall the data give is the last corps' (Korea's NCOs).
             "nco_shortfall" => Box::new(move |y: &ForceYear| y.corps_shortfall[last]),
@@ -323,10 +367,12 @@ pub struct Setup<'a> {
     first: i32,
     base: Population,
     history: Vec<Population>,
-    nco_decision: f64,
-    officer_capacity: f64,
+    defaults: CadreDefaults,
+    nc: usize,
+    priors: [(f64, f64); 2],
     anchors: Vec<Anchor>,
-    // Per fitted series (FITTED_SERIES order): its fitted anchors' indices and its weight.
+    // The fitted series ([`fitted_series`]); per series its fitted anchors' indices and weight.
+    series_names: Vec<String>,
     fitted: Vec<Vec<usize>>,
     weights: Vec<f64>,
 }
@@ -356,7 +402,8 @@ impl<'a> Setup<'a> {
                 format!("no observed strengths between {} and {base_year} to calibrate against", plan.first),
             ));
         }
-        let fitted = FITTED_SERIES
+        let series_names = fitted_series(data.structure());
+        let fitted = series_names
             .iter()
             .map(|s| (0..anchors.len()).filter(|&i| anchors[i].fitted && anchors[i].series == *s).collect())
             .collect();
@@ -367,13 +414,15 @@ impl<'a> Setup<'a> {
             first: plan.first,
             base,
             history,
-            nco_decision: CadreDefaults::of(data).decision[1],
-            officer_capacity: CadreDefaults::of(data).capacity[0],
+            defaults: CadreDefaults::of(data),
+            nc: data.structure().corps.len(),
+            priors: priors(data.structure()),
             anchors,
+            series_names,
             fitted,
             weights: Vec::new(),
         };
-        setup.weights = FITTED_SERIES.iter().map(|s| setup.weight(s)).collect();
+        setup.weights = setup.series_names.iter().map(|s| setup.weight(s)).collect();
         Ok(setup)
     }
 
@@ -381,11 +430,7 @@ impl<'a> Setup<'a> {
     fn plan(&self, p: &Params, last: i32) -> Result<ForcePlan> {
         let mut spec = self.spec.clone();
         spec.take_up = p.take_up;
-        let cadre = CadreDefaults {
-            decision: [p.officer_decision, self.nco_decision],
-            careerist: p.careerist,
-            capacity: [self.officer_capacity, p.nco_capacity],
-        };
+        let cadre = p.cadre(self.nc, &self.defaults);
         ForcePlan::with_defaults(&spec, self.data, self.base_year, last, &cadre)
     }
 
@@ -428,9 +473,9 @@ impl<'a> Setup<'a> {
         Ok(r.years.last().map(|y| y.available).unwrap_or(0.0))
     }
 
-    /// Relative errors of the fitted anchors, by series in the order of [`FITTED_SERIES`].
-    fn errors(&self, path: &ModelPath) -> Vec<(&'static str, Vec<f64>)> {
-        FITTED_SERIES
+    /// Relative errors of the fitted anchors, by series in the order of [`fitted_series`].
+    fn errors(&self, path: &ModelPath) -> Vec<(&str, Vec<f64>)> {
+        self.series_names
             .iter()
             .zip(&self.fitted)
             .map(|(s, idx)| {
@@ -450,7 +495,7 @@ impl<'a> Setup<'a> {
                         }
                     })
                     .collect::<Vec<f64>>();
-                if *s == "long_service_separations" && !e.is_empty() {
+                if s == "long_service_separations" && !e.is_empty() {
                     // Their level, not their trend: the discharges rose 42% from 2020 to
                     // 2024 with voluntary discharges, which a continuation constant in
                     // time cannot follow; their mean checks careerists' continuation.
@@ -459,9 +504,9 @@ impl<'a> Setup<'a> {
                         .map(|&i| &self.anchors[i])
                         .filter_map(|a| path.value(a).map(|m| (m, a.observed)))
                         .fold((0.0, 0.0), |(x, y), (m, o)| (x + m, y + o));
-                    return (*s, vec![m / o - 1.0]);
+                    return (s.as_str(), vec![m / o - 1.0]);
                 }
-                (*s, e)
+                (s.as_str(), e)
             })
             .collect()
     }
@@ -552,6 +597,10 @@ pub struct Calibration {
     pub available_2040: (f64, f64, f64),
     /// Evaluations made.
     pub evaluations: usize,
+    /// The parameters' names in the country's structure ([`param_names`]).
+    pub names: [Option<String>; NPARAMS],
+    /// The country's corps: key and label.
+    pub corps: Vec<(String, String)>,
 }
 
 fn grid(lo: f64, hi: f64, n: usize) -> impl Iterator<Item = f64> {
@@ -574,11 +623,14 @@ pub fn run(
         let p = Params::from_values(v);
         let rms = setup.objective(&p);
         trials.push(Trial { params: p, rms });
-        rms + prior_penalty(&v)
+        rms + prior_penalty(&v, &setup.priors, setup.nc)
     };
+    // A's careerists are searched only when A is not Z (else the parameter is unused).
+    let used = |k: usize| k != 2 || setup.nc > 1;
     // Grid: 5 × 5 × 7 × 7 cadre sets, each with 7 take-ups.
     for d in grid(RANGES[1].0, RANGES[1].1, 5) {
-        for ko in grid(RANGES[2].0, RANGES[2].1, 5) {
+        let kos: Vec<f64> = if used(2) { grid(RANGES[2].0, RANGES[2].1, 5).collect() } else { vec![0.0] };
+        for ko in kos {
             for kn in grid(RANGES[3].0, RANGES[3].1, 7) {
                 for cap in grid(RANGES[4].0, RANGES[4].1, 7) {
                     for u in grid(RANGES[0].0, RANGES[0].1, 7) {
@@ -588,13 +640,13 @@ pub fn run(
             }
         }
     }
-    let score = |t: &Trial| t.rms + prior_penalty(&t.params.values());
+    let score = |t: &Trial| t.rms + prior_penalty(&t.params.values(), &setup.priors, setup.nc);
     let best_of = |t: &[Trial]| *t.iter().min_by(|a, b| score(a).total_cmp(&score(b))).expect("the grid is not empty");
     // Refinement: golden-section search along each parameter in turn, within its range.
     let mut x = best_of(&trials).params.values();
     let g = 0.5 * (5f64.sqrt() - 1.0);
     for _round in 0..4 {
-        for k in 0..NPARAMS {
+        for k in (0..NPARAMS).filter(|&k| used(k)) {
             let (mut lo, mut hi) = RANGES[k];
             for _ in 0..24 {
                 let (a, b) = (hi - g * (hi - lo), lo + g * (hi - lo));
@@ -640,7 +692,7 @@ pub fn run(
             let e: Vec<f64> = setup
                 .anchors
                 .iter()
-                .filter(|b| b.series == a.series && (b.fitted || !FITTED_SERIES.contains(&b.series.as_str())))
+                .filter(|b| b.series == a.series && (b.fitted || !setup.series_names.contains(&b.series)))
                 .filter(|b| b.measure != "authorised")
                 .filter_map(|b| path.value(b).map(|m| m / b.observed - 1.0))
                 .collect();
@@ -662,6 +714,8 @@ pub fn run(
         near_ranges,
         available_2040: (a_best, lo, hi),
         evaluations,
+        names: param_names(setup.data.structure()),
+        corps: setup.data.structure().corps.iter().map(|c| (c.key.clone(), c.label.clone())).collect(),
     };
     crate::output::guard::force_calibration(&c)?;
     Ok(c)
@@ -749,11 +803,38 @@ fn pct(model: f64, observed: f64) -> f64 {
     (100.0 * (model / observed - 1.0) * 100.0).round() / 100.0 + 0.0
 }
 
-fn params_line(p: &Params) -> String {
+fn params_line(c: &Calibration, p: &Params) -> String {
+    let (a, z) = (&c.corps[0].1, &c.corps[c.corps.len() - 1].1);
+    let careerists = if c.corps.len() > 1 {
+        format!("careerists' continuation {} {:.4} / {} {:.4}", lower(a), p.careerist[0], z, p.careerist[1])
+    } else {
+        format!("careerists' continuation {:.4}", p.careerist[1])
+    };
     format!(
-        "take_up {:.3}, officers' decision continuation {:.3}, careerists' continuation officers {:.4} / NCOs {:.4}, NCO capacity {:.3}",
-        p.take_up, p.officer_decision, p.careerist[0], p.careerist[1], p.nco_capacity
+        "take_up {:.3}, {}' decision continuation {:.3}, {careerists}, {} capacity {:.3}",
+        p.take_up,
+        lower(a),
+        p.officer_decision,
+        singular(z),
+        p.nco_capacity
     )
+}
+
+/// "Officers" → "officers"; an acronym ("NCOs") stays.
+fn lower(label: &str) -> String {
+    let mut c = label.chars();
+    match (c.next(), c.next()) {
+        (Some(f), Some(s)) if !s.is_uppercase() => f.to_lowercase().chain(label.chars().skip(1)).collect(),
+        _ => label.to_string(),
+    }
+}
+
+/// "NCOs" → "NCO"; a label of several words keeps its first word's singular
+/// ("Volunteers (officers, …)" → "volunteer").
+fn singular(label: &str) -> String {
+    let first = label.split_whitespace().next().unwrap_or(label);
+    let one = first.strip_suffix('s').unwrap_or(first);
+    lower(one)
 }
 
 /// The table printed by `forcecast backtest --force`.
@@ -784,7 +865,14 @@ pub fn report(c: &Calibration) -> String {
         let _ =
             writeln!(s, "{:<26} {:>5} {:>9.0} {model} {err}  {:<18} {why}", a.series, a.year, a.observed, a.measure);
     }
-    let _ = writeln!(s, "not compared: officers and NCOs by service (the model does not split the cadre by service)");
+    if c.corps.len() > 1 {
+        let names: Vec<String> = c.corps.iter().map(|(_, l)| lower(l)).collect();
+        let _ = writeln!(
+            s,
+            "not compared: {} by service (the model does not split the cadre by service)",
+            crate::force::branch::prose_list(names.iter().map(String::as_str))
+        );
+    }
     let _ = writeln!(s, "RMS relative error per series (fitted anchors):");
     let later = |series: &str| {
         let e: Vec<f64> = c
@@ -797,30 +885,37 @@ pub fn report(c: &Calibration) -> String {
     for f in &c.series {
         let _ = writeln!(s, "  {:<26} {:>6.2}% ({} anchors)", f.series, 100.0 * f.rms, f.n);
     }
+    // The corps' first observed stocks start the model: their anchors of that year match
+    // by construction; the later years alone.
+    let corps_names: Vec<String> = c.corps.iter().map(|(_, l)| lower(l)).collect();
+    let last_year =
+        c.compared().filter(|(a, _)| a.fitted && c.corps.iter().any(|k| k.0 == a.series)).map(|(a, _)| a.year).max();
+    let alone: Vec<String> = c.corps.iter().map(|(k, l)| format!("{} {:.2}%", lower(l), 100.0 * later(k))).collect();
     let _ = writeln!(
         s,
-        "  (officers and NCOs of {} are the model's starting stocks, matched by construction; over {}-{} alone: officers {:.2}%, NCOs {:.2}%)",
+        "  ({} of {} are the model's starting stocks, matched by construction; over {}-{} alone: {})",
+        crate::force::branch::prose_list(corps_names.iter().map(String::as_str)),
         c.first,
         c.first + 1,
-        STOCK_WINDOW.1,
-        100.0 * later("officers"),
-        100.0 * later("ncos")
+        last_year.unwrap_or(c.first),
+        alone.join(", ")
     );
     let _ = writeln!(
         s,
         "fitted: {}; objective RMS {:.2}% ({} evaluations)",
-        params_line(&c.best.params),
+        params_line(c, &c.best.params),
         100.0 * c.best.rms,
         c.evaluations
     );
-    let _ = writeln!(s, "shipped: {}; objective RMS {:.2}%", params_line(&c.shipped.params), 100.0 * c.shipped.rms);
+    let _ = writeln!(s, "shipped: {}; objective RMS {:.2}%", params_line(c, &c.shipped.params), 100.0 * c.shipped.rms);
     let _ = writeln!(
         s,
         "identification: {} parameter sets within {:.1} points of the best RMS; their ranges (search range):",
         c.near.len(),
         100.0 * NEAR
     );
-    for (k, name) in PARAM_NAMES.iter().enumerate() {
+    for (k, name) in c.names.iter().enumerate() {
+        let Some(name) = name else { continue };
         let (lo, hi) = c.near_ranges[k];
         let (rlo, rhi) = RANGES[k];
         let share = (hi - lo) / (rhi - rlo);
