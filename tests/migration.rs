@@ -426,9 +426,10 @@ fn the_citizen_profile_comes_from_the_nationals_series_and_the_registration() {
     let (p, inputs) = common::project("baseline");
     let c = forcecast::demography::citizen_migration::CitizenProfile::derive(&inputs.data, &inputs.mortality)
         .expect("profile");
-    assert_eq!(c.level.values.len(), 13);
-    assert!(c.level.values.iter().all(|v| v.0 != 2020 && (2011..=2024).contains(&v.0)));
-    assert_eq!(c.level.median, -2_000.0);
+    let level = c.level.as_ref().expect("Korea has the nationals' series");
+    assert_eq!(level.values.len(), 13);
+    assert!(level.values.iter().all(|v| v.0 != 2020 && (2011..=2024).contains(&v.0)));
+    assert_eq!(level.median, -2_000.0);
     let raw18 = c.residual[18] / inputs.data.nationals.as_ref().unwrap().registration.by_date["2024-06-30"][17];
     assert!((-0.0012..-0.0008).contains(&raw18), "raw rate at 18: {raw18}");
     assert!((15..=29).all(|x| c.rate[x] < 0.0), "{:?}", &c.rate.as_slice()[15..30]);

@@ -97,15 +97,36 @@ fn the_year_end_base_is_carried_to_1_july_with_the_identity() {
     assert_eq!(start.male, pop.male);
 }
 
-/// A country folder with no force tables loads (the back-test runs), and a scenario on
-/// it stops at `check` with a clear message and exit 2, not with Korea's numbers.
+/// A country folder with no force structure nor tables (Taiwan's demography alone, as
+/// before its force data) loads, and a scenario on it stops at `check` with a clear
+/// message and exit 2, not with another country's numbers.
 #[test]
 fn a_country_without_force_data_says_so() {
     let tmp = tempfile::tempdir().unwrap();
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/data/taiwan");
+    let dst = tmp.path().join("scenarios/data/taiwan");
+    std::fs::create_dir_all(&dst).unwrap();
+    for e in std::fs::read_dir(&src).unwrap() {
+        let name = e.unwrap().file_name().into_string().unwrap();
+        if ["force_inputs.csv", "service_length_schedule.csv", "defaults.toml"].contains(&name.as_str()) {
+            continue;
+        }
+        let text = std::fs::read(src.join(&name)).unwrap();
+        let text = if name == "country.toml" {
+            // Everything before the [force] table.
+            let t = String::from_utf8(text).unwrap();
+            t.as_bytes()[..t.find("\n[force]").expect("a [force] table")].to_vec()
+        } else {
+            text
+        };
+        std::fs::write(dst.join(&name), text).unwrap();
+    }
     let path = taiwan_scenario(tmp.path());
     common::forcecast()
         .arg("check")
         .arg(&path)
+        .arg("--scenarios")
+        .arg(tmp.path().join("scenarios"))
         .assert()
         .code(2)
         .stderr(predicates::str::contains("no force model for this country yet"));
@@ -170,4 +191,36 @@ fn turning_points_come_from_each_country_folder() {
     std::fs::write(copy.join("country.toml"), cut).unwrap();
     let err = forcecast::data::CountryData::load(&copy).unwrap_err().to_string();
     assert!(err.contains("country.toml") && err.contains("turning_points_source"), "{err}");
+}
+
+/// `forcecast backtest --force --country taiwan` calibrates Taiwan's own baseline
+/// (`taiwan-baseline`, named by its country.toml) against the LY Budget Center's
+/// volunteer series and the one-year intakes: RMS error of the volunteers 2019-2024
+/// (year-end and end-June figures) and of the total active strength each at most 3%
+/// (measured 2.25% and 2.61%), intakes 2024-2025 at most 5% (1.94%); the parameters
+/// printed carry Taiwan's corps name, never Korea's.
+#[test]
+fn taiwan_force_calibration_meets_the_bound() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("bt");
+    let assert = common::forcecast()
+        .args(["backtest", "--force", "--country", "taiwan", "--no-charts", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    let rms = |series: &str| -> f64 {
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(series) && l.contains("% ("))
+            .unwrap_or_else(|| panic!("no RMS line for {series}:\n{text}"));
+        line.split_whitespace().nth(1).unwrap().trim_end_matches('%').parse().unwrap()
+    };
+    assert!(rms("volunteers") <= 3.0, "{text}");
+    assert!(rms("total") <= 3.0, "{text}");
+    assert!(rms("enlistments") <= 5.0, "{text}");
+    assert!(text.contains("volunteers.decision_continuation"), "{text}");
+    for korean in ["officers' decision", "NCO capacity", "(MND", "Defense Reform"] {
+        assert!(!text.contains(korean), "`{korean}` in Taiwan's calibration:\n{text}");
+    }
 }

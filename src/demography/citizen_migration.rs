@@ -299,7 +299,7 @@ mod tests {
             rate,
             intensity: AgeVec::from_element(0.01),
             pattern_total: 0.0,
-            level: CitizenLevel { values: vec![], median: 0.0, mean: 0.0, sd: 0.0 },
+            level: Some(CitizenLevel { values: vec![], median: 0.0, mean: 0.0, sd: 0.0 }),
         }
     }
 

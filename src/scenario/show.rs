@@ -655,15 +655,20 @@ soldiers_replaced_per_system = { dist = "uniform", sd = 0.25 }
         let every = load_text("every-key", EVERY_KEY);
         let baseline = all.iter().find(|s| s.name == "baseline").unwrap();
         for s in all.iter().chain([&every]) {
-            let d = diff(&entries(s), &entries(baseline));
-            if s.name == "baseline" {
+            // Each against its own country's baseline (`baseline`, `taiwan-baseline`).
+            let base = all
+                .iter()
+                .find(|b| b.country == s.country && b.name.ends_with("baseline") && b.name.len() <= s.country.len() + 9)
+                .unwrap_or(baseline);
+            let d = diff(&entries(s), &entries(base));
+            if s.name == base.name {
                 assert!(d.is_empty(), "{d:?}");
             }
             // A key the baseline sets cannot be unset by a file that extends it.
             if d.iter().any(|x| x.value.is_none()) {
                 continue;
             }
-            let text = to_toml(&d, &TomlOptions { extends: Some("baseline"), ..Default::default() });
+            let text = to_toml(&d, &TomlOptions { extends: Some(&base.name), ..Default::default() });
             let back = load_text(&format!("{}-diff", s.name), &text);
             assert_eq!(resolved(&back), Scenario { name: back.name.clone(), ..resolved(s) }, "{}:\n{text}", s.name);
         }

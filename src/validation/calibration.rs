@@ -601,6 +601,8 @@ pub struct Calibration {
     pub names: [Option<String>; NPARAMS],
     /// The country's corps: key and label.
     pub corps: Vec<(String, String)>,
+    /// The defence authority whose figures the anchors are.
+    pub authority: String,
 }
 
 fn grid(lo: f64, hi: f64, n: usize) -> impl Iterator<Item = f64> {
@@ -715,6 +717,7 @@ pub fn run(
         available_2040: (a_best, lo, hi),
         evaluations,
         names: param_names(setup.data.structure()),
+        authority: setup.data.structure().authority.clone(),
         corps: setup.data.structure().corps.iter().map(|c| (c.key.clone(), c.label.clone())).collect(),
     };
     crate::output::guard::force_calibration(&c)?;
@@ -847,7 +850,8 @@ pub fn report(c: &Calibration) -> String {
     );
     let _ = writeln!(
         s,
-        "measures: 'average operating' (MND yearly mean) and 'mid-year' vs the model's 1 July stock; 'year-end' vs the model at t+0.5; 'authorised' shown, never fitted"
+        "measures: 'average operating' ({} yearly mean) and 'mid-year' vs the model's 1 July stock; 'year-end' vs the model at t+0.5; 'authorised' shown, never fitted",
+        c.authority
     );
     let _ = writeln!(
         s,
