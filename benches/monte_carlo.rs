@@ -4,7 +4,11 @@
 //! - `engine/1k_1thread`: the trajectories alone (CPU cost per trajectory);
 //! - `run/{1k,10k}_2threads`: trajectories plus quantiles, probabilities and the
 //!   calibration report (everything `forcecast run --trajectories N` computes, without
-//!   loading the data or writing files).
+//!   loading the data or writing files);
+//! - `quantiles/10k_exact`: the exact quantiles of 10,000 kept trajectories alone;
+//! - `sketch/10k_1thread` against `engine/10k_1thread`: the one-pass sketch run (what
+//!   `forcecast run` does beyond the sample budget) and the engine keeping every sample,
+//!   so their ratio is the sketches' cost per trajectory.
 //!
 //! The end-to-end figures in the README (wall time and peak memory, 1k/10k/100k) come
 //! from `/usr/bin/time -v target/release/forcecast run baseline --trajectories N
@@ -14,7 +18,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use forcecast::uncertainty::{self, Options, engine, plan::Plan};
+use forcecast::uncertainty::{self, Options, engine, plan::Plan, sketch, summary};
 use forcecast::{run, scenario};
 
 fn bench(c: &mut Criterion) {
@@ -27,6 +31,13 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("engine/1k_1thread", |b| {
         b.iter(|| engine::run(&plan, Options { trajectories: 1_000, seed: 1, threads: 1 }, &|_| {}).unwrap())
+    });
+    let kept = engine::run(&plan, Options { trajectories: 10_000, seed: 1, threads: 1 }, &|_| {}).unwrap();
+    g.bench_function("quantiles/10k_exact", |b| b.iter(|| black_box(summary::quantiles(&plan, &kept))));
+    let one = Options { trajectories: 10_000, seed: 1, threads: 1 };
+    g.bench_function("engine/10k_1thread", |b| b.iter(|| black_box(engine::run(&plan, one, &|_| {}).unwrap())));
+    g.bench_function("sketch/10k_1thread", |b| {
+        b.iter(|| black_box(sketch::run(&plan, one, sketch::CHUNK, &|_| {}).unwrap()))
     });
     for n in [1_000, 10_000] {
         g.bench_function(format!("run/{}k_2threads", n / 1000), |b| {

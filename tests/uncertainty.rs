@@ -372,15 +372,17 @@ fn keeping_samples_too_big_for_memory_is_refused_up_front() {
     // (76 years × 39 metrics × 4 bytes = 11,856 bytes each). It
     // refuses before allocating (three quarters of the machine's memory, or failing that
     // the allocation probe). `forcecast run` never gets there: beyond 1 GiB of samples it
-    // switches to the bounded-memory passes.
+    // switches to quantile sketches (one pass, constant memory).
     use forcecast::uncertainty::engine;
     let (s, _, _, plan) = baseline_plan();
     let err = engine::run(&plan, Options { trajectories: 10_000_000, seed: 1, threads: 1 }, &|_| {}).unwrap_err();
     assert!(err.to_string().contains("10000000 trajectories need 118.6 GB for the samples (11.9 kB each)"), "{err}");
-    assert_eq!(uncertainty::passes(&s, &Options { trajectories: 10_000_000, seed: 1, threads: 1 }), 3);
+    assert!(uncertainty::sketched(&s, &Options { trajectories: 10_000_000, seed: 1, threads: 1 }));
     // The 1 GiB budget keeps 90,565 trajectories' samples (2^30 / 11,856 bytes).
-    assert_eq!(uncertainty::passes(&s, &Options { trajectories: 90_565, seed: 1, threads: 1 }), 1);
-    assert_eq!(uncertainty::passes(&s, &Options { trajectories: 90_566, seed: 1, threads: 1 }), 3);
+    assert!(!uncertainty::sketched(&s, &Options { trajectories: 90_565, seed: 1, threads: 1 }));
+    assert!(uncertainty::sketched(&s, &Options { trajectories: 90_566, seed: 1, threads: 1 }));
+    // Either way the trajectories are run once.
+    assert_eq!(uncertainty::passes(&s, &Options { trajectories: 10_000_000, seed: 1, threads: 1 }), 1);
 }
 
 #[test]
@@ -420,13 +422,68 @@ fn bounded_memory_runs_give_the_same_quantiles() {
     }
     // Bounded memory: one chunk of samples, the bin counts and the picked values.
     assert!(got.peak_bytes < 60 << 20, "{} bytes", got.peak_bytes);
-    // Through the public entry point, with a budget too small for the samples.
-    let budget = uncertainty::run_with_budget(&s, &inputs, &det, options, 1 << 20, &|_| {}).unwrap();
-    let full = uncertainty::run(&s, &inputs, &det, options, &|_| {}).unwrap();
+    // Through the public entry point, with a budget too small for the samples: quantile
+    // sketches, whose threshold counts are exact and whose quantiles below the first
+    // compaction (fewer than 512 samples a column) are too.
+    let small = Options { trajectories: 400, ..options };
+    let budget = uncertainty::run_with_budget(&s, &inputs, &det, small, 1 << 20, &|_| {}).unwrap();
+    let full = uncertainty::run(&s, &inputs, &det, small, &|_| {}).unwrap();
     assert_eq!(budget.probabilities, full.probabilities);
+    assert_eq!(budget.quantile_rank_error, Some(0.0));
+    assert_eq!(full.quantile_rank_error, None);
     for (a, b) in budget.quantiles.iter().zip(&full.quantiles) {
         assert_eq!(a.q, b.q, "{} {}", a.year, a.metric);
     }
+}
+
+/// The one-pass sketches of 10,000 trajectories: every quantile of every (year, metric)
+/// lies within ε n ranks (ε = `sketch::rank_error_bound`, 5/512 = 0.98% at 10,000) of
+/// the exact order statistic, the means agree with the kept samples' to rounding, the
+/// threshold counts are the same, and the result does not depend on the thread count.
+#[test]
+fn sketched_quantiles_are_within_the_stated_rank_error() {
+    use forcecast::uncertainty::plan::NMETRICS;
+    use forcecast::uncertainty::{engine, sketch, summary};
+    let (_, _, _, plan) = baseline_plan();
+    let n = 10_000;
+    let options = Options { trajectories: n, seed: 9, threads: 2 };
+    let kept = engine::run(&plan, options, &|_| {}).unwrap();
+    let exact = summary::quantiles(&plan, &kept);
+    let got = sketch::run(&plan, options, sketch::CHUNK, &|_| {}).unwrap();
+    let eps = sketch::rank_error_bound(n);
+    assert_eq!(eps, 5.0 / 512.0);
+    assert!(got.rank_error <= eps, "{} > {eps}", got.rank_error);
+    assert_eq!(got.exceedance, kept.exceedance);
+    let mut col = Vec::new();
+    let (mut worst, mut checked) = (0.0_f64, 0);
+    for (c, (a, b)) in got.quantiles.iter().zip(&exact).enumerate() {
+        let (t, m) = (c / NMETRICS, c % NMETRICS);
+        assert_eq!((a.year, a.metric), (b.year, b.metric));
+        assert!((a.mean - b.mean).abs() <= 1e-9 * b.mean.abs().max(1.0), "{} {}", a.year, a.metric);
+        kept.samples.column(c, &mut col);
+        col.sort_by(f32::total_cmp);
+        let det = plan.det[t][m];
+        let tol = 1e-6 * det.abs().max(1.0);
+        let probs = summary::ALL_PROBS;
+        for (p, q) in probs.iter().zip(a.q.iter().chain(&a.q95)) {
+            // Ranks of the sketch's value among the exact samples (an interval with ties).
+            let v = q - det;
+            let lo = col.partition_point(|&x| f64::from(x) < v - tol) as f64;
+            let hi = col.partition_point(|&x| f64::from(x) <= v + tol) as f64;
+            let want = p * (n - 1) as f64;
+            let miss = (lo - want).max(want - hi).max(0.0);
+            worst = worst.max(miss / n as f64);
+            assert!(miss <= eps * n as f64 + 1.0, "{} {} p {p}: ranks {lo}-{hi}, want {want}", a.year, a.metric);
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 9 * 76 * NMETRICS);
+    // The guarantee is ε; the drawn compactions do far better (measured: see README).
+    eprintln!("largest rank error {worst:.5} of n (bound {eps:.5})");
+    assert!(worst <= eps);
+    // Byte-identical with one thread and with another chunking of the same size.
+    let one = sketch::run(&plan, Options { threads: 1, ..options }, sketch::CHUNK, &|_| {}).unwrap();
+    assert_eq!(one.quantiles, got.quantiles);
 }
 
 /// `quantiles.csv` carries the 95% interval (p025, p975) after the other quantiles, and

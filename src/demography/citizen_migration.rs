@@ -215,7 +215,11 @@ impl CitizenProfile {
 
     /// (Σ ρ R, Σ g R) on the population at risk of `pop`.
     pub fn totals(&self, pop: &Population) -> (f64, f64) {
-        let r = at_risk(pop);
+        self.totals_at_risk(&at_risk(pop))
+    }
+
+    /// [`Self::totals`] from the population at risk `r` itself.
+    fn totals_at_risk(&self, r: &[AgeVec; 2]) -> (f64, f64) {
         (self.rate.dot(&r[0]) + self.rate.dot(&r[1]), self.intensity.dot(&r[0]) + self.intensity.dot(&r[1]))
     }
 
@@ -230,12 +234,14 @@ impl CitizenProfile {
         if !net.is_finite() {
             return Err(format!("the net total {net} is not a finite number"));
         }
-        let (t0, g) = self.totals(pop);
+        // The population at risk once, for the totals and the result.
+        let risk = at_risk(pop);
+        let (t0, g) = self.totals_at_risk(&risk);
         if g.is_nan() || g <= 0.0 {
             return Err(format!("nobody is at risk of migrating, so a net total of {} cannot be spread", count(net)));
         }
         let k = (net - t0) / g;
-        Ok((self.rate + self.intensity * k, at_risk(pop)))
+        Ok((self.rate + self.intensity * k, risk))
     }
 
     /// Net migrants by sex and age that make up the net total `net` for the population

@@ -6,7 +6,8 @@
 //! AR(1) ([`migration`]), and force and automation parameters drawn per trajectory
 //! (the calibrated set of [`force_set`], explicit distributions of [`params`]). [`plan`] precomputes what is deterministic, [`engine`] runs the
 //! trajectories in parallel and reproducibly, [`summary`] and [`calibration`] reduce
-//! them ([`streaming`] in bounded memory for runs too large to keep every sample), and
+//! them ([`sketch`] in one pass and constant memory for runs too large to keep every
+//! sample, [`streaming`] exactly in three passes), and
 //! [`outcome`] strings the steps together.
 
 pub mod calibration;
@@ -19,6 +20,7 @@ pub mod migration;
 pub mod outcome;
 pub mod params;
 pub mod plan;
+pub mod sketch;
 pub mod special;
 pub mod step;
 pub mod streaming;
@@ -27,4 +29,4 @@ pub mod survival;
 pub mod tfr;
 
 pub use engine::Options;
-pub use outcome::{Outcome, passes, run, run_with_budget};
+pub use outcome::{Outcome, passes, run, run_with_budget, sketched};

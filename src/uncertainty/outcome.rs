@@ -6,8 +6,8 @@ use serde::Serialize;
 use super::calibration::{self, CalibrationRow};
 use super::engine::{self, MonteCarlo, Options};
 use super::plan::{Components, Plan};
-use super::streaming;
 use super::summary::{self, MedianDistance, ProbabilityRow, QuantileRow};
+use super::{sketch, streaming};
 use crate::error::Result;
 use crate::run::{Inputs, Projection};
 use crate::scenario::Scenario;
@@ -31,6 +31,10 @@ pub struct Outcome {
     pub components: Components,
     /// Bytes the samples held at their peak.
     pub sample_bytes: usize,
+    /// With quantile sketches (runs too large to keep every sample): the largest rank
+    /// error any column's quantiles may have, as a share of the trajectories; `None`
+    /// when the quantiles are exact.
+    pub quantile_rank_error: Option<f64>,
     /// The first trajectories' values (`--save-trajectories K`; empty otherwise).
     pub saved: Vec<SavedYear>,
 }
@@ -46,6 +50,10 @@ pub struct Record<'a> {
     pub components: &'a Components,
     /// Median-vs-deterministic distance per metric.
     pub median_distance: &'a [MedianDistance],
+    /// The quantiles' largest possible rank error (share of the trajectories) when they
+    /// come from sketches; absent when they are exact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantile_rank_error: Option<f64>,
 }
 
 impl Outcome {
@@ -56,16 +64,25 @@ impl Outcome {
             trajectories: self.options.trajectories,
             components: &self.components,
             median_distance: &self.median_distance,
+            quantile_rank_error: self.quantile_rank_error,
         }
     }
 }
 
-/// Passes over the trajectories that [`run`] makes for `scenario` with `options`: 1
-/// when every sample fits [`streaming::SAMPLE_BUDGET`], else 3 (see [`streaming`]). A
-/// progress display counts `trajectories × passes`.
-pub fn passes(scenario: &Scenario, options: &Options) -> u64 {
+/// Passes over the trajectories that [`run`] makes for `scenario` with `options`: always
+/// 1 (in memory while every sample fits [`streaming::SAMPLE_BUDGET`], else with
+/// [`sketch`]es). A progress display counts `trajectories × passes`.
+pub fn passes(_scenario: &Scenario, _options: &Options) -> u64 {
+    1
+}
+
+/// Whether [`run`] summarises `scenario`'s trajectories with quantile sketches (one pass,
+/// constant memory, quantiles within the rank error of [`sketch::rank_error_bound`])
+/// instead of keeping every sample (exact quantiles): when the samples would exceed
+/// [`streaming::SAMPLE_BUDGET`].
+pub fn sketched(scenario: &Scenario, options: &Options) -> bool {
     let years = (scenario.end_year - scenario.base_year + 1).max(0) as usize;
-    streaming::passes(options.trajectories, engine::bytes_per_trajectory(years), streaming::SAMPLE_BUDGET)
+    streaming::passes(options.trajectories, engine::bytes_per_trajectory(years), streaming::SAMPLE_BUDGET) > 1
 }
 
 /// Runs `options.trajectories` trajectories of `scenario` around its deterministic
@@ -81,8 +98,10 @@ pub fn run(
     run_with_budget(scenario, inputs, det, options, streaming::SAMPLE_BUDGET, progress)
 }
 
-/// [`run`] keeping every sample only while they take at most `budget` bytes, and in
-/// bounded memory beyond (the quantiles are the same either way).
+/// [`run`] keeping every sample only while they take at most `budget` bytes (exact
+/// quantiles), and beyond in one pass with a quantile [`sketch`] per column (constant
+/// memory; quantiles within the sketch's rank error, see [`sketch::rank_error_bound`]).
+/// [`streaming::run`] gives exact quantiles in bounded memory at three times the compute.
 pub fn run_with_budget(
     scenario: &Scenario,
     inputs: &Inputs,
@@ -95,19 +114,19 @@ pub fn run_with_budget(
     let mut plan = Plan::new(scenario, inputs, det)?;
     laps.lap("monte carlo plan (fits, calibration)");
     let per_trajectory = engine::bytes_per_trajectory(plan.len());
-    let (quantiles, exceedance, sample_bytes) = if streaming::passes(options.trajectories, per_trajectory, budget) == 1
-    {
-        let mc: MonteCarlo = engine::run(&plan, options, progress)?;
-        laps.lap("monte carlo engine");
-        force_drivers(&mut plan, &mc);
-        let quantiles = engine::pool(options.threads)?.install(|| summary::quantiles(&plan, &mc));
-        let bytes = mc.samples.bytes();
-        (quantiles, mc.exceedance, bytes)
-    } else {
-        let s = streaming::run(&plan, options, streaming::CHUNK, progress)?;
-        laps.lap("monte carlo engine and summaries (three passes, bounded memory)");
-        (s.quantiles, s.exceedance, s.peak_bytes)
-    };
+    let (quantiles, exceedance, sample_bytes, quantile_rank_error) =
+        if streaming::passes(options.trajectories, per_trajectory, budget) == 1 {
+            let mc: MonteCarlo = engine::run(&plan, options, progress)?;
+            laps.lap("monte carlo engine");
+            force_drivers(&mut plan, &mc);
+            let quantiles = engine::pool(options.threads)?.install(|| summary::quantiles(&plan, &mc));
+            let bytes = mc.samples.bytes();
+            (quantiles, mc.exceedance, bytes, None)
+        } else {
+            let s = sketch::run(&plan, options, sketch::CHUNK, progress)?;
+            laps.lap("monte carlo engine and summaries (one pass, quantile sketches)");
+            (s.quantiles, s.exceedance, s.peak_bytes, Some(s.rank_error))
+        };
     let calibration = calibration::report(&plan, &quantiles, &inputs.data);
     let probabilities = summary::probabilities(&plan, &exceedance, options.trajectories);
     let median_distance = summary::median_distance(&plan, &quantiles);
@@ -120,6 +139,7 @@ pub fn run_with_budget(
         calibration,
         median_distance,
         sample_bytes,
+        quantile_rank_error,
         saved: Vec::new(),
         components: plan.components,
     };
