@@ -26,28 +26,39 @@ fn write_lines(path: &Path, header: &str, lines: impl Iterator<Item = String>) -
 }
 
 /// Writes the Monte Carlo tables into `dir`; returns the file names.
-pub fn write_tables(o: &Outcome, dir: &Path) -> Result<Vec<String>> {
+/// Whether a [`crate::output::tables::SUMMARY_COLUMNS`] name is a component slot
+/// (named by the country's structure).
+fn is_slot(m: &str) -> bool {
+    crate::output::tables::renamed(m, None).is_some() && crate::output::tables::slot(m)
+}
+
+/// Metrics are named as the country's `summary.csv` names its columns (`st`: its force
+/// structure), and a slot the country does not declare is left out.
+pub fn write_tables(o: &Outcome, dir: &Path, st: Option<&crate::force::ForceStructure>) -> Result<Vec<String>> {
+    let name = |m: &str| crate::output::tables::renamed(m, st).unwrap_or_else(|| m.to_string());
+    let declared = |m: &str| crate::output::tables::renamed(m, st).is_some() || !is_slot(m);
     write_lines(
         &dir.join("quantiles.csv"),
         "year,metric,mean,p05,p10,p25,p50,p75,p90,p95,p025,p975",
-        o.quantiles.iter().map(|r| {
+        o.quantiles.iter().filter(|r| declared(r.metric)).map(|r| {
             // p025 and p975 (the 95% interval WPP and bayesPop publish) come last, so the
             // columns of earlier versions keep their places.
             let q: Vec<String> = r.q.iter().chain(&r.q95).map(|v| fmt_num(*v)).collect();
-            format!("{},{},{},{}", r.year, r.metric, fmt_num(r.mean), q.join(","))
+            format!("{},{},{},{}", r.year, name(r.metric), fmt_num(r.mean), q.join(","))
         }),
     )?;
     let mut extra = Vec::new();
     if !o.saved.is_empty() {
-        let columns = &crate::output::tables::SUMMARY_COLUMNS[1..];
+        let columns: Vec<(usize, String)> = crate::output::tables::summary_columns(st)
+            .into_iter()
+            .filter(|(i, _)| *i > 0)
+            .map(|(i, c)| (i - 1, c))
+            .collect();
         write_lines(
             &dir.join("trajectories.csv"),
             "trajectory,year,metric,value",
             o.saved.iter().flat_map(|r| {
-                columns
-                    .iter()
-                    .zip(r.values)
-                    .map(move |(m, v)| format!("{},{},{m},{}", r.trajectory, r.year, fmt_num(v)))
+                columns.iter().map(move |(i, m)| format!("{},{},{m},{}", r.trajectory, r.year, fmt_num(r.values[*i])))
             }),
         )?;
         extra.push("trajectories.csv".to_string());
@@ -55,11 +66,11 @@ pub fn write_tables(o: &Outcome, dir: &Path) -> Result<Vec<String>> {
     write_lines(
         &dir.join("probabilities.csv"),
         "year,metric,condition,threshold,probability,probability_by_year",
-        o.probabilities.iter().map(|r| {
+        o.probabilities.iter().filter(|r| declared(r.metric)).map(|r| {
             format!(
                 "{},{},{},{},{:.6},{:.6}",
                 r.year,
-                r.metric,
+                name(r.metric),
                 r.condition,
                 fmt_num(r.threshold),
                 r.probability,

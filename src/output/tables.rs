@@ -197,6 +197,21 @@ pub fn column_name(i: usize, st: Option<&crate::force::ForceStructure>) -> Optio
     }
 }
 
+/// A [`SUMMARY_COLUMNS`] name as a structure names it (the slot columns take the
+/// country's keys); `None` for a slot the country does not declare or an unknown name.
+pub fn renamed(column: &str, st: Option<&crate::force::ForceStructure>) -> Option<String> {
+    let i = SUMMARY_COLUMNS.iter().position(|c| *c == column)?;
+    column_name(i, st)
+}
+
+/// Whether a [`SUMMARY_COLUMNS`] name is a component slot (a corps or a branch).
+pub fn slot(column: &str) -> bool {
+    SUMMARY_COLUMNS.iter().position(|c| *c == column).is_some_and(|i| {
+        (CORPS_SLOTS..CORPS_SLOTS + crate::force::MAX_CORPS).contains(&i)
+            || (BRANCH_SLOTS..BRANCH_SLOTS + crate::force::MAX_BRANCHES).contains(&i)
+    })
+}
+
 /// The columns `summary.csv` has for a structure: `(index into [`row_values`], name)`.
 /// Korea's are [`SUMMARY_COLUMNS`] exactly.
 pub fn summary_columns(st: Option<&crate::force::ForceStructure>) -> Vec<(usize, String)> {

@@ -54,7 +54,7 @@ pub fn write_projection_with(
     tables::write_population(p, &root.join("population.csv"))?;
     let mut files = vec!["summary.csv".to_string(), "summary.json".to_string(), "population.csv".to_string()];
     if let Some(o) = mc {
-        files.extend(monte_carlo::write_tables(o, &root)?);
+        files.extend(monte_carlo::write_tables(o, &root, inputs.data.force.structure.as_ref())?);
     }
     laps.lap("tables");
     if opts.fail_midway {

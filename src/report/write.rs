@@ -147,7 +147,7 @@ pub fn write_report_with(
     if let Some(o) = &mc {
         let mc_dir = root.join("monte_carlo");
         crate::output::atomic::ensure_dir(&mc_dir)?;
-        let tables = crate::output::monte_carlo::write_tables(o, &mc_dir)?;
+        let tables = crate::output::monte_carlo::write_tables(o, &mc_dir, first.inputs.data.force.structure.as_ref())?;
         files.extend(tables.into_iter().map(|f| format!("monte_carlo/{f}")));
     }
     if let Some(p) = &opts.plan {

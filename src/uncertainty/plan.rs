@@ -132,11 +132,26 @@ impl Components {
                 "no `estimate` series: the Monte Carlo run needs the last year of observed mortality",
             )
         })?;
-        // A citizen base: the nationals' series (issue 12); else WPP's intervals.
-        // A citizen base without the nationals' series (Taiwan): WPP's intervals.
-        let migration = if rates::uses_citizen_profile(scenario) && data.nationals.is_some() {
+        // A citizen base: the nationals' series (issue 12); else WPP's intervals. A citizen
+        // base without the nationals' series (Taiwan): WPP's intervals in persons, turned
+        // into the citizen spread's rates on the base population (Σ g R persons per unit
+        // rate), since a citizen base's deviations are rates of each trajectory's cohorts.
+        let migration = if rates::uses_citizen_profile(scenario) {
             let profile = crate::demography::citizen_migration::CitizenProfile::derive(data, &inputs.mortality)?;
-            MigrationModel::citizens(&u.migration, &profile, &crate::run::base_population(scenario, inputs)?)?
+            let base = crate::run::base_population(scenario, inputs)?;
+            if data.nationals.is_some() {
+                MigrationModel::citizens(&u.migration, &profile, &base)?
+            } else {
+                let mut m = MigrationModel::build(&u.migration, data)?;
+                let weight = profile.weight(&base);
+                if !(weight.is_finite() && weight > 0.0) {
+                    return Err(Error::Consistency(
+                        "the citizen migration intensity is zero on the base population".into(),
+                    ));
+                }
+                m.scale.iter_mut().for_each(|s| *s /= weight);
+                m
+            }
         } else {
             MigrationModel::build(&u.migration, data)?
         };
