@@ -246,3 +246,41 @@ fn sensitivity_rejects_a_year_outside_the_projection() {
         .code(2)
         .stderr(predicate::str::contains("--year 2101 is outside the projection of baseline (2025-2100)"));
 }
+
+/// `forcecast compare baseline taiwan-baseline` across countries (issue 15, item 4):
+/// every compared number is still each scenario's own summary.csv (Taiwan's
+/// `volunteers` and `conscripts_one_year` beside Korea's officers and NCOs); the key
+/// years have no difference column and say the countries differ; the charts compare
+/// indexes (men aged 20 at 100 in the base year) and shares of each scenario's own
+/// target, and leave out the automation chart (two currencies).
+#[test]
+fn compare_across_countries_indexes_the_levels_and_subtracts_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    common::forcecast().args(["compare", "baseline", "taiwan-baseline", "-q", "--out"]).arg(&out).assert().success();
+    let (h, rows) = common::read_csv(&out.join("comparison.csv"));
+    assert_eq!(h, ["year", "metric", "baseline", "taiwan-baseline"]);
+    let cell = |year: &str, metric: &str, col: usize| {
+        rows.iter().find(|r| r[0] == year && r[1] == metric).map(|r| r[col].clone()).unwrap_or_default()
+    };
+    for (name, col) in [("baseline", 2), ("taiwan-baseline", 3)] {
+        let (sh, srows) = run_summary(name, tmp.path());
+        let own = summary_cells(&sh, &srows);
+        for metric in sh.iter().skip(1) {
+            assert_eq!(cell("2040", metric, col), own[&("2040".to_string(), metric.clone())], "{name} {metric}");
+        }
+    }
+    assert!(!cell("2040", "volunteers", 3).is_empty() && cell("2040", "volunteers", 2).is_empty());
+    assert!(!cell("2040", "officers", 2).is_empty() && cell("2040", "officers", 3).is_empty());
+    let md = std::fs::read_to_string(out.join("key_years.md")).unwrap();
+    assert!(!md.contains('Δ'), "{md}");
+    assert!(md.contains("different countries (Republic of Korea, Taiwan)"), "{md}");
+    assert!(md.contains("| Volunteers (officers, NCOs, privates) | 2030 | – |"), "{md}");
+    let charts = out.join("charts");
+    for stem in ["population_total", "men_age_20", "force_vs_target", "force_gap"] {
+        assert_chart(&charts, stem);
+    }
+    assert!(!charts.join("automation.png").exists());
+    let svg = std::fs::read_to_string(charts.join("men_age_20.svg")).unwrap();
+    assert!(svg.contains("index, base year = 100") && svg.contains("countries differ"), "men_age_20.svg");
+}

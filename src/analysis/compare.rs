@@ -83,7 +83,12 @@ pub fn metric_info(column: &str) -> (&'static str, Unit) {
         | "cadre_shortfall"
         | "automation_manpower_equivalent" => ("", Unit::Persons),
         "automation_systems_bought" => ("", Unit::Systems),
-        _ => ("", Unit::Other),
+        // A country's own components (country.toml [force]).
+        c if c.starts_with("conscripts_") => ("", Unit::Persons),
+        c => match crate::force::branch::corps_label(c) {
+            Some(label) => (label, Unit::Persons),
+            None => ("", Unit::Other),
+        },
     }
 }
 
@@ -139,6 +144,56 @@ impl Comparison {
         }
         self.chart_years = chart_years;
         Ok(self)
+    }
+
+    /// The `summary.csv` metrics of the scenarios (after `year`), in column order, with
+    /// each country's own components: Korea's alone are `SUMMARY_COLUMNS[1..]`.
+    pub fn metrics(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let all = crate::output::tables::SUMMARY_COLUMNS.len();
+        for i in 1..all {
+            for r in &self.runs {
+                let st = r.inputs.data.force.structure.as_ref();
+                if let Some(name) = crate::output::tables::column_name(i, st) {
+                    if !out.contains(&name) {
+                        out.push(name);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The headline metrics of the key-years table ([`HEADLINE`], with each country's
+    /// corps in place of `officers` and `ncos`).
+    pub fn headline(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for m in HEADLINE {
+            if m == "officers" || m == "ncos" {
+                let slot = if m == "officers" { 0 } else { 1 };
+                for r in &self.runs {
+                    if let Some(c) = r.inputs.data.force.structure.as_ref().and_then(|s| s.corps.get(slot)) {
+                        if !out.contains(&c.key) {
+                            out.push(c.key.clone());
+                        }
+                    }
+                }
+            } else {
+                out.push(m.to_string());
+            }
+        }
+        out
+    }
+
+    /// The countries of the scenarios (their data folders' names), in run order.
+    pub fn countries(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for r in &self.runs {
+            if !out.contains(&r.inputs.data.name) {
+                out.push(r.inputs.data.name.clone());
+            }
+        }
+        out
     }
 
     /// The currency of the costs: the first scenario's (all should agree; a mixed set is

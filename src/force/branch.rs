@@ -209,8 +209,8 @@ impl StructureToml {
             let mut known = CORPS_KEYS.lock().unwrap_or_else(|e| e.into_inner());
             for c in &corps {
                 let k = intern(&c.key);
-                if !known.contains(&k) {
-                    known.push(k);
+                if !known.iter().any(|(x, _)| *x == k) {
+                    known.push((k, intern(&c.label)));
                 }
             }
         }
@@ -297,13 +297,18 @@ pub fn prose_list<'a>(items: impl Iterator<Item = &'a str>) -> String {
     }
 }
 
-/// Corps keys declared by any country read in this process (for the data dictionary,
-/// whose column table is static).
-static CORPS_KEYS: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+/// Corps keys declared by any country read in this process, with their labels (for the
+/// data dictionary and the comparison tables, whose column tables are static).
+static CORPS_KEYS: std::sync::Mutex<Vec<(&'static str, &'static str)>> = std::sync::Mutex::new(Vec::new());
 
 /// Whether `key` is a corps some country read in this process declares.
 pub fn is_declared_corps(key: &str) -> bool {
-    CORPS_KEYS.lock().unwrap_or_else(|e| e.into_inner()).contains(&key)
+    corps_label(key).is_some()
+}
+
+/// The label of a corps some country read in this process declares.
+pub fn corps_label(key: &str) -> Option<&'static str> {
+    CORPS_KEYS.lock().unwrap_or_else(|e| e.into_inner()).iter().find(|(k, _)| *k == key).map(|(_, l)| *l)
 }
 
 /// Interns a component key as `&'static str` (the scenario reader's keys are static);

@@ -11,10 +11,10 @@ use super::charts::overlay::{Overlay, charts, scenario_colours};
 use super::charts::render;
 use super::markdown::{self, Align};
 use super::numbers::{count, currency_word, decimal, signed, signed_trillions, trillions};
-use super::tables::{SUMMARY_COLUMNS, fmt_num};
+use super::tables::fmt_num;
 use crate::analysis::Comparison;
 use crate::analysis::batch::joined_names;
-use crate::analysis::compare::{HEADLINE, Unit, metric_info};
+use crate::analysis::compare::{Unit, metric_info};
 use crate::error::{Error, Result};
 
 /// Options for writing a comparison.
@@ -118,6 +118,9 @@ pub fn overlay_charts(c: &Comparison) -> Vec<(&'static str, super::charts::Chart
     let colours = scenario_colours(&names);
     let series: Vec<Overlay<'_>> =
         c.runs.iter().zip(&colours).map(|(r, &colour)| Overlay { name: r.name(), colour, rows: &r.rows }).collect();
+    if c.countries().len() > 1 {
+        return super::charts::overlay::charts_across_countries(&series, &c.countries().join(", "), &source_line(c));
+    }
     charts(&series, &c.currency(), &source_line(c))
 }
 
@@ -134,8 +137,9 @@ pub fn write_csv(c: &Comparison, path: &Path) -> Result<()> {
     let mut header = vec!["year".to_string(), "metric".to_string()];
     header.extend(c.names().iter().map(|n| n.to_string()));
     w.write_record(&header).map_err(|e| csv_err(path, e))?;
+    let metrics = c.metrics();
     for &year in &c.years {
-        for metric in &SUMMARY_COLUMNS[1..] {
+        for metric in &metrics {
             let mut rec = vec![year.to_string(), metric.to_string()];
             rec.extend((0..c.runs.len()).map(|i| c.value(i, year, metric).map(fmt_num).unwrap_or_default()));
             w.write_record(&rec).map_err(|e| csv_err(path, e))?;
@@ -153,7 +157,8 @@ pub fn write_key_years_csv(c: &Comparison, path: &Path) -> Result<()> {
     header.extend(c.names().iter().map(|n| n.to_string()));
     w.write_record(&header).map_err(|e| csv_err(path, e))?;
     let currency = c.currency();
-    for metric in HEADLINE {
+    for metric in &c.headline() {
+        let metric = metric.as_str();
         let (_, unit) = metric_info(metric);
         for year in c.key_years() {
             let mut rec = vec![metric.to_string(), unit.as_str(&currency), year.to_string()];
@@ -208,20 +213,27 @@ pub fn delta_heading(name: &str, first: &str) -> String {
 /// on the first of its rows only).
 pub fn key_years_cells(c: &Comparison) -> (Vec<String>, Vec<Align>, Vec<Vec<String>>) {
     let names = c.names();
+    // Scenarios of different countries are not subtracted: their bases differ.
+    let deltas = c.countries().len() == 1;
     let mut header = vec!["Metric".to_string(), "Year".to_string()];
     header.extend(names.iter().map(|n| n.to_string()));
-    header.extend(names.iter().skip(1).map(|n| delta_heading(n, names[0])));
+    if deltas {
+        header.extend(names.iter().skip(1).map(|n| delta_heading(n, names[0])));
+    }
     let mut align = vec![Align::Left, Align::Left];
-    align.extend(std::iter::repeat_n(Align::Right, 2 * c.runs.len() - 1));
+    align.extend(std::iter::repeat_n(Align::Right, header.len() - 2));
     let currency = c.currency();
     let mut rows = Vec::new();
-    for metric in HEADLINE {
+    for metric in &c.headline() {
+        let metric = metric.as_str();
         for (k, year) in c.key_years().into_iter().enumerate() {
             let mut row =
                 vec![if k == 0 { metric_heading(metric, &currency) } else { String::new() }, year.to_string()];
             row.extend((0..c.runs.len()).map(|i| table_cell(metric, c.value(i, year, metric))));
-            let first = c.value(0, year, metric);
-            row.extend((1..c.runs.len()).map(|i| delta_cell(metric, c.value(i, year, metric), first)));
+            if deltas {
+                let first = c.value(0, year, metric);
+                row.extend((1..c.runs.len()).map(|i| delta_cell(metric, c.value(i, year, metric), first)));
+            }
             rows.push(row);
         }
     }
@@ -231,10 +243,22 @@ pub fn key_years_cells(c: &Comparison) -> (Vec<String>, Vec<Align>, Vec<Vec<Stri
 /// `key_years.md`: a title, the units, and the key-years table.
 pub fn key_years_markdown(c: &Comparison) -> String {
     let (header, align, rows) = key_years_cells(c);
+    let countries = c.countries();
+    let delta = if countries.len() > 1 {
+        let bases: Vec<String> = bases(c).into_iter().map(|b| b.source).collect();
+        format!(
+            "the scenarios are of different countries ({}), whose populations, forces and targets differ: no \
+             difference column, and the charts compare indexes. Bases: {}.",
+            countries.join(", "),
+            bases.join("; ")
+        )
+    } else {
+        "Δ = the scenario minus the first scenario.".to_string()
+    };
     format!(
         "# Key years: {}\n\nPersons at 1 July of each year; systems in service; costs in trillions of {} a year. \
          Force gap = troop target − force available; uncovered gap = what fielded automation leaves uncovered; \
-         Δ = the scenario minus the first scenario. forcecast {}.\n\n{}",
+         {delta} forcecast {}.\n\n{}",
         c.names().join(", "),
         currency_word(&c.currency()),
         crate::VERSION,

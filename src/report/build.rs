@@ -56,6 +56,12 @@ pub const HEADLINE_CHART: &str = "force_vs_target";
 /// The caption of the headline chart: what the force is made of in the reported
 /// countries' structures.
 fn headline_caption(c: &crate::analysis::Comparison) -> String {
+    if c.countries().len() > 1 {
+        return format!(
+            "Force available ({}) as a share of each scenario's own troop target; the distance to 100% is the gap.",
+            makeup(c)
+        );
+    }
     format!("Force available ({}) against the troop target; the distance between them is the gap.", makeup(c))
 }
 
@@ -138,7 +144,8 @@ pub fn document(inputs: &Inputs<'_>) -> Document {
         [a, b] => format!("{a} and {b} compared"),
         many => format!("{} scenarios compared", many.len()),
     };
-    let generated = format!("{}: conscripts, force gap and automation — {what}", first.inputs.data.name);
+    let countries = crate::force::branch::prose_list(c.countries().iter().map(String::as_str));
+    let generated = format!("{countries}: conscripts, force gap and automation — {what}");
     let meta = inputs.meta;
     Document {
         title: meta.title.clone().unwrap_or(generated),
@@ -223,7 +230,23 @@ fn charts(inputs: &Inputs<'_>) -> Section {
     };
     let mut blocks = vec![Block::Paragraph(text(intro))];
     let first = c.runs[0].name();
+    let several = c.countries().len() > 1;
     for (stem, caption) in OVERLAYS {
+        if several && stem == "automation" {
+            continue; // not drawn across currencies
+        }
+        let caption = match (several, stem) {
+            (true, "men_age_20") => {
+                "Men aged 20 at 1 July as an index of each scenario's base year (= 100): the countries' \
+                                     cohorts differ in size."
+                    .to_string()
+            }
+            (true, "population_total") => {
+                "Total population at 1 July as an index of each scenario's base year (= 100).".to_string()
+            }
+            _ => caption.to_string(),
+        };
+        let caption = caption.as_str();
         let alt = format!("{caption} Scenarios: {names}.");
         blocks.extend(figure(inputs, stem, &alt, caption));
         if stem == "men_age_20" {

@@ -616,6 +616,38 @@ pub fn bottom_line(c: &Comparison, year: i32) -> Vec<String> {
         ));
     }
     for r in c.runs.iter().skip(1) {
+        if r.inputs.data.name != base.inputs.data.name {
+            // Another country: its own numbers, in its own currency, never a difference.
+            let (Some(r0), g) = (r.rows.first(), v(r, "force_gap")) else { continue };
+            let (m, avail, target) = (v(r, "men_age_20"), v(r, "force_available"), v(r, "force_target"));
+            if !(m.is_finite() && avail.is_finite() && target > 0.0) {
+                continue;
+            }
+            let short = if g > NO_GAP {
+                format!("{} short ({} of its target)", count(g), crate::output::numbers::percent(g / target))
+            } else {
+                "which meets its target".to_string()
+            };
+            let k = v(r, "automation_cost_cumulative");
+            let spend = if k.is_finite() && k > 0.0 {
+                format!("; automation to {y} costs {}", money(k, &r.scenario().automation.currency))
+            } else {
+                String::new()
+            };
+            out.push(format!(
+                "In {} ({}), {} men are aged 20 in {y} against {} in {} ({}); it fields {} troops against its own \
+                 target of {}, {short}{spend}.",
+                r.inputs.data.name,
+                scenario_ref(r.name()),
+                count(m),
+                count(r0.men_age_20),
+                r0.year,
+                pct(r0.men_age_20, m),
+                count(avail),
+                count(target),
+            ));
+            continue;
+        }
         let (g, gb) = (v(r, "force_gap"), gap);
         let (k, kb) = (v(r, "automation_cost_cumulative"), cum);
         if !(g.is_finite() && k.is_finite()) {
@@ -644,7 +676,15 @@ pub fn findings(c: &Comparison, year: i32, sensitivity: Option<&Sensitivity>, mc
     let base = &c.runs[0];
     Findings {
         scenarios: c.runs.iter().map(|r| scenario_paragraph(r, year)).collect(),
-        comparisons: c.runs.iter().skip(1).map(|r| comparison_paragraph(r, base, year)).collect(),
+        // Only scenarios of the first scenario's country are set against it: another
+        // country's population, force and currency are not a variant of it.
+        comparisons: c
+            .runs
+            .iter()
+            .skip(1)
+            .filter(|r| r.inputs.data.name == base.inputs.data.name)
+            .map(|r| comparison_paragraph(r, base, year))
+            .collect(),
         sensitivity: sensitivity.map(|s| sensitivity_paragraphs(s, base)).unwrap_or_default(),
         uncertainty: mc.map(|o| uncertainty_paragraphs(o, base, year)).unwrap_or_default(),
     }

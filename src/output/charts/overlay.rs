@@ -97,6 +97,83 @@ fn names(series: &[Overlay<'_>]) -> String {
 /// labels about 8 pt on A4).
 pub const SIZE: (u32, u32) = (1000, 640);
 
+/// Lines of `value` per scenario as an index of its first year's value (= 100).
+fn indexed_lines(series: &[Overlay<'_>], value: fn(&SummaryRow) -> f64) -> Vec<Line> {
+    series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let v0 = s.rows.first().map_or(f64::NAN, value);
+            let ys: Vec<f64> = s.rows.iter().map(|r| if v0 > 0.0 { 100.0 * value(r) / v0 } else { f64::NAN }).collect();
+            Line::xy(s.name, s.colour, &years(s.rows), &ys).width(width(i, series.len()))
+        })
+        .collect()
+}
+
+/// The overlay charts of scenarios of different countries, whose levels differ by
+/// their populations and forces: the total population and men aged 20 as indexes of
+/// each scenario's base year (= 100), the force available and the gap as shares of each
+/// scenario's own troop target. `bases` names each country's base population, shown
+/// under every title. No automation chart: the costs are in different currencies.
+pub fn charts_across_countries(series: &[Overlay<'_>], bases: &str, source: &str) -> Vec<(&'static str, Chart)> {
+    let sized = |mut c: Chart| {
+        c.size = SIZE;
+        c
+    };
+    let index_axis = || Axis::values("index, base year = 100", TickFormat::Count { divisor: 1.0, abs: false });
+    let pct_axis = || Axis::values("% of own troop target", TickFormat::Count { divisor: 1.0, abs: false });
+    let note =
+        format!("The countries differ ({bases}): levels are compared as indexes; each base is in the source line.");
+    let mut population = Panel::new(Axis::years("year (1 July)"), index_axis());
+    population.lines = indexed_lines(series, |r| r.population_total);
+    let mut men = Panel::new(Axis::years("year (1 July)"), index_axis());
+    men.lines = indexed_lines(series, |r| r.men_age_20);
+    let share = |v: fn(&SummaryRow) -> f64| {
+        move |r: &SummaryRow| if r.force_target > 0.0 { 100.0 * v(r) / r.force_target } else { f64::NAN }
+    };
+    let mut force = Panel::new(Axis::years("year (1 July)"), pct_axis());
+    let mut gap = Panel::new(Axis::years("year (1 July)"), pct_axis());
+    for (i, s) in series.iter().enumerate() {
+        let avail: Vec<f64> = s.rows.iter().map(share(|r| r.force_available)).collect();
+        let g: Vec<f64> = s.rows.iter().map(share(|r| r.force_gap)).collect();
+        force.lines.push(Line::xy(s.name, s.colour, &years(s.rows), &avail).width(width(i, series.len())));
+        gap.lines.push(Line::xy(s.name, s.colour, &years(s.rows), &g).width(width(i, series.len())));
+    }
+    if let Some(s) = series.first() {
+        let xs = years(s.rows);
+        let full = vec![100.0; xs.len()];
+        force.lines.push(Line::xy("Troop target (each scenario's own)", GREY, &xs, &full).dash(Dash::Dashed).width(2));
+    }
+    vec![
+        (
+            "population_total",
+            sized(
+                Chart::new("Total population, indexed", source, population)
+                    .subtitle(format!("Persons at 1 July as an index of each scenario's base year (= 100). {note}")),
+            ),
+        ),
+        (
+            "men_age_20",
+            sized(Chart::new("Men aged 20, indexed", source, men).subtitle(format!(
+                "Men reaching the main enlistment age, index of each scenario's base year (= 100). {note}"
+            ))),
+        ),
+        (
+            "force_vs_target",
+            sized(Chart::new("Force available as a share of the troop target", source, force).subtitle(format!(
+                "Active-duty troops at 1 July, % of each scenario's own target (dashed: 100%). {note}"
+            ))),
+        ),
+        (
+            "force_gap",
+            sized(
+                Chart::new("Force gap as a share of the troop target", source, gap)
+                    .subtitle(format!("Troop target minus force available, % of the target. {note}")),
+            ),
+        ),
+    ]
+}
+
 /// The five overlay charts as `(file stem, chart)`.
 pub fn charts(series: &[Overlay<'_>], currency: &str, source: &str) -> Vec<(&'static str, Chart)> {
     let sized = |mut c: Chart| {
