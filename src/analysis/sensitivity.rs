@@ -85,9 +85,21 @@ fn outputs_of(rows: &[crate::output::tables::SummaryRow], year: i32) -> Option<[
     Some(out)
 }
 
+/// Whether the ranges apply to the scenario's country (`[force] sensitivity_ranges`).
+pub fn applies(base: &ScenarioRun) -> bool {
+    base.inputs.data.force.structure.as_ref().is_some_and(|s| s.sensitivity_ranges)
+}
+
 /// Runs the analysis for `base` in `year` (2 × 16 projections, in parallel).
 pub fn run(base: &ScenarioRun, year: i32) -> Result<Sensitivity> {
     let s = base.scenario();
+    if !applies(base) {
+        return Err(Error::Usage(format!(
+            "no sourced sensitivity ranges for `{}` (scenario {}): the ranges are written from Korea's data \
+             (README \"Sensitivity\"); its country.toml does not set [force] sensitivity_ranges = true",
+            s.country, s.name
+        )));
+    }
     let base_out = outputs_of(&base.rows, year).ok_or_else(|| {
         Error::Usage(format!("--year {year} is outside the projection of {} ({}-{})", s.name, s.base_year, s.end_year))
     })?;

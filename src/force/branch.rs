@@ -83,6 +83,10 @@ pub struct ForceStructure {
     /// The scenario `backtest --force` calibrates on (`baseline`, Taiwan's
     /// `taiwan-baseline`).
     pub baseline: String,
+    /// Whether the sensitivity ranges of `src/analysis/ranges.rs` (sourced from this
+    /// country's data: Korea's examinations, terms, NCO rates) apply to it; a country
+    /// without them has no `sensitivity` (exit 2) and its report leaves the section out.
+    pub sensitivity_ranges: bool,
     /// Whether `backtest --force` fits the conscript intakes of force_inputs.csv
     /// (`enlistments`): Taiwan's restored one-year intakes of 2024-2025 are the only
     /// anchor of its take-up; Korea's (2014-2021, low confidence) are not used.
@@ -116,6 +120,8 @@ pub struct StructureToml {
     baseline: String,
     #[serde(default)]
     fit_intakes: bool,
+    #[serde(default)]
+    sensitivity_ranges: bool,
 }
 
 fn default_baseline() -> String {
@@ -227,6 +233,7 @@ impl StructureToml {
             report: self.report,
             baseline: self.baseline,
             fit_intakes: self.fit_intakes,
+            sensitivity_ranges: self.sensitivity_ranges,
         })
     }
 }

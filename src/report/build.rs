@@ -171,9 +171,9 @@ fn bottom_line(inputs: &Inputs<'_>) -> Section {
         "How to read this report. Every figure is a deterministic projection of the scenarios as written: nothing in \
          the text, the charts or the tables is random, and the same inputs give the same numbers. Money is in \
          trillions of {word} at constant prices; present values discount each year's cost to {} at the scenario's \
-         real rate ({} a year by default, Korea's social discount rate for public investment). The sensitivity \
-         bars move one assumption at a time to the ends of a documented range: they rank what matters, they are not \
-         probabilities.",
+         real rate ({} a year; each scenario's `automation.discount_rate`, README \"[automation]\" for its \
+         source). The sensitivity bars move one assumption at a time to the ends of a documented range: they rank \
+         what matters, they are not probabilities.",
         first.base_year,
         crate::output::numbers::percent(first.automation.discount_rate)
     );

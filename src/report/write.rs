@@ -118,7 +118,12 @@ pub fn write_report_with(
             )));
         }
     }
-    let sens = if opts.sensitivity { Some(sensitivity::run(&c.runs[0], year)?) } else { None };
+    // The ranges are one country's (Korea's): a report led by another leaves them out.
+    let sens = if opts.sensitivity && sensitivity::applies(&c.runs[0]) {
+        Some(sensitivity::run(&c.runs[0], year)?)
+    } else {
+        None
+    };
     let first = &c.runs[0];
     let mc = match opts.monte_carlo {
         Some(o) => Some(uncertainty::run(first.scenario(), &first.inputs, &first.projection, o, progress)?),
