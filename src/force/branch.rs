@@ -67,6 +67,8 @@ pub struct ForceStructure {
     /// Men born before this year are not liable to the conscript term (`None`: every
     /// cohort is).
     pub first_liable_cohort: Option<i32>,
+    /// No one is liable before this year (the term's first year; `None`: always).
+    pub first_liable_year: Option<i32>,
     /// The sourced troop target path (history years and the scenario default).
     pub target: Vec<(i32, f64)>,
     /// Where the target path comes from.
@@ -109,6 +111,8 @@ pub struct StructureToml {
     corps_defaults: std::collections::BTreeMap<String, CorpsDefaults>,
     #[serde(default)]
     first_liable_cohort: Option<i32>,
+    #[serde(default)]
+    first_liable_year: Option<i32>,
     target: Vec<(i32, f64)>,
     target_source: String,
     strength_source: String,
@@ -225,6 +229,7 @@ impl StructureToml {
             corps,
             corps_defaults,
             first_liable_cohort: self.first_liable_cohort,
+            first_liable_year: self.first_liable_year,
             target: self.target,
             target_source: self.target_source,
             strength_source: self.strength_source,

@@ -130,6 +130,8 @@ pub struct ForcePlan {
     nc: usize,
     /// Men born before this year are not liable ([`crate::force::ForceStructure`]).
     first_liable: Option<i32>,
+    /// No one is liable before this year.
+    first_liable_year: Option<i32>,
     enlist_ages: Vec<(usize, f64)>,
     vol_ages: Vec<(usize, f64)>,
     take_up: f64,
@@ -348,6 +350,7 @@ impl ForcePlan {
             nb,
             nc,
             first_liable: st.first_liable_cohort,
+            first_liable_year: st.first_liable_year,
             enlist_ages: spec.enlistment_age_shares.clone(),
             vol_ages: spec.female_volunteer_age_shares.clone(),
             take_up: spec.take_up,
@@ -801,7 +804,7 @@ fn intake_with(
     // The men entering the corps come from the enlistment ages' cohorts alike; only the
     // liable share of them would otherwise have been conscripted (all of them where every
     // cohort is liable: the product is then exactly `cadre_men`).
-    let cadre_men = match plan.first_liable {
+    let cadre_men = match plan.first_liable.or(plan.first_liable_year) {
         None => cadre_men,
         Some(_) => {
             let all: f64 = plan.enlist_ages.iter().map(|&(a, s)| s * at(&pop.male, a)).sum();
@@ -823,6 +826,9 @@ fn intake_with(
 /// 1 July of year − a, about half in each calendar year: the cohort year − a is half
 /// liable when it is the first liable one.
 fn liable(plan: &ForcePlan, year: i32, a: usize) -> f64 {
+    if plan.first_liable_year.is_some_and(|y| year < y) {
+        return 0.0;
+    }
     let Some(first) = plan.first_liable else { return 1.0 };
     let born = year - a as i32; // the later of the two birth years
     if born > first {

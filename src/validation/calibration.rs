@@ -603,6 +603,10 @@ pub struct Calibration {
     pub corps: Vec<(String, String)>,
     /// The defence authority whose figures the anchors are.
     pub authority: String,
+    /// The country's conscript branches: key and label.
+    pub branches: Vec<(String, String)>,
+    /// The strength series' source, as charts cite it.
+    pub strength_source: String,
 }
 
 fn grid(lo: f64, hi: f64, n: usize) -> impl Iterator<Item = f64> {
@@ -718,6 +722,8 @@ pub fn run(
         evaluations,
         names: param_names(setup.data.structure()),
         authority: setup.data.structure().authority.clone(),
+        branches: setup.data.structure().branches.iter().map(|b| (b.key.clone(), b.label.clone())).collect(),
+        strength_source: setup.data.structure().strength_source.clone(),
         corps: setup.data.structure().corps.iter().map(|c| (c.key.clone(), c.label.clone())).collect(),
     };
     crate::output::guard::force_calibration(&c)?;
@@ -804,6 +810,11 @@ pub fn write_years_csv(c: &Calibration, path: &Path) -> Result<()> {
 /// The error in percent, rounded to two decimals, with a rounded -0.00 written as 0.00.
 fn pct(model: f64, observed: f64) -> f64 {
     (100.0 * (model / observed - 1.0) * 100.0).round() / 100.0 + 0.0
+}
+
+/// The fitted parameters in words, with the country's corps names (the chart's subtitle).
+pub fn params_text(c: &Calibration, p: &Params) -> String {
+    params_line(c, p)
 }
 
 fn params_line(c: &Calibration, p: &Params) -> String {

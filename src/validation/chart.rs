@@ -123,14 +123,16 @@ pub fn force_chart(c: &crate::validation::calibration::Calibration) -> Chart {
             .filter(|p| p.0 >= x.0 && p.0 <= x.1)
             .collect()
     };
-    type Get = fn(&ForceYear) -> f64;
-    let make = |heading: &str, series: &[(&str, &str, Get, plotters::style::RGBColor)]| -> Panel {
+    type Get = Box<dyn Fn(&ForceYear) -> f64>;
+    let make = |heading: &str, series: Vec<(String, String, Get, plotters::style::RGBColor)>| -> Panel {
         let mut lines = Vec::new();
         let mut points = Vec::new();
-        for (name, label, f, colour) in series {
-            lines.push(Line::new(format!("{label}, model"), *colour, line(f)));
-            points
-                .push(Points::new(format!("{label}, MND average operating"), *colour, observed(name, None)).radius(5));
+        for (name, label, f, colour) in &series {
+            lines.push(Line::new(format!("{label}, model"), *colour, line(f.as_ref())));
+            let pts = observed(name, None);
+            if !pts.is_empty() {
+                points.push(Points::new(format!("{label}, observed"), *colour, pts).radius(5));
+            }
         }
         let (lo, hi) = tight(
             lines
@@ -147,28 +149,44 @@ pub fn force_chart(c: &crate::validation::calibration::Calibration) -> Chart {
         p.points = points;
         p
     };
+    let colours = [NAVY, VERMILLION, GREEN, BLUE, ORANGE];
+    let corps_names: Vec<&str> = c.corps.iter().map(|(_, l)| l.as_str()).collect();
     let cadre = make(
-        "Officers and NCOs",
-        &[("officers", "officers", |y| y.corps[0], NAVY), ("ncos", "NCOs", |y| y.corps[1], VERMILLION)],
+        &crate::force::branch::prose_list(corps_names.iter().copied()),
+        c.corps
+            .iter()
+            .enumerate()
+            .map(|(i, (k, l))| (k.clone(), l.clone(), Box::new(move |y: &ForceYear| y.corps[i]) as Get, colours[i]))
+            .collect(),
     );
-    let army = make(
-        "Enlisted (conscripts): all services and Army",
-        &[
-            ("enlisted", "all services", |y| y.conscripts, NAVY),
-            ("enlisted_army", "Army", |y| y.conscripts_by_branch[0], GREEN),
-        ],
-    );
-    let others = make(
-        "Enlisted (conscripts): Navy, Air Force, Marines",
-        &[
-            ("enlisted_navy", "Navy", |y| y.conscripts_by_branch[1], BLUE),
-            ("enlisted_air_force", "Air Force", |y| y.conscripts_by_branch[2], ORANGE),
-            ("enlisted_marines", "Marines", |y| y.conscripts_by_branch[3], VERMILLION),
-        ],
-    );
+    let mut conscripts: Vec<Panel> = Vec::new();
+    let first = c.branches.first().map(|b| b.1.clone()).unwrap_or_default();
+    let mut head = vec![("enlisted".to_string(), "all services".to_string(), Box::new(|y: &ForceYear| y.conscripts) as Get, NAVY)];
+    if c.branches.len() > 1 {
+        head.push(("enlisted_".to_string() + &c.branches[0].0, first.clone(), Box::new(|y: &ForceYear| y.conscripts_by_branch[0]), GREEN));
+        conscripts.push(make(&format!("Enlisted (conscripts): all services and {first}"), head));
+        let rest: Vec<(String, String, Get, plotters::style::RGBColor)> = c
+            .branches
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(i, (k, l))| {
+                (format!("enlisted_{k}"), l.clone(), Box::new(move |y: &ForceYear| y.conscripts_by_branch[i]) as Get, [BLUE, ORANGE, VERMILLION][(i - 1) % 3])
+            })
+            .collect();
+        let labels: Vec<&str> = c.branches.iter().skip(1).map(|b| b.1.as_str()).collect();
+        conscripts.push(make(
+            &format!("Enlisted (conscripts): {}", crate::force::branch::prose_list(labels.iter().copied())),
+            rest,
+        ));
+    } else {
+        head[0].1 = first.clone();
+        conscripts.push(make(&format!("Conscripts serving: {first}"), head));
+    }
     let model = line(&|y: &ForceYear| y.available);
+    let operating = format!("{} average operating (yearly mean)", c.authority);
     let measures = [
-        ("average operating", "MND average operating (yearly mean)", OBSERVED),
+        ("average operating", operating.as_str(), OBSERVED),
         ("year-end", "year-end (31 Dec, drawn at t+0.5)", ORANGE),
         ("mid-year", "mid-year (1 July)", GREEN),
         ("authorised", "authorised (a ceiling, not fitted)", GREY),
@@ -183,27 +201,31 @@ pub fn force_chart(c: &crate::validation::calibration::Calibration) -> Chart {
         Axis::years("year (1 July)").range(x.0, x.1),
         Axis::values("persons (thousands)", TickFormat::thousands()).range(lo.max(0.0), hi).ticks(6),
     );
-    total.heading = Some("Total strength (officers + NCOs + conscripts)".to_string());
+    let lowered: Vec<String> = corps_names.iter().map(|l| l.to_string()).collect();
+    total.heading = Some(format!(
+        "Total strength ({} + conscripts)",
+        lowered.join(" + ")
+    ));
     total.lines.push(Line::new("force available, model", NAVY, model));
     total.points = pts;
     let p = c.best.params;
     let mut chart = Chart::new(
         FORCE_TITLE,
         format!(
-            "Source: forcecast {}, backtest --force; MND operating strength 2019-2023 (Seoul Shinmun 2024-09-30), MND and Defence Minister year-end and 2025 figures (force_inputs.csv)",
-            crate::VERSION
+            "Source: forcecast {}, backtest --force; observed strength: {} (force_inputs.csv)",
+            crate::VERSION,
+            c.strength_source
         ),
         total,
     )
     .subtitle(format!(
-        "Fitted: take-up {:.3}, officers' decision {:.2}, careerists' continuation {:.3} (officers) / {:.3} (NCOs); RMS {:.1}%",
-        p.take_up,
-        p.officer_decision,
-        p.careerist[0],
-        p.careerist[1],
+        "Fitted: {}; RMS {:.1}%",
+        crate::validation::calibration::params_text(c, &p),
         100.0 * c.best.rms
     ));
-    chart.panels.extend([cadre, army, others]);
+    chart.panels.push(cadre);
+    chart.panels.extend(conscripts);
+
     chart.size = (1200, 1500);
     chart
 }
