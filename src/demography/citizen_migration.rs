@@ -63,7 +63,7 @@
 
 use serde::Serialize;
 
-use super::migration::{MAX_DEPARTURE_SHARE, ROGERS_CASTRO, at_risk};
+use super::migration::{MAX_DEPARTURE_SHARE, ROGERS_CASTRO, at_risk, at_risk_into};
 use super::rates::MortalitySurface;
 use super::{Population, Sex, Survival};
 use crate::data::CountryData;
@@ -274,15 +274,30 @@ impl CitizenProfile {
         pop: &Population,
         out: &mut [AgeVec; 2],
     ) -> std::result::Result<(), String> {
-        let (mut rate, risk) = self.rates(net, pop)?;
-        if z != 0.0 {
-            rate += self.intensity * z;
+        // The same operations as `rates` then `spread`'s product, element by element and
+        // in place: the population at risk goes into `out`, which each age's rate then
+        // multiplies (bit for bit the vector expressions, without their temporaries).
+        if !net.is_finite() {
+            return Err(format!("the net total {net} is not a finite number"));
         }
+        at_risk_into(pop, out);
+        let (t0, g) = self.totals_at_risk(out);
+        if g.is_nan() || g <= 0.0 {
+            return Err(format!("nobody is at risk of migrating, so a net total of {} cannot be spread", count(net)));
+        }
+        let k = (net - t0) / g;
+        let [m, f] = out;
+        let (m, f) = (m.as_mut_slice(), f.as_mut_slice());
+        let (rate, intensity) = (self.rate.as_slice(), self.intensity.as_slice());
         for x in 0..NAGES {
-            rate[x] = rate[x].max(-MAX_DEPARTURE_SHARE);
+            let mut r = rate[x] + intensity[x] * k;
+            if z != 0.0 {
+                r += intensity[x] * z;
+            }
+            let r = r.max(-MAX_DEPARTURE_SHARE);
+            m[x] *= r;
+            f[x] *= r;
         }
-        out[0] = rate.component_mul(&risk[0]);
-        out[1] = rate.component_mul(&risk[1]);
         Ok(())
     }
 }
