@@ -356,6 +356,33 @@ mod tests {
     }
 
     #[test]
+    fn the_in_place_spread_is_the_vector_formula_bit_for_bit() {
+        let p = profile();
+        let pop = Population {
+            male: AgeVec::from_fn(|x, _| 1.0e4 + 37.0 * x as f64 - (x % 7) as f64 * 900.0),
+            female: AgeVec::from_fn(|x, _| 9.0e3 + 11.0 * (x as f64).powi(2)),
+        };
+        // The last deviation cuts every age at the largest departure share.
+        for (net, z) in [(-1800.0, 0.0), (2500.0, 0.003), (-3.0e5, -0.2), (0.0, -100.0)] {
+            let (mut rate, risk) = p.rates(net, &pop).unwrap();
+            if z != 0.0 {
+                rate += p.intensity * z;
+            }
+            for x in 0..NAGES {
+                rate[x] = rate[x].max(-MAX_DEPARTURE_SHARE);
+            }
+            let want = [rate.component_mul(&risk[0]), rate.component_mul(&risk[1])];
+            let mut out = [AgeVec::from_element(f64::NAN); 2];
+            p.spread_with_deviation(net, z, &pop, &mut out).unwrap();
+            for s in 0..2 {
+                for x in 0..NAGES {
+                    assert_eq!(out[s][x].to_bits(), want[s][x].to_bits(), "net {net} z {z} sex {s} age {x}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_median_of_the_level_years_leaves_2020_out() {
         use crate::data::nationals::Figure;
         let f = |year, value| Figure { year, value, line: 0 };
