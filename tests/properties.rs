@@ -244,3 +244,33 @@ proptest! {
         }
     }
 }
+
+/// The Monte Carlo restarts every trajectory by `clone_from` into the state its worker
+/// last ran (longer intake histories, other deviations): that must step exactly as a
+/// fresh clone of the start, every year bit for bit.
+#[test]
+fn a_force_state_cloned_into_a_used_one_steps_as_a_fresh_clone() {
+    use forcecast::force::{Corps, ForcePlan, ForceState};
+    let spec = common::force::spec();
+    let data = common::force::data([18.0, 20.0, 21.0, 18.0]);
+    let start_year = common::force::START;
+    let plan = ForcePlan::new(&spec, &data, start_year, start_year + 30).expect("plan");
+    let pop = common::force::population(3.0e5);
+    let start = ForceState::start(&plan, &pop);
+    let mut used = start.clone();
+    used.adjust.careerist_shift[0] = -0.2;
+    used.adjust.capacity_mult[1] = 0.6;
+    let other = common::force::population(1.5e5);
+    for t in 0..25 {
+        used.step(&plan, start_year + t, &other);
+    }
+    used.clone_from(&start);
+    let mut fresh = start.clone();
+    for t in 0..31 {
+        let (a, b) = (used.step(&plan, start_year + t, &pop), fresh.step(&plan, start_year + t, &pop));
+        assert_eq!(a, b, "year {}", start_year + t);
+    }
+    for c in [Corps(0), Corps(1)] {
+        assert_eq!(used.cadre_by_years(c), fresh.cadre_by_years(c));
+    }
+}

@@ -63,7 +63,7 @@
 
 use serde::Serialize;
 
-use super::migration::{MAX_DEPARTURE_SHARE, ROGERS_CASTRO, at_risk};
+use super::migration::{MAX_DEPARTURE_SHARE, ROGERS_CASTRO, at_risk, at_risk_into};
 use super::rates::MortalitySurface;
 use super::{Population, Sex, Survival};
 use crate::data::CountryData;
@@ -274,15 +274,30 @@ impl CitizenProfile {
         pop: &Population,
         out: &mut [AgeVec; 2],
     ) -> std::result::Result<(), String> {
-        let (mut rate, risk) = self.rates(net, pop)?;
-        if z != 0.0 {
-            rate += self.intensity * z;
+        // The same operations as `rates` then `spread`'s product, element by element and
+        // in place: the population at risk goes into `out`, which each age's rate then
+        // multiplies (bit for bit the vector expressions, without their temporaries).
+        if !net.is_finite() {
+            return Err(format!("the net total {net} is not a finite number"));
         }
+        at_risk_into(pop, out);
+        let (t0, g) = self.totals_at_risk(out);
+        if g.is_nan() || g <= 0.0 {
+            return Err(format!("nobody is at risk of migrating, so a net total of {} cannot be spread", count(net)));
+        }
+        let k = (net - t0) / g;
+        let [m, f] = out;
+        let (m, f) = (m.as_mut_slice(), f.as_mut_slice());
+        let (rate, intensity) = (self.rate.as_slice(), self.intensity.as_slice());
         for x in 0..NAGES {
-            rate[x] = rate[x].max(-MAX_DEPARTURE_SHARE);
+            let mut r = rate[x] + intensity[x] * k;
+            if z != 0.0 {
+                r += intensity[x] * z;
+            }
+            let r = r.max(-MAX_DEPARTURE_SHARE);
+            m[x] *= r;
+            f[x] *= r;
         }
-        out[0] = rate.component_mul(&risk[0]);
-        out[1] = rate.component_mul(&risk[1]);
         Ok(())
     }
 }
@@ -338,6 +353,33 @@ mod tests {
         p.spread_with_deviation(0.0, -1.0e3, &pop(1.0e5), &mut out).unwrap();
         assert!(out[0].iter().skip(1).all(|v| (*v + 0.5e5).abs() < 1e-6));
         assert!(p.spread(1.0, &pop(0.0)).unwrap_err().contains("nobody"));
+    }
+
+    #[test]
+    fn the_in_place_spread_is_the_vector_formula_bit_for_bit() {
+        let p = profile();
+        let pop = Population {
+            male: AgeVec::from_fn(|x, _| 1.0e4 + 37.0 * x as f64 - (x % 7) as f64 * 900.0),
+            female: AgeVec::from_fn(|x, _| 9.0e3 + 11.0 * (x as f64).powi(2)),
+        };
+        // The last deviation cuts every age at the largest departure share.
+        for (net, z) in [(-1800.0, 0.0), (2500.0, 0.003), (-3.0e5, -0.2), (0.0, -100.0)] {
+            let (mut rate, risk) = p.rates(net, &pop).unwrap();
+            if z != 0.0 {
+                rate += p.intensity * z;
+            }
+            for x in 0..NAGES {
+                rate[x] = rate[x].max(-MAX_DEPARTURE_SHARE);
+            }
+            let want = [rate.component_mul(&risk[0]), rate.component_mul(&risk[1])];
+            let mut out = [AgeVec::from_element(f64::NAN); 2];
+            p.spread_with_deviation(net, z, &pop, &mut out).unwrap();
+            for s in 0..2 {
+                for x in 0..NAGES {
+                    assert_eq!(out[s][x].to_bits(), want[s][x].to_bits(), "net {net} z {z} sex {s} age {x}");
+                }
+            }
+        }
     }
 
     #[test]

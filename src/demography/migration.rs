@@ -179,14 +179,21 @@ impl MigrationProfile {
 /// half can take more than its cohort holds. Age 0 is not at risk: its end-of-interval
 /// cohort is born during the interval (with no births, e.g. a TFR of 0, it is empty).
 pub fn at_risk(pop: &Population) -> [AgeVec; 2] {
-    std::array::from_fn(|s| {
-        let p = pop.sex(s);
-        let mut r = AgeVec::zeros();
+    let mut r = [AgeVec::zeros(); 2];
+    at_risk_into(pop, &mut r);
+    r
+}
+
+/// [`at_risk`] written into `out` (no temporaries: the Monte Carlo calls it every year of
+/// every trajectory).
+pub fn at_risk_into(pop: &Population, out: &mut [AgeVec; 2]) {
+    for (s, r) in out.iter_mut().enumerate() {
+        let (p, r) = (pop.sex(s).as_slice(), r.as_mut_slice());
+        r[0] = 0.0;
         for x in 1..NAGES {
             r[x] = p[x].min(p[x - 1]);
         }
-        r
-    })
+    }
 }
 
 /// Subtracts `departures` persons from `out`, spread over sex and age in proportion to

@@ -135,7 +135,8 @@ pub struct ForcePlan {
     enlist_ages: Vec<(usize, f64)>,
     vol_ages: Vec<(usize, f64)>,
     take_up: f64,
-    attrition: f64,
+    // (1 − attrition)^k for k = 0..=lookback, as `powi` gives it (once, not every step).
+    attrition_pow: Vec<f64>,
     // By year from first − lookback to last.
     active_rate: Vec<f64>,
     allocations: Vec<f64>,
@@ -354,7 +355,7 @@ impl ForcePlan {
             enlist_ages: spec.enlistment_age_shares.clone(),
             vol_ages: spec.female_volunteer_age_shares.clone(),
             take_up: spec.take_up,
-            attrition: spec.annual_attrition,
+            attrition_pow: (0..=lookback).map(|k| (1.0 - spec.annual_attrition).powi(k as i32)).collect(),
             active_rate: yearly(spec.active_duty_rate.as_ref(), &from_points(&active_rate_points(data), 0.85)),
             allocations: yearly(spec.alternative_allocations.as_ref(), &alloc_default),
             supplementary: policy::yearly(None, base_year, p0, last, |y| {
@@ -575,7 +576,7 @@ impl Adjust {
 }
 
 /// The running state of the force model: past intakes and the cadre inventories.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct ForceState {
     /// Deviations applied from now on (Monte Carlo).
     pub adjust: Adjust,
@@ -593,6 +594,45 @@ pub struct ForceState {
     // The base year's intake by branch: (enlisted before 1 July at the sourced policies,
     // after it at the scenario's), as yearly rates.
     base_split: Option<[(f64, f64); MAX_BRANCHES]>,
+}
+
+impl Clone for ForceState {
+    fn clone(&self) -> Self {
+        let mut s = ForceState::default();
+        s.clone_from(self);
+        s
+    }
+
+    /// Field by field, reusing the buffers of `self` (the Monte Carlo restarts every
+    /// trajectory from the base year's state: no allocation per trajectory).
+    fn clone_from(&mut self, source: &Self) {
+        let ForceState {
+            adjust,
+            intakes,
+            stock,
+            next_year,
+            quota_star,
+            young_men0,
+            fill0,
+            women0,
+            cadre_men,
+            base_split,
+        } = source;
+        for (d, s) in self.intakes.iter_mut().zip(intakes) {
+            d.clone_from(s);
+        }
+        for (d, s) in self.stock.iter_mut().zip(stock) {
+            d.clone_from(s);
+        }
+        self.adjust = *adjust;
+        self.next_year = *next_year;
+        self.quota_star = *quota_star;
+        self.young_men0 = *young_men0;
+        self.fill0 = *fill0;
+        self.women0 = *women0;
+        self.cadre_men = *cadre_men;
+        self.base_split = *base_split;
+    }
 }
 
 fn young_men(p: &Population) -> f64 {
@@ -670,11 +710,23 @@ impl ForceState {
             let mut long = 0.0;
             let mut continuing = 0.0;
             let top = n.len() - 1;
+            // `plan.profile(c, year − y − 1)(y)` shifted by `self.adjust.continuation`,
+            // with the corps' constants read once.
+            let (t, m, early) = (plan.obligated[c], plan.max_years[c], plan.early[c]);
+            let (decision, careerist) = (&plan.decision[c], &plan.careerist[c]);
+            let (decision_shift, careerist_shift) = (self.adjust.decision_shift[c], self.adjust.careerist_shift[c]);
             for y in (0..=top).rev() {
-                let p = if y == top {
+                let p = if y == top || y >= m {
                     0.0
+                } else if y + 1 < t {
+                    early
                 } else {
-                    self.adjust.continuation(plan, c, y, plan.profile(c, year - y as i32 - 1)(y))
+                    let (p, shift) = if y + 1 == t {
+                        (decision[plan.idx(year - y as i32 - 1)], decision_shift)
+                    } else {
+                        (careerist[plan.idx(year - y as i32 - 1)], careerist_shift)
+                    };
+                    if shift == 0.0 { p } else { (p + shift).clamp(0.0, 1.0) }
                 };
                 let stay = n[y] * p;
                 let left = n[y] - stay;
@@ -753,7 +805,7 @@ impl ForceState {
                     }
                     _ => hist[t - k] * plan.weights[b][plan.idx(y)][k],
                 };
-                stock += served * (1.0 - plan.attrition).powi(k as i32);
+                stock += served * plan.attrition_pow[k];
             }
             out.conscripts_by_branch[b] = stock;
         }
