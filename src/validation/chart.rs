@@ -161,9 +161,15 @@ pub fn force_chart(c: &crate::validation::calibration::Calibration) -> Chart {
     );
     let mut conscripts: Vec<Panel> = Vec::new();
     let first = c.branches.first().map(|b| b.1.clone()).unwrap_or_default();
-    let mut head = vec![("enlisted".to_string(), "all services".to_string(), Box::new(|y: &ForceYear| y.conscripts) as Get, NAVY)];
+    let mut head =
+        vec![("enlisted".to_string(), "all services".to_string(), Box::new(|y: &ForceYear| y.conscripts) as Get, NAVY)];
     if c.branches.len() > 1 {
-        head.push(("enlisted_".to_string() + &c.branches[0].0, first.clone(), Box::new(|y: &ForceYear| y.conscripts_by_branch[0]), GREEN));
+        head.push((
+            "enlisted_".to_string() + &c.branches[0].0,
+            first.clone(),
+            Box::new(|y: &ForceYear| y.conscripts_by_branch[0]),
+            GREEN,
+        ));
         conscripts.push(make(&format!("Enlisted (conscripts): all services and {first}"), head));
         let rest: Vec<(String, String, Get, plotters::style::RGBColor)> = c
             .branches
@@ -171,7 +177,12 @@ pub fn force_chart(c: &crate::validation::calibration::Calibration) -> Chart {
             .enumerate()
             .skip(1)
             .map(|(i, (k, l))| {
-                (format!("enlisted_{k}"), l.clone(), Box::new(move |y: &ForceYear| y.conscripts_by_branch[i]) as Get, [BLUE, ORANGE, VERMILLION][(i - 1) % 3])
+                (
+                    format!("enlisted_{k}"),
+                    l.clone(),
+                    Box::new(move |y: &ForceYear| y.conscripts_by_branch[i]) as Get,
+                    [BLUE, ORANGE, VERMILLION][(i - 1) % 3],
+                )
             })
             .collect();
         let labels: Vec<&str> = c.branches.iter().skip(1).map(|b| b.1.as_str()).collect();
@@ -202,10 +213,7 @@ pub fn force_chart(c: &crate::validation::calibration::Calibration) -> Chart {
         Axis::values("persons (thousands)", TickFormat::thousands()).range(lo.max(0.0), hi).ticks(6),
     );
     let lowered: Vec<String> = corps_names.iter().map(|l| l.to_string()).collect();
-    total.heading = Some(format!(
-        "Total strength ({} + conscripts)",
-        lowered.join(" + ")
-    ));
+    total.heading = Some(format!("Total strength ({} + conscripts)", lowered.join(" + ")));
     total.lines.push(Line::new("force available, model", NAVY, model));
     total.points = pts;
     let p = c.best.params;
