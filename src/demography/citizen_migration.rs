@@ -219,6 +219,7 @@ impl CitizenProfile {
     }
 
     /// [`Self::totals`] from the population at risk `r` itself.
+    #[inline(always)]
     fn totals_at_risk(&self, r: &[AgeVec; 2]) -> (f64, f64) {
         (self.rate.dot(&r[0]) + self.rate.dot(&r[1]), self.intensity.dot(&r[0]) + self.intensity.dot(&r[1]))
     }
@@ -267,6 +268,8 @@ impl CitizenProfile {
     /// The combined rate of a cell is cut at −[`MAX_DEPARTURE_SHARE`] (so a trajectory
     /// never takes more than that share of an age in a year) instead of failing. Err:
     /// nobody is at risk.
+    // Inlined into the Monte Carlo's AVX2 kernel, which calls it every trajectory-year.
+    #[inline(always)]
     pub fn spread_with_deviation(
         &self,
         net: f64,
@@ -289,14 +292,21 @@ impl CitizenProfile {
         let [m, f] = out;
         let (m, f) = (m.as_mut_slice(), f.as_mut_slice());
         let (rate, intensity) = (self.rate.as_slice(), self.intensity.as_slice());
-        for x in 0..NAGES {
-            let mut r = rate[x] + intensity[x] * k;
-            if z != 0.0 {
-                r += intensity[x] * z;
+        // Two loops rather than a test of z at every age: each then runs four ages per
+        // vector instruction (same operations, same order).
+        let ages = m.iter_mut().zip(f.iter_mut()).zip(rate.iter().zip(intensity));
+        if z != 0.0 {
+            for ((m, f), (&a, &e)) in ages {
+                let r = (a + e * k + e * z).max(-MAX_DEPARTURE_SHARE);
+                *m *= r;
+                *f *= r;
             }
-            let r = r.max(-MAX_DEPARTURE_SHARE);
-            m[x] *= r;
-            f[x] *= r;
+        } else {
+            for ((m, f), (&a, &e)) in ages {
+                let r = (a + e * k).max(-MAX_DEPARTURE_SHARE);
+                *m *= r;
+                *f *= r;
+            }
         }
         Ok(())
     }

@@ -186,6 +186,7 @@ pub fn at_risk(pop: &Population) -> [AgeVec; 2] {
 
 /// [`at_risk`] written into `out` (no temporaries: the Monte Carlo calls it every year of
 /// every trajectory).
+#[inline(always)]
 pub fn at_risk_into(pop: &Population, out: &mut [AgeVec; 2]) {
     for (s, r) in out.iter_mut().enumerate() {
         let (p, r) = (pop.sex(s).as_slice(), r.as_mut_slice());
