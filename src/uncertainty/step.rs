@@ -29,6 +29,10 @@ pub fn sum8(v: &[f64]) -> f64 {
             acc[k] += c[k];
         }
     }
+    // Without this barrier the compiler pairs the accumulators for the final additions
+    // and runs the loop in 128-bit halves with shuffles; with it, a chunk is two full
+    // 256-bit additions. The arithmetic and its order are unchanged.
+    let acc = std::hint::black_box(acc);
     ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + rest
 }
 
@@ -45,6 +49,8 @@ pub fn sum8x3(a: &[f64], b: &[f64], c: &[f64]) -> [f64; 3] {
             acc[2][k] += xc[k];
         }
     }
+    // See [`sum8`].
+    let acc = std::hint::black_box(acc);
     [0, 1, 2].map(|i| {
         let a = &acc[i];
         ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7])) + rest[i]
