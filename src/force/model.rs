@@ -32,6 +32,12 @@
 //! men aged 20-29 and w women's share of accessions. The first year's stock by years of service
 //! is the profile's steady state scaled to the observed stock.
 //!
+//! The step reads the careerists' continuations from a table by accession year, shifted by
+//! the state's deviations once (rebuilt when the plan or the shifts change), and the
+//! conscripts' serving weights from one flat slice per year and branch: the same values
+//! and operations as computing them per year of service, in fewer instructions (issue 16;
+//! the unit test holds the step to the one before, bit for bit).
+//!
 //! The model starts in the first year of the observed officer and NCO stocks (2019 for
 //! Korea) when that is before the base year, on populations carried back from the base
 //! ([`history_populations`]), so that the base year's force is rebuilt from history with
