@@ -32,6 +32,12 @@
 //! men aged 20-29 and w women's share of accessions. The first year's stock by years of service
 //! is the profile's steady state scaled to the observed stock.
 //!
+//! The step reads the careerists' continuations from a table by accession year, shifted by
+//! the state's deviations once (rebuilt when the plan or the shifts change), and the
+//! conscripts' serving weights from one flat slice per year and branch: the same values
+//! and operations as computing them per year of service, in fewer instructions (issue 16;
+//! the unit test holds the step to the one before, bit for bit).
+//!
 //! The model starts in the first year of the observed officer and NCO stocks (2019 for
 //! Korea) when that is before the base year, on populations carried back from the base
 //! ([`history_populations`]), so that the base year's force is rebuilt from history with
@@ -117,6 +123,10 @@ impl ForceResult {
 /// resolved year by year and the conscripts' serving weights.
 #[derive(Debug, Clone)]
 pub struct ForcePlan {
+    /// Identity of the plan's contents (fresh at every construction and every
+    /// [`ForcePlan::set_yearly_policies`]; a clone keeps it, having the same contents):
+    /// the key of the tables a [`ForceState`] derives from the plan.
+    id: u64,
     /// First simulated year (the cadre's observed start, or the base year if later).
     pub first: i32,
     /// Base year of the scenario.
@@ -151,6 +161,11 @@ pub struct ForcePlan {
     women_share: Vec<f64>,
     intake_share: [Vec<f64>; MAX_BRANCHES],
     weights: [Vec<Vec<f64>>; MAX_BRANCHES],
+    // The weights a year's stocks read, flat: for year y of first − lookback..=last,
+    // branch b and k = 0..=lookback, `weights[b][idx(y − k)][k]` at
+    // ((y − p0) × nb + b) × (lookback + 1) + k, p0 = first − lookback (one slice per
+    // year and branch instead of an index clamped and two lists followed per k).
+    serving: Vec<f64>,
     fill: [Vec<f64>; MAX_CORPS],
     decision: [Vec<f64>; MAX_CORPS],
     careerist: [Vec<f64>; MAX_CORPS],
@@ -165,6 +180,12 @@ pub struct ForcePlan {
     // branch's serving weights of that intake split into the halves before and after.
     base_defaults: IntakePolicies,
     base_weights: [[Vec<f64>; 2]; MAX_BRANCHES],
+}
+
+/// A new [`ForcePlan::id`].
+fn fresh_plan_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The policies that set a year's conscript intake.
@@ -344,6 +365,7 @@ impl ForcePlan {
         let target_default = |t: f64| interpolate(&st.target, t);
         let shares = derived_intake_shares(data);
         let mut plan = ForcePlan {
+            id: fresh_plan_id(),
             first,
             base_year,
             last,
@@ -375,6 +397,7 @@ impl ForcePlan {
             ),
             intake_share: std::array::from_fn(|_| Vec::new()),
             weights: std::array::from_fn(|_| Vec::new()),
+            serving: Vec::new(),
             fill: std::array::from_fn(|_| Vec::new()),
             decision: std::array::from_fn(|_| Vec::new()),
             careerist: std::array::from_fn(|_| Vec::new()),
@@ -410,6 +433,11 @@ impl ForcePlan {
             plan.base_weights[b.0] = [0..SLICES / 2, SLICES / 2..SLICES]
                 .map(|half| (0..=lookback).map(|k| serving(&term, base_year, k, half.clone())).collect());
         }
+        let serving = (p0..=last)
+            .flat_map(|y| (0..nb).flat_map(move |b| (0..=lookback).map(move |k| (y, b, k))))
+            .map(|(y, b, k)| plan.weights[b][plan.idx(y - k as i32)][k])
+            .collect();
+        plan.serving = serving;
         // Intake shares by year from the enlisted stocks by service: a stock S_b(y) served
         // by a constant intake I_b holds I_b Σ_k w_b(y − k, k), so I_b = S_b(y) / Σ_k w_b(y − k, k);
         // the shares are the I_b normalised, held flat outside the data's years.
@@ -433,6 +461,7 @@ impl ForcePlan {
     /// [`ForcePlan::new`] resolves them). For searches that vary only these
     /// (`forcecast plan`): `spec` must otherwise equal the spec the plan was built from.
     pub fn set_yearly_policies(&mut self, spec: &ForceSpec, data: &ForceData, cadre: &CadreDefaults) {
+        self.id = fresh_plan_id();
         let p0 = self.first - self.lookback as i32;
         let (base_year, last) = (self.base_year, self.last);
         let yearly = |change, default: &dyn Fn(f64) -> f64| {
@@ -594,6 +623,143 @@ pub struct ForceState {
     // The base year's intake by branch: (enlisted before 1 July at the sourced policies,
     // after it at the scenario's), as yearly rates.
     base_split: Option<[(f64, f64); MAX_BRANCHES]>,
+    // Derived from the plan and `adjust` (rebuilt when either changes), never cloned.
+    careerists: Careerists,
+}
+
+/// Each corps' careerist continuation by accession year, shifted by the deviations, as
+/// [`ForceState::step`] reads it, latest accession year first: `table[c][k]` is the
+/// plan's continuation for the accession year `last − k` (clamped to the plan's years as
+/// `ForcePlan::idx` clamps them), k = 0 to last − p0 + pad (p0 the plan's first year of
+/// intake, pad = the corps' max years + 1), shifted with the very expression of
+/// [`Adjust::continuation`]. A year's row by years of service y (accession year
+/// year − y − 1) is then one contiguous slice: no index clamped and no shift computed per
+/// year of service; each value is computed once per trajectory, bit for bit the value
+/// the step computed before (issue 16).
+#[derive(Debug, Default)]
+struct Careerists {
+    // Plan id and the shifts' bits the tables were built for.
+    key: Option<(u64, [u64; MAX_CORPS])>,
+    table: [Vec<f64>; MAX_CORPS],
+    // A year's row when the table does not cover it (a year after the plan's last + 1, or
+    // a stock longer than the plan's max years + 1), built with the same expressions.
+    row: Vec<f64>,
+}
+
+impl Careerists {
+    /// The tables for `plan` and `adjust`, rebuilt if they were built for others.
+    fn refresh(&mut self, plan: &ForcePlan, adjust: &Adjust) {
+        let key = (plan.id, adjust.careerist_shift.map(f64::to_bits));
+        if self.key == Some(key) {
+            return;
+        }
+        let p0 = plan.first - plan.lookback as i32;
+        for c in 0..plan.nc {
+            let low = p0 - (plan.max_years[c] + 1) as i32;
+            let (src, shift) = (&plan.careerist[c], adjust.careerist_shift[c]);
+            self.table[c].clear();
+            // (p0 + src.len() − 1 is the plan's last year; earlier years clamp to p0's.)
+            debug_assert_eq!(plan.idx(plan.last), src.len() - 1);
+            let before = shifted(src[plan.idx(low)], shift);
+            self.table[c].extend(src.iter().rev().map(|&p| shifted(p, shift)));
+            self.table[c].extend(std::iter::repeat_n(before, (p0 - low) as usize));
+        }
+        self.key = Some(key);
+    }
+
+    /// Corps `c`'s shifted careerist continuation by years of service y = 0..=top in
+    /// `year` (accession year year − y − 1).
+    fn row(&mut self, plan: &ForcePlan, adjust: &Adjust, c: usize, year: i32, top: usize) -> &[f64] {
+        let from = i64::from(plan.last) - i64::from(year) + 1;
+        if from >= 0 && (from as usize) + top < self.table[c].len() {
+            let from = from as usize;
+            return &self.table[c][from..=from + top];
+        }
+        let shift = adjust.careerist_shift[c];
+        self.row.clear();
+        self.row.extend((0..=top).map(|y| shifted(plan.careerist[c][plan.idx(year - y as i32 - 1)], shift)));
+        &self.row
+    }
+}
+
+/// A continuation `p` shifted by `shift` (clamped to [0, 1]), `p` itself for no shift.
+#[inline(always)]
+fn shifted(p: f64, shift: f64) -> f64 {
+    if shift == 0.0 { p } else { (p + shift).clamp(0.0, 1.0) }
+}
+
+/// The year's flows out of a corps' stock by years of service.
+#[derive(Debug, Default)]
+struct Flows {
+    continuing: f64,
+    separations: f64,
+    long: f64,
+}
+
+/// Continuations by years of service y: one for all, or a row indexed by y.
+trait Continuations: Copy {
+    /// Those of y = lo..lo + k, indexed from 0 (a slice exactly k long: no bounds checked
+    /// in the loop).
+    fn part(self, lo: usize, k: usize) -> Self;
+    /// The continuation at index j.
+    fn at(self, j: usize) -> f64;
+}
+
+impl Continuations for f64 {
+    #[inline(always)]
+    fn part(self, _: usize, _: usize) -> f64 {
+        self
+    }
+    #[inline(always)]
+    fn at(self, _: usize) -> f64 {
+        self
+    }
+}
+
+impl Continuations for &[f64] {
+    #[inline(always)]
+    fn part(self, lo: usize, k: usize) -> Self {
+        &self[lo..lo + k]
+    }
+    #[inline(always)]
+    fn at(self, j: usize) -> f64 {
+        self[j]
+    }
+}
+
+/// Moves the survivors of `n[lo..hi]` up one year of service (from `hi − 1` down to
+/// `lo`, each stock read before the one below overwrites it) with the continuations `p`
+/// (indexed by years of service), adding to the flows; separations with 10 or more years
+/// of service count as long. `n[hi]` must exist (it receives the survivors of `hi − 1`).
+#[inline(always)]
+fn advance(n: &mut [f64], lo: usize, hi: usize, p: impl Continuations, flows: &mut Flows) {
+    if lo >= hi {
+        return;
+    }
+    let mid = hi.min(10).max(lo);
+    advance_part::<true>(&mut n[mid..=hi], p.part(mid, hi - mid), flows);
+    advance_part::<false>(&mut n[lo..=mid], p.part(lo, mid - lo), flows);
+}
+
+/// [`advance`] over all of `w` but its top cell (`p.at(j)` the continuation of `w[j]`),
+/// every separation long or none.
+#[inline(always)]
+fn advance_part<const LONG: bool>(w: &mut [f64], p: impl Continuations, flows: &mut Flows) {
+    let Some(k) = w.len().checked_sub(1) else { return };
+    let p = p.part(0, k);
+    let mut j = k;
+    while j > 0 {
+        j -= 1;
+        let v = w[j];
+        let stay = v * p.at(j);
+        let left = v - stay;
+        w[j + 1] = stay;
+        flows.continuing += stay;
+        flows.separations += left;
+        if LONG {
+            flows.long += left;
+        }
+    }
 }
 
 impl Clone for ForceState {
@@ -617,6 +783,7 @@ impl Clone for ForceState {
             women0,
             cadre_men,
             base_split,
+            careerists: _,
         } = source;
         for (d, s) in self.intakes.iter_mut().zip(intakes) {
             d.clone_from(s);
@@ -699,46 +866,39 @@ impl ForceState {
         let ym = young_men(pop);
         let women = plan.women_share[i];
         let requirement = |idx: usize, c: usize| plan.target[idx] * plan.cadre_share[idx] * plan.corps_share[c];
+        self.careerists.refresh(plan, &self.adjust);
         for c in 0..plan.nc {
             let n = &mut self.stock[c];
             let total: f64 = n.iter().sum();
             out.corps[c] = total;
             out.corps_shortfall[c] = (requirement(i, c) - total).max(0.0);
             // Survivors move up one year of service, in place from the top (each stock is
-            // read before the one below overwrites it).
-            let mut separations = 0.0;
-            let mut long = 0.0;
-            let mut continuing = 0.0;
-            let top = n.len() - 1;
-            // `plan.profile(c, year − y − 1)(y)` shifted by `self.adjust.continuation`,
-            // with the corps' constants read once.
+            // read before the one below overwrites it). The continuation from y is
+            // `plan.profile(c, year − y − 1)(y)` shifted by `self.adjust.continuation`: 0
+            // at the top and from the max years m, careerists' from the obligated term T
+            // on, the decision at T − 1, `early` below; taken here segment by segment.
             let (t, m, early) = (plan.obligated[c], plan.max_years[c], plan.early[c]);
-            let (decision, careerist) = (&plan.decision[c], &plan.careerist[c]);
-            let (decision_shift, careerist_shift) = (self.adjust.decision_shift[c], self.adjust.careerist_shift[c]);
-            for y in (0..=top).rev() {
-                let p = if y == top || y >= m {
-                    0.0
-                } else if y + 1 < t {
-                    early
-                } else {
-                    let (p, shift) = if y + 1 == t {
-                        (decision[plan.idx(year - y as i32 - 1)], decision_shift)
-                    } else {
-                        (careerist[plan.idx(year - y as i32 - 1)], careerist_shift)
-                    };
-                    if shift == 0.0 { p } else { (p + shift).clamp(0.0, 1.0) }
-                };
-                let stay = n[y] * p;
-                let left = n[y] - stay;
-                if y < top {
-                    n[y + 1] = stay;
-                }
-                continuing += stay;
-                separations += left;
-                if y >= 10 {
-                    long += left;
-                }
+            let top = n.len() - 1;
+            let m = m.min(top);
+            let mut flows = Flows::default();
+            // y = top: nothing above it to move into.
+            let stay = n[top] * 0.0;
+            let left = n[top] - stay;
+            flows.continuing += stay;
+            flows.separations += left;
+            if top >= 10 {
+                flows.long += left;
             }
+            advance(n, m, top, 0.0, &mut flows);
+            if t < m {
+                advance(n, t, m, self.careerists.row(plan, &self.adjust, c, year, top), &mut flows);
+            }
+            if t >= 1 && t - 1 < m {
+                let d = shifted(plan.decision[c][plan.idx(year - t as i32)], self.adjust.decision_shift[c]);
+                advance(n, t - 1, t, d, &mut flows);
+            }
+            advance(n, 0, t.saturating_sub(1).min(m), early, &mut flows);
+            let Flows { continuing, separations, long } = flows;
             // Accessions over t → t+1 fill the requirement of t + 1 as planned at t: in a
             // history year the sourced plan, so that the base year's cadre never depends
             // on the scenario's policies.
@@ -791,10 +951,27 @@ impl ForceState {
             out.intake = 0.5 * (men_h + vols_h + men + vols);
             out.alternative_service_intake = 0.5 * (alt_h + alt);
         }
+        // Each branch's stock: Σ_k intake(year − k) × its weight k × (1 − attrition)^k, the
+        // intakes of the base year split at its 1 July (the general loop) while they serve.
+        let (p0, lookback) = (plan.first - plan.lookback as i32, plan.lookback);
+        let tabled = (p0..=plan.last).contains(&year)
+            && (self.base_split.is_none() || year < plan.base_year || year - plan.base_year > lookback as i32);
         for b in 0..plan.nb {
             self.intakes[b].push(by_branch[b]);
             let hist = &self.intakes[b];
             let t = hist.len() - 1;
+            if tabled && t >= lookback {
+                let at = ((year - p0) as usize * plan.nb + b) * (lookback + 1);
+                let n = lookback + 1;
+                let (weights, attrition) = (&plan.serving[at..at + n], &plan.attrition_pow[..n]);
+                let intakes = &hist[t + 1 - n..t + 1];
+                let mut stock = 0.0;
+                for k in 0..n {
+                    stock += intakes[n - 1 - k] * weights[k] * attrition[k];
+                }
+                out.conscripts_by_branch[b] = stock;
+                continue;
+            }
             let mut stock = 0.0;
             for k in 0..=plan.lookback.min(t) {
                 let y = year - k as i32;
@@ -952,4 +1129,222 @@ pub fn history_populations(
     }
     pops.reverse();
     pops
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The step as it was before the tables of issue 16 (commit d748d13), verbatim but
+    /// for `self`: the oracle the table-driven step must equal bit for bit.
+    fn reference_step(s: &mut ForceState, plan: &ForcePlan, year: i32, pop: &Population) -> ForceYear {
+        s.next_year = year + 1;
+        let i = plan.idx(year);
+        let next = plan.idx(year + 1);
+        // Cadre: stock at 1 July, flows over the year.
+        let mut out = ForceYear { target: plan.target[i], ..ForceYear::default() };
+        let mut accessions_men = 0.0;
+        let ym = young_men(pop);
+        let women = plan.women_share[i];
+        let requirement = |idx: usize, c: usize| plan.target[idx] * plan.cadre_share[idx] * plan.corps_share[c];
+        for c in 0..plan.nc {
+            let n = &mut s.stock[c];
+            let total: f64 = n.iter().sum();
+            out.corps[c] = total;
+            out.corps_shortfall[c] = (requirement(i, c) - total).max(0.0);
+            // Survivors move up one year of service, in place from the top (each stock is
+            // read before the one below overwrites it).
+            let mut separations = 0.0;
+            let mut long = 0.0;
+            let mut continuing = 0.0;
+            let top = n.len() - 1;
+            // `plan.profile(c, year − y − 1)(y)` shifted by `s.adjust.continuation`,
+            // with the corps' constants read once.
+            let (t, m, early) = (plan.obligated[c], plan.max_years[c], plan.early[c]);
+            let (decision, careerist) = (&plan.decision[c], &plan.careerist[c]);
+            let (decision_shift, careerist_shift) = (s.adjust.decision_shift[c], s.adjust.careerist_shift[c]);
+            for y in (0..=top).rev() {
+                let p = if y == top || y >= m {
+                    0.0
+                } else if y + 1 < t {
+                    early
+                } else {
+                    let (p, shift) = if y + 1 == t {
+                        (decision[plan.idx(year - y as i32 - 1)], decision_shift)
+                    } else {
+                        (careerist[plan.idx(year - y as i32 - 1)], careerist_shift)
+                    };
+                    if shift == 0.0 { p } else { (p + shift).clamp(0.0, 1.0) }
+                };
+                let stay = n[y] * p;
+                let left = n[y] - stay;
+                if y < top {
+                    n[y + 1] = stay;
+                }
+                continuing += stay;
+                separations += left;
+                if y >= 10 {
+                    long += left;
+                }
+            }
+            // Accessions over t → t+1 fill the requirement of t + 1 as planned at t: in a
+            // history year the sourced plan, so that the base year's cadre never depends
+            // on the scenario's policies.
+            let planned = if year < plan.base_year {
+                plan.history_target[next] * plan.history_cadre_share[next] * plan.corps_share[c]
+            } else {
+                requirement(next, c)
+            };
+            let quota = (planned - continuing).max(0.0);
+            let capacity = s.adjust.capacity_mult[c]
+                * plan.capacity0[c]
+                * s.quota_star[c]
+                * ratio(plan.fill[c][i], s.fill0[c])
+                * ratio(ym, s.young_men0)
+                * (1.0 - s.women0)
+                / (1.0 - women);
+            let acc = quota.min(capacity);
+            s.stock[c][0] = acc;
+            out.cadre_accessions += acc;
+            out.cadre_separations += separations;
+            out.long_service_separations += long;
+            out.cadre_shortfall += quota - acc;
+            accessions_men += acc * (1.0 - women);
+        }
+        let cadre_men = s.cadre_men.replace(accessions_men).unwrap_or(accessions_men);
+        out.cadre = out.corps[..plan.nc].iter().sum();
+        out.cadre_requirement = (0..plan.nc).map(|c| requirement(i, c)).sum();
+        // Conscripts.
+        let (eligible, pool, men, vols, alt) = conscript_flows(plan, pop, 0, year, cadre_men, &s.adjust);
+        let shares: [f64; MAX_BRANCHES] =
+            std::array::from_fn(|b| if b < plan.nb { plan.intake_share[b][i] } else { 0.0 });
+        out.eligible_men = eligible;
+        out.men_turning_20 = 0.5 * (pop.male[19] + pop.male[20]);
+        out.active_pool = pool;
+        out.female_volunteers = vols;
+        out.intake = men + vols;
+        out.alternative_service_intake = alt;
+        let mut by_branch: [f64; MAX_BRANCHES] = std::array::from_fn(|b| out.intake * shares[b]);
+        if year == plan.base_year && plan.first < plan.base_year {
+            // The half of the base year's intake enlisted before 1 July is history: it
+            // follows the sourced policies, whatever the scenario sets from the base year.
+            let d = plan.base_defaults;
+            let (_, pool_h, men_h, vols_h, alt_h) =
+                intake_with(plan, pop, 0, year, cadre_men, d, &s.adjust.historical());
+            let hist: [f64; MAX_BRANCHES] = std::array::from_fn(|b| (men_h + vols_h) * d.shares[b]);
+            s.base_split = Some(std::array::from_fn(|b| (hist[b], by_branch[b])));
+            by_branch = std::array::from_fn(|b| 0.5 * (hist[b] + by_branch[b]));
+            out.active_pool = 0.5 * (pool_h + pool);
+            out.female_volunteers = 0.5 * (vols_h + vols);
+            out.intake = 0.5 * (men_h + vols_h + men + vols);
+            out.alternative_service_intake = 0.5 * (alt_h + alt);
+        }
+        for b in 0..plan.nb {
+            s.intakes[b].push(by_branch[b]);
+            let hist = &s.intakes[b];
+            let t = hist.len() - 1;
+            let mut stock = 0.0;
+            for k in 0..=plan.lookback.min(t) {
+                let y = year - k as i32;
+                let served = match s.base_split {
+                    Some(split) if y == plan.base_year => {
+                        let [before, after] = &plan.base_weights[b];
+                        split[b].0 * before[k] + split[b].1 * after[k]
+                    }
+                    _ => hist[t - k] * plan.weights[b][plan.idx(y)][k],
+                };
+                stock += served * plan.attrition_pow[k];
+            }
+            out.conscripts_by_branch[b] = stock;
+        }
+        out.conscripts = out.conscripts_by_branch.iter().sum();
+        out.available = out.conscripts + out.cadre;
+        out.gap = (out.target - out.available).max(0.0);
+        out
+    }
+
+    /// The force plan, history and projected populations of a shipped scenario.
+    fn setup(name: &str) -> (crate::scenario::Scenario, ForcePlan, Vec<Population>, Vec<Population>) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let path = crate::scenario::locate(name, &dir).expect("scenario exists");
+        let s = crate::scenario::load(&path, &dir).expect("scenario valid");
+        let inputs = crate::run::load_inputs(&s, &dir).expect("inputs load");
+        let p = crate::run::project(&s, &inputs).expect("projection runs");
+        let plan = ForcePlan::new(&s.force, &inputs.data.force, s.base_year, s.end_year).expect("plan");
+        let history = history_populations(&p.population[0], s.base_year, plan.first, &inputs.mortality);
+        (s, plan, history, p.population)
+    }
+
+    /// Deviations of every kind the Monte Carlo draws, some clamping at 0 or 1.
+    fn adjusts() -> Vec<Adjust> {
+        let d = Adjust::default();
+        vec![
+            d,
+            Adjust { careerist_shift: [0.004, -0.011], decision_shift: [-0.05, 0.0], take_up: Some(0.93), ..d },
+            Adjust { careerist_shift: [0.5, -2.0], decision_shift: [3.0, -0.3], capacity_mult: [0.7, 1.3], ..d },
+            Adjust { careerist_shift: [-0.0, 1e-12], decision_shift: [0.0, 0.2], active_shift: -0.04, ..d },
+        ]
+    }
+
+    /// Every field, `-0.0` apart from `0.0`, to the last bit.
+    fn bits(y: &ForceYear) -> String {
+        format!("{y:?}")
+    }
+
+    /// The table-driven step (careerist continuations shifted once per trajectory, the
+    /// inventory advanced segment by segment) equals the old one bit for bit: Korea and
+    /// Taiwan, every history and projection year and three past the plan's last (where
+    /// the table gives way to the row built year by year), neutral and clamping
+    /// deviations, deviations changed at the base year (as `prepare_with` does) and
+    /// between trajectories (a state reused as the Monte Carlo reuses it), and the
+    /// plan's policies re-resolved in place (`set_yearly_policies`, which must invalidate
+    /// the tables).
+    #[test]
+    fn table_driven_step_equals_the_step_before_bit_for_bit() {
+        for name in ["baseline", "taiwan-baseline"] {
+            let (s, mut plan, history, pops) = setup(name);
+            let base = &pops[0];
+            let mut reused = ForceState::start(&plan, history.first().unwrap_or(base));
+            for (a, adjust) in adjusts().into_iter().enumerate() {
+                let start = ForceState::start_with(&plan, history.first().unwrap_or(base), adjust.historical());
+                let mut old = start.clone();
+                reused.clone_from(&start);
+                let years = plan.first..=plan.last + 3;
+                for (t, year) in years.enumerate() {
+                    if year == plan.base_year {
+                        old.adjust = adjust;
+                        reused.adjust = adjust;
+                    }
+                    let pop = history.get(t).or_else(|| pops.get(t - history.len())).unwrap_or(&pops[pops.len() - 1]);
+                    let (want, got) = (reference_step(&mut old, &plan, year, pop), reused.step(&plan, year, pop));
+                    assert_eq!(bits(&got), bits(&want), "{name}, adjust {a}, {year}");
+                    for c in 0..plan.nc {
+                        assert_eq!(format!("{:?}", reused.stock[c]), format!("{:?}", old.stock[c]));
+                    }
+                }
+            }
+            // The plan's continuations re-resolved in place: a state stepped with the plan
+            // before must not keep the tables of the old policies.
+            let mut spec = s.force.clone();
+            for (c, corps) in spec.cadre.corps.iter_mut().enumerate() {
+                corps.careerist_continuation = Some(vec![(s.base_year + 5, 0.9 - 0.05 * c as f64)]);
+            }
+            let data = crate::run::load_inputs(&s, &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"))
+                .expect("inputs")
+                .data
+                .force;
+            let adjust = adjusts()[1];
+            let mut old = ForceState::start_with(&plan, history.first().unwrap_or(base), adjust);
+            let mut new = old.clone();
+            let years: Vec<i32> = (plan.first..=plan.last).collect();
+            let pop = |t: usize| history.get(t).or_else(|| pops.get(t - history.len())).expect("population");
+            for (t, &year) in years.iter().enumerate() {
+                if year == s.base_year + 2 {
+                    plan.set_yearly_policies(&spec, &data, &CadreDefaults::of(&data));
+                }
+                let (want, got) = (reference_step(&mut old, &plan, year, pop(t)), new.step(&plan, year, pop(t)));
+                assert_eq!(bits(&got), bits(&want), "{name}, re-resolved plan, {year}");
+            }
+        }
+    }
 }

@@ -54,6 +54,12 @@ pub struct ForceState {
     systems: f64,
     cost_cumulative: f64,
     cost_npv: f64,
+    // `discount_factor(rate, t)` by t, for the rate of these bits: computed once per
+    // worker rather than once per trajectory-year (a `powi`), the same bits.
+    discount: Vec<f64>,
+    discount_rate: Option<u64>,
+    // The service life in whole years, for the `service_life_years` of these bits.
+    life: Option<(u64, usize)>,
 }
 
 impl ForceState {
@@ -66,6 +72,26 @@ impl ForceState {
         self.systems = 0.0;
         self.cost_cumulative = 0.0;
         self.cost_npv = 0.0;
+    }
+
+    /// [`crate::automation::discount_factor`]`(rate, t)`, kept.
+    #[inline(always)]
+    fn discount_factor(&mut self, rate: f64, t: usize) -> f64 {
+        if self.discount_rate != Some(rate.to_bits()) {
+            self.discount.clear();
+            self.discount_rate = Some(rate.to_bits());
+        }
+        if t >= self.discount.len() {
+            self.extend_discount(rate, t);
+        }
+        self.discount[t]
+    }
+
+    #[cold]
+    fn extend_discount(&mut self, rate: f64, t: usize) {
+        while self.discount.len() <= t {
+            self.discount.push(crate::automation::discount_factor(rate, self.discount.len()));
+        }
     }
 
     /// Advances one year `t` (index from the base year) with the population at 1 July of
@@ -85,7 +111,14 @@ impl ForceState {
         // automation::simulate
         let gap = crate::run::automation_gap_in_year(f.gap, civilians);
         let available = f.available;
-        let life = auto.service_life_years.round().max(1.0) as usize;
+        let life = match self.life {
+            Some((bits, life)) if bits == auto.service_life_years.to_bits() => life,
+            _ => {
+                let life = auto.service_life_years.round().max(1.0) as usize;
+                self.life = Some((auto.service_life_years.to_bits(), life));
+                life
+            }
+        };
         let k = auto.soldiers_replaced_per_system;
         let needed = (gap / k - 1e-9).ceil().max(0.0);
         if t >= life {
@@ -98,7 +131,7 @@ impl ForceState {
         let cost = buy * unit_cost + stock * unit_cost * auto.annual_cost_share;
         // automation::running_costs, in the same order.
         self.cost_cumulative += cost;
-        self.cost_npv += cost * crate::automation::discount_factor(auto.discount_rate, t);
+        self.cost_npv += cost * self.discount_factor(auto.discount_rate, t);
         ForceYear {
             force: f,
             systems_needed: needed,
