@@ -846,6 +846,12 @@ impl ForceState {
         s
     }
 
+    /// Frees the step's table of careerist continuations (a cache: the next step
+    /// rebuilds it), for states kept by the thousand (the Monte Carlo's calibrated set).
+    pub fn release_cache(&mut self) {
+        self.careerists = Careerists::default();
+    }
+
     /// A corps' stock by completed years of service (index y = 0..=max years) at 1 July
     /// of the next year to step: the start's steady state before the first step, then
     /// the survivors and accessions of the last step.

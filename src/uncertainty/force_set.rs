@@ -358,7 +358,10 @@ impl ForceSet {
                             dim += 1;
                         }
                     }
-                    let (rms, state) = setup.evaluate(plan, adjust_of(&v));
+                    let (rms, mut state) = setup.evaluate(plan, adjust_of(&v));
+                    // Thousands of these are held at once: without the step's cache
+                    // (rebuilt by the trajectory that starts from it).
+                    state.release_cache();
                     (v, rms, state)
                 })
                 .collect()
