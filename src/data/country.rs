@@ -220,18 +220,28 @@ fn series_by_name(rows: BTreeMap<String, Vec<(i32, f64)>>, path: &Path) -> Resul
         .collect()
 }
 
+/// The 1-based line of byte `offset` in `text`.
+fn line_at(text: &str, offset: usize) -> usize {
+    text.get(..offset).unwrap_or(text).matches('\n').count() + 1
+}
+
+/// The folder `dir`'s `country.toml`: its path, its text (for the lines of later errors)
+/// and its contents; an error names the file and the line.
+fn read_country_toml(dir: &Path) -> Result<(std::path::PathBuf, String, CountryToml)> {
+    let path = dir.join(files::COUNTRY);
+    let bytes = super::table::read_capped(&path)?;
+    let text = String::from_utf8(bytes).map_err(|e| Error::data(&path, None, "", format!("not UTF-8 text: {e}")))?;
+    let ct: CountryToml = toml::from_str(&text)
+        .map_err(|e| Error::data(&path, e.span().map(|s| line_at(&text, s.start)), "", e.message().to_string()))?;
+    Ok((path, text, ct))
+}
+
 /// The force structure `[force]` of the folder `dir`'s `country.toml` (`None` when it
 /// declares none), checked; for reading scenarios before the country's tables.
 pub fn force_structure(dir: &Path) -> Result<Option<crate::force::ForceStructure>> {
-    let ct_path = dir.join(files::COUNTRY);
-    let ct_bytes = super::table::read_capped(&ct_path)?;
-    let ct_text =
-        String::from_utf8(ct_bytes).map_err(|e| Error::data(&ct_path, None, "", format!("not UTF-8 text: {e}")))?;
-    let line_of = |offset: usize| ct_text.get(..offset).unwrap_or(&ct_text).matches('\n').count() + 1;
-    let ct: CountryToml = toml::from_str(&ct_text)
-        .map_err(|e| Error::data(&ct_path, e.span().map(|s| line_of(s.start)), "", e.message().to_string()))?;
+    let (ct_path, ct_text, ct) = read_country_toml(dir)?;
     let Some(spanned) = ct.force else { return Ok(None) };
-    let line = line_of(spanned.span().start);
+    let line = line_at(&ct_text, spanned.span().start);
     spanned
         .into_inner()
         .build()
@@ -261,13 +271,8 @@ impl CountryData {
         };
 
         // country.toml
-        let ct_path = dir.join(files::COUNTRY);
-        let ct_bytes = super::table::read_capped(&ct_path)?;
-        let ct_text =
-            String::from_utf8(ct_bytes).map_err(|e| Error::data(&ct_path, None, "", format!("not UTF-8 text: {e}")))?;
-        let line_of = |offset: usize| ct_text.get(..offset).unwrap_or(&ct_text).matches('\n').count() + 1;
-        let ct: CountryToml = toml::from_str(&ct_text)
-            .map_err(|e| Error::data(&ct_path, e.span().map(|s| line_of(s.start)), "", e.message().to_string()))?;
+        let (ct_path, ct_text, ct) = read_country_toml(dir)?;
+        let line_of = |offset: usize| line_at(&ct_text, offset);
         check_file_name(ct.base_population.get_ref(), dir).map_err(|why| {
             Error::data(&ct_path, Some(line_of(ct.base_population.span().start)), "base_population", why)
         })?;
