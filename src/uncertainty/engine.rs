@@ -9,11 +9,11 @@
 //! byte-identical for any number of threads.
 //!
 //! ## Memory
-//! A trajectory keeps only the current population. Each year's 27 metrics are stored as
-//! f32 offsets from the deterministic run's values (so a run without variance is exact
-//! and f32 rounding applies to the spread, not the level): 27 × 4 bytes per year per
-//! trajectory, 8.2 kB for 2025-2100, one trajectory after another (a trajectory writes
-//! its own contiguous row; the summaries gather a year at a time).
+//! A trajectory keeps only the current population. Each year's [`NMETRICS`] metrics are
+//! stored as f32 offsets from the deterministic run's values (so a run without variance
+//! is exact and f32 rounding applies to the spread, not the level): 39 × 4 bytes per year
+//! per trajectory, 11.9 kB for 2025-2100, by blocks of [`BLOCK`] trajectories, each
+//! block column-major (see [`Samples`]; the summaries read a year at a time).
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -64,6 +64,12 @@ pub fn component_rng(seed: u64, index: u64, component: u8) -> ChaCha8Rng {
 }
 
 /// Per-year metric samples of every trajectory, as offsets from the deterministic run.
+///
+/// Stored by blocks of [`BLOCK`] trajectories (the last may be shorter), each block
+/// column-major: the value of column c (= year index × [`NMETRICS`] + metric) for the
+/// block's trajectory j at `c × len + j`. A year of every metric is then one contiguous
+/// run per block, so that the summaries read a year of 10,000 trajectories as 625
+/// sequential runs of 2.5 kB rather than 10,000 reads 12 kB apart (issue 16).
 #[derive(Debug, Clone)]
 pub struct Samples {
     /// Trajectories.
@@ -78,28 +84,41 @@ impl Samples {
         self.years * NMETRICS
     }
 
-    /// The offsets of trajectory `j` (index within these samples), year-major: year index
-    /// × [`NMETRICS`] + metric.
-    pub fn trajectory(&self, j: usize) -> &[f32] {
-        &self.data[j * self.cols()..(j + 1) * self.cols()]
+    /// The blocks in index order: (first trajectory, trajectories in the block, values).
+    fn blocks(&self) -> impl Iterator<Item = (usize, usize, &[f32])> {
+        let cols = self.cols();
+        self.data.chunks(BLOCK * cols).enumerate().map(move |(b, d)| (b * BLOCK, d.len() / cols, d))
+    }
+
+    /// The offsets of trajectory `j` (index within these samples), year-major (year index
+    /// × [`NMETRICS`] + metric), into `out`.
+    pub fn trajectory(&self, j: usize, out: &mut Vec<f32>) {
+        let (cols, b) = (self.cols(), j / BLOCK);
+        let block = &self.data[b * BLOCK * cols..((b + 1) * BLOCK * cols).min(self.data.len())];
+        let (len, k) = (block.len() / cols, j % BLOCK);
+        out.clear();
+        out.extend((0..cols).map(|c| block[c * len + k]));
     }
 
     /// The offsets of column `col` (= year index × [`NMETRICS`] + metric) for every
     /// trajectory in index order, into `out`.
     pub fn column(&self, col: usize, out: &mut Vec<f32>) {
         out.clear();
-        out.extend(self.data.chunks_exact(self.cols()).map(|row| row[col]));
+        for (_, len, d) in self.blocks() {
+            out.extend_from_slice(&d[col * len..(col + 1) * len]);
+        }
     }
 
     /// The offsets of every metric of year `t` for every trajectory, metric-major
-    /// (`out[m * n + i]` for metric m, trajectory i), from one sweep over the rows.
+    /// (`out[m * n + i]` for metric m, trajectory i), from one sweep over the blocks.
     pub fn year(&self, t: usize, out: &mut Vec<f32>) {
         let n = self.n;
         out.clear();
         out.resize(NMETRICS * n, 0.0);
-        for (i, row) in self.data.chunks_exact(self.cols()).enumerate() {
-            for (m, &v) in row[t * NMETRICS..(t + 1) * NMETRICS].iter().enumerate() {
-                out[m * n + i] = v;
+        for (first, len, d) in self.blocks() {
+            let year = &d[t * NMETRICS * len..(t + 1) * NMETRICS * len];
+            for (m, v) in year.chunks_exact(len).enumerate() {
+                out[m * n + first..m * n + first + len].copy_from_slice(v);
             }
         }
     }
@@ -269,13 +288,15 @@ fn draw_paths(plan: &Plan, seed: u64, index: u64, ws: &mut Paths) -> Result<()> 
     Ok(())
 }
 
-/// Where a trajectory's yearly metrics go: row `j` of a block (offsets from the
-/// deterministic run, `years` × [`NMETRICS`] values), and the block's threshold counts.
+/// Where a trajectory's yearly metrics go: trajectory `j` of a block of `len` (offsets
+/// from the deterministic run, years × [`NMETRICS`] values, laid out as [`Samples`]
+/// says), and the block's threshold counts.
 struct BlockSink<'a> {
     plan: &'a Plan,
     chunk: &'a mut [f32],
     counts: &'a mut [u64],
-    years: usize,
+    /// Trajectories in the block (the stride of a column, see [`Samples`]).
+    len: usize,
     j: usize,
 }
 
@@ -284,7 +305,7 @@ impl BlockSink<'_> {
     fn emit(&mut self, i: usize, row: &[f64; NMETRICS], max_gap: f64, min_available: f64) {
         let det = &self.plan.det[i];
         for (m, v) in row.iter().enumerate() {
-            self.chunk[(self.j * self.years + i) * NMETRICS + m] = (v - det[m]) as f32;
+            self.chunk[(i * NMETRICS + m) * self.len + self.j] = (v - det[m]) as f32;
         }
         let spec = &self.plan.components.spec;
         let width = 2 * (spec.gap_thresholds.len() + spec.available_thresholds.len());
@@ -489,7 +510,7 @@ pub fn smallest_cohort(plan: &Plan, seed: u64, index: u64) -> Result<f64> {
     let spec = &plan.components.spec;
     let width = 2 * (spec.gap_thresholds.len() + spec.available_thresholds.len());
     let (mut chunk, mut counts) = (vec![0.0_f32; plan.len() * NMETRICS], vec![0u64; plan.len() * width]);
-    let mut sink = BlockSink { plan, chunk: &mut chunk, counts: &mut counts, years: plan.len(), j: 0 };
+    let mut sink = BlockSink { plan, chunk: &mut chunk, counts: &mut counts, len: 1, j: 0 };
     trajectory(plan, seed, index, &mut ws, &mut sink)?;
     Ok(ws.smallest)
 }
@@ -504,7 +525,7 @@ pub fn populations(plan: &Plan, seed: u64, index: u64) -> Result<Vec<Population>
     let spec = &plan.components.spec;
     let width = 2 * (spec.gap_thresholds.len() + spec.available_thresholds.len());
     let (mut chunk, mut counts) = (vec![0.0_f32; plan.len() * NMETRICS], vec![0u64; plan.len() * width]);
-    let mut sink = BlockSink { plan, chunk: &mut chunk, counts: &mut counts, years: plan.len(), j: 0 };
+    let mut sink = BlockSink { plan, chunk: &mut chunk, counts: &mut counts, len: 1, j: 0 };
     trajectory(plan, seed, index, &mut ws, &mut sink)?;
     Ok(ws.kept.unwrap_or_default())
 }
@@ -520,7 +541,7 @@ fn run_block(
     ws: &mut Workspace,
 ) -> Result<()> {
     let len = chunk.len() / (plan.len() * NMETRICS);
-    let mut sink = BlockSink { plan, chunk, counts, years: plan.len(), j: 0 };
+    let mut sink = BlockSink { plan, chunk, counts, len, j: 0 };
     for j in 0..len {
         sink.j = j;
         trajectory(plan, seed, (first + j) as u64, ws, &mut sink)?;

@@ -212,8 +212,9 @@ pub fn saved_trajectories(
     let columns = &crate::output::tables::SUMMARY_COLUMNS[1..];
     let currency = scenario.automation.currency.as_str();
     let mut out = Vec::with_capacity(k * plan.len());
+    let mut offsets = Vec::new();
     for j in 0..k {
-        let offsets = samples.trajectory(j);
+        samples.trajectory(j, &mut offsets);
         for (t, &year) in plan.years.iter().enumerate() {
             let mut values = [0.0; NMETRICS];
             for (m, v) in values.iter_mut().enumerate() {
