@@ -37,6 +37,7 @@
 //! changes the force only through the branches' term differences (18-21 months).
 
 use rand::{Rng, RngExt};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::params::ForceDraw;
@@ -344,7 +345,9 @@ impl ForceSet {
         // over the whole ranges, widened until no accepted point lies near a side that is
         // not the prior's own bound).
         let eval = |box_: &[(f64, f64); NDRAWN], n: usize| -> Vec<([f64; NDRAWN], f64, ForceState)> {
+            // Each point is independent: evaluated in parallel, collected in index order.
             (1..=n as u64)
+                .into_par_iter()
                 .map(|i| {
                     let mut v = scenario_values;
                     let mut dim = 0;

@@ -111,7 +111,9 @@ pub fn run_with_budget(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Outcome> {
     let mut laps = crate::timing::Laps::new();
-    let mut plan = Plan::new(scenario, inputs, det)?;
+    // The plan's fits and calibration run on the run's threads.
+    let pool = engine::pool(options.threads)?;
+    let mut plan = pool.install(|| Plan::new(scenario, inputs, det))?;
     laps.lap("monte carlo plan (fits, calibration)");
     let per_trajectory = engine::bytes_per_trajectory(plan.len());
     let (quantiles, exceedance, sample_bytes, quantile_rank_error) =
@@ -119,7 +121,7 @@ pub fn run_with_budget(
             let mc: MonteCarlo = engine::run(&plan, options, progress)?;
             laps.lap("monte carlo engine");
             force_drivers(&mut plan, &mc);
-            let quantiles = engine::pool(options.threads)?.install(|| summary::quantiles(&plan, &mc));
+            let quantiles = pool.install(|| summary::quantiles(&plan, &mc));
             let bytes = mc.samples.bytes();
             (quantiles, mc.exceedance, bytes, None)
         } else {
@@ -204,9 +206,9 @@ pub fn saved_trajectories(
 ) -> Result<Vec<SavedYear>> {
     use super::plan::NMETRICS;
     use crate::output::guard::{Kind, check, clamp_rounding};
-    let plan = Plan::new(scenario, inputs, det)?;
-    let k = k.min(options.trajectories);
     let pool = engine::pool(options.threads)?;
+    let plan = pool.install(|| Plan::new(scenario, inputs, det))?;
+    let k = k.min(options.trajectories);
     let mut exceedance = engine::exceedance(&plan);
     let samples = engine::run_range(&plan, options.seed, 0..k, &pool, &mut exceedance, &|_| {})?;
     let columns = &crate::output::tables::SUMMARY_COLUMNS[1..];

@@ -140,19 +140,34 @@ pub fn ar1_spread(phi: f64, h: i32) -> f64 {
 /// Least-squares fit of (φ, σ) so that z·σ·spread(φ, h) matches the half-widths
 /// (log scale), with `targets` = (h, z, half-width). Returns (φ, σ, rms log error).
 pub fn fit_ar1(targets: &[(i32, f64, f64)]) -> (f64, f64, f64) {
+    use rayon::prelude::*;
     let n = targets.len() as f64;
+    // ln hw − ln z does not depend on φ; consecutive targets share a horizon (the 80%
+    // and 95% intervals of a year), whose spread is then taken once. The arithmetic and
+    // its order are those of the residual ln hw − ln z − ln spread(φ, h).
+    let fixed: Vec<f64> = targets.iter().map(|&(_, z, hw)| hw.ln() - z.ln()).collect();
     let eval = |phi: f64| -> (f64, f64) {
-        let resid: Vec<f64> = targets.iter().map(|&(h, z, hw)| hw.ln() - z.ln() - ar1_spread(phi, h).ln()).collect();
+        let mut last: Option<(i32, f64)> = None;
+        let mut ln_spread = |h: i32| match last {
+            Some((lh, v)) if lh == h => v,
+            _ => {
+                let v = ar1_spread(phi, h).ln();
+                last = Some((h, v));
+                v
+            }
+        };
+        let resid = targets.iter().zip(&fixed).map(|(&(h, _, _), &c)| c - ln_spread(h));
+        let resid: Vec<f64> = resid.collect();
         let ln_sigma = resid.iter().sum::<f64>() / n;
         let ss = resid.iter().map(|r| (r - ln_sigma).powi(2)).sum::<f64>();
         (ss, ln_sigma.exp())
     };
+    // The grid in parallel, its minimum (the first in φ order) found in order.
+    let grid: Vec<f64> = (0..=999).into_par_iter().map(|i| eval(f64::from(i) / 1000.0).0).collect();
     let mut best = (0.0, f64::INFINITY);
-    for i in 0..=999 {
-        let phi = f64::from(i) / 1000.0;
-        let ss = eval(phi).0;
+    for (i, &ss) in grid.iter().enumerate() {
         if ss < best.1 {
-            best = (phi, ss);
+            best = (i as f64 / 1000.0, ss);
         }
     }
     let (mut lo, mut hi) = ((best.0 - 0.001_f64).max(0.0), (best.0 + 0.001_f64).min(0.999_999));
