@@ -188,9 +188,10 @@ struct Workspace {
     step_scratch: StepScratch,
     automation: AutomationSpec,
     state: ForceState,
-    /// The smallest cohort (one sex, one age below [`CHECKED_AGES`]) of the last
-    /// trajectory run in any year ([`smallest_cohort`]).
-    smallest: f64,
+    /// When set, the smallest cohort (one sex, one age below [`CHECKED_AGES`]) of the
+    /// last trajectory run in any year ([`smallest_cohort`]; a diagnostic, not computed
+    /// in runs: a serial scan of 180 cohorts took a tenth of the engine's time).
+    smallest: Option<f64>,
     /// When set, the population at 1 July of every year of the trajectory is kept here
     /// ([`populations`]).
     kept: Option<Vec<Population>>,
@@ -216,7 +217,7 @@ impl Workspace {
             step_scratch: StepScratch::default(),
             automation: plan.automation.clone(),
             state: ForceState::default(),
-            smallest: f64::INFINITY,
+            smallest: None,
             kept: None,
         }
     }
@@ -358,7 +359,9 @@ fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut
     if let Some(k) = kept.as_mut() {
         k.clear();
     }
-    *smallest = f64::INFINITY;
+    if let Some(s) = smallest.as_mut() {
+        *s = f64::INFINITY;
+    }
     pops[0].clone_from(&plan.base);
     state.start(plan.force_set.start(k), draw.adjust(plan.force_set.adjust(k), &plan.components.spec.force));
     let (mut max_gap, mut min_available) = (f64::NEG_INFINITY, f64::INFINITY);
@@ -424,8 +427,10 @@ fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut
             if i % 2 == 0 { (&*a, b) } else { (&*b, a) }
         };
         let flows = step_into(cur, &inputs, plan.fertile.clone(), nxt, step_scratch);
-        for v in [&nxt.male, &nxt.female] {
-            *smallest = v.as_slice()[..CHECKED_AGES].iter().fold(*smallest, |a, &b| a.min(b));
+        if let Some(s) = smallest.as_mut() {
+            for v in [&nxt.male, &nxt.female] {
+                *s = v.as_slice()[..CHECKED_AGES].iter().fold(*s, |a, &b| a.min(b));
+            }
         }
         // A non-finite value anywhere in the new population shows in its flows.
         let change = flows.births() - flows.deaths() + flows.net_migration();
@@ -507,12 +512,13 @@ fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut
 /// seed. For tests and diagnostics (no cohort may be emptied).
 pub fn smallest_cohort(plan: &Plan, seed: u64, index: u64) -> Result<f64> {
     let mut ws = Workspace::new(plan);
+    ws.smallest = Some(f64::INFINITY);
     let spec = &plan.components.spec;
     let width = 2 * (spec.gap_thresholds.len() + spec.available_thresholds.len());
     let (mut chunk, mut counts) = (vec![0.0_f32; plan.len() * NMETRICS], vec![0u64; plan.len() * width]);
     let mut sink = BlockSink { plan, chunk: &mut chunk, counts: &mut counts, len: 1, j: 0 };
     trajectory(plan, seed, index, &mut ws, &mut sink)?;
-    Ok(ws.smallest)
+    Ok(ws.smallest.unwrap_or(f64::INFINITY))
 }
 
 /// The population at 1 July of every year (base year first) of trajectory `index`: the
