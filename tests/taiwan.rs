@@ -224,3 +224,37 @@ fn taiwan_force_calibration_meets_the_bound() {
         assert!(!text.contains(korean), "`{korean}` in Taiwan's calibration:\n{text}");
     }
 }
+
+/// A plan for Taiwan costs in TWD: its unit costs come from Taiwan's defaults.toml (the
+/// conscript pay from the facts row, the rest Korea's at 46 KRW per TWD), never the
+/// built-in won; a scenario counting in another currency without its own costs is refused.
+#[test]
+fn plans_cost_in_the_scenarios_currency() {
+    let dir = common::root().join("scenarios");
+    let tw = forcecast::scenario::load(&dir.join("taiwan-baseline.toml"), &dir).unwrap();
+    assert_eq!(tw.automation.currency, "TWD");
+    assert_eq!(tw.plan.conscript_pay, 26_307.0 * 12.0, "facts 'One-year conscript monthly pay' x 12");
+    assert_eq!(tw.plan.civilian_cost, 9.8e5);
+    assert!(tw.plan.built_in_costs().is_empty());
+    tw.plan.check_currency("TWD").unwrap();
+    let kr = forcecast::scenario::load(&dir.join("baseline.toml"), &dir).unwrap();
+    assert_eq!(kr.plan.civilian_cost, 45.0e6);
+    kr.plan.check_currency("KRW").unwrap();
+
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("usd.toml");
+    std::fs::write(&file, "extends = \"baseline\"\n[automation]\ncurrency = \"USD\"\nunit_cost = 7.0e5\n").unwrap();
+    let out = common::forcecast()
+        .args(["plan", "--scenarios"])
+        .arg(&dir)
+        .arg(&file)
+        .arg("--out")
+        .arg(tmp.path().join("out"))
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    for word in ["conscript_pay", "civilian_cost", "KRW", "USD"] {
+        assert!(err.contains(word), "{word} missing from: {err}");
+    }
+    assert!(!tmp.path().join("out").exists(), "nothing written");
+}

@@ -228,6 +228,10 @@ fn usage(msg: String) -> Error {
 impl<'a> Context<'a> {
     /// Projects the scenario's population once.
     pub fn new(scenario: &'a Scenario, inputs: &'a Inputs) -> Result<Context<'a>> {
+        scenario
+            .plan
+            .check_currency(&scenario.automation.currency)
+            .map_err(|e| Error::Usage(format!("scenario {}: {e}", scenario.name)))?;
         let p = crate::run::project(scenario, inputs)?;
         let base_year = scenario.base_year;
         let plan = ForcePlan::new(&scenario.force, &inputs.data.force, base_year, scenario.end_year)?;

@@ -96,7 +96,43 @@ impl Default for PlanSpec {
     }
 }
 
+/// The currency of the built-in unit costs above (Korea's).
+pub const BUILT_IN_CURRENCY: &str = "KRW";
+
 impl PlanSpec {
+    /// The unit costs (key, value) left at their built-in values, which are in
+    /// [`BUILT_IN_CURRENCY`].
+    pub fn built_in_costs(&self) -> Vec<&'static str> {
+        let d = PlanSpec::default();
+        [
+            ("conscript_pay", self.conscript_pay, d.conscript_pay),
+            ("conscript_upkeep", self.conscript_upkeep, d.conscript_upkeep),
+            ("cadre_cost", self.cadre_cost, d.cadre_cost),
+            ("retention_bonus", self.retention_bonus, d.retention_bonus),
+            ("volunteer_cost", self.volunteer_cost, d.volunteer_cost),
+            ("civilian_cost", self.civilian_cost, d.civilian_cost),
+        ]
+        .into_iter()
+        .filter(|(_, v, d)| v.to_bits() == d.to_bits())
+        .map(|(k, _, _)| k)
+        .collect()
+    }
+
+    /// Refuses unit costs in won for a scenario that counts in another currency: the
+    /// built-in costs are Korea's, so a country counting in its own currency must set
+    /// them (in its `defaults.toml` or the scenario), else a plan's costs would mix units.
+    pub fn check_currency(&self, currency: &str) -> Result<(), String> {
+        let left = self.built_in_costs();
+        if currency == BUILT_IN_CURRENCY || left.is_empty() {
+            return Ok(());
+        }
+        Err(format!(
+            "[plan] {}: the built-in unit costs are Korea's, in {BUILT_IN_CURRENCY}, but this scenario counts in {currency}; \
+             set them in {currency} in the scenario's [plan] or the country's defaults.toml",
+            left.join(", ")
+        ))
+    }
+
     /// Whether nothing was set (the section is then left out of manifests).
     pub fn is_default(&self) -> bool {
         *self == PlanSpec::default()

@@ -237,7 +237,8 @@ pub const COUNTRY_DEFAULTS: &str = "defaults.toml";
 /// The force structure and the scenario defaults of the country a merged scenario names
 /// (`country`, default `korea`): `(None, None)` when the name is not a folder name or the
 /// folder is not found (the run reports that); the structure is `None` for a folder
-/// without `[force]`. Keys the defaults may set: `[force]` and `[automation]` only.
+/// without `[force]`. Keys the defaults may set: `[force]`, `[automation]` and `[plan]`
+/// (the plan's unit costs in the country's currency) only.
 fn country_defaults(
     merged: &Table,
     scenarios_dir: &Path,
@@ -260,12 +261,13 @@ fn country_defaults(
         return Ok((structure, None));
     }
     let table = read(&file)?;
-    if let Some((key, n)) = table.iter().find(|(k, _)| !matches!(k.as_str(), "force" | "automation")) {
+    if let Some((key, n)) = table.iter().find(|(k, _)| !matches!(k.as_str(), "force" | "automation" | "plan")) {
         return Err(diag(
             &file,
             Some(n.origin.line),
             key,
-            "a country's defaults set only [force] and [automation] (the demography is each scenario's own)".into(),
+            "a country's defaults set only [force], [automation] and [plan] (the demography is each scenario's own)"
+                .into(),
         ));
     }
     Ok((structure, Some(table)))
