@@ -187,6 +187,7 @@ fn plan_toml_meets_the_requirement_when_run_and_plans_are_reproducible() {
     assert!(section.contains("| 2040 |"), "{section}");
     assert!(section.contains(&format!("{:.1} |", cost_2040 / 1e12)), "2040 cost {cost_2040}: {section}");
     assert!(section.contains("charts/plan/frontier.png"), "{section}");
+    assert!(section.contains("Extra cost (trillion won)"), "costs in the scenario's currency: {section}");
     assert_eq!(
         std::fs::read(tmp.join("report/plan/plan.toml")).unwrap(),
         std::fs::read(tmp.join("a/plan.toml")).unwrap()

@@ -17,9 +17,12 @@ pub struct PlanFolder {
     pub dir: PathBuf,
     /// The comment lines at the top of `plan.toml` (what wrote it, the cost, the goal).
     pub summary: Vec<String>,
-    /// `plan.csv` rows: lever, year, value, cost (KRW).
+    /// The currency of the costs, as `plan.toml`'s summary states it (`KRW` for a folder
+    /// that does not say).
+    pub currency: String,
+    /// `plan.csv` rows: lever, year, value, cost (in `currency`).
     pub rows: Vec<(String, i32, f64, f64)>,
-    /// `alternatives.csv` rows: levers, feasible, discounted cost (KRW) when feasible.
+    /// `alternatives.csv` rows: levers, feasible, discounted cost when feasible.
     pub alternatives: Vec<(String, bool, Option<f64>)>,
     /// `frontier.svg`, when the plan drew a frontier.
     pub frontier_svg: Option<String>,
@@ -62,6 +65,13 @@ pub fn load(dir: &Path) -> Result<PlanFolder> {
         .map(|l| l.trim().to_string())
         .filter(|l| !l.is_empty())
         .collect();
+    // "[Mean d|D]iscounted extra cost <amount> <currency> over ...", as plan/write.rs writes it.
+    const SAID: &str = "iscounted extra cost ";
+    let currency = summary
+        .iter()
+        .find_map(|l| l.find(SAID).and_then(|i| l[i + SAID.len()..].split_whitespace().nth(1)))
+        .unwrap_or(crate::scenario::plan::BUILT_IN_CURRENCY)
+        .to_string();
     let mut rows = Vec::new();
     for (i, r) in records(dir, "plan.csv", &["lever", "year", "value", "cost"])?.iter().enumerate() {
         let year =
@@ -79,11 +89,11 @@ pub fn load(dir: &Path) -> Result<PlanFolder> {
         alternatives.push((r[0].to_string(), feasible, cost));
     }
     let frontier_svg = std::fs::read_to_string(dir.join("frontier.svg")).ok();
-    Ok(PlanFolder { dir: dir.to_path_buf(), summary, rows, alternatives, frontier_svg })
+    Ok(PlanFolder { dir: dir.to_path_buf(), summary, currency, rows, alternatives, frontier_svg })
 }
 
-fn trillion(krw: f64) -> String {
-    format!("{:.1}", krw / 1e12)
+fn trillion(amount: f64) -> String {
+    format!("{:.1}", amount / 1e12)
 }
 
 fn label(lever: &str) -> String {
@@ -110,9 +120,10 @@ fn value(lever: &str, v: f64) -> String {
 pub fn section(p: &PlanFolder, years: &[i32]) -> Section {
     let mut blocks = Vec::new();
     let said = p.summary.join(" ");
+    let money = crate::output::numbers::currency_word(&p.currency);
     blocks.push(Block::Paragraph(text(format!(
         "{said} The plan is itself a scenario: {}/plan.toml (copied under plan/ beside this report) runs with \
-         `forcecast run`. Costs are extra over the scenario's own settings, in trillions of won a year at \
+         `forcecast run`. Costs are extra over the scenario's own settings, in trillions of {money} a year at \
          constant prices; a manpower-equivalent (a civilian in a non-combat post, an unmanned system) is not a \
          combat capability.",
         p.dir.display()
@@ -126,7 +137,7 @@ pub fn section(p: &PlanFolder, years: &[i32]) -> Section {
     let shown: Vec<i32> = years.iter().copied().filter(|y| p.rows.iter().any(|r| r.1 == *y)).collect();
     let mut header = vec!["Year".to_string()];
     header.extend(levers.iter().map(|l| label(l)));
-    header.push("Extra cost (trillion won)".into());
+    header.push(format!("Extra cost (trillion {money})"));
     let mut rows = Vec::new();
     for y in &shown {
         let mut row = vec![y.to_string()];
@@ -146,7 +157,7 @@ pub fn section(p: &PlanFolder, years: &[i32]) -> Section {
         rows,
         strong: Vec::new(),
         swatches: Vec::new(),
-        note: Some("Every year's values: plan/plan.csv (lever, year, value, cost in won).".into()),
+        note: Some(format!("Every year's values: plan/plan.csv (lever, year, value, cost in {money}).")),
     }));
     if let Some(svg) = &p.frontier_svg {
         blocks.push(Block::Figure(Figure {
@@ -170,7 +181,7 @@ pub fn section(p: &PlanFolder, years: &[i32]) -> Section {
             })
             .collect();
         blocks.push(Block::Table(Table {
-            header: vec!["Levers".into(), "Discounted extra cost (trillion won)".into()],
+            header: vec!["Levers".into(), format!("Discounted extra cost (trillion {money})")],
             align: vec![Align::Left, Align::Right],
             rows,
             strong: Vec::new(),
@@ -207,4 +218,42 @@ pub fn copy_files(p: &PlanFolder, root: &Path) -> Result<Vec<String>> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The plan section counts in the currency the plan's summary states, for either goal.
+    #[test]
+    fn the_section_counts_in_the_plans_currency() {
+        for (line, word) in [
+            ("# Discounted extra cost 885655254094 TWD over the scenario's own settings; requirement met.", "TWD"),
+            (
+                "# Mean discounted extra cost 193867131133361 KRW over the scenario's own settings (1 on the central path).",
+                "won",
+            ),
+            ("# A folder written before the currency was stated.", "won"),
+        ] {
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = tmp.path();
+            std::fs::write(
+                dir.join("plan.toml"),
+                format!("# Written by `forcecast plan x`.\n{line}\nextends = \"x\"\n"),
+            )
+            .unwrap();
+            std::fs::write(dir.join("plan.csv"), "lever,year,value,cost\ntotal,2040,1,2.5e12\n").unwrap();
+            std::fs::write(
+                dir.join("alternatives.csv"),
+                "levers,feasible,discounted_cost,saving_of_mix\nmix,true,3e12,0\n",
+            )
+            .unwrap();
+            let p = load(dir).unwrap();
+            let md = format!("{:?}", section(&p, &[2040]));
+            assert!(md.contains(&format!("Extra cost (trillion {word})")), "{word}: {md}");
+            assert!(md.contains(&format!("Discounted extra cost (trillion {word})")), "{word}: {md}");
+            assert!(md.contains(&format!("trillions of {word} a year")), "{word}: {md}");
+            assert!(word == "won" || !md.contains(" won"), "{md}");
+        }
+    }
 }
