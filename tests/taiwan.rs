@@ -236,9 +236,16 @@ fn plans_cost_in_the_scenarios_currency() {
     assert_eq!(tw.plan.conscript_pay, 26_307.0 * 12.0, "facts 'One-year conscript monthly pay' x 12");
     assert_eq!(tw.plan.civilian_cost, 9.8e5);
     assert!(tw.plan.built_in_costs().is_empty());
+    // The civilians lever: Korea's 150,000 posts scaled to Taiwan's target, by 10,000.
+    assert_eq!(tw.plan.max_civilians, 65_000.0);
+    let levels = tw.plan.civilian_levels();
+    assert_eq!(levels.len(), 8, "{levels:?}");
+    assert_eq!((levels[6], levels[7]), (60_000.0, 65_000.0));
     tw.plan.check_currency("TWD").unwrap();
     let kr = forcecast::scenario::load(&dir.join("baseline.toml"), &dir).unwrap();
     assert_eq!(kr.plan.civilian_cost, 45.0e6);
+    let levels = kr.plan.civilian_levels();
+    assert_eq!((levels.len(), levels[15]), (16, 150_000.0), "{levels:?}");
     kr.plan.check_currency("KRW").unwrap();
 
     let tmp = tempfile::tempdir().unwrap();

@@ -328,12 +328,7 @@ impl<'a> Context<'a> {
                     }
                     Space { lever, values, max_step: 2, periods: n }
                 }
-                Lever::Civilians => Space {
-                    lever,
-                    values: (0..=15).map(|k| f64::from(k) * 10_000.0).collect(),
-                    max_step: 5,
-                    periods: n,
-                },
+                Lever::Civilians => Space { lever, values: s.plan.civilian_levels(), max_step: 5, periods: n },
                 Lever::Automation => Space { lever, values: vec![0.0, 1.0], max_step: 1, periods: 1 },
             };
             out.push(space);

@@ -38,8 +38,10 @@ pub const CIVILIAN_YEAR: f64 = 45.0e6;
 /// outsourced personnel" to keep a force of 500,000 (Chosun Biz and AJP, 1 October 2025).
 pub const SUBSTITUTION_RATIO: f64 = 1.0;
 /// Most civilians in non-combat posts the planner may use: the 150,000 outsourced posts of
-/// the same concept.
+/// the same concept (Korea's; another country sets its own, `[plan] max_civilians`).
 pub const MAX_CIVILIANS: f64 = 150_000.0;
+/// Step of the planner's civilians lever.
+pub const CIVILIANS_STEP: f64 = 10_000.0;
 /// First year the requirement must be met, by default.
 pub const FROM: i32 = 2030;
 
@@ -75,6 +77,8 @@ pub struct PlanSpec {
     pub volunteer_cost: f64,
     /// Cost of a civilian-year.
     pub civilian_cost: f64,
+    /// Most civilians in non-combat posts `forcecast plan` may use.
+    pub max_civilians: f64,
 }
 
 impl Default for PlanSpec {
@@ -92,6 +96,7 @@ impl Default for PlanSpec {
             retention_bonus: RETENTION_BONUS,
             volunteer_cost: VOLUNTEER_COST,
             civilian_cost: CIVILIAN_YEAR,
+            max_civilians: MAX_CIVILIANS,
         }
     }
 }
@@ -131,6 +136,17 @@ impl PlanSpec {
              set them in {currency} in the scenario's [plan] or the country's defaults.toml",
             left.join(", ")
         ))
+    }
+
+    /// The civilians lever's grid: 0 to `max_civilians` by [`CIVILIANS_STEP`], the maximum
+    /// itself last when it is not a multiple of the step.
+    pub fn civilian_levels(&self) -> Vec<f64> {
+        let mut v: Vec<f64> =
+            (0..).map(|k| f64::from(k) * CIVILIANS_STEP).take_while(|x| *x <= self.max_civilians + 1e-9).collect();
+        if v.last().is_some_and(|x| *x < self.max_civilians - 1e-9) {
+            v.push(self.max_civilians);
+        }
+        v
     }
 
     /// Whether nothing was set (the section is then left out of manifests).
@@ -175,6 +191,7 @@ pub fn read(root: &mut Reader<'_>, base_year: i32, proj_years: (i64, i64), sink:
         retention_bonus: p.number("retention_bonus", COST, sink).unwrap_or(d.retention_bonus),
         volunteer_cost: p.number("volunteer_cost", COST, sink).unwrap_or(d.volunteer_cost),
         civilian_cost: p.number("civilian_cost", COST, sink).unwrap_or(d.civilian_cost),
+        max_civilians: p.number("max_civilians", Range::new(0.0, 1.0e7), sink).unwrap_or(d.max_civilians),
     };
     p.finish(sink);
     (sink.diagnostics.len() == before).then_some(spec)

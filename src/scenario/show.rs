@@ -224,6 +224,7 @@ pub fn entries(s: &Scenario) -> Vec<Entry> {
     out.push(e("plan", "retention_bonus", Item::Float(p.retention_bonus)));
     out.push(e("plan", "volunteer_cost", Item::Float(p.volunteer_cost)));
     out.push(e("plan", "civilian_cost", Item::Float(p.civilian_cost)));
+    out.push(e("plan", "max_civilians", Item::Float(p.max_civilians)));
     let u = &s.uncertainty;
     out.push(e("uncertainty", "gap_thresholds", Item::Numbers(u.gap_thresholds.clone())));
     out.push(e("uncertainty", "available_thresholds", Item::Numbers(u.available_thresholds.clone())));
@@ -583,6 +584,7 @@ cadre_cost = 5e7
 retention_bonus = 2e6
 volunteer_cost = 6e6
 civilian_cost = 4e7
+max_civilians = 90000
 [uncertainty.migration]
 ar1 = 0.6
 tail_df = 4.5

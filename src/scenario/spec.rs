@@ -1015,6 +1015,7 @@ pub(crate) mod tests {
         ("plan", "retention_bonus = X"),
         ("plan", "volunteer_cost = X"),
         ("plan", "civilian_cost = X"),
+        ("plan", "max_civilians = X"),
     ];
 
     /// Every integer a scenario can set, as `(section, line)` with `X` for the value.
