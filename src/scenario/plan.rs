@@ -191,7 +191,7 @@ pub fn read(root: &mut Reader<'_>, base_year: i32, proj_years: (i64, i64), sink:
         retention_bonus: p.number("retention_bonus", COST, sink).unwrap_or(d.retention_bonus),
         volunteer_cost: p.number("volunteer_cost", COST, sink).unwrap_or(d.volunteer_cost),
         civilian_cost: p.number("civilian_cost", COST, sink).unwrap_or(d.civilian_cost),
-        max_civilians: p.number("max_civilians", Range::new(0.0, 1.0e7), sink).unwrap_or(d.max_civilians),
+        max_civilians: p.number("max_civilians", Range::new(0.0, 1.0e6), sink).unwrap_or(d.max_civilians),
     };
     p.finish(sink);
     (sink.diagnostics.len() == before).then_some(spec)
