@@ -1134,6 +1134,12 @@ fn show(arg: &str, other: Option<&str>, dir: &Path) -> Result<String, Error> {
                 defaults: Some(&defaults),
             },
         )),
+        Some((name, b)) if b.country != s.country => Err(Error::Usage(format!(
+            "show {} --diff {name}: `{}` is a scenario of {} and `{name}` of {}; a scenario cannot extend another \
+             country's (its force tables differ), so no difference between them runs as the same scenario. Compare \
+             them with `forcecast compare {} {name}`, or diff against a scenario of {}",
+            s.name, s.name, s.country, b.country, s.name, s.country
+        ))),
         Some((name, b)) => {
             let d = sh::diff(&entries, &sh::entries(b));
             let mut header = vec![format!(

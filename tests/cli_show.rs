@@ -97,3 +97,26 @@ fn show_rejects_unknown_scenarios() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("no scenario named `no-such`"));
     }
 }
+
+/// `--diff` promises a file that, extending the other scenario, is the same scenario; a
+/// scenario of another country cannot extend it (its force tables differ), so the pair is
+/// refused, naming both countries and pointing at `compare`; within a country the diff
+/// still runs back to the same scenario.
+#[test]
+fn show_diff_refuses_scenarios_of_two_countries() {
+    for args in [["show", "taiwan-baseline", "--diff", "baseline"], ["show", "baseline", "--diff", "taiwan-baseline"]] {
+        let out = common::forcecast().args(args).assert().code(2).get_output().clone();
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        for word in ["taiwan", "korea", "forcecast compare"] {
+            assert!(err.contains(word), "{word} missing: {err}");
+        }
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("tw.toml");
+    std::fs::write(&file, stdout(&["show", "taiwan-4-month-training", "--diff", "taiwan-baseline"])).unwrap();
+    assert_eq!(
+        stdout(&["show", file.to_str().unwrap()]).lines().skip(1).collect::<Vec<_>>(),
+        stdout(&["show", "taiwan-4-month-training"]).lines().skip(1).collect::<Vec<_>>()
+    );
+}
