@@ -265,3 +265,25 @@ fn plans_cost_in_the_scenarios_currency() {
     }
     assert!(!tmp.path().join("out").exists(), "nothing written");
 }
+
+/// The report's limits are each country's own (`[force.report] method_limits`): Taiwan's
+/// name its one-year migration residual and MND's published retention rate, never Korea's
+/// "no citizen migration series"; a report of both countries says each, by name.
+#[test]
+fn report_limits_are_the_countrys_own() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("r");
+    common::forcecast()
+        .args(["report", "taiwan-baseline", "baseline", "-q", "--no-sensitivity", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let limits: Vec<&str> = md.lines().filter(|l| l.contains("Limits:")).collect();
+    assert_eq!(limits.len(), 2, "{limits:?}");
+    let taiwan = limits.iter().find(|l| l.contains("Taiwan.")).expect("Taiwan's limits");
+    assert!(taiwan.contains("household registration") && taiwan.contains("78% in 2023"), "{taiwan}");
+    assert!(!taiwan.contains("no citizen migration series"), "{taiwan}");
+    let korea = limits.iter().find(|l| l.contains("Republic of Korea.")).expect("Korea's limits");
+    assert!(korea.contains("no citizen migration series"), "{korea}");
+}

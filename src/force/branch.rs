@@ -96,10 +96,12 @@ pub struct ForceStructure {
 }
 
 /// The report's sentences a country folder gives in `[force.report]` of `country.toml`:
-/// the method paragraphs on its conscripts, its corps and its history, and the caption of
+/// the method paragraphs on its conscripts, its corps, its history and the limits of its
+/// data, and the caption of
 /// its force chart (`{scenario}` stands for the scenario's name). A key left out is
 /// written from the structure alone.
-pub const REPORT_KEYS: &[&str] = &["method_conscripts", "method_cadre", "method_history", "force_caption"];
+pub const REPORT_KEYS: &[&str] =
+    &["method_conscripts", "method_cadre", "method_history", "method_limits", "force_caption"];
 
 /// `[force]` of `country.toml`, as written.
 #[derive(Debug, Clone, Deserialize)]

@@ -560,12 +560,15 @@ fn method(c: &crate::analysis::Comparison) -> Section {
         "Sensitivity: one parameter at a time over a documented range (UN WPP 2024's 80% prediction intervals for \
          fertility and life expectancy, observed figures, or stated assumptions), the others at the scenario's \
          values. It shows which assumptions matter, not the joint uncertainty.",
-        "Limits: no citizen migration series exists, so citizens' net migration is an assumption; the cadre is \
-         modelled for all services together (the branches share the conscripts only); no yearly continuation rate \
-         is published, so the cadre's profile is derived from counts and calibrated; automation is a \
-         manpower-equivalent substitution, not a model of capability.",
     ];
     items.extend(rest.iter().map(|s| s.to_string()));
+    // What each country's data leave open is its own (Korea's citizens' migration,
+    // Taiwan's one-year residual); a country that says nothing gets what holds for all.
+    items.extend(per_country("method_limits", &|_| {
+        "Limits: the corps' continuation profiles are derived from counts and calibrated, not observed by years \
+         of service; automation is a manpower-equivalent substitution, not a model of capability."
+            .to_string()
+    }));
     Section {
         id: "method".into(),
         heading: "Method in brief".into(),
