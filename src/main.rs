@@ -244,9 +244,10 @@ enum Command {
         /// Worker threads of the trajectories (default: all cores).
         #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..=1024))]
         threads: Option<u64>,
-        /// Requirement levels of frontier.csv as LOW:HIGH:STEP troops, or `none`.
-        #[arg(long, value_name = "LOW:HIGH:STEP", default_value = "300000:500000:20000")]
-        frontier: String,
+        /// Requirement levels of frontier.csv as LOW:HIGH:STEP troops, or `none` (default:
+        /// 60% to 100% of the requirement by 4%, 300000:500000:20000 for Korea's 500,000)
+        #[arg(long, value_name = "LOW:HIGH:STEP")]
+        frontier: Option<String>,
         /// Output folder (default output/plan-<scenario>).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -555,7 +556,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             quiet,
         } => {
             let threads = worker_threads(threads);
-            let levels = frontier_levels(&frontier)?;
+            let levels = frontier.as_deref().map(frontier_levels).transpose()?;
             let args = PlanArgs {
                 scenario,
                 require,
@@ -808,7 +809,8 @@ struct PlanArgs {
     from: Option<i32>,
     levers: Option<Vec<String>>,
     budget_per_year: Option<f64>,
-    levels: Vec<f64>,
+    /// `None`: the default, from the requirement.
+    levels: Option<Vec<f64>>,
     out: Option<PathBuf>,
     no_charts: bool,
     quiet: bool,
@@ -960,8 +962,16 @@ fn plan_command(a: PlanArgs, scenarios: &Path) -> anyhow::Result<()> {
             main_evals
         ));
     }
+    // By default the frontier spans 60% to 100% of the largest requirement from `from`, by
+    // 4% (Korea's 500,000: 300,000 to 500,000 by 20,000; Taiwan's 215,000: 129,000 to
+    // 215,000 by 8,600), so that it brackets this country's requirement.
+    let levels = a.levels.clone().unwrap_or_else(|| {
+        let d = &solution.detail;
+        let top = (0..d.years.len()).filter(|&t| d.years[t] >= from).map(|t| d.requirement[t]).fold(0.0, f64::max);
+        (0..=10).map(|k| (top * (0.6 + 0.04 * f64::from(k))).round()).collect()
+    });
     let frontier =
-        planner::frontier(&mut ctx, &problem, &a.levels, planner::Effort { random_starts: 0, passes: 8 }, &tick)?;
+        planner::frontier(&mut ctx, &problem, &levels, planner::Effort { random_starts: 0, passes: 8 }, &tick)?;
     let mut alternatives = Vec::new();
     for &l in &levers {
         let p = planner::Problem { levers: vec![l], ..problem.clone() };

@@ -264,6 +264,17 @@ fn plans_cost_in_the_scenarios_currency() {
         assert!(err.contains(word), "{word} missing from: {err}");
     }
     assert!(!tmp.path().join("out").exists(), "nothing written");
+
+    // The frontier brackets Taiwan's own 215,000 (60% to 100% by 4%), not Korea's levels,
+    // and its costs are in TWD.
+    let plan_out = tmp.path().join("plan");
+    common::forcecast().args(["plan", "taiwan-baseline", "-q", "--out"]).arg(&plan_out).assert().success();
+    let (h, rows) = common::read_csv(&plan_out.join("frontier.csv"));
+    let levels = common::column(&h, &rows, "requirement");
+    assert_eq!(levels.len(), 11);
+    assert_eq!((levels[0], levels[1], levels[10]), (129_000.0, 137_600.0, 215_000.0));
+    let toml = std::fs::read_to_string(plan_out.join("plan.toml")).unwrap();
+    assert!(toml.lines().nth(1).is_some_and(|l| l.contains(" TWD over")), "{toml}");
 }
 
 /// The report's limits are each country's own (`[force.report] method_limits`): Taiwan's
