@@ -177,3 +177,30 @@ fn monte_carlo_and_tornado_agree_on_the_force_parameters() {
     let d25 = forcecast::output::tables::summary_rows(&det)[0].force_available;
     assert!(q25.q[0] > 0.97 * d25 && q25.q[6] < 1.03 * d25, "{:?} vs {d25}", q25.q);
 }
+
+/// Taiwan's force set is drawn on Taiwan's own priors (its volunteers' decision
+/// continuation 0.78 ± 0.05, country.toml) and named by its corps: under Korea's officers'
+/// prior (0.5 ± 0.1) no design point was accepted and every trajectory took the one
+/// scenario vector. The accepted decision continuations span the calibration's own
+/// near-fit range (country.toml: 0.737-0.950 within 0.5 point), and with one corps the
+/// first corps' careerists' draw is marked unused.
+#[test]
+fn taiwan_force_set_uses_its_own_priors_and_names() {
+    let (s, inputs, det) = load(&common::scenarios().join("taiwan-baseline.toml"));
+    let plan = Plan::new(&s, &inputs, &det).unwrap();
+    let set = &plan.force_set;
+    let sum = &set.summary;
+    assert!(set.len() >= 50, "{} vectors accepted: {}", set.len(), sum.method);
+    assert_eq!(sum.design_points, 6144);
+    let names: Vec<&str> = sum.parameters.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names[1], "volunteers.decision_continuation");
+    assert_eq!(names[3], "volunteers.careerist_continuation");
+    assert_eq!(names[4], "volunteers.capacity");
+    assert_eq!(sum.parameters[2].source, "unused (one corps)");
+    assert!(!names.iter().any(|n| n.contains("officers") || n.contains("ncos")), "{names:?}");
+    let (lo, hi) = sum.parameters[1].accepted_range;
+    assert!(lo > 0.65 && hi < 0.97 && lo < 0.78 && hi > 0.85, "decision continuation accepted {lo}-{hi}");
+    for (k, rms) in set.rms.iter().enumerate() {
+        assert!(*rms <= sum.reference_rms + TOLERANCE, "vector {k}: RMS {rms}");
+    }
+}

@@ -7,9 +7,12 @@
 //! - **Prior.** Uniform over the calibration's search ranges
 //!   ([`calibration::RANGES`]) for the take-up, the officers' continuation at the end of
 //!   their obligated term, careerists' continuation of officers and of NCOs and the NCOs'
-//!   recruiting capacity; times the calibration's weak Gaussian priors on the two officer
-//!   parameters ([`calibration::OFFICER_PRIORS`], an ASSUMPTION: the flat officer stock
-//!   does not identify them), applied as weights. The active-duty rate's future level is
+//!   recruiting capacity; times the calibration's weak Gaussian priors on the first
+//!   corps' two parameters, the country's own ([`calibration::priors`]: `decision_prior`
+//!   and `careerist_prior` of its `country.toml`; Korea's officers 0.5 ± 0.1 and
+//!   0.955 ± 0.02, an ASSUMPTION: the flat officer stock does not identify them; Taiwan's
+//!   volunteers 0.78 ± 0.05, MND's retention rate of 2023, and no careerist prior),
+//!   applied as weights. The active-duty rate's future level is
 //!   uniform over the range of the sourced examination outcomes (`active_duty_rate` of
 //!   `force_inputs.csv`, 80.4-91.5% over 1999-2025); the history does not inform it (its
 //!   rates before the base date are observed), so every design point passes on it.
@@ -46,7 +49,7 @@ use crate::force::{Adjust, ForcePlan, ForceState};
 use crate::run::Inputs;
 use crate::scenario::Scenario;
 use crate::scenario::uncertainty::ForceNoise;
-use crate::validation::calibration::{self, NEAR, OFFICER_PRIORS, RANGES, Setup};
+use crate::validation::calibration::{self, NEAR, RANGES, Setup};
 
 /// Points of the deterministic design.
 pub const DESIGN_POINTS: usize = 4096;
@@ -59,7 +62,9 @@ const BOXED: [usize; 3] = [0, 3, 4];
 pub const TOLERANCE: f64 = NEAR;
 /// Number of drawn force parameters.
 pub const NDRAWN: usize = 6;
-/// The drawn parameters: the calibration's five, then the active-duty rate's future level.
+/// The drawn parameters for Korea's structure (officers first, NCOs last): the
+/// calibration's five, then the active-duty rate's future level; [`names`] gives any
+/// country's.
 pub const NAMES: [&str; NDRAWN] = [
     "take_up",
     "officers.decision_continuation",
@@ -68,6 +73,19 @@ pub const NAMES: [&str; NDRAWN] = [
     "ncos.capacity",
     "active_duty_rate",
 ];
+/// The drawn parameters' names for a force structure (its first and last corps' keys,
+/// [`calibration::param_names`]), and whether each acts: with one corps the first corps'
+/// careerists' parameter is the last's, and the design's own draw of it is unused.
+pub fn names(st: &crate::force::ForceStructure) -> [(String, bool); NDRAWN] {
+    let p = calibration::param_names(st);
+    let a = st.corps.first().map_or("officers", |c| c.key.as_str());
+    std::array::from_fn(|k| match p.get(k) {
+        Some(Some(n)) => (n.clone(), true),
+        Some(None) => (format!("{a}.careerist_continuation"), false),
+        None => (NAMES[k].to_string(), true),
+    })
+}
+
 /// The `[uncertainty.force]` key that governs each parameter.
 pub const KEYS: [&str; NDRAWN] =
     ["take_up", "cadre_retention", "cadre_retention", "cadre_retention", "cadre_propensity", "active_duty_rate"];
@@ -325,7 +343,7 @@ impl ForceSet {
                 starts: vec![det_start.clone()],
                 scenario_values,
             };
-            s.summary.parameters = s.summarise(&priors, &drawn);
+            s.summary.parameters = s.summarise(&priors, &drawn, &names(data.structure()));
             s
         };
         let Some(setup) = setup else {
@@ -344,6 +362,7 @@ impl ForceSet {
         // parameters uniform over a box that holds every accepted point (found by a pilot
         // over the whole ranges, widened until no accepted point lies near a side that is
         // not the prior's own bound).
+        let first_priors = calibration::priors(data.structure());
         let eval = |box_: &[(f64, f64); NDRAWN], n: usize| -> Vec<([f64; NDRAWN], f64, ForceState)> {
             // Each point is independent: evaluated in parallel, collected in index order.
             (1..=n as u64)
@@ -355,7 +374,11 @@ impl ForceSet {
                         if *d {
                             let u = radical_inverse(i, PRIMES[dim]);
                             v[k] = match k {
-                                1 | 2 => truncated_normal(u, OFFICER_PRIORS[k - 1], priors[k]),
+                                // The first corps' priors, the country's own: a width of 0
+                                // is no prior (uniform over the range).
+                                1 | 2 if first_priors[k - 1].1 > 0.0 => {
+                                    truncated_normal(u, first_priors[k - 1], priors[k])
+                                }
                                 _ => box_[k].0 + (box_[k].1 - box_[k].0) * u,
                             };
                             dim += 1;
@@ -412,13 +435,23 @@ impl ForceSet {
         let evaluated = PILOT_POINTS + DESIGN_POINTS;
         let mut set = ForceSet {
             summary: Summary {
-                method: format!(
-                    "approximate Bayesian computation by rejection: {DESIGN_POINTS} Halton points (after a \
-                     pilot of {PILOT_POINTS} over the whole prior ranges) over the box that holds the accepted \
-                     take-up and NCO parameters, the officers' parameters from their weak Gaussian priors, \
-                     accepted when the calibration's objective RMS is within {:.1} point of the best",
-                    100.0 * TOLERANCE
-                ),
+                method: {
+                    let st = data.structure();
+                    let key = |c: Option<&crate::force::branch::Component>| c.map_or(String::new(), |c| c.key.clone());
+                    let (a, z) = (key(st.corps.first()), key(st.corps.last()));
+                    let first = if st.corps.len() > 1 {
+                        format!("the {a}' decision and careerist continuation from their weak Gaussian priors")
+                    } else {
+                        format!("the {a}' decision continuation from its weak Gaussian prior")
+                    };
+                    format!(
+                        "approximate Bayesian computation by rejection: {DESIGN_POINTS} Halton points (after a \
+                         pilot of {PILOT_POINTS} over the whole prior ranges) over the box that holds the \
+                         accepted take-up and {z}' careerist continuation and capacity, {first} (country.toml), \
+                         accepted when the calibration's objective RMS is within {:.1} point of the best",
+                        100.0 * TOLERANCE
+                    )
+                },
                 tolerance: TOLERANCE,
                 reference_rms: best,
                 scenario_rms,
@@ -463,11 +496,16 @@ impl ForceSet {
         set.summary.accepted = set.values.len();
         set.summary.effective_size = total * total / set.weights.iter().map(|w| w * w).sum::<f64>();
         set.summary.max_accepted_rms = set.rms.iter().copied().fold(0.0, f64::max);
-        set.summary.parameters = set.summarise(&priors, &drawn);
+        set.summary.parameters = set.summarise(&priors, &drawn, &names(data.structure()));
         set
     }
 
-    fn summarise(&self, priors: &[(f64, f64); NDRAWN], drawn: &[bool; NDRAWN]) -> Vec<ParamSummary> {
+    fn summarise(
+        &self,
+        priors: &[(f64, f64); NDRAWN],
+        drawn: &[bool; NDRAWN],
+        names: &[(String, bool); NDRAWN],
+    ) -> Vec<ParamSummary> {
         let total: f64 = self.weights.iter().sum();
         (0..NDRAWN)
             .map(|k| {
@@ -476,8 +514,13 @@ impl ForceSet {
                 let hi = vals.fold(f64::MIN, f64::max);
                 let mean = self.values.iter().zip(&self.weights).map(|(v, w)| v[k] * w).sum::<f64>() / total;
                 ParamSummary {
-                    name: NAMES[k].to_string(),
-                    source: if drawn[k] { "calibrated" } else { "explicit" }.to_string(),
+                    name: names[k].0.clone(),
+                    source: match (names[k].1, drawn[k]) {
+                        (false, _) => "unused (one corps)",
+                        (true, true) => "calibrated",
+                        (true, false) => "explicit",
+                    }
+                    .to_string(),
                     prior: if drawn[k] { priors[k] } else { (self.scenario_values[k], self.scenario_values[k]) },
                     scenario: self.scenario_values[k],
                     accepted_range: (lo, hi),
