@@ -634,18 +634,28 @@ pub fn exceedance(plan: &Plan) -> Exceedance {
 /// Runs every trajectory on a pool of `options.threads` workers, keeping every sample.
 /// `progress` is called with the number of trajectories each finished block held.
 pub fn run(plan: &Plan, options: Options, progress: &(dyn Fn(u64) + Sync)) -> Result<MonteCarlo> {
+    run_on(plan, options, &pool(options.threads)?, progress)
+}
+
+/// [`run`] on a pool the caller already holds (with `options.threads` workers).
+pub fn run_on(
+    plan: &Plan,
+    options: Options,
+    pool: &rayon::ThreadPool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<MonteCarlo> {
     let n = options.trajectories;
     if n == 0 {
         return Err(Error::Usage("--trajectories must be at least 1".into()));
     }
-    let pool = pool(options.threads)?;
     let mut exceedance = exceedance(plan);
-    let samples = run_range(plan, options.seed, 0..n, &pool, &mut exceedance, progress)?;
+    let samples = run_range(plan, options.seed, 0..n, pool, &mut exceedance, progress)?;
     Ok(MonteCarlo { options, samples, exceedance })
 }
 
-/// Runs trajectories `range` (their indices fix their draws) on `pool`: their samples,
-/// rows in index order, and their threshold counts added to `exceedance`.
+/// Runs trajectories `range` (their indices fix their draws) on `pool`: their samples
+/// (in index order, laid out as [`Samples`] says), and their threshold counts added to
+/// `exceedance`.
 pub fn run_range(
     plan: &Plan,
     seed: u64,

@@ -118,7 +118,7 @@ pub fn run_with_budget(
     let per_trajectory = engine::bytes_per_trajectory(plan.len());
     let (quantiles, exceedance, sample_bytes, quantile_rank_error) =
         if streaming::passes(options.trajectories, per_trajectory, budget) == 1 {
-            let mc: MonteCarlo = engine::run(&plan, options, progress)?;
+            let mc: MonteCarlo = engine::run_on(&plan, options, &pool, progress)?;
             laps.lap("monte carlo engine");
             force_drivers(&mut plan, &mc);
             let quantiles = pool.install(|| summary::quantiles(&plan, &mc));
