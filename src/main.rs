@@ -510,6 +510,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             let bar = spinner(quiet, "running the scenarios");
             let c = forcecast::analysis::Comparison::new(forcecast::analysis::run_all(&scenario, &scenarios)?)?
                 .with_chart_years(chart_years)?;
+            if let Some(p) = &plan {
+                report::plan::check_matches(p, c.runs[0].scenario())?;
+            }
             let dest = out.unwrap_or_else(|| report::default_dir(&c));
             let monte_carlo = trajectories.map(|n| uncertainty::Options { trajectories: n as usize, seed, threads });
             let meta = report::build::Meta { title, author, date };
@@ -915,7 +918,7 @@ fn plan_command(a: PlanArgs, scenarios: &Path) -> anyhow::Result<()> {
     };
     let tick = |k: u64| bar.inc(k);
     let mut ctx = planner::Context::new(&s, &inputs)?;
-    let (solution, mc) = match probability {
+    let (mut solution, mc) = match probability {
         None => (planner::solve(&mut ctx, &problem, planner::EFFORT, &[], &tick)?, None),
         Some(p) => {
             let traj = planner::mc::Trajectories::new(&ctx, &problem, p, n_traj, a.seed, a.threads)?;
@@ -970,8 +973,21 @@ fn plan_command(a: PlanArgs, scenarios: &Path) -> anyhow::Result<()> {
         let top = (0..d.years.len()).filter(|&t| d.years[t] >= from).map(|t| d.requirement[t]).fold(0.0, f64::max);
         (0..=10).map(|k| (top * (0.6 + 0.04 * f64::from(k))).round()).collect()
     });
-    let frontier =
-        planner::frontier(&mut ctx, &problem, &levels, planner::Effort { random_starts: 0, passes: 8 }, &tick)?;
+    // The frontier's search starts its highest level from the plan, and the plan and the
+    // frontier's level with the same requirement keep the cheaper of their two solutions,
+    // so that the two outputs never disagree on the cost of the same problem.
+    let seed = mc.is_none().then(|| solution.choice.clone());
+    let mut frontier = planner::frontier(
+        &mut ctx,
+        &problem,
+        &levels,
+        planner::Effort { random_starts: 0, passes: 8 },
+        seed.as_ref(),
+        &tick,
+    )?;
+    if mc.is_none() {
+        planner::reconcile(&mut solution, &mut frontier);
+    }
     let mut alternatives = Vec::new();
     for &l in &levers {
         let p = planner::Problem { levers: vec![l], ..problem.clone() };

@@ -110,7 +110,8 @@ fn the_frontier_is_monotone_and_each_point_is_feasible() {
     let mut ctx = Context::new(&s, &inputs).unwrap();
     let pr = problem(&[Lever::Service, Lever::Cadre, Lever::Civilians, Lever::Automation]);
     let levels = [360_000.0, 400_000.0, 440_000.0, 480_000.0];
-    let f = plan::frontier(&mut ctx, &pr, &levels, plan::Effort { random_starts: 0, passes: 6 }, &|_| {}).unwrap();
+    let f =
+        plan::frontier(&mut ctx, &pr, &levels, plan::Effort { random_starts: 0, passes: 6 }, None, &|_| {}).unwrap();
     let mut prev = f64::NEG_INFINITY;
     for p in &f {
         let c = p.cost.unwrap_or_else(|| panic!("{} infeasible", p.requirement));
@@ -126,6 +127,28 @@ fn the_frontier_is_monotone_and_each_point_is_feasible() {
             assert!(q.automation.uncovered_gap[t] <= plan::SHORTFALL_TOLERANCE, "{}: {y}", p.requirement);
         }
     }
+}
+
+#[test]
+fn the_plan_and_the_frontier_agree_on_the_same_requirement() {
+    let (s, inputs) = baseline(2040);
+    let mut ctx = Context::new(&s, &inputs).unwrap();
+    let pr = Problem {
+        target: Some(vec![(s.base_year, 480_000.0)]),
+        ..problem(&[Lever::Service, Lever::Civilians, Lever::Automation])
+    };
+    let effort = plan::Effort { random_starts: 0, passes: 6 };
+    let mut sol = plan::solve(&mut ctx, &pr, effort, &[], &|_| {}).unwrap();
+    let before = sol.detail.score.cost;
+    let levels = [440_000.0, 480_000.0];
+    let mut f = plan::frontier(&mut ctx, &pr, &levels, effort, Some(&sol.choice), &|_| {}).unwrap();
+    plan::reconcile(&mut sol, &mut f);
+    // Same problem, same answer, and never dearer than the plan alone found.
+    assert_eq!(f[1].cost, Some(sol.detail.score.cost));
+    assert!(sol.detail.score.cost <= before, "{} > {before}", sol.detail.score.cost);
+    assert_eq!(f[1].solution.choice, sol.choice);
+    // A level that is another problem is left alone.
+    assert!(f[0].cost.unwrap() < sol.detail.score.cost);
 }
 
 #[test]
@@ -168,6 +191,16 @@ fn plan_toml_meets_the_requirement_when_run_and_plans_are_reproducible() {
     // Without the plan the same scenario leaves a gap that automation alone cannot close.
     let (pc, _) = common::read_csv(&tmp.join("a/plan.csv"));
     assert_eq!(pc, ["lever", "year", "value", "cost"]);
+    // plan.csv gives the values applied, never the grid's placeholder for "the scenario's
+    // own setting": every branch serves at least the Army's 18 months.
+    let text = std::fs::read_to_string(tmp.join("a/plan.csv")).unwrap();
+    let service: Vec<f64> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("service,"))
+        .map(|l| l.split(',').nth(1).unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(service.len(), 2045 - 2025);
+    assert!(service.iter().all(|&m| (18.0..=24.0).contains(&m)), "{service:?}");
     let (ah, arows) = common::read_csv(&tmp.join("a/alternatives.csv"));
     assert_eq!(ah, ["levers", "feasible", "discounted_cost", "saving_of_mix"]);
     assert_eq!(arows.len(), 4);

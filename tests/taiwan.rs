@@ -275,6 +275,23 @@ fn plans_cost_in_the_scenarios_currency() {
     assert_eq!((levels[0], levels[1], levels[10]), (129_000.0, 137_600.0, 215_000.0));
     let toml = std::fs::read_to_string(plan_out.join("plan.toml")).unwrap();
     assert!(toml.lines().nth(1).is_some_and(|l| l.contains(" TWD over")), "{toml}");
+    // Taiwan's volunteers are calibrated at the ceiling of careerists' continuation
+    // (0.995): the retention lever has no room, so it never appears, and no continuation
+    // of 1.0 (no careerist ever leaving) is written.
+    assert!(!toml.contains("careerist_continuation"), "{toml}");
+    let text = std::fs::read_to_string(plan_out.join("plan.csv")).unwrap();
+    assert!(text.lines().filter(|l| l.starts_with("cadre,")).all(|l| l.split(',').nth(2) == Some("0")), "{text}");
+    // A report on a Korean scenario refuses Taiwan's plan (costs in another currency).
+    let out = common::forcecast()
+        .args(["report", "baseline", "-q", "--no-sensitivity", "--plan"])
+        .arg(&plan_out)
+        .arg("--out")
+        .arg(tmp.path().join("report"))
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("TWD") && err.contains("KRW") && err.contains("baseline"), "{err}");
+    assert!(!tmp.path().join("report").exists(), "nothing written");
 }
 
 /// The report's limits are each country's own (`[force.report] method_limits`): Taiwan's

@@ -45,6 +45,11 @@ pub const MAX_SERVICE_MONTHS: f64 = 24.0;
 /// Largest rise in NCO careerists' yearly continuation (percentage points). ASSUMPTION:
 /// 4 points, about twice the fall of 2020-2024 (see scenarios/cadre-retention-plus.toml).
 pub const MAX_RETENTION_POINTS: f64 = 4.0;
+/// Highest careerists' continuation the retention lever may reach: the top of the force
+/// calibration's search range ([`crate::validation::calibration::RANGES`]), so that the
+/// lever never sets a continuation no fit was allowed to take (1.0 would mean no careerist
+/// ever leaves before the maximum service).
+pub const MAX_CAREERIST_CONTINUATION: f64 = crate::validation::calibration::RANGES[2].1;
 
 /// A policy lever.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -301,12 +306,20 @@ impl<'a> Context<'a> {
                     }
                     Space { lever, values, max_step: 3, periods: n }
                 }
-                Lever::Cadre => Space {
-                    lever,
-                    values: (0..=MAX_RETENTION_POINTS as usize).map(|p| p as f64).collect(),
-                    max_step: 2,
-                    periods: n,
-                },
+                Lever::Cadre => {
+                    // Whole points up to the largest room below the ceiling in any period
+                    // (a corps already at it, as Taiwan's volunteers are, gets none).
+                    let room = self
+                        .periods
+                        .iter()
+                        .map(|&y| (MAX_CAREERIST_CONTINUATION - self.careerist(y)) * 100.0)
+                        .fold(0.0_f64, f64::max);
+                    let values = (0..=MAX_RETENTION_POINTS as usize)
+                        .map(|p| p as f64)
+                        .filter(|&p| p == 0.0 || p - 1.0 < room - 1e-9)
+                        .collect();
+                    Space { lever, values, max_step: 2, periods: n }
+                }
                 Lever::Women => {
                     let total: f64 = s.force.female_volunteer_age_shares.iter().map(|a| a.1).sum();
                     if total <= 0.0 {
@@ -371,6 +384,50 @@ impl<'a> Context<'a> {
         )
     }
 
+    /// The careerists' continuation in `year` with the retention lever at `points`: the
+    /// scenario's raised by the points up to [`MAX_CAREERIST_CONTINUATION`], never below
+    /// the scenario's own.
+    fn careerist_with(&self, year: i32, points: f64) -> f64 {
+        let c = self.careerist(year);
+        (c + points / 100.0).min(MAX_CAREERIST_CONTINUATION).max(c)
+    }
+
+    /// Points of continuation the retention lever at `points` really adds in `year` (less
+    /// than `points` near the ceiling; 0 for a corps already at it): what the bonus buys.
+    fn retention_points_applied(&self, year: i32, points: f64) -> f64 {
+        let c = self.careerist(year);
+        if c + points / 100.0 <= MAX_CAREERIST_CONTINUATION {
+            points
+        } else {
+            ((MAX_CAREERIST_CONTINUATION - c) * 100.0).max(0.0)
+        }
+    }
+
+    /// The value lever `lever` takes in period start `year` at grid value `v` (`own`: the
+    /// grid's index 0, the scenario's own setting), as [`Self::force_spec`] applies it
+    /// and in the lever's unit: the shortest conscript term, the active-duty rate, the
+    /// points of continuation really added, the women's share; civilians and automation
+    /// as they are.
+    fn applied(&self, lever: Lever, year: i32, v: f64, own: bool) -> f64 {
+        match lever {
+            Lever::Service => self
+                .inputs
+                .data
+                .force
+                .structure()
+                .branch_slots()
+                .map(|b| self.term(b, year).max(v))
+                .fold(f64::INFINITY, f64::min),
+            Lever::Active => self.active_rate(year).max(v),
+            Lever::Cadre => self.retention_points_applied(year, v),
+            Lever::Women if own => {
+                let total: f64 = self.scenario.force.female_volunteer_age_shares.iter().map(|a| a.1).sum();
+                total * self.female_scale(year)
+            }
+            Lever::Women | Lever::Civilians | Lever::Automation => v,
+        }
+    }
+
     fn female_scale(&self, year: i32) -> f64 {
         force::policy::at(
             self.scenario.force.female_volunteer_scale.as_ref(),
@@ -422,7 +479,7 @@ impl<'a> Context<'a> {
                 }
                 Lever::Cadre => {
                     spec.cadre.corps[self.bonus_corps()].careerist_continuation =
-                        Some(path(&|k, y| (self.careerist(y) + v(k) / 100.0).min(1.0)));
+                        Some(path(&|k, y| self.careerist_with(y, v(k))));
                 }
                 Lever::Women => {
                     let total: f64 = spec.female_volunteer_age_shares.iter().map(|a| a.1).sum();
@@ -484,7 +541,16 @@ impl<'a> Context<'a> {
         let nan = || vec![f64::NAN; n];
         let mut values: [Vec<f64>; 6] = std::array::from_fn(|_| nan());
         for (space, idx) in spaces.iter().zip(choice) {
-            let v: Vec<f64> = idx.iter().map(|&i| space.values[i]).collect();
+            // The values the plan applies, not the grid's: index 0 stands for the
+            // scenario's own setting, which is a value of its own in every period.
+            let v: Vec<f64> = if space.periods == 1 {
+                idx.iter().map(|&i| space.values[i]).collect()
+            } else {
+                idx.iter()
+                    .zip(&self.periods)
+                    .map(|(&i, &y)| self.applied(space.lever, y, space.values[i], i == 0))
+                    .collect()
+            };
             values[space.lever as usize] = self.yearly(&v);
         }
         let has = |l: Lever| spaces.iter().any(|s| s.lever == l);
@@ -753,15 +819,19 @@ pub fn frontier(
     problem: &Problem,
     levels: &[f64],
     effort: Effort,
+    start: Option<&Choice>,
     tick: &dyn Fn(u64),
 ) -> Result<Vec<FrontierPoint>> {
     let base_year = ctx.scenario.base_year;
     let at = |r: f64| Problem { target: Some(vec![(base_year, r)]), ..problem.clone() };
     let mut sols: Vec<Option<Solution>> = vec![None; levels.len()];
-    // From the highest level down (a plan for more troops is a start for fewer), then up.
+    // From the highest level down (a plan for more troops is a start for fewer; the
+    // highest starts from `start`, the caller's plan, when given), then up.
     for i in (0..levels.len()).rev() {
-        let seeds: Vec<Choice> =
-            sols.get(i + 1).and_then(|s| s.as_ref()).map(|s| vec![s.choice.clone()]).unwrap_or_default();
+        let seeds: Vec<Choice> = match sols.get(i + 1).and_then(|s| s.as_ref()) {
+            Some(s) => vec![s.choice.clone()],
+            None => start.into_iter().cloned().collect(),
+        };
         sols[i] = Some(solve(ctx, &at(levels[i]), effort, &seeds, tick)?);
     }
     for i in 1..levels.len() {
@@ -784,6 +854,25 @@ pub fn frontier(
             }
         })
         .collect())
+}
+
+/// Makes the plan and the frontier agree: a frontier level whose requirement equals the
+/// plan's in every year (the target acts before `from` too: the cadre recruits against
+/// it) is the same problem, so both keep the cheaper (the better-scored) of their two
+/// solutions.
+pub fn reconcile(plan: &mut Solution, frontier: &mut [FrontierPoint]) {
+    let same = |a: &Detail, b: &Detail| a.years == b.years && a.requirement == b.requirement;
+    for p in frontier.iter_mut() {
+        if !same(&p.solution.detail, &plan.detail) {
+            continue;
+        }
+        if p.solution.detail.score.better(&plan.detail.score) {
+            *plan = p.solution.clone();
+        } else if plan.detail.score.better(&p.solution.detail.score) {
+            p.solution = plan.clone();
+            p.cost = plan.detail.score.feasible().then_some(plan.detail.score.cost);
+        }
+    }
 }
 
 /// Reads a requirement path: a CSV with the header `year,troops` and one row per

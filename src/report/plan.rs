@@ -92,6 +92,26 @@ pub fn load(dir: &Path) -> Result<PlanFolder> {
     Ok(PlanFolder { dir: dir.to_path_buf(), summary, currency, rows, alternatives, frontier_svg })
 }
 
+/// Refuses a plan folder whose costs are in another currency than the report's first
+/// scenario (a plan for another country: its levers, costs and requirement are not this
+/// scenario's).
+pub fn check_matches(p: &PlanFolder, scenario: &crate::scenario::Scenario) -> Result<()> {
+    let want = &scenario.automation.currency;
+    if &p.currency != want {
+        return Err(Error::Usage(format!(
+            "--plan {}: the plan counts its costs in {} and {} in {want}: it was written for another \
+             country's scenario; report on the scenario the plan was made for, or make a plan for {} \
+             (`forcecast plan {}`)",
+            p.dir.display(),
+            p.currency,
+            scenario.name,
+            scenario.name,
+            scenario.name
+        )));
+    }
+    Ok(())
+}
+
 fn trillion(amount: f64) -> String {
     format!("{:.1}", amount / 1e12)
 }
