@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 use forcecast::output::years::ChartYears;
@@ -613,8 +613,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 }
                 paths.push(path);
             }
-            let mut planned: Vec<(scenario::Scenario, PathBuf, run::Inputs)> = Vec::with_capacity(paths.len());
+            // Every scenario is also projected (deterministic run and Monte Carlo) before the
+            // first is written: a scenario that fails leaves no output of the others, in
+            // whatever order they were given.
+            let mut planned: Vec<(scenario::Scenario, PathBuf, run::Inputs, run::Projection, Duration)> =
+                Vec::with_capacity(paths.len());
             for path in paths {
+                let start = Instant::now();
                 let mut laps = forcecast::timing::Laps::new();
                 let s = scenario::load(&path, &scenarios)?;
                 chart_years.check(&s.name, s.base_year, s.end_year)?;
@@ -627,25 +632,29 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 // What `check` validates, so the two accept and reject the same inputs.
                 run::validate(&s, &inputs)?;
                 laps.lap("scenario, data and validation");
-                planned.push((s, dest, inputs));
-            }
-            for (s, dest, inputs) in &planned {
-                let start = Instant::now();
-                let mut laps = forcecast::timing::Laps::new();
-                let p = run::project(s, inputs)?;
+                let p = run::project(&s, &inputs)?;
                 laps.lap("deterministic projection");
-                let mc = match trajectories {
+                planned.push((s, dest, inputs, p, start.elapsed()));
+            }
+            let mut outcomes = Vec::with_capacity(planned.len());
+            for (s, _, inputs, p, took) in &mut planned {
+                let start = Instant::now();
+                outcomes.push(match trajectories {
                     Some(n) => {
-                        let mut o = monte_carlo(s, inputs, &p, n, seed, threads, quiet)?;
+                        let mut o = monte_carlo(s, inputs, p, n, seed, threads, quiet)?;
                         if let Some(k) = save_trajectories {
-                            o.saved = uncertainty::outcome::saved_trajectories(s, inputs, &p, o.options, k as usize)?;
+                            o.saved = uncertainty::outcome::saved_trajectories(s, inputs, p, o.options, k as usize)?;
                         }
                         Some(o)
                     }
                     None => None,
-                };
+                });
+                *took += start.elapsed();
+            }
+            for ((s, dest, inputs, p, took), mc) in planned.iter().zip(outcomes) {
+                let start = Instant::now();
                 let opts = WriteOptions { no_charts, fail_midway, xlsx, years: chart_years.clone() };
-                let written = write_projection_with(&p, inputs, dest, opts, mc.as_ref())?;
+                let written = write_projection_with(p, inputs, dest, opts, mc.as_ref())?;
                 if !quiet {
                     let last = p.years.len() - 1;
                     let runs = match &mc {
@@ -658,7 +667,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                         p.years[0],
                         p.years[last],
                         shown(&written),
-                        start.elapsed().as_secs_f64()
+                        (*took + start.elapsed()).as_secs_f64()
                     );
                 }
             }

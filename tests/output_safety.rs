@@ -325,6 +325,23 @@ fn two_scenarios_of_one_name_are_refused_before_anything_is_written() {
     assert_eq!(names(tmp.path()), ["a", "b"], "something was written");
 }
 
+/// A scenario that fails in its projection (a valid file whose emigration would empty
+/// cohorts) stops a run of several before any of them is written, whichever comes first.
+#[test]
+fn a_scenario_failing_in_its_projection_leaves_no_output_of_the_others() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = "description = \"x\"\nextends = \"baseline\"\n[migration]\nnet_anchors = [[2025, -1000000]]\n";
+    std::fs::write(tmp.path().join("bad.toml"), bad).unwrap();
+    let out = tmp.path().join("x");
+    for args in [&["run", "baseline", "bad.toml", "--no-charts"][..], &["run", "bad.toml", "baseline", "--no-charts"]] {
+        let o = run(tmp.path(), args, &out);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("bad.toml") && err.contains("net_anchors"), "{args:?}: {err}");
+        assert_eq!(names(tmp.path()), ["bad.toml"], "{args:?}: something was written");
+    }
+}
+
 #[test]
 fn links_files_and_folders_inside_an_output_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
