@@ -81,7 +81,8 @@ enum Command {
         #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..=1024), requires = "trajectories")]
         threads: Option<u64>,
         /// Also write the first K trajectories' summary rows to trajectories.csv (long:
-        /// trajectory, year, metric, value), for statistics of your own. At most N.
+        /// trajectory, year, metric, value), for statistics of your own. At most N and at most
+        /// 10,000.
         #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..=10_000), requires = "trajectories")]
         save_trajectories: Option<u64>,
     },
@@ -863,8 +864,15 @@ fn plan_command(a: PlanArgs, scenarios: &Path) -> anyhow::Result<()> {
     run::validate(&s, &inputs)?;
     let from = a.from.unwrap_or(s.plan.from);
     if from <= s.base_year || from > s.end_year {
+        // Say where the year came from: the option, or the scenario's `[plan] from` (2030
+        // unless the file sets it).
+        let given = if a.from.is_some() {
+            format!("--from {from}")
+        } else {
+            format!("the plan's start year {from} ([plan] from of {}, or its default; give --from)", s.name)
+        };
         return Err(Error::Usage(format!(
-            "--from {from}: must be after the base year {} and at most the end year {}",
+            "{given}: must be after the base year {} and at most the end year {}",
             s.base_year, s.end_year
         ))
         .into());

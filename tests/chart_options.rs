@@ -116,7 +116,7 @@ fn bad_years_are_usage_errors_before_anything_is_written() {
         (&["run", "baseline", "--years", "2040,20x0"], "`20x0` is not a year"),
         (
             &["run", "baseline", "--pyramid-years", "2025"],
-            "--pyramid-years: 2025 is outside the projection of baseline (2025-2100); give years from 2026 to 2100 (the base year is always drawn)",
+            "--pyramid-years: 2025 is the base year of baseline, always drawn; give years after it, from 2026 to 2100",
         ),
         (
             &["compare", "baseline", "fertility-low", "--years", "2030,2101"],

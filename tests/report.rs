@@ -214,6 +214,21 @@ fn report_rejects_a_year_outside_the_projection() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--year 2020 is outside the projection of baseline"));
+    // A short scenario with the default --year: the message says the year is the default.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("short.toml");
+    std::fs::write(&file, "description = \"x\"\nextends = \"baseline\"\nend_year = 2030\n").unwrap();
+    for cmd in ["report", "sensitivity"] {
+        common::forcecast()
+            .args([cmd, file.to_str().unwrap(), "-q", "--out"])
+            .arg(tmp.path().join(cmd))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "--year 2040 (the default) is outside the projection of short (2025-2030)",
+            ));
+        assert!(!tmp.path().join(cmd).exists());
+    }
 }
 
 /// Every `http(s)://host` mentioned in the text.

@@ -100,9 +100,8 @@ pub fn run(base: &ScenarioRun, year: i32) -> Result<Sensitivity> {
             s.country, s.name
         )));
     }
-    let base_out = outputs_of(&base.rows, year).ok_or_else(|| {
-        Error::Usage(format!("--year {year} is outside the projection of {} ({}-{})", s.name, s.base_year, s.end_year))
-    })?;
+    let base_out = outputs_of(&base.rows, year)
+        .ok_or_else(|| Error::Usage(year_outside(year, &s.name, s.base_year, s.end_year)))?;
     let ctx = Context { inputs: &base.inputs, year };
     let mut variants = Vec::with_capacity(2 * RANGES.len());
     let mut texts = Vec::with_capacity(RANGES.len());
@@ -162,4 +161,14 @@ pub fn run(base: &ScenarioRun, year: i32) -> Result<Sensitivity> {
         })
         .collect();
     Ok(Sensitivity { scenario: s.name.clone(), year, currency: s.automation.currency.clone(), base: base_out, effects })
+}
+
+/// The message for a `--year` outside a scenario's projection, saying when the year is
+/// the default (the user may not have given one).
+pub fn year_outside(year: i32, name: &str, base: i32, end: i32) -> String {
+    let default = if year == DEFAULT_YEAR { " (the default)" } else { "" };
+    format!(
+        "--year {year}{default} is outside the projection of {} ({base}-{end}); give --year from {base} to {end}",
+        crate::error::escape(name)
+    )
 }

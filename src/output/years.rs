@@ -55,11 +55,12 @@ pub fn parse(flag: &str, text: &str, max: usize) -> Result<Vec<i32>> {
 pub fn check_range(flag: &str, years: &[i32], name: &str, (first, last): (i32, i32), after_first: bool) -> Result<()> {
     let lo = if after_first { first + 1 } else { first };
     if let Some(y) = years.iter().find(|&&y| y < lo || y > last) {
-        let base = if after_first && *y == first { " (the base year is always drawn)" } else { "" };
-        return Err(Error::Usage(format!(
-            "{flag}: {y} is outside the projection of {} ({first}-{last}); give years from {lo} to {last}{base}",
-            crate::error::escape(name)
-        )));
+        let name = crate::error::escape(name);
+        return Err(Error::Usage(if after_first && *y == first {
+            format!("{flag}: {y} is the base year of {name}, always drawn; give years after it, from {lo} to {last}")
+        } else {
+            format!("{flag}: {y} is outside the projection of {name} ({first}-{last}); give years from {lo} to {last}")
+        }));
     }
     Ok(())
 }
@@ -104,7 +105,7 @@ mod tests {
         assert!(e("2030,2031,2032,2033").contains("4 years; give at most 3"));
         let y = ChartYears::parse(Some("2030"), Some("2025,2050")).unwrap();
         assert!(y.check("baseline", 2025, 2100).unwrap_err().to_string().contains(
-            "--pyramid-years: 2025 is outside the projection of baseline (2025-2100); give years from 2026 to 2100 (the base year is always drawn)"
+            "--pyramid-years: 2025 is the base year of baseline, always drawn; give years after it, from 2026 to 2100"
         ));
         let y = ChartYears::parse(Some("2030,2110"), None).unwrap();
         assert!(y.check("baseline", 2025, 2100).unwrap_err().to_string().contains("--years: 2110 is outside"));

@@ -112,9 +112,11 @@ pub fn write_report_with(
     for r in &c.runs {
         if r.row(year).is_none() {
             let s = r.scenario();
-            return Err(Error::Usage(format!(
-                "--year {year} is outside the projection of {} ({}-{})",
-                s.name, s.base_year, s.end_year
+            return Err(Error::Usage(crate::analysis::sensitivity::year_outside(
+                year,
+                &s.name,
+                s.base_year,
+                s.end_year,
             )));
         }
     }
