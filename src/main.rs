@@ -652,10 +652,21 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 });
                 *took += start.elapsed();
             }
+            // The folder holding several scenarios' folders, when this run creates it: removed
+            // again if the run fails before writing into it (only while it is empty).
+            let new_parent = out.as_deref().filter(|d| several && !d.exists());
             for ((s, dest, inputs, p, took), mc) in planned.iter().zip(outcomes) {
                 let start = Instant::now();
                 let opts = WriteOptions { no_charts, fail_midway, xlsx, years: chart_years.clone() };
-                let written = write_projection_with(p, inputs, dest, opts, mc.as_ref())?;
+                let written = match write_projection_with(p, inputs, dest, opts, mc.as_ref()) {
+                    Ok(w) => w,
+                    Err(e) => {
+                        if let Some(d) = new_parent {
+                            let _ = std::fs::remove_dir(d);
+                        }
+                        return Err(e.into());
+                    }
+                };
                 if !quiet {
                     let last = p.years.len() - 1;
                     let runs = match &mc {

@@ -340,6 +340,13 @@ fn a_scenario_failing_in_its_projection_leaves_no_output_of_the_others() {
         assert!(err.contains("bad.toml") && err.contains("net_anchors"), "{args:?}: {err}");
         assert_eq!(names(tmp.path()), ["bad.toml"], "{args:?}: something was written");
     }
+    // A write that fails leaves no folder the run created for several scenarios.
+    let o = forcecast(tmp.path(), &["run", "baseline", "fertility-low", "--no-charts"], &out)
+        .env("FORCECAST_FAIL_MIDWAY", "1")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(names(tmp.path()), ["bad.toml"], "the empty --out folder was left");
 }
 
 #[test]
