@@ -724,7 +724,8 @@ pub fn from_table(
     if description.is_none() && !root.has("description") {
         root.missing("description", sink, "a one-line description of the scenario");
     }
-    let country = root.string("country", sink).map(|s| s.0).unwrap_or_else(|| "korea".to_string());
+    let country =
+        root.string("country", sink).map(|s| s.0).unwrap_or_else(|| super::resolve::DEFAULT_COUNTRY.to_string());
     let base_population = match root.string("base_population", sink) {
         None => BasePopulationSource::Registration,
         Some((s, _)) if s == "registration" => BasePopulationSource::Registration,
