@@ -98,6 +98,27 @@ fn show_rejects_unknown_scenarios() {
     }
 }
 
+/// `-0.0` reads as 0: `show` writes 0 (a default marked as one), and the warning on the
+/// target says 0 troops, never -0.
+#[test]
+fn negative_zero_reads_as_zero() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("z.toml");
+    std::fs::write(
+        &file,
+        "description = \"zeros\"\nextends = \"baseline\"\n[force]\nannual_attrition = -0.0\n\
+         target_anchors = [[2030, -0.0]]\n",
+    )
+    .unwrap();
+    let out = common::forcecast().args(["show", file.to_str().unwrap()]).assert().success().get_output().clone();
+    let (text, err) = (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap());
+    assert!(text.contains("\nannual_attrition = 0  # default\n"), "{text}");
+    assert!(text.contains("\ntarget_anchors = [[2030, 0]]\n"), "{text}");
+    assert!(!text.contains("-0"), "{text}");
+    assert!(err.contains("force.target_anchors: 0 troops is implausible"), "{err}");
+    assert!(!err.contains("-0"), "{err}");
+}
+
 /// `--diff` promises a file that, extending the other scenario, is the same scenario; a
 /// scenario of another country cannot extend it (its force tables differ), so the pair is
 /// refused, naming both countries and pointing at `compare`; within a country the diff
