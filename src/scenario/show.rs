@@ -197,7 +197,7 @@ pub fn entries(s: &Scenario) -> Vec<Entry> {
     out.push(e("automation", "soldiers_replaced_per_system", Item::Float(a.soldiers_replaced_per_system)));
     out.push(policy("automation", "unit_cost", &a.unit_cost, "1e9 (assumption)"));
     out.push(e("automation", "annual_cost_share", Item::Float(a.annual_cost_share)));
-    out.push(e("automation", "service_life_years", Item::Float(a.service_life_years)));
+    out.push(e("automation", "service_life_years", Item::Int(a.service_life_years as i64)));
     out.push(e("automation", "discount_rate", Item::Float(a.discount_rate)));
     out.push(policy(
         "automation",
@@ -554,7 +554,7 @@ start_year = 2030
 soldiers_replaced_per_system = 3.3
 unit_cost = [[2030, 2e9], [2040, 1.5e9]]
 annual_cost_share = 0.12
-service_life_years = 12.5
+service_life_years = 12
 discount_rate = 0.035
 fielding_capacity_anchors = 700
 currency = "USD"

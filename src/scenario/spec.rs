@@ -76,9 +76,10 @@ pub mod bounds {
     /// cost; a year's operation costing as much as buying the system is the ceiling
     /// (military operating and support costs run at about 5-15% a year).
     pub const ANNUAL_COST_SHARE: Range = Range::new(0.0, 1.0).plausible(0.0, 0.5).hint(Hint::Percent);
-    /// `automation.service_life_years`: from one year to a century (the oldest
+    /// `automation.service_life_years`: whole years (systems retire in the year this
+    /// many years after their purchase), from one year to a century (the oldest
     /// airframes in service, B-52s, are planned to fly for about 90 years).
-    pub const SERVICE_LIFE: Range = Range::new(1.0, 100.0);
+    pub const SERVICE_LIFE: (i64, i64) = (1, 100);
     /// `automation.discount_rate`: a real rate a year, 0 (no discounting) to 30%; above
     /// 10% is accepted with a warning (official social discount rates run from about 1.5%,
     /// the UK's Green Book for horizons beyond 75 years, to Korea's 4.5% and the US OMB's
@@ -334,8 +335,9 @@ pub struct AutomationSpec {
     pub unit_cost: Option<PolicyPath>,
     /// Yearly operating and support cost as a share of the unit cost.
     pub annual_cost_share: f64,
-    /// Years a system stays in service.
-    pub service_life_years: f64,
+    /// Years a system stays in service (whole years: the fielded stock loses the
+    /// systems bought this many years earlier).
+    pub service_life_years: usize,
     /// Most systems that can be fielded per year; `None` keeps
     /// [`DEFAULT_FIELDING_CAPACITY`].
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -408,7 +410,7 @@ impl Default for AutomationSpec {
             soldiers_replaced_per_system: 4.0,
             unit_cost: None,
             annual_cost_share: 0.10,
-            service_life_years: 15.0,
+            service_life_years: 15,
             fielding_capacity: None,
             discount_rate: DEFAULT_DISCOUNT_RATE,
             currency: "KRW".to_string(),
@@ -889,8 +891,8 @@ pub fn from_table(
                 .number("annual_cost_share", bounds::ANNUAL_COST_SHARE, sink)
                 .unwrap_or(da.annual_cost_share),
             service_life_years: a
-                .number("service_life_years", bounds::SERVICE_LIFE, sink)
-                .unwrap_or(da.service_life_years),
+                .integer("service_life_years", bounds::SERVICE_LIFE.0, bounds::SERVICE_LIFE.1, sink)
+                .map_or(da.service_life_years, |v| v as usize),
             fielding_capacity: None,
             discount_rate: a.number("discount_rate", bounds::DISCOUNT_RATE, sink).unwrap_or(da.discount_rate),
             currency: a.string("currency", sink).map(|s| s.0).unwrap_or(da.currency.clone()),
@@ -985,7 +987,6 @@ pub(crate) mod tests {
         ("automation", "unit_cost = X"),
         ("automation", "unit_cost = [[2030, X]]"),
         ("automation", "annual_cost_share = X"),
-        ("automation", "service_life_years = X"),
         ("automation", "discount_rate = X"),
         ("automation", "fielding_capacity_anchors = X"),
         ("automation", "fielding_capacity_anchors = [[2030, X]]"),
@@ -1026,6 +1027,7 @@ pub(crate) mod tests {
         ("force.ncos", "obligated_years = X"),
         ("force.ncos", "max_years = X"),
         ("automation", "start_year = X"),
+        ("automation", "service_life_years = X"),
         ("plan", "from = X"),
     ];
 
