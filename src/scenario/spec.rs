@@ -547,6 +547,7 @@ fn read_force(
         branches: Vec::new(),
         cadre: d.cadre.clone(),
     };
+    check_volunteer_scale(&mut f, spec.female_volunteer_scale.is_some(), vols.as_ref(), sink);
     let mut share_at = Vec::new();
     let Some(st) = structure else {
         // A country without a declared force structure (or not found: the run stops on
@@ -597,6 +598,24 @@ fn read_force(
     spec.enlistment_age_shares = shares?;
     spec.female_volunteer_age_shares = vols?;
     (sink.diagnostics.len() == before).then_some(spec)
+}
+
+/// `female_volunteer_scale` multiplies `female_volunteer_age_shares`: with no shares (the
+/// default) it changes nothing, which is worth a warning (`--strict`: an error) rather
+/// than silence. Shares that failed to read (`None`) have their own error.
+fn check_volunteer_scale(f: &mut Reader<'_>, set: bool, shares: Option<&Vec<(usize, f64)>>, sink: &mut Sink) {
+    if !set || shares.is_none_or(|s| !s.is_empty()) {
+        return;
+    }
+    let key = "female_volunteer_scale";
+    let origin = f.node_origin(key).unwrap_or_else(|| f.origin().clone());
+    sink.warn(
+        &origin,
+        &f.full(key),
+        "scales `female_volunteer_age_shares`, and this scenario sets none, so there are no shares to scale and \
+         it changes nothing; set [force] female_volunteer_age_shares (e.g. extends = \"female-volunteers\") or \
+         leave it out",
+    );
 }
 
 /// Branch intake shares: all four or none, summing to 1 at every anchor year. `at` holds
