@@ -83,6 +83,9 @@ pub struct ForceStructure {
     /// The report's country-specific sentences (`[force.report]`), by key: see
     /// [`REPORT_KEYS`].
     pub report: std::collections::BTreeMap<String, String>,
+    /// What `forcecast show` writes for a key a scenario leaves to the country's sourced
+    /// default (`[force.show]`), by key: see [`SHOW_KEYS`].
+    pub show: std::collections::BTreeMap<String, String>,
     /// The scenario `backtest --force` calibrates on (`baseline`, Taiwan's
     /// `taiwan-baseline`).
     pub baseline: String,
@@ -115,6 +118,13 @@ pub const LIABLE_COHORTS: (i32, i32) = (1900, 2100);
 /// data is a slip (`-5`, `20224`).
 pub const LIABLE_YEARS: (i32, i32) = (1950, 2100);
 
+/// The keys a country folder describes in `[force.show]` of `country.toml`: what applies
+/// to a scenario that leaves the key unset, when that is a series of the country's data
+/// whose source only the country can name (`forcecast show` writes it as a comment:
+/// `# active_duty_rate not set: …`). A key left out is described from the data's names
+/// alone; the troop target is described by `target_source`.
+pub const SHOW_KEYS: &[&str] = &["active_duty_rate", "target_share"];
+
 /// `[force]` of `country.toml`, as written.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -134,6 +144,8 @@ pub struct StructureToml {
     authority: String,
     #[serde(default)]
     report: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    show: std::collections::BTreeMap<String, String>,
     #[serde(default = "default_baseline")]
     baseline: String,
     #[serde(default)]
@@ -233,6 +245,9 @@ impl StructureToml {
         if let Some(k) = self.report.keys().find(|k| !REPORT_KEYS.contains(&k.as_str())) {
             return Err(("report", format!("unknown key `{k}`; known: {}", REPORT_KEYS.join(", "))));
         }
+        if let Some(k) = self.show.keys().find(|k| !SHOW_KEYS.contains(&k.as_str())) {
+            return Err(("show", format!("unknown key `{k}`; known: {}", SHOW_KEYS.join(", "))));
+        }
         let first_liable_cohort = self.first_liable_cohort.map(toml::Spanned::into_inner);
         if let Some(y) = first_liable_cohort {
             let (lo, hi) = LIABLE_COHORTS;
@@ -275,6 +290,7 @@ impl StructureToml {
             examination_source: self.examination_source,
             authority: self.authority,
             report: self.report,
+            show: self.show,
             baseline: self.baseline,
             fit_intakes: self.fit_intakes,
             sensitivity_ranges: self.sensitivity_ranges,
@@ -330,6 +346,11 @@ impl ForceStructure {
     /// The report's sentence `key` ([`REPORT_KEYS`]), if the country gives it.
     pub fn report_text(&self, key: &str) -> Option<&str> {
         self.report.get(key).map(String::as_str)
+    }
+
+    /// What applies to the unset key `key` ([`SHOW_KEYS`]), if the country says it.
+    pub fn show_text(&self, key: &str) -> Option<&str> {
+        self.show.get(key).map(String::as_str)
     }
 
     /// "Officers and NCOs": the corps' labels as prose.

@@ -162,6 +162,57 @@ pub struct Scenario {
     pub uncertainty: super::uncertainty::UncertaintySpec,
     /// Civilians in non-combat posts and the settings of `forcecast plan` (`[plan]`).
     pub plan: super::plan::PlanSpec,
+    /// What applies to the force keys the scenario leaves to its country's data, in the
+    /// country's words (`forcecast show` writes them as comments).
+    pub unset: UnsetNotes,
+}
+
+/// What applies to a force key a scenario leaves unset when its default is a series of
+/// the country's data: the country's own sentence (`[force.show]` of `country.toml`,
+/// [`crate::force::branch::SHOW_KEYS`]; the target's `target_source`), else a sentence
+/// naming the data alone. Korea's and Taiwan's sources differ (the Military Manpower
+/// Administration's examination series against one cohort's fit rate of 0.692), so no
+/// sentence here names a country.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnsetNotes {
+    /// `force.active_duty_rate`.
+    pub active_duty_rate: String,
+    /// `force.target_anchors`.
+    pub target: String,
+    /// `force.cadre.target_share`.
+    pub target_share: String,
+    /// `force.<corps>.careerist_continuation`: the calibration of the country.
+    pub careerist_continuation: String,
+}
+
+impl UnsetNotes {
+    /// The notes of `country` and its structure; the generic ones without one.
+    pub fn for_country(country: &str, st: Option<&crate::force::ForceStructure>) -> Self {
+        let says = |key: &str| st.and_then(|s| s.show_text(key)).map(str::to_string);
+        UnsetNotes {
+            active_duty_rate: says("active_duty_rate").unwrap_or_else(|| {
+                "the country's examination series (force_inputs.csv active_duty_rate), then the mean of its last \
+                 three years"
+                    .into()
+            }),
+            target: st.map_or_else(|| "the country's sourced target".into(), |s| s.target_source.clone()),
+            target_share: says("target_share").unwrap_or_else(|| {
+                "the country's series (force_inputs.csv cadre_share), held after its last year".into()
+            }),
+            // `backtest --country` names any country but the default.
+            careerist_continuation: if country == super::resolve::DEFAULT_COUNTRY {
+                "calibrated by `backtest --force`".into()
+            } else {
+                format!("calibrated by `backtest --force --country {country}`")
+            },
+        }
+    }
+}
+
+impl Default for UnsetNotes {
+    fn default() -> Self {
+        UnsetNotes::for_country(super::resolve::DEFAULT_COUNTRY, None)
+    }
 }
 
 /// Fertility: total fertility rate and sex ratio at birth paths.
@@ -940,6 +991,7 @@ pub fn from_table(
         .iter()
         .filter_map(|k| table.get(*k).map(|n| (k.to_string(), (n.origin.file.as_ref().clone(), n.origin.line))))
         .collect();
+    let unset = UnsetNotes::for_country(&country, structure);
     Some(Scenario {
         locations,
         name: name.to_string(),
@@ -956,6 +1008,7 @@ pub fn from_table(
         automation: automation?,
         uncertainty: uncertainty?,
         plan: plan?,
+        unset,
     })
 }
 
