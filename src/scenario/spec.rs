@@ -516,25 +516,36 @@ const RETIRED_FORCE_KEYS: &[(&str, &str)] = &[
         "alternative_service_share",
         "replaced by `force.alternative_allocations` (persons a year) and `force.take_up` (share of the active-duty pool who enlist)",
     ),
-    (
-        "service_months",
-        "replaced by `service_months` in each branch's table: [force.army], [force.navy], [force.air_force], [force.marines]",
-    ),
+    ("service_months", "replaced by `service_months` in each branch's table: {branches}"),
 ];
 
 /// Keys of the first cadre model, with what replaced them.
 const RETIRED_CADRE_KEYS: &[(&str, &str)] = &[
     ("initial", "removed: the cadre of the base year is rebuilt from the observed 2019 stocks of officers and NCOs"),
-    ("retention", "replaced by `careerist_continuation` in [force.officers] and [force.ncos]"),
-    ("propensity_male", "replaced by `fill_rate` in [force.officers] and [force.ncos]"),
+    ("retention", "replaced by `careerist_continuation` in {corps}"),
+    ("propensity_male", "replaced by `fill_rate` in {corps}"),
     ("propensity_female", "replaced by `force.cadre.women_share`"),
 ];
 
-fn retired(r: &mut Reader<'_>, keys: &[(&'static str, &str)], sink: &mut Sink) -> bool {
+/// Reports the retired keys present. `{branches}` and `{corps}` in a message stand for
+/// the tables of the scenario's country (Korea's `[force.army]`, …, Taiwan's
+/// `[force.one_year]`), so a message never points at another country's tables.
+fn retired(
+    r: &mut Reader<'_>,
+    keys: &[(&'static str, &str)],
+    st: Option<&crate::force::ForceStructure>,
+    sink: &mut Sink,
+) -> bool {
+    let tables = |keys: Vec<&str>| keys.iter().map(|k| format!("[force.{k}]")).collect::<Vec<_>>();
+    let branches = st.map_or_else(|| "[force.<branch>]".to_string(), |s| tables(s.branch_keys()).join(", "));
+    let corps = st.map_or_else(
+        || "[force.<corps>]".to_string(),
+        |s| crate::force::branch::prose_list(tables(s.corps_keys()).iter().map(String::as_str)),
+    );
     let mut any = false;
     for (k, why) in keys {
         if let Some(origin) = r.retired(k) {
-            sink.at(&origin, &r.full(k), *why);
+            sink.at(&origin, &r.full(k), why.replace("{branches}", &branches).replace("{corps}", &corps));
             any = true;
         }
     }
@@ -581,7 +592,7 @@ fn read_force(
     };
     let before = sink.diagnostics.len();
     let years = (i64::from(base_year), DATA_YEARS.1);
-    retired(&mut f, RETIRED_FORCE_KEYS, sink);
+    retired(&mut f, RETIRED_FORCE_KEYS, structure, sink);
     let shares = age_shares(&mut f, "enlistment_age_shares", d.enlistment_age_shares.clone(), sink);
     let vols = age_shares(&mut f, "female_volunteer_age_shares", Vec::new(), sink);
     let mut spec = ForceSpec {
@@ -609,7 +620,7 @@ fn read_force(
             }
         }
         if let Some(mut c) = f.section("cadre", sink) {
-            retired(&mut c, RETIRED_CADRE_KEYS, sink);
+            retired(&mut c, RETIRED_CADRE_KEYS, structure, sink);
             spec.cadre.target_share = c.policy("target_share", base_year, years, bounds::SHARE, sink);
             spec.cadre.women_share = c.policy("women_share", base_year, years, bounds::WOMEN_SHARE, sink);
             c.finish(sink);
@@ -633,7 +644,7 @@ fn read_force(
     }
     check_intake_shares(st, &share_at, &spec.branches, sink);
     if let Some(mut c) = f.section("cadre", sink) {
-        retired(&mut c, RETIRED_CADRE_KEYS, sink);
+        retired(&mut c, RETIRED_CADRE_KEYS, structure, sink);
         spec.cadre.target_share = c.policy("target_share", base_year, years, bounds::SHARE, sink);
         spec.cadre.women_share = c.policy("women_share", base_year, years, bounds::WOMEN_SHARE, sink);
         c.finish(sink);
@@ -1145,6 +1156,25 @@ pub(crate) mod tests {
         assert_eq!(errs.len(), 1, "{errs:?}");
         assert!(errs[0].starts_with("s.toml:3: force.fit_rat: unknown key; known keys here: "), "{}", errs[0]);
         assert!(!errs[0].contains("fit_rate"), "{}", errs[0]);
+    }
+
+    /// A retired key points at the tables of the scenario's own country.
+    #[test]
+    fn retired_keys_name_the_countrys_tables() {
+        let dir = crate::embedded::data_dir(crate::embedded::root(), "taiwan");
+        let taiwan = crate::data::country::force_structure(&dir).unwrap().unwrap();
+        let text = "description = \"t\"\n[force]\nservice_months = 4\n[force.cadre]\nretention = 0.9\n";
+        let table = parse(text, Path::new("s.toml")).unwrap();
+        let mut sink = Sink::default();
+        assert!(from_table("s", vec!["s.toml".into()], &table, Some(&taiwan), &mut sink).is_none());
+        let errs: Vec<String> = sink.diagnostics.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            errs,
+            [
+                "s.toml:3: force.service_months: replaced by `service_months` in each branch's table: [force.one_year]",
+                "s.toml:5: force.cadre.retention: replaced by `careerist_continuation` in [force.volunteers]",
+            ]
+        );
     }
 
     #[test]
