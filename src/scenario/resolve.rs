@@ -28,6 +28,9 @@ pub fn valid_name(name: &str) -> bool {
 pub fn locate(arg: &str, scenarios_dir: &Path) -> Result<PathBuf> {
     let as_path = Path::new(arg);
     if arg.ends_with(".toml") {
+        if !crate::embedded::is_embedded(as_path) && as_path.is_dir() {
+            return Err(Error::Usage(format!("{arg}: is a folder, not a scenario file")));
+        }
         if !crate::embedded::is_file(as_path) {
             return Err(Error::Usage(format!("{arg}: scenario file not found")));
         }
@@ -46,14 +49,39 @@ pub fn locate(arg: &str, scenarios_dir: &Path) -> Result<PathBuf> {
             let hint = super::reader::suggest(arg, names.iter().copied())
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
+            let file = format!("{arg}.toml");
             Err(Error::Usage(format!(
-                "no scenario named `{arg}` in {} or among the built-in scenarios{hint}; known: {}. \
+                "no scenario named `{arg}` {}{}{hint}; known: {}. \
                  Give a folder with --scenarios DIR (or FORCECAST_SCENARIOS), or a path ending in .toml",
-                scenarios_dir.display(),
+                searched(scenarios_dir, "or"),
+                folder_note(&[scenarios_dir.join(&file)]),
                 names.join(", ")
             )))
         }
     }
+}
+
+/// Where a scenario name is looked for, as a message says it: the scenarios folder when
+/// there is one (`./scenarios` need not exist), then the built-in scenarios. `and` joins
+/// the two ("or" for "no scenario … in A or B").
+fn searched(dir: &Path, and: &str) -> String {
+    if crate::embedded::is_embedded(dir) {
+        "among the built-in scenarios".to_string()
+    } else if dir.is_dir() {
+        format!("in {} {and} among the built-in scenarios", dir.display())
+    } else {
+        format!("among the built-in scenarios (there is no folder {} to search)", dir.display())
+    }
+}
+
+/// " (x.toml is a folder, not a scenario file)" for the first of `paths` that is a
+/// folder on disk: a lookup skips it, and the message says why.
+fn folder_note(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .find(|p| !crate::embedded::is_embedded(p) && p.is_dir())
+        .map(|p| format!(" ({} is a folder, not a scenario file)", p.display()))
+        .unwrap_or_default()
 }
 
 /// The scenario name of a file: its stem.
@@ -163,13 +191,15 @@ pub fn load(path: &Path, scenarios_dir: &Path) -> Result<Scenario> {
             let hint = super::reader::suggest(&parent, known.iter().map(|e| e.name.as_str()))
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
+            let beside = current.parent().unwrap_or(Path::new(".")).join(&file);
             return Err(diag(
                 &current,
                 Some(origin.line),
                 "extends",
                 format!(
-                    "no scenario named `{parent}`{hint} (looked beside this file, in {} and among the built-in scenarios)",
-                    scenarios_dir.display()
+                    "no scenario named `{parent}`{hint} (looked beside this file, {}){}",
+                    searched(scenarios_dir, "and"),
+                    folder_note(&[beside, scenarios_dir.join(&file)])
                 ),
             ));
         };
