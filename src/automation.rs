@@ -63,7 +63,7 @@ pub fn running_costs(cost: &[f64], rate: f64) -> (Vec<f64>, Vec<f64>) {
 /// Runs the automation model for the years from `first_year` (the base year).
 pub fn simulate(gap: &[f64], available: &[f64], first_year: i32, spec: &AutomationSpec) -> AutomationResult {
     let n = gap.len();
-    let life = spec.service_life_years.round().max(1.0) as usize;
+    let life = spec.service_life_years.max(1);
     let mut r = AutomationResult::default();
     let mut stock = 0.0;
     let mut bought_hist: Vec<f64> = Vec::with_capacity(n);
@@ -106,7 +106,7 @@ mod tests {
             soldiers_replaced_per_system: 4.0,
             unit_cost: Some(vec![(2025, 100.0)]),
             annual_cost_share: 0.1,
-            service_life_years: 2.0,
+            service_life_years: 2,
             fielding_capacity: Some(vec![(2026, 10.0)]),
             discount_rate: 0.045,
             currency: "X".into(),
@@ -130,7 +130,7 @@ mod tests {
             // A price change in 2027 and capacity anchors written from 2020.
             unit_cost: Some(vec![(2027, 200.0)]),
             annual_cost_share: 0.0,
-            service_life_years: 50.0,
+            service_life_years: 50,
             fielding_capacity: Some(vec![(2020, 0.0), (2030, 10_000.0)]),
             discount_rate: 0.045,
             currency: "X".into(),
@@ -156,7 +156,7 @@ mod tests {
             soldiers_replaced_per_system: 1.0,
             unit_cost: Some(vec![(2025, 7.0)]),
             annual_cost_share: 0.25,
-            service_life_years: 3.0,
+            service_life_years: 3,
             fielding_capacity: Some(vec![(2025, 3.0)]),
             discount_rate: 0.045,
             currency: "X".into(),

@@ -246,6 +246,37 @@ fn unknown_scenario_name_suggests_the_closest() {
     );
 }
 
+/// An unknown name is reported with what was searched: no `scenarios` folder is named
+/// when there is none (the default `./scenarios` need not exist), and a folder named like
+/// the scenario file is called a folder, as is a path ending in .toml that is one.
+#[test]
+fn unknown_names_say_what_was_searched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = || {
+        let mut c = assert_cmd::Command::cargo_bin("forcecast").unwrap();
+        c.current_dir(tmp.path()).env_remove("FORCECAST_SCENARIOS");
+        c
+    };
+    let err = |args: &[&str]| {
+        let out = bin().args(args).assert().code(2).get_output().clone();
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let e = err(&["check", "nonexist"]);
+    assert!(
+        e.contains(
+            "no scenario named `nonexist` among the built-in scenarios (there is no folder scenarios to search)"
+        ),
+        "{e}"
+    );
+    assert!(!e.contains("in scenarios or"), "{e}");
+    std::fs::create_dir_all(tmp.path().join("scenarios/mine.toml")).unwrap();
+    let e = err(&["check", "mine"]);
+    assert!(e.contains("no scenario named `mine` in scenarios or among the built-in scenarios"), "{e}");
+    assert!(e.contains("(scenarios/mine.toml is a folder, not a scenario file)"), "{e}");
+    let e = err(&["check", "scenarios/mine.toml"]);
+    assert!(e.contains("scenarios/mine.toml: is a folder, not a scenario file"), "{e}");
+}
+
 #[test]
 fn failed_run_keeps_previous_output_and_leaves_no_partial_folder() {
     let tmp = tempfile::tempdir().unwrap();

@@ -98,6 +98,66 @@ fn show_rejects_unknown_scenarios() {
     }
 }
 
+/// A key left to the country's data is described in that country's words: Taiwan's
+/// active-duty rate is its one cohort's 0.692 and its cadre share its budget posts, not
+/// Korea's Military Manpower Administration series and 40.5% plan; Korea's text stays.
+#[test]
+fn show_describes_unset_keys_in_the_countrys_words() {
+    let tw = stdout(&["show", "taiwan-baseline"]);
+    for line in [
+        "# active_duty_rate not set: the Ministry of the Interior's regular-service fit rate of the cohort born 2006, \
+         0.692 (examined 2025), held: no other cohort's was found\n",
+        "# target_share not set: volunteer budget posts over the authorised 215,000: 74.8% (2018), 74.0% (2019), \
+         79.7% (2023), 77.3% (2024), 74.8% (2025), 71.6% in 2026, held after\n",
+        "# intake_share not set: the whole intake (the country's only branch)\n",
+        "# careerist_continuation not set: calibrated by `backtest --force --country taiwan`\n",
+    ] {
+        assert!(tw.contains(line), "{line} missing:\n{tw}");
+    }
+    for korean in ["Military Manpower", "31.6%", "Defense Reform", "by service", "`backtest --force`"] {
+        assert!(!tw.contains(korean), "{korean}:\n{tw}");
+    }
+    let kr = stdout(&["show", "baseline"]);
+    for line in [
+        "# active_duty_rate not set: the Military Manpower Administration's examination series, then its 2023-2025 mean\n",
+        "# target_share not set: the sourced plan: 31.6% (2017), 35.9% (2020), 40.5% by 2026\n",
+        "# intake_share not set: derived from the enlisted stocks by service\n",
+        "# careerist_continuation not set: calibrated by `backtest --force`\n",
+    ] {
+        assert!(kr.contains(line), "{line} missing:\n{kr}");
+    }
+    // Korea's default target, as a scenario leaving it unset shows it.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("t.toml");
+    std::fs::write(&file, "description = \"no target\"\n").unwrap();
+    let text = stdout(&["show", file.to_str().unwrap()]);
+    assert!(
+        text.contains("# target_anchors not set: Defense Reform 2.0: 620,000 (2018) to 500,000 (2022), held after\n"),
+        "{text}"
+    );
+}
+
+/// `-0.0` reads as 0: `show` writes 0 (a default marked as one), and the warning on the
+/// target says 0 troops, never -0.
+#[test]
+fn negative_zero_reads_as_zero() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("z.toml");
+    std::fs::write(
+        &file,
+        "description = \"zeros\"\nextends = \"baseline\"\n[force]\nannual_attrition = -0.0\n\
+         target_anchors = [[2030, -0.0]]\n",
+    )
+    .unwrap();
+    let out = common::forcecast().args(["show", file.to_str().unwrap()]).assert().success().get_output().clone();
+    let (text, err) = (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap());
+    assert!(text.contains("\nannual_attrition = 0  # default\n"), "{text}");
+    assert!(text.contains("\ntarget_anchors = [[2030, 0]]\n"), "{text}");
+    assert!(!text.contains("-0"), "{text}");
+    assert!(err.contains("force.target_anchors: 0 troops is implausible"), "{err}");
+    assert!(!err.contains("-0"), "{err}");
+}
+
 /// `--diff` promises a file that, extending the other scenario, is the same scenario; a
 /// scenario of another country cannot extend it (its force tables differ), so the pair is
 /// refused, naming both countries and pointing at `compare`; within a country the diff

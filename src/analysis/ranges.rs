@@ -472,7 +472,9 @@ impl Knob {
                 v.automation.fielding_capacity = Some(path);
             }
             Knob::ServiceLife => {
-                v.automation.service_life_years = scalar(s.automation.service_life_years)?.clamp(1.0, 100.0);
+                // Whole years, as a scenario writes them (the ranges' settings are whole).
+                v.automation.service_life_years =
+                    scalar(s.automation.service_life_years as f64)?.clamp(1.0, 100.0).round() as usize;
             }
         }
         let described = self.describe(&v, ctx)?;
@@ -577,7 +579,8 @@ impl Knob {
                 num(format!("{} a year", count(c)), c)
             }
             Knob::ServiceLife => {
-                num(format!("{} years", decimal(s.automation.service_life_years, 0)), s.automation.service_life_years)
+                let life = s.automation.service_life_years as f64;
+                num(format!("{} years", decimal(life, 0)), life)
             }
         }
     }

@@ -62,7 +62,7 @@ struct CountryToml {
     /// Population turning points a published source names (`[[year, "label"], …]`),
     /// marked on the population chart; none when absent.
     #[serde(default)]
-    turning_points: Vec<(i32, String)>,
+    turning_points: Option<toml::Spanned<Vec<(i32, String)>>>,
     /// The source of the turning points (the chart's note).
     #[serde(default)]
     turning_points_source: Option<String>,
@@ -241,12 +241,25 @@ fn read_country_toml(dir: &Path) -> Result<(std::path::PathBuf, String, CountryT
 pub fn force_structure(dir: &Path) -> Result<Option<crate::force::ForceStructure>> {
     let (ct_path, ct_text, ct) = read_country_toml(dir)?;
     let Some(spanned) = ct.force else { return Ok(None) };
-    let line = line_at(&ct_text, spanned.span().start);
-    spanned
-        .into_inner()
-        .build()
-        .map(Some)
-        .map_err(|(key, why)| Error::data(&ct_path, Some(line), format!("force.{key}"), why))
+    build_structure(&ct_path, &ct_text, spanned).map(Some)
+}
+
+/// Checks and builds `[force]`; an error names the key, at the line it was written on
+/// when its place is kept ([`crate::force::branch::StructureToml::offset_of`]), else at
+/// the `[force]` table.
+fn build_structure(
+    path: &Path,
+    text: &str,
+    spanned: toml::Spanned<crate::force::branch::StructureToml>,
+) -> Result<crate::force::ForceStructure> {
+    let table_line = line_at(text, spanned.span().start);
+    let st = spanned.into_inner();
+    let offsets: Vec<(&str, Option<usize>)> =
+        ["first_liable_cohort", "first_liable_year", "target"].into_iter().map(|k| (k, st.offset_of(k))).collect();
+    st.build().map_err(|(key, why)| {
+        let at = offsets.iter().find(|(k, _)| *k == key).and_then(|(_, o)| *o);
+        Error::data(path, Some(at.map_or(table_line, |o| line_at(text, o))), format!("force.{key}"), why)
+    })
 }
 
 impl CountryData {
@@ -277,8 +290,20 @@ impl CountryData {
             Error::data(&ct_path, Some(line_of(ct.base_population.span().start)), "base_population", why)
         })?;
 
-        if !ct.turning_points.is_empty() && ct.turning_points_source.is_none() {
+        let turning_points = ct.turning_points.as_ref().map_or(&[][..], |t| t.get_ref().as_slice());
+        if !turning_points.is_empty() && ct.turning_points_source.is_none() {
             return Err(Error::data(&ct_path, None, "turning_points_source", "turning points need their source"));
+        }
+        // Marked on the population chart, whose years are the data's: a year outside them
+        // (a slip such as `-5` or `20200`) would stretch the chart's axis to it.
+        let (lo, hi) = crate::scenario::spec::DATA_YEARS;
+        if let Some((y, _)) = turning_points.iter().find(|(y, _)| !(lo..=hi).contains(&i64::from(*y))) {
+            return Err(Error::data(
+                &ct_path,
+                ct.turning_points.as_ref().map(|t| line_of(t.span().start)),
+                "turning_points",
+                format!("a turning point's year must lie in {lo}-{hi} (the years of the data), got {y}"),
+            ));
         }
         let base = read_base(&mut open, &ct)?;
         let tfr = read_tfr(&mut open)?;
@@ -308,11 +333,7 @@ impl CountryData {
                 ));
             }
             Some(spanned) => {
-                let line = line_of(spanned.span().start);
-                let structure = spanned
-                    .into_inner()
-                    .build()
-                    .map_err(|(key, why)| Error::data(&ct_path, Some(line), format!("force.{key}"), why))?;
+                let structure = build_structure(&ct_path, &ct_text, spanned)?;
                 super::force::ForceData::read(&mut open, &structure)?
             }
         };
@@ -337,7 +358,7 @@ impl CountryData {
             force,
             nationals,
             checksums,
-            turning_points: ct.turning_points,
+            turning_points: ct.turning_points.map(toml::Spanned::into_inner).unwrap_or_default(),
             turning_points_source: ct.turning_points_source,
         })
     }

@@ -111,11 +111,11 @@ impl Row<'_> {
         self.record.get(idx).map(str::trim).ok_or_else(|| self.error(col, "row has too few cells".into()))
     }
 
-    /// A finite number.
+    /// A finite number (`-0` reads as 0, as in scenario files).
     pub fn number(&self, col: &str) -> Result<f64> {
         let t = self.text(col)?;
         match t.parse::<f64>() {
-            Ok(x) if x.is_finite() => Ok(x),
+            Ok(x) if x.is_finite() => Ok(x + 0.0),
             _ => Err(self.error(col, format!("expected a finite number, got `{t}`"))),
         }
     }

@@ -65,9 +65,10 @@ pub struct ForceStructure {
     /// The corps' calibrated defaults, by slot.
     pub corps_defaults: Vec<CorpsDefaults>,
     /// Men born before this year are not liable to the conscript term (`None`: every
-    /// cohort is).
+    /// cohort is); a birth year in [`LIABLE_COHORTS`].
     pub first_liable_cohort: Option<i32>,
-    /// No one is liable before this year (the term's first year; `None`: always).
+    /// No one is liable before this year (the term's first year; `None`: always); a year
+    /// in [`LIABLE_YEARS`].
     pub first_liable_year: Option<i32>,
     /// The sourced troop target path (history years and the scenario default).
     pub target: Vec<(i32, f64)>,
@@ -82,6 +83,9 @@ pub struct ForceStructure {
     /// The report's country-specific sentences (`[force.report]`), by key: see
     /// [`REPORT_KEYS`].
     pub report: std::collections::BTreeMap<String, String>,
+    /// What `forcecast show` writes for a key a scenario leaves to the country's sourced
+    /// default (`[force.show]`), by key: see [`SHOW_KEYS`].
+    pub show: std::collections::BTreeMap<String, String>,
     /// The scenario `backtest --force` calibrates on (`baseline`, Taiwan's
     /// `taiwan-baseline`).
     pub baseline: String,
@@ -103,6 +107,24 @@ pub struct ForceStructure {
 pub const REPORT_KEYS: &[&str] =
     &["method_conscripts", "method_cadre", "method_history", "method_limits", "force_caption"];
 
+/// The birth years `first_liable_cohort` may name, 1900-2100: 1900 is before the birth of
+/// any man of service age in the data's years, so an earlier cohort acts as none.
+pub const LIABLE_COHORTS: (i32, i32) = (1900, 2100);
+
+/// The years `first_liable_year` may name: the years of the data and of any projection
+/// (1950-2100, [`crate::scenario::spec::DATA_YEARS`]). A year before the force model's
+/// first (2019) acts as none; a year after a projection's end leaves its conscripts at
+/// zero, which a country may mean (a term that has not started), but a year outside the
+/// data is a slip (`-5`, `20224`).
+pub const LIABLE_YEARS: (i32, i32) = (1950, 2100);
+
+/// The keys a country folder describes in `[force.show]` of `country.toml`: what applies
+/// to a scenario that leaves the key unset, when that is a series of the country's data
+/// whose source only the country can name (`forcecast show` writes it as a comment:
+/// `# active_duty_rate not set: …`). A key left out is described from the data's names
+/// alone; the troop target is described by `target_source`.
+pub const SHOW_KEYS: &[&str] = &["active_duty_rate", "target_share"];
+
 /// `[force]` of `country.toml`, as written.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -112,16 +134,18 @@ pub struct StructureToml {
     #[serde(default)]
     corps_defaults: std::collections::BTreeMap<String, CorpsDefaults>,
     #[serde(default)]
-    first_liable_cohort: Option<i32>,
+    first_liable_cohort: Option<toml::Spanned<i32>>,
     #[serde(default)]
-    first_liable_year: Option<i32>,
-    target: Vec<(i32, f64)>,
+    first_liable_year: Option<toml::Spanned<i32>>,
+    target: toml::Spanned<Vec<(i32, f64)>>,
     target_source: String,
     strength_source: String,
     examination_source: String,
     authority: String,
     #[serde(default)]
     report: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    show: std::collections::BTreeMap<String, String>,
     #[serde(default = "default_baseline")]
     baseline: String,
     #[serde(default)]
@@ -146,6 +170,18 @@ fn valid_key(k: &str) -> bool {
 }
 
 impl StructureToml {
+    /// Where the value of a key that [`StructureToml::build`] may reject was written (a
+    /// byte offset in the file), when the key is one whose place is kept; errors on other
+    /// keys point at the `[force]` table.
+    pub fn offset_of(&self, key: &str) -> Option<usize> {
+        match key {
+            "first_liable_cohort" => self.first_liable_cohort.as_ref().map(|s| s.span().start),
+            "first_liable_year" => self.first_liable_year.as_ref().map(|s| s.span().start),
+            "target" => Some(self.target.span().start),
+            _ => None,
+        }
+    }
+
     /// Checks the declaration and builds the structure; the error names the key.
     pub fn build(self) -> std::result::Result<ForceStructure, (&'static str, String)> {
         let comp = |v: Vec<(String, String)>, what: &'static str, max: usize| {
@@ -199,20 +235,36 @@ impl StructureToml {
                 }
             }
         }
-        if self.target.is_empty()
-            || self.target.iter().any(|&(y, v)| !((1950..=2100).contains(&y) && v.is_finite() && v > 0.0))
-        {
+        let target = self.target.into_inner();
+        if target.is_empty() || target.iter().any(|&(y, v)| !((1950..=2100).contains(&y) && v.is_finite() && v > 0.0)) {
             return Err(("target", "give [[year, persons], …] with years 1950-2100 and positive persons".into()));
         }
-        if self.target.windows(2).any(|w| w[1].0 <= w[0].0) {
+        if target.windows(2).any(|w| w[1].0 <= w[0].0) {
             return Err(("target", "years must increase".into()));
         }
         if let Some(k) = self.report.keys().find(|k| !REPORT_KEYS.contains(&k.as_str())) {
             return Err(("report", format!("unknown key `{k}`; known: {}", REPORT_KEYS.join(", "))));
         }
-        if let Some(y) = self.first_liable_cohort {
-            if !(1900..=2100).contains(&y) {
-                return Err(("first_liable_cohort", format!("a birth year 1900-2100, got {y}")));
+        if let Some(k) = self.show.keys().find(|k| !SHOW_KEYS.contains(&k.as_str())) {
+            return Err(("show", format!("unknown key `{k}`; known: {}", SHOW_KEYS.join(", "))));
+        }
+        let first_liable_cohort = self.first_liable_cohort.map(toml::Spanned::into_inner);
+        if let Some(y) = first_liable_cohort {
+            let (lo, hi) = LIABLE_COHORTS;
+            if !(lo..=hi).contains(&y) {
+                return Err(("first_liable_cohort", format!("a birth year {lo}-{hi}, got {y}")));
+            }
+        }
+        let first_liable_year = self.first_liable_year.map(toml::Spanned::into_inner);
+        if let Some(y) = first_liable_year {
+            let (lo, hi) = LIABLE_YEARS;
+            if !(lo..=hi).contains(&y) {
+                return Err((
+                    "first_liable_year",
+                    format!(
+                        "the first year anyone is liable to the conscript term: a year {lo}-{hi} (the years of the data), got {y}"
+                    ),
+                ));
             }
         }
         let corps_defaults =
@@ -230,14 +282,15 @@ impl StructureToml {
             branches,
             corps,
             corps_defaults,
-            first_liable_cohort: self.first_liable_cohort,
-            first_liable_year: self.first_liable_year,
-            target: self.target,
+            first_liable_cohort,
+            first_liable_year,
+            target,
             target_source: self.target_source,
             strength_source: self.strength_source,
             examination_source: self.examination_source,
             authority: self.authority,
             report: self.report,
+            show: self.show,
             baseline: self.baseline,
             fit_intakes: self.fit_intakes,
             sensitivity_ranges: self.sensitivity_ranges,
@@ -293,6 +346,11 @@ impl ForceStructure {
     /// The report's sentence `key` ([`REPORT_KEYS`]), if the country gives it.
     pub fn report_text(&self, key: &str) -> Option<&str> {
         self.report.get(key).map(String::as_str)
+    }
+
+    /// What applies to the unset key `key` ([`SHOW_KEYS`]), if the country says it.
+    pub fn show_text(&self, key: &str) -> Option<&str> {
+        self.show.get(key).map(String::as_str)
     }
 
     /// "Officers and NCOs": the corps' labels as prose.
@@ -380,6 +438,23 @@ mod tests {
         assert_eq!(toml(&bad_default).unwrap_err().0, "corps_defaults");
         let stranger = format!("{OK}\n[corps_defaults.ncos]\ncapacity = 1.0\n");
         assert!(toml(&stranger).unwrap_err().1.contains("not a declared corps"));
+    }
+
+    #[test]
+    fn liable_years_are_bounded_and_keep_their_place() {
+        for (key, bad) in [("first_liable_year", "-5"), ("first_liable_year", "2200"), ("first_liable_cohort", "1899")]
+        {
+            let text = format!("{key} = {bad}\n{OK}");
+            let parsed = toml::from_str::<StructureToml>(&text).expect("parses");
+            assert_eq!(parsed.offset_of(key), Some(key.len() + 3));
+            let (k, why) = parsed.build().unwrap_err();
+            assert_eq!(k, key);
+            assert!(why.ends_with(&format!("got {bad}")), "{why}");
+        }
+        for year in ["1950", "2024", "2100"] {
+            let s = toml(&format!("first_liable_year = {year}\n{OK}")).unwrap();
+            assert_eq!(s.first_liable_year.map(|y| y.to_string()).as_deref(), Some(year));
+        }
     }
 
     #[test]

@@ -185,7 +185,9 @@ impl Ctx {
             DeValue::Float(f) => {
                 let text = f.as_str();
                 match text.parse::<f64>() {
-                    Ok(x) => Value::Float(x),
+                    // `-0.0` is zero: adding 0.0 turns it into +0.0 (and leaves every other
+                    // value as it is), so no "-0" reaches a manifest, `show` or a message.
+                    Ok(x) => Value::Float(x + 0.0),
                     Err(_) => {
                         self.fail(v.span().start, key, format!("cannot read the number {text}"));
                         Value::Float(0.0)
@@ -284,6 +286,17 @@ mod tests {
         let Value::Array(items) = &s["b"].value else { panic!() };
         assert_eq!(items[1].origin.line, 5);
         assert_eq!(items[1].value, Value::Float(2.5));
+    }
+
+    #[test]
+    fn negative_zero_reads_as_zero() {
+        let t = parse("a = -0.0\nb = [-0.0, -0e5]\nc = -0\n", Path::new("x.toml")).unwrap();
+        assert_eq!(t["a"].value, Value::Float(0.0));
+        let Value::Float(a) = t["a"].value else { panic!() };
+        assert!(a.is_sign_positive());
+        let Value::Array(b) = &t["b"].value else { panic!() };
+        assert!(b.iter().all(|n| matches!(n.value, Value::Float(x) if x == 0.0 && x.is_sign_positive())));
+        assert_eq!(t["c"].value, Value::Int(0));
     }
 
     #[test]

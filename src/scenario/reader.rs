@@ -414,6 +414,11 @@ fn integer_node(node: &Node, key: &str, min: i64, max: i64, sink: &mut Sink) -> 
             sink.at(&node.origin, key, format!("must be between {min} and {max}, got {i}"));
             None
         }
+        // A whole number written with a decimal point: say how to write it.
+        Value::Float(x) if x.fract() == 0.0 && x.abs() < 1e15 => {
+            sink.at(&node.origin, key, format!("expected an integer, got a float; write {x:.0}"));
+            None
+        }
         ref other => {
             sink.at(&node.origin, key, format!("expected an integer, got {}", other.type_name()));
             None

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::node::{self, Table, Value};
+use super::node::{self, Node, Table, Value};
 use super::reader::Sink;
 use super::spec::{self, Scenario};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
@@ -28,6 +28,9 @@ pub fn valid_name(name: &str) -> bool {
 pub fn locate(arg: &str, scenarios_dir: &Path) -> Result<PathBuf> {
     let as_path = Path::new(arg);
     if arg.ends_with(".toml") {
+        if !crate::embedded::is_embedded(as_path) && as_path.is_dir() {
+            return Err(Error::Usage(format!("{arg}: is a folder, not a scenario file")));
+        }
         if !crate::embedded::is_file(as_path) {
             return Err(Error::Usage(format!("{arg}: scenario file not found")));
         }
@@ -46,14 +49,39 @@ pub fn locate(arg: &str, scenarios_dir: &Path) -> Result<PathBuf> {
             let hint = super::reader::suggest(arg, names.iter().copied())
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
+            let file = format!("{arg}.toml");
             Err(Error::Usage(format!(
-                "no scenario named `{arg}` in {} or among the built-in scenarios{hint}; known: {}. \
+                "no scenario named `{arg}` {}{}{hint}; known: {}. \
                  Give a folder with --scenarios DIR (or FORCECAST_SCENARIOS), or a path ending in .toml",
-                scenarios_dir.display(),
+                searched(scenarios_dir, "or"),
+                folder_note(&[scenarios_dir.join(&file)]),
                 names.join(", ")
             )))
         }
     }
+}
+
+/// Where a scenario name is looked for, as a message says it: the scenarios folder when
+/// there is one (`./scenarios` need not exist), then the built-in scenarios. `and` joins
+/// the two ("or" for "no scenario … in A or B").
+fn searched(dir: &Path, and: &str) -> String {
+    if crate::embedded::is_embedded(dir) {
+        "among the built-in scenarios".to_string()
+    } else if dir.is_dir() {
+        format!("in {} {and} among the built-in scenarios", dir.display())
+    } else {
+        format!("among the built-in scenarios (there is no folder {} to search)", dir.display())
+    }
+}
+
+/// " (x.toml is a folder, not a scenario file)" for the first of `paths` that is a
+/// folder on disk: a lookup skips it, and the message says why.
+fn folder_note(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .find(|p| !crate::embedded::is_embedded(p) && p.is_dir())
+        .map(|p| format!(" ({} is a folder, not a scenario file)", p.display()))
+        .unwrap_or_default()
 }
 
 /// The scenario name of a file: its stem.
@@ -163,13 +191,15 @@ pub fn load(path: &Path, scenarios_dir: &Path) -> Result<Scenario> {
             let hint = super::reader::suggest(&parent, known.iter().map(|e| e.name.as_str()))
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
+            let beside = current.parent().unwrap_or(Path::new(".")).join(&file);
             return Err(diag(
                 &current,
                 Some(origin.line),
                 "extends",
                 format!(
-                    "no scenario named `{parent}`{hint} (looked beside this file, in {} and among the built-in scenarios)",
-                    scenarios_dir.display()
+                    "no scenario named `{parent}`{hint} (looked beside this file, {}){}",
+                    searched(scenarios_dir, "and"),
+                    folder_note(&[beside, scenarios_dir.join(&file)])
                 ),
             ));
         };
@@ -188,6 +218,7 @@ pub fn load(path: &Path, scenarios_dir: &Path) -> Result<Scenario> {
         }
         current = next;
     }
+    check_countries(&chain, scenarios_dir)?;
     let files: Vec<PathBuf> = chain.iter().map(|(p, _)| p.clone()).collect();
     let mut merged = Table::new();
     for (_, t) in chain.into_iter().rev() {
@@ -200,7 +231,7 @@ pub fn load(path: &Path, scenarios_dir: &Path) -> Result<Scenario> {
         Error::Data(d) => {
             let country = match merged.get("country").map(|n| &n.value) {
                 Some(Value::Str(s)) => s.clone(),
-                _ => "korea".to_string(),
+                _ => DEFAULT_COUNTRY.to_string(),
             };
             Error::Data(Diagnostic {
                 message: format!("{} (data for country `{country}` of scenario {})", d.message, path.display()),
@@ -231,6 +262,64 @@ pub fn load(path: &Path, scenarios_dir: &Path) -> Result<Scenario> {
     }
 }
 
+/// The country a scenario is of when no file of its chain names one.
+pub const DEFAULT_COUNTRY: &str = "korea";
+
+/// Refuses an `extends` chain that mixes countries. A scenario extends only scenarios of
+/// its own country: another country's carries that country's demography (Taiwan's
+/// `net_anchors`) and force tables (`[force.officers]`), which would either run silently
+/// under the wrong country or fail on keys the user never wrote. `chain` is the
+/// scenario's file first, then each parent; each file is of the country it names, else
+/// its parent's, else [`DEFAULT_COUNTRY`]. The error is at the `country` key of the file
+/// that changes the country, naming both countries.
+fn check_countries(chain: &[(PathBuf, Table)], scenarios_dir: &Path) -> Result<()> {
+    let mut above: Option<String> = None;
+    for i in (0..chain.len()).rev() {
+        let (path, table) = &chain[i];
+        let own = match table.get("country") {
+            None => None,
+            Some(Node { value: Value::Str(s), origin }) => Some((s.clone(), origin.line)),
+            // Not a string: the scenario's reader reports it.
+            Some(_) => return Ok(()),
+        };
+        if let (Some((country, line)), Some(parent_country)) = (&own, &above) {
+            // A country without data is reported as such when its data are read.
+            let known =
+                |c: &str| valid_name(c) && crate::embedded::is_dir(&crate::embedded::data_dir(scenarios_dir, c));
+            if country != parent_country && known(country) {
+                let parent = name_of(&chain[i + 1].0);
+                let extends_at = table.get("extends").map(|n| format!(" (line {})", n.origin.line)).unwrap_or_default();
+                let theirs =
+                    own_baseline(country, scenarios_dir).map(|b| format!(" such as `{b}`")).unwrap_or_default();
+                return Err(diag(
+                    path,
+                    Some(*line),
+                    "country",
+                    format!(
+                        "this scenario is of {country}, but it extends{extends_at} `{parent}`, a scenario of \
+                         {parent_country}; a scenario can only extend one of its own country's (the countries' data \
+                         and force tables differ): extend a scenario of {country}{theirs}, or leave `country` out to \
+                         make this a scenario of {parent_country}"
+                    ),
+                ));
+            }
+        }
+        above = Some(own.map(|o| o.0).or(above).unwrap_or_else(|| DEFAULT_COUNTRY.to_string()));
+    }
+    Ok(())
+}
+
+/// The scenario a country's force calibration runs on (`[force] baseline` of its
+/// `country.toml`), when it is found: the scenario to suggest extending.
+fn own_baseline(country: &str, scenarios_dir: &Path) -> Option<String> {
+    if !valid_name(country) {
+        return None;
+    }
+    let dir = crate::embedded::data_dir(scenarios_dir, country);
+    let st = crate::data::country::force_structure(&dir).ok()??;
+    crate::embedded::find(scenarios_dir, &format!("{}.toml", st.baseline)).map(|_| st.baseline)
+}
+
 /// A country folder's scenario defaults, in the scenario language.
 pub const COUNTRY_DEFAULTS: &str = "defaults.toml";
 
@@ -246,7 +335,7 @@ fn country_defaults(
     let country = match merged.get("country").map(|n| &n.value) {
         Some(Value::Str(s)) => s.clone(),
         Some(_) => return Ok((None, None)),
-        None => "korea".to_string(),
+        None => DEFAULT_COUNTRY.to_string(),
     };
     if !valid_name(&country) {
         return Ok((None, None));

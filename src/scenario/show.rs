@@ -39,7 +39,7 @@ pub struct Entry {
     /// Its value, or `None` when the key is left out and a built-in series applies.
     pub value: Option<Item>,
     /// What applies when the value is `None` (a comment in the file).
-    pub default: &'static str,
+    pub default: String,
 }
 
 impl Entry {
@@ -73,11 +73,11 @@ pub const SECTIONS: &[&str] = &[
 ];
 
 fn e(section: &'static str, key: &'static str, value: Item) -> Entry {
-    Entry { section, key, value: Some(value), default: "" }
+    Entry { section, key, value: Some(value), default: String::new() }
 }
 
-fn policy(section: &'static str, key: &'static str, p: &Option<PolicyPath>, default: &'static str) -> Entry {
-    Entry { section, key, value: p.as_ref().map(|p| pairs(p)), default }
+fn policy(section: &'static str, key: &'static str, p: &Option<PolicyPath>, default: impl Into<String>) -> Entry {
+    Entry { section, key, value: p.as_ref().map(|p| pairs(p)), default: default.into() }
 }
 
 fn pairs(p: &[(i32, f64)]) -> Item {
@@ -85,7 +85,7 @@ fn pairs(p: &[(i32, f64)]) -> Item {
 }
 
 fn optional(section: &'static str, key: &'static str, x: Option<f64>, default: &'static str) -> Entry {
-    Entry { section, key, value: x.map(Item::Float), default }
+    Entry { section, key, value: x.map(Item::Float), default: default.into() }
 }
 
 fn path_spec(section: &'static str, series: &'static str, anchors: &'static str, p: &PathSpec) -> Entry {
@@ -138,12 +138,8 @@ pub fn entries(s: &Scenario) -> Vec<Entry> {
     let f = &s.force;
     let ages = |v: &[(usize, f64)]| Item::Pairs(v.iter().map(|&(a, x)| (a as i64, x)).collect());
     out.push(e("force", "enlistment_age_shares", ages(&f.enlistment_age_shares)));
-    out.push(policy(
-        "force",
-        "active_duty_rate",
-        &f.active_duty_rate,
-        "the Military Manpower Administration's examination series, then its 2023-2025 mean",
-    ));
+    // What the country's data give for a key left unset, in the country's words.
+    out.push(policy("force", "active_duty_rate", &f.active_duty_rate, s.unset.active_duty_rate.as_str()));
     out.push(e("force", "take_up", Item::Float(f.take_up)));
     out.push(policy("force", "alternative_allocations", &f.alternative_allocations, "the sourced allocations"));
     out.push(e("force", "annual_attrition", Item::Float(f.annual_attrition)));
@@ -151,27 +147,24 @@ pub fn entries(s: &Scenario) -> Vec<Entry> {
         section: "force",
         key: "female_volunteer_age_shares",
         value: (!f.female_volunteer_age_shares.is_empty()).then(|| ages(&f.female_volunteer_age_shares)),
-        default: "no women volunteer as conscripts",
+        default: "no women volunteer as conscripts".into(),
     });
     out.push(policy("force", "female_volunteer_scale", &f.female_volunteer_scale, "1"));
-    out.push(policy(
-        "force",
-        "target_anchors",
-        &f.target,
-        "Defense Reform 2.0: 620,000 (2018) to 500,000 (2022), held after",
-    ));
+    out.push(policy("force", "target_anchors", &f.target, s.unset.target.as_str()));
+    // One branch takes the whole intake; several split it by their enlisted stocks.
+    let intake = if f.branches.len() == 1 {
+        "the whole intake (the country's only branch)"
+    } else {
+        "derived from the enlisted stocks by service"
+    };
     for b in &f.branches {
         let section = crate::force::branch::intern(&format!("force.{}", b.key));
         out.push(policy(section, "service_months", &b.service_months, "the sourced schedule of terms"));
-        out.push(policy(section, "intake_share", &b.intake_share, "derived from the enlisted stocks by service"));
+        out.push(policy(section, "intake_share", &b.intake_share, intake));
     }
     let c = &f.cadre;
-    out.push(policy(
-        "force.cadre",
-        "target_share",
-        &c.target_share,
-        "the sourced plan: 31.6% (2017), 35.9% (2020), 40.5% by 2026",
-    ));
+    out.push(policy("force.cadre", "target_share", &c.target_share, s.unset.target_share.as_str()));
+
     out.push(policy("force.cadre", "women_share", &c.women_share, "the sourced share of women in the cadre"));
     for corps in &c.corps {
         let section = crate::force::branch::intern(&format!("force.{}", corps.key));
@@ -187,7 +180,7 @@ pub fn entries(s: &Scenario) -> Vec<Entry> {
             section,
             "careerist_continuation",
             &corps.careerist_continuation,
-            "calibrated by `backtest --force`",
+            s.unset.careerist_continuation.as_str(),
         ));
         out.push(e(section, "max_years", Item::Int(corps.max_years as i64)));
         out.push(policy(section, "fill_rate", &corps.fill_rate, "the sourced series"));
@@ -197,7 +190,7 @@ pub fn entries(s: &Scenario) -> Vec<Entry> {
     out.push(e("automation", "soldiers_replaced_per_system", Item::Float(a.soldiers_replaced_per_system)));
     out.push(policy("automation", "unit_cost", &a.unit_cost, "1e9 (assumption)"));
     out.push(e("automation", "annual_cost_share", Item::Float(a.annual_cost_share)));
-    out.push(e("automation", "service_life_years", Item::Float(a.service_life_years)));
+    out.push(e("automation", "service_life_years", Item::Int(a.service_life_years as i64)));
     out.push(e("automation", "discount_rate", Item::Float(a.discount_rate)));
     out.push(policy(
         "automation",
@@ -216,7 +209,7 @@ pub fn entries(s: &Scenario) -> Vec<Entry> {
         section: "plan",
         key: "trajectories",
         value: p.trajectories.map(|n| Item::Int(n as i64)),
-        default: "1000",
+        default: "1000".into(),
     });
     out.push(e("plan", "conscript_pay", Item::Float(p.conscript_pay)));
     out.push(e("plan", "conscript_upkeep", Item::Float(p.conscript_upkeep)));
@@ -266,9 +259,11 @@ pub fn defaults() -> Scenario {
 }
 
 /// [`defaults`] shaped like `s`'s country: one branch table per branch and one corps
-/// per corps of `s`, each with the built-in generic defaults.
+/// per corps of `s`, each with the built-in generic defaults, and what applies to its
+/// unset keys in its country's words.
 pub fn defaults_like(s: &Scenario) -> Scenario {
     let mut d = defaults();
+    d.unset = s.unset.clone();
     d.force.branches =
         s.force.branches.iter().map(|b| super::spec::BranchSpec { key: b.key.clone(), ..Default::default() }).collect();
     d.force.cadre.corps = s
@@ -554,7 +549,7 @@ start_year = 2030
 soldiers_replaced_per_system = 3.3
 unit_cost = [[2030, 2e9], [2040, 1.5e9]]
 annual_cost_share = 0.12
-service_life_years = 12.5
+service_life_years = 12
 discount_rate = 0.035
 fielding_capacity_anchors = 700
 currency = "USD"

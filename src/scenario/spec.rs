@@ -76,9 +76,10 @@ pub mod bounds {
     /// cost; a year's operation costing as much as buying the system is the ceiling
     /// (military operating and support costs run at about 5-15% a year).
     pub const ANNUAL_COST_SHARE: Range = Range::new(0.0, 1.0).plausible(0.0, 0.5).hint(Hint::Percent);
-    /// `automation.service_life_years`: from one year to a century (the oldest
+    /// `automation.service_life_years`: whole years (systems retire in the year this
+    /// many years after their purchase), from one year to a century (the oldest
     /// airframes in service, B-52s, are planned to fly for about 90 years).
-    pub const SERVICE_LIFE: Range = Range::new(1.0, 100.0);
+    pub const SERVICE_LIFE: (i64, i64) = (1, 100);
     /// `automation.discount_rate`: a real rate a year, 0 (no discounting) to 30%; above
     /// 10% is accepted with a warning (official social discount rates run from about 1.5%,
     /// the UK's Green Book for horizons beyond 75 years, to Korea's 4.5% and the US OMB's
@@ -161,6 +162,57 @@ pub struct Scenario {
     pub uncertainty: super::uncertainty::UncertaintySpec,
     /// Civilians in non-combat posts and the settings of `forcecast plan` (`[plan]`).
     pub plan: super::plan::PlanSpec,
+    /// What applies to the force keys the scenario leaves to its country's data, in the
+    /// country's words (`forcecast show` writes them as comments).
+    pub unset: UnsetNotes,
+}
+
+/// What applies to a force key a scenario leaves unset when its default is a series of
+/// the country's data: the country's own sentence (`[force.show]` of `country.toml`,
+/// [`crate::force::branch::SHOW_KEYS`]; the target's `target_source`), else a sentence
+/// naming the data alone. Korea's and Taiwan's sources differ (the Military Manpower
+/// Administration's examination series against one cohort's fit rate of 0.692), so no
+/// sentence here names a country.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnsetNotes {
+    /// `force.active_duty_rate`.
+    pub active_duty_rate: String,
+    /// `force.target_anchors`.
+    pub target: String,
+    /// `force.cadre.target_share`.
+    pub target_share: String,
+    /// `force.<corps>.careerist_continuation`: the calibration of the country.
+    pub careerist_continuation: String,
+}
+
+impl UnsetNotes {
+    /// The notes of `country` and its structure; the generic ones without one.
+    pub fn for_country(country: &str, st: Option<&crate::force::ForceStructure>) -> Self {
+        let says = |key: &str| st.and_then(|s| s.show_text(key)).map(str::to_string);
+        UnsetNotes {
+            active_duty_rate: says("active_duty_rate").unwrap_or_else(|| {
+                "the country's examination series (force_inputs.csv active_duty_rate), then the mean of its last \
+                 three years"
+                    .into()
+            }),
+            target: st.map_or_else(|| "the country's sourced target".into(), |s| s.target_source.clone()),
+            target_share: says("target_share").unwrap_or_else(|| {
+                "the country's series (force_inputs.csv cadre_share), held after its last year".into()
+            }),
+            // `backtest --country` names any country but the default.
+            careerist_continuation: if country == super::resolve::DEFAULT_COUNTRY {
+                "calibrated by `backtest --force`".into()
+            } else {
+                format!("calibrated by `backtest --force --country {country}`")
+            },
+        }
+    }
+}
+
+impl Default for UnsetNotes {
+    fn default() -> Self {
+        UnsetNotes::for_country(super::resolve::DEFAULT_COUNTRY, None)
+    }
 }
 
 /// Fertility: total fertility rate and sex ratio at birth paths.
@@ -334,8 +386,9 @@ pub struct AutomationSpec {
     pub unit_cost: Option<PolicyPath>,
     /// Yearly operating and support cost as a share of the unit cost.
     pub annual_cost_share: f64,
-    /// Years a system stays in service.
-    pub service_life_years: f64,
+    /// Years a system stays in service (whole years: the fielded stock loses the
+    /// systems bought this many years earlier).
+    pub service_life_years: usize,
     /// Most systems that can be fielded per year; `None` keeps
     /// [`DEFAULT_FIELDING_CAPACITY`].
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -408,7 +461,7 @@ impl Default for AutomationSpec {
             soldiers_replaced_per_system: 4.0,
             unit_cost: None,
             annual_cost_share: 0.10,
-            service_life_years: 15.0,
+            service_life_years: 15,
             fielding_capacity: None,
             discount_rate: DEFAULT_DISCOUNT_RATE,
             currency: "KRW".to_string(),
@@ -463,25 +516,36 @@ const RETIRED_FORCE_KEYS: &[(&str, &str)] = &[
         "alternative_service_share",
         "replaced by `force.alternative_allocations` (persons a year) and `force.take_up` (share of the active-duty pool who enlist)",
     ),
-    (
-        "service_months",
-        "replaced by `service_months` in each branch's table: [force.army], [force.navy], [force.air_force], [force.marines]",
-    ),
+    ("service_months", "replaced by `service_months` in each branch's table: {branches}"),
 ];
 
 /// Keys of the first cadre model, with what replaced them.
 const RETIRED_CADRE_KEYS: &[(&str, &str)] = &[
     ("initial", "removed: the cadre of the base year is rebuilt from the observed 2019 stocks of officers and NCOs"),
-    ("retention", "replaced by `careerist_continuation` in [force.officers] and [force.ncos]"),
-    ("propensity_male", "replaced by `fill_rate` in [force.officers] and [force.ncos]"),
+    ("retention", "replaced by `careerist_continuation` in {corps}"),
+    ("propensity_male", "replaced by `fill_rate` in {corps}"),
     ("propensity_female", "replaced by `force.cadre.women_share`"),
 ];
 
-fn retired(r: &mut Reader<'_>, keys: &[(&'static str, &str)], sink: &mut Sink) -> bool {
+/// Reports the retired keys present. `{branches}` and `{corps}` in a message stand for
+/// the tables of the scenario's country (Korea's `[force.army]`, …, Taiwan's
+/// `[force.one_year]`), so a message never points at another country's tables.
+fn retired(
+    r: &mut Reader<'_>,
+    keys: &[(&'static str, &str)],
+    st: Option<&crate::force::ForceStructure>,
+    sink: &mut Sink,
+) -> bool {
+    let tables = |keys: Vec<&str>| keys.iter().map(|k| format!("[force.{k}]")).collect::<Vec<_>>();
+    let branches = st.map_or_else(|| "[force.<branch>]".to_string(), |s| tables(s.branch_keys()).join(", "));
+    let corps = st.map_or_else(
+        || "[force.<corps>]".to_string(),
+        |s| crate::force::branch::prose_list(tables(s.corps_keys()).iter().map(String::as_str)),
+    );
     let mut any = false;
     for (k, why) in keys {
         if let Some(origin) = r.retired(k) {
-            sink.at(&origin, &r.full(k), *why);
+            sink.at(&origin, &r.full(k), why.replace("{branches}", &branches).replace("{corps}", &corps));
             any = true;
         }
     }
@@ -528,7 +592,7 @@ fn read_force(
     };
     let before = sink.diagnostics.len();
     let years = (i64::from(base_year), DATA_YEARS.1);
-    retired(&mut f, RETIRED_FORCE_KEYS, sink);
+    retired(&mut f, RETIRED_FORCE_KEYS, structure, sink);
     let shares = age_shares(&mut f, "enlistment_age_shares", d.enlistment_age_shares.clone(), sink);
     let vols = age_shares(&mut f, "female_volunteer_age_shares", Vec::new(), sink);
     let mut spec = ForceSpec {
@@ -545,6 +609,7 @@ fn read_force(
         branches: Vec::new(),
         cadre: d.cadre.clone(),
     };
+    check_volunteer_scale(&mut f, spec.female_volunteer_scale.is_some(), vols.as_ref(), sink);
     let mut share_at = Vec::new();
     let Some(st) = structure else {
         // A country without a declared force structure (or not found: the run stops on
@@ -555,7 +620,7 @@ fn read_force(
             }
         }
         if let Some(mut c) = f.section("cadre", sink) {
-            retired(&mut c, RETIRED_CADRE_KEYS, sink);
+            retired(&mut c, RETIRED_CADRE_KEYS, structure, sink);
             spec.cadre.target_share = c.policy("target_share", base_year, years, bounds::SHARE, sink);
             spec.cadre.women_share = c.policy("women_share", base_year, years, bounds::WOMEN_SHARE, sink);
             c.finish(sink);
@@ -579,7 +644,7 @@ fn read_force(
     }
     check_intake_shares(st, &share_at, &spec.branches, sink);
     if let Some(mut c) = f.section("cadre", sink) {
-        retired(&mut c, RETIRED_CADRE_KEYS, sink);
+        retired(&mut c, RETIRED_CADRE_KEYS, structure, sink);
         spec.cadre.target_share = c.policy("target_share", base_year, years, bounds::SHARE, sink);
         spec.cadre.women_share = c.policy("women_share", base_year, years, bounds::WOMEN_SHARE, sink);
         c.finish(sink);
@@ -595,6 +660,24 @@ fn read_force(
     spec.enlistment_age_shares = shares?;
     spec.female_volunteer_age_shares = vols?;
     (sink.diagnostics.len() == before).then_some(spec)
+}
+
+/// `female_volunteer_scale` multiplies `female_volunteer_age_shares`: with no shares (the
+/// default) it changes nothing, which is worth a warning (`--strict`: an error) rather
+/// than silence. Shares that failed to read (`None`) have their own error.
+fn check_volunteer_scale(f: &mut Reader<'_>, set: bool, shares: Option<&Vec<(usize, f64)>>, sink: &mut Sink) {
+    if !set || shares.is_none_or(|s| !s.is_empty()) {
+        return;
+    }
+    let key = "female_volunteer_scale";
+    let origin = f.node_origin(key).unwrap_or_else(|| f.origin().clone());
+    sink.warn(
+        &origin,
+        &f.full(key),
+        "scales `female_volunteer_age_shares`, and this scenario sets none, so there are no shares to scale and \
+         it changes nothing; set [force] female_volunteer_age_shares (e.g. extends = \"female-volunteers\") or \
+         leave it out",
+    );
 }
 
 /// Branch intake shares: all four or none, summing to 1 at every anchor year. `at` holds
@@ -724,7 +807,8 @@ pub fn from_table(
     if description.is_none() && !root.has("description") {
         root.missing("description", sink, "a one-line description of the scenario");
     }
-    let country = root.string("country", sink).map(|s| s.0).unwrap_or_else(|| "korea".to_string());
+    let country =
+        root.string("country", sink).map(|s| s.0).unwrap_or_else(|| super::resolve::DEFAULT_COUNTRY.to_string());
     let base_population = match root.string("base_population", sink) {
         None => BasePopulationSource::Registration,
         Some((s, _)) if s == "registration" => BasePopulationSource::Registration,
@@ -888,8 +972,8 @@ pub fn from_table(
                 .number("annual_cost_share", bounds::ANNUAL_COST_SHARE, sink)
                 .unwrap_or(da.annual_cost_share),
             service_life_years: a
-                .number("service_life_years", bounds::SERVICE_LIFE, sink)
-                .unwrap_or(da.service_life_years),
+                .integer("service_life_years", bounds::SERVICE_LIFE.0, bounds::SERVICE_LIFE.1, sink)
+                .map_or(da.service_life_years, |v| v as usize),
             fielding_capacity: None,
             discount_rate: a.number("discount_rate", bounds::DISCOUNT_RATE, sink).unwrap_or(da.discount_rate),
             currency: a.string("currency", sink).map(|s| s.0).unwrap_or(da.currency.clone()),
@@ -918,6 +1002,7 @@ pub fn from_table(
         .iter()
         .filter_map(|k| table.get(*k).map(|n| (k.to_string(), (n.origin.file.as_ref().clone(), n.origin.line))))
         .collect();
+    let unset = UnsetNotes::for_country(&country, structure);
     Some(Scenario {
         locations,
         name: name.to_string(),
@@ -934,6 +1019,7 @@ pub fn from_table(
         automation: automation?,
         uncertainty: uncertainty?,
         plan: plan?,
+        unset,
     })
 }
 
@@ -984,7 +1070,6 @@ pub(crate) mod tests {
         ("automation", "unit_cost = X"),
         ("automation", "unit_cost = [[2030, X]]"),
         ("automation", "annual_cost_share = X"),
-        ("automation", "service_life_years = X"),
         ("automation", "discount_rate = X"),
         ("automation", "fielding_capacity_anchors = X"),
         ("automation", "fielding_capacity_anchors = [[2030, X]]"),
@@ -1025,6 +1110,7 @@ pub(crate) mod tests {
         ("force.ncos", "obligated_years = X"),
         ("force.ncos", "max_years = X"),
         ("automation", "start_year = X"),
+        ("automation", "service_life_years = X"),
         ("plan", "from = X"),
     ];
 
@@ -1070,6 +1156,25 @@ pub(crate) mod tests {
         assert_eq!(errs.len(), 1, "{errs:?}");
         assert!(errs[0].starts_with("s.toml:3: force.fit_rat: unknown key; known keys here: "), "{}", errs[0]);
         assert!(!errs[0].contains("fit_rate"), "{}", errs[0]);
+    }
+
+    /// A retired key points at the tables of the scenario's own country.
+    #[test]
+    fn retired_keys_name_the_countrys_tables() {
+        let dir = crate::embedded::data_dir(crate::embedded::root(), "taiwan");
+        let taiwan = crate::data::country::force_structure(&dir).unwrap().unwrap();
+        let text = "description = \"t\"\n[force]\nservice_months = 4\n[force.cadre]\nretention = 0.9\n";
+        let table = parse(text, Path::new("s.toml")).unwrap();
+        let mut sink = Sink::default();
+        assert!(from_table("s", vec!["s.toml".into()], &table, Some(&taiwan), &mut sink).is_none());
+        let errs: Vec<String> = sink.diagnostics.iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            errs,
+            [
+                "s.toml:3: force.service_months: replaced by `service_months` in each branch's table: [force.one_year]",
+                "s.toml:5: force.cadre.retention: replaced by `careerist_continuation` in [force.volunteers]",
+            ]
+        );
     }
 
     #[test]

@@ -58,8 +58,6 @@ pub struct ForceState {
     // worker rather than once per trajectory-year (a `powi`), the same bits.
     discount: Vec<f64>,
     discount_rate: Option<u64>,
-    // The service life in whole years, for the `service_life_years` of these bits.
-    life: Option<(u64, usize)>,
 }
 
 impl ForceState {
@@ -111,14 +109,7 @@ impl ForceState {
         // automation::simulate
         let gap = crate::run::automation_gap_in_year(f.gap, civilians);
         let available = f.available;
-        let life = match self.life {
-            Some((bits, life)) if bits == auto.service_life_years.to_bits() => life,
-            _ => {
-                let life = auto.service_life_years.round().max(1.0) as usize;
-                self.life = Some((auto.service_life_years.to_bits(), life));
-                life
-            }
-        };
+        let life = auto.service_life_years.max(1);
         let k = auto.soldiers_replaced_per_system;
         let needed = (gap / k - 1e-9).ceil().max(0.0);
         if t >= life {

@@ -183,6 +183,7 @@ pub fn scenario(country: &str, from: i32, end: i32) -> Scenario {
         locations: Default::default(),
         uncertainty: Default::default(),
         plan: Default::default(),
+        unset: Default::default(),
     }
 }
 
