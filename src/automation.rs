@@ -4,8 +4,10 @@
 //! Each year t ≥ start: systems needed N(t) = ⌈gap(t) / k⌉ with k soldiers replaced per
 //! system. The fielded stock S loses the systems bought `service_life` years earlier,
 //! then buys B(t) = min(max(0, N(t) − S), capacity(t)). Cost(t) = B(t) × c(t) +
-//! S(t) × c(t) × yearly cost share, with c(t) the unit cost of year t (operating costs
-//! follow the current price). Unit cost and capacity are policies
+//! V(t) × yearly cost share, with c(t) the unit cost of year t and V(t) = Σ B(v) c(v)
+//! over the vintages v in service: a system's operation and support cost is a share of
+//! its own purchase price, so a later price change never reaches the systems already
+//! bought (the value leaves with the vintage that retires). Unit cost and capacity are policies
 //! ([`crate::force::policy`]): a scenario's path acts from its first anchor year and
 //! never before the base year (the first year simulated); before then the default does. Uncovered gap = max(0, gap − k S(t)); density
 //! = S(t) per 10,000 troops available (compare: 1,012 robots per 10,000 manufacturing
@@ -60,19 +62,32 @@ pub fn running_costs(cost: &[f64], rate: f64) -> (Vec<f64>, Vec<f64>) {
         .unzip()
 }
 
+/// The fleet's purchase value `value` once a vintage worth `retired` leaves it, with
+/// `stock` systems left in service: exactly 0 for an empty fleet (the running sum of
+/// prices that vary in time would otherwise keep a rounding residue), never negative.
+/// The Monte Carlo's trajectories call it too, so that both sum the same bits.
+#[inline(always)]
+pub fn retire_value(value: f64, retired: f64, stock: f64) -> f64 {
+    if stock > 0.0 { (value - retired).max(0.0) } else { 0.0 }
+}
+
 /// Runs the automation model for the years from `first_year` (the base year).
 pub fn simulate(gap: &[f64], available: &[f64], first_year: i32, spec: &AutomationSpec) -> AutomationResult {
     let n = gap.len();
     let life = spec.service_life_years.max(1);
     let mut r = AutomationResult::default();
     let mut stock = 0.0;
+    // The fleet's purchase value and each vintage's (systems bought × their unit cost).
+    let mut value = 0.0;
     let mut bought_hist: Vec<f64> = Vec::with_capacity(n);
+    let mut value_hist: Vec<f64> = Vec::with_capacity(n);
     let k = spec.soldiers_replaced_per_system;
     for t in 0..n {
         let year = first_year + t as i32;
         let needed = (gap[t] / k - 1e-9).ceil().max(0.0);
         if t >= life {
             stock -= bought_hist[t - life];
+            value = retire_value(value, value_hist[t - life], stock);
         }
         let buy = if year >= spec.start_year {
             let cap = spec.capacity_at(first_year, year).floor();
@@ -82,12 +97,15 @@ pub fn simulate(gap: &[f64], available: &[f64], first_year: i32, spec: &Automati
         };
         let unit_cost = spec.unit_cost_at(first_year, year);
         stock += buy;
+        let purchase = buy * unit_cost;
+        value += purchase;
         bought_hist.push(buy);
+        value_hist.push(purchase);
         r.manpower_equivalent.push(gap[t]);
         r.systems_needed.push(needed);
         r.systems_fielded.push(stock);
         r.systems_bought.push(buy);
-        r.cost.push(buy * unit_cost + stock * unit_cost * spec.annual_cost_share);
+        r.cost.push(purchase + value * spec.annual_cost_share);
         r.uncovered_gap.push((gap[t] - k * stock).max(0.0));
         r.density_per_10k.push(if available[t] > 0.0 { stock / available[t] * 1.0e4 } else { 0.0 });
     }
@@ -147,6 +165,49 @@ mod tests {
         let r = simulate(&gap, &[1.0e4; 4], 2025, &none);
         assert_eq!(r.systems_bought[1], 500.0);
         assert_eq!(r.cost[1], 500.0 * d);
+    }
+
+    /// A system's operation and support cost is a share of its own purchase price: a price
+    /// step changes nothing before its year, and the systems bought before it keep their
+    /// running cost (hand-computed: 10 bought a year, life 3, 10% a year, 100 to 2027,
+    /// then 0).
+    #[test]
+    fn running_cost_is_a_share_of_each_systems_own_price() {
+        let spec = AutomationSpec {
+            start_year: 2025,
+            soldiers_replaced_per_system: 1.0,
+            unit_cost: Some(vec![(2025, 100.0), (2027, 100.0), (2028, 0.0)]),
+            annual_cost_share: 0.1,
+            service_life_years: 3.0,
+            fielding_capacity: Some(vec![(2025, 10.0)]),
+            discount_rate: 0.045,
+            currency: "X".into(),
+        };
+        let gap = [1.0e6; 7];
+        let step = simulate(&gap, &[1.0e4; 7], 2025, &spec);
+        assert_eq!(step.systems_fielded, vec![10.0, 20.0, 30.0, 30.0, 30.0, 30.0, 30.0]);
+        // Purchases 1,000 a year to 2027, then free; the fleet's value 1,000, 2,000, 3,000,
+        // then the 100-a-piece vintages retire one a year: 2,000, 1,000, 0.
+        assert_eq!(step.cost, vec![1_100.0, 1_200.0, 1_300.0, 200.0, 100.0, 0.0, 0.0]);
+        // The same price throughout: the years before 2028 are the same, and from 2028 the
+        // systems bought before it cost what they cost there (the 10 a year bought from
+        // 2028 add 100 each in this run).
+        let flat =
+            simulate(&gap, &[1.0e4; 7], 2025, &AutomationSpec { unit_cost: Some(vec![(2025, 100.0)]), ..spec.clone() });
+        assert_eq!(flat.cost[..3], step.cost[..3]);
+        for t in 3..7 {
+            let newer = (t - 2..=t).filter(|&v| v >= 3).count() as f64 * 10.0;
+            let running_before = flat.cost[t] - 10.0 * 100.0 - 0.1 * newer * 100.0;
+            assert_eq!(step.cost[t], running_before, "{}", 2025 + t);
+        }
+        // A price rise reaches only the systems bought from its year.
+        let dear = simulate(
+            &gap,
+            &[1.0e4; 7],
+            2025,
+            &AutomationSpec { unit_cost: Some(vec![(2025, 100.0), (2027, 100.0), (2028, 500.0)]), ..spec },
+        );
+        assert_eq!(dear.cost[3], 10.0 * 500.0 + 0.1 * (20.0 * 100.0 + 10.0 * 500.0));
     }
 
     #[test]

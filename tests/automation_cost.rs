@@ -117,3 +117,59 @@ fn monte_carlo_quantiles_carry_the_new_columns() {
         }
     }
 }
+
+/// A price change in 2040 never reaches back: every year before 2040 is the baseline's,
+/// the same systems are bought every year, and the systems bought before 2040 keep their
+/// running cost (10% of their own 1e9 a year) while they serve: a step to 0 leaves 2040's
+/// cost at exactly that, not 0; a step to 5e9 adds only the new systems at 5e9. (The
+/// running cost used to follow the current price: 0 from 2040 with ~52,000 systems in
+/// service, and 52.2 trillion instead of 10.4 in 2040 at 5e9.)
+#[test]
+fn a_unit_cost_change_reaches_only_the_systems_bought_from_its_year() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let (h, base) = run(&["baseline"], &dir.join("base"));
+    let runs: Vec<(f64, Vec<Vec<String>>)> = [(0.0, "[[2039, 1e9], [2040, 0]]"), (5.0e9, "[[2040, 5e9]]")]
+        .into_iter()
+        .map(|(price, path)| {
+            let file =
+                common::baseline_with(dir, &format!("step{price}"), &format!("[automation]\nunit_cost = {path}\n"));
+            let (h2, rows) = run(&[file.to_str().unwrap()], &dir.join(format!("step{price}")));
+            assert_eq!(h2, h);
+            (price, rows)
+        })
+        .collect();
+    let v = numbers(&h, &base);
+    let (years, bought, fielded) =
+        (col(&h, &v, "year"), col(&h, &v, "automation_systems_bought"), col(&h, &v, "automation_systems_fielded"));
+    let y2040 = years.iter().position(|y| *y == 2040.0).unwrap();
+    // The baseline's service life: 15 years (each year's fleet is the last 15 years' buys).
+    let life = 15;
+    let in_service = |t: usize, from: usize, to: usize| -> f64 {
+        (t.saturating_sub(life - 1)..=t).filter(|v| (from..to).contains(v)).map(|v| bought[v]).sum()
+    };
+    for t in 0..years.len() {
+        assert_eq!(in_service(t, 0, years.len()), fielded[t], "{}", years[t]);
+    }
+    for (price, rows) in &runs {
+        let s = numbers(&h, rows);
+        for t in 0..y2040 {
+            assert_eq!(rows[t], base[t], "unit cost {price}: {} differs", years[t]);
+        }
+        assert_eq!(col(&h, &s, "automation_systems_bought"), bought, "unit cost {price}");
+        let cost = col(&h, &s, "automation_cost");
+        for t in y2040..years.len() {
+            // The systems bought before 2040 at 1e9 each, those from 2040 at `price`.
+            let before = 0.1 * 1.0e9 * in_service(t, 0, y2040);
+            let expected = bought[t] * price + before + 0.1 * price * in_service(t, y2040, years.len());
+            assert!(
+                (cost[t] - expected).abs() <= 1e-9 * expected.max(1.0),
+                "{price} {}: {} vs {expected}",
+                years[t],
+                cost[t]
+            );
+        }
+        // 2040: the 46,930 systems of 2026-2039 in service, 4.69 trillion a year.
+        assert!(0.1 * 1.0e9 * in_service(y2040, 0, y2040) > 4.0e12);
+    }
+}

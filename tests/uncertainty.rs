@@ -112,6 +112,29 @@ fn zero_variance_reproduces_the_deterministic_run() {
 }
 
 #[test]
+fn zero_variance_with_a_changing_unit_cost_reproduces_the_deterministic_automation() {
+    // The running cost is a share of each vintage's own price in the trajectories as in
+    // the deterministic run: prices that fall, then jump, then fall to 0 (values that are
+    // not whole numbers, and a fleet bought at many prices).
+    let tmp = tempfile::tempdir().unwrap();
+    let body = format!("{ZERO}\n[automation]\nunit_cost = [[2026, 1.3e9], [2039, 0.7e9], [2040, 3e9], [2060, 0]]\n");
+    let path = common::baseline_with(tmp.path(), "zero_prices", &body);
+    let (p, o) = run_lib(&path, 20, 7, 2);
+    let det: Vec<Vec<f64>> = summary_rows(&p).iter().map(|r| row_values(r).to_vec()).collect();
+    let col = |c: &str| SUMMARY_COLUMNS.iter().position(|x| *x == c).unwrap();
+    // The price path acts: 2060's cost is the running cost of the systems bought before.
+    let t2060 = (2060 - p.years[0]) as usize;
+    assert!(p.automation.systems_bought[t2060] > 0.0 && p.automation.cost[t2060] > 1.0e12);
+    for m in ["automation_cost", "automation_cost_cumulative", "automation_cost_npv"] {
+        for r in o.quantiles.iter().filter(|r| r.metric == m) {
+            let d = det[(r.year - p.years[0]) as usize][col(m)];
+            let err = (r.mean - d).abs() / d.abs().max(1.0);
+            assert!(err <= 1e-9, "{} {m}: {} vs deterministic {d}", r.year, r.mean);
+        }
+    }
+}
+
+#[test]
 fn zero_variance_with_civilians_reproduces_the_deterministic_automation() {
     // `[plan] civilians` reduce the gap automation covers in the trajectories as in the
     // deterministic run (issue 14).

@@ -8,6 +8,9 @@
 //! A(t) (research, industrial-technical, shipboard, objectors) and the men entering the
 //! cadre; a share u (take-up) of the rest enlist:
 //! I_m(t) = u × max(0, E r − A − cadre men), plus women volunteers I_f(t) = s(t) Σ_a v_a F_a(t).
+//! Supplementary service (grade 4) takes E × min(g(t), 1 − r), g the sourced grade-4
+//! share: the examined men's shares never sum above E, a higher active-duty rate drawing
+//! from the supplementary share first. Alternative-service intake = A + E min(g, 1 − r).
 //! The intake splits over the branches by their intake shares, derived year by year from
 //! the enlisted stocks by service (the intake that, held constant, serves each stock).
 //!
@@ -73,6 +76,11 @@ pub struct ForceYear {
     pub conscripts: f64,
     /// Men entering alternative and supplementary service (reported, not in the force).
     pub alternative_service_intake: f64,
+    /// Men entering the cadre drawn from the year's active pool: the liable share of the
+    /// men accessions over the year before (the first year's own in the first year).
+    /// With the men inducted and `alternative_service_intake`, never above
+    /// `eligible_men` while the pool holds the allocations and these.
+    pub cadre_men: f64,
     /// Each corps' stock at 1 July, by slot of the country's structure.
     pub corps: [f64; MAX_CORPS],
     /// The corps together.
@@ -837,7 +845,7 @@ impl ForceState {
                 * (1.0 - s.women0);
         for k in (1..=plan.lookback).rev() {
             let year = plan.first - k as i32;
-            let (_, _, men, women, _) = conscript_flows(plan, pop, k, year, cadre_men, &adjust.historical());
+            let Intake { men, women, .. } = conscript_flows(plan, pop, k, year, cadre_men, &adjust.historical());
             let i = plan.idx(year);
             for b in 0..plan.nb {
                 s.intakes[b].push((men + women) * plan.intake_share[b][i]);
@@ -933,7 +941,8 @@ impl ForceState {
         out.cadre = out.corps[..plan.nc].iter().sum();
         out.cadre_requirement = (0..plan.nc).map(|c| requirement(i, c)).sum();
         // Conscripts.
-        let (eligible, pool, men, vols, alt) = conscript_flows(plan, pop, 0, year, cadre_men, &self.adjust);
+        let Intake { eligible, pool, men, women: vols, alt, cadre_men: cadre_liable } =
+            conscript_flows(plan, pop, 0, year, cadre_men, &self.adjust);
         let shares: [f64; MAX_BRANCHES] =
             std::array::from_fn(|b| if b < plan.nb { plan.intake_share[b][i] } else { 0.0 });
         out.eligible_men = eligible;
@@ -942,12 +951,13 @@ impl ForceState {
         out.female_volunteers = vols;
         out.intake = men + vols;
         out.alternative_service_intake = alt;
+        out.cadre_men = cadre_liable;
         let mut by_branch: [f64; MAX_BRANCHES] = std::array::from_fn(|b| out.intake * shares[b]);
         if year == plan.base_year && plan.first < plan.base_year {
             // The half of the base year's intake enlisted before 1 July is history: it
             // follows the sourced policies, whatever the scenario sets from the base year.
             let d = plan.base_defaults;
-            let (_, pool_h, men_h, vols_h, alt_h) =
+            let Intake { pool: pool_h, men: men_h, women: vols_h, alt: alt_h, .. } =
                 intake_with(plan, pop, 0, year, cadre_men, d, &self.adjust.historical());
             let hist: [f64; MAX_BRANCHES] = std::array::from_fn(|b| (men_h + vols_h) * d.shares[b]);
             self.base_split = Some(std::array::from_fn(|b| (hist[b], by_branch[b])));
@@ -1003,16 +1013,27 @@ fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 { a / b } else { 1.0 }
 }
 
-/// Eligible men, active pool, men inducted, women volunteers and alternative-service
-/// entrants of `year`, read from `pop` shifted `k` years (the cohorts k years older).
-fn conscript_flows(
-    plan: &ForcePlan,
-    pop: &Population,
-    k: usize,
-    year: i32,
+/// A year's conscript flows ([`conscript_flows`]).
+#[derive(Debug, Clone, Copy)]
+struct Intake {
+    /// Men liable and examined: E.
+    eligible: f64,
+    /// Men fit for active duty: E × r.
+    pool: f64,
+    /// Men inducted.
+    men: f64,
+    /// Women volunteers.
+    women: f64,
+    /// Men entering alternative and supplementary service.
+    alt: f64,
+    /// Men entering the cadre, drawn from the pool (the liable share of them).
     cadre_men: f64,
-    adj: &Adjust,
-) -> (f64, f64, f64, f64, f64) {
+}
+
+/// Eligible men, active pool, men inducted, women volunteers, alternative-service
+/// entrants and men entering the cadre of `year`, read from `pop` shifted `k` years (the
+/// cohorts k years older).
+fn conscript_flows(plan: &ForcePlan, pop: &Population, k: usize, year: i32, cadre_men: f64, adj: &Adjust) -> Intake {
     let i = plan.idx(year);
     let d = IntakePolicies {
         active_rate: plan.active_rate[i],
@@ -1025,6 +1046,16 @@ fn conscript_flows(
 
 /// [`conscript_flows`] with the intake policies given (the base year's sourced defaults
 /// for the half of its intake enlisted before 1 July).
+///
+/// The examined men E split into disjoint shares: the active-duty pool E r (grades 1-3),
+/// the supplementary service E s (grade 4) and the rest (exempt, re-examined). The
+/// supplementary share is capped at 1 − r: a higher active-duty rate (a scenario's, or a
+/// drawn shift) draws from the supplementary share first, so the two never sum above E.
+/// The allocations A (at most the pool), the men entering the cadre C and the men
+/// inducted, u × max(0, E r − A − C), all come from the pool; so the men inducted,
+/// A, E s and C together never exceed E while the pool holds A + C (else no man is
+/// inducted, and only a cadre recruiting more liable men than the pool and the rest of
+/// E hold could exceed it).
 fn intake_with(
     plan: &ForcePlan,
     pop: &Population,
@@ -1033,7 +1064,7 @@ fn intake_with(
     cadre_men: f64,
     d: IntakePolicies,
     adj: &Adjust,
-) -> (f64, f64, f64, f64, f64) {
+) -> Intake {
     let at = |v: &crate::AgeVec, a: usize| if a + k < crate::NAGES { v[a + k] } else { 0.0 };
     let eligible: f64 = plan.enlist_ages.iter().map(|&(a, s)| s * liable(plan, year, a) * at(&pop.male, a)).sum();
     // The men entering the corps come from the enlistment ages' cohorts alike; only the
@@ -1051,8 +1082,11 @@ fn intake_with(
     let allocated = d.allocations.min(pool);
     let men = adj.take_up.unwrap_or(plan.take_up) * (pool - allocated - cadre_men).max(0.0);
     let women = d.female_scale * plan.vol_ages.iter().map(|&(a, s)| s * at(&pop.female, a)).sum::<f64>();
-    let alt = allocated + eligible * plan.supplementary[plan.idx(year)];
-    (eligible, pool, men, women, alt)
+    // The supplementary share of the examined men left by the active-duty pool (the
+    // sourced share itself, bit for bit, whenever r + s ≤ 1).
+    let supplementary = plan.supplementary[plan.idx(year)].min((1.0 - rate).max(0.0));
+    let alt = allocated + eligible * supplementary;
+    Intake { eligible, pool, men, women, alt, cadre_men }
 }
 
 /// Share of the men aged `a` (completed years) at 1 July of `year` liable to the
@@ -1221,7 +1255,8 @@ mod tests {
         out.cadre = out.corps[..plan.nc].iter().sum();
         out.cadre_requirement = (0..plan.nc).map(|c| requirement(i, c)).sum();
         // Conscripts.
-        let (eligible, pool, men, vols, alt) = conscript_flows(plan, pop, 0, year, cadre_men, &s.adjust);
+        let Intake { eligible, pool, men, women: vols, alt, cadre_men: cadre_liable } =
+            conscript_flows(plan, pop, 0, year, cadre_men, &s.adjust);
         let shares: [f64; MAX_BRANCHES] =
             std::array::from_fn(|b| if b < plan.nb { plan.intake_share[b][i] } else { 0.0 });
         out.eligible_men = eligible;
@@ -1230,12 +1265,13 @@ mod tests {
         out.female_volunteers = vols;
         out.intake = men + vols;
         out.alternative_service_intake = alt;
+        out.cadre_men = cadre_liable;
         let mut by_branch: [f64; MAX_BRANCHES] = std::array::from_fn(|b| out.intake * shares[b]);
         if year == plan.base_year && plan.first < plan.base_year {
             // The half of the base year's intake enlisted before 1 July is history: it
             // follows the sourced policies, whatever the scenario sets from the base year.
             let d = plan.base_defaults;
-            let (_, pool_h, men_h, vols_h, alt_h) =
+            let Intake { pool: pool_h, men: men_h, women: vols_h, alt: alt_h, .. } =
                 intake_with(plan, pop, 0, year, cadre_men, d, &s.adjust.historical());
             let hist: [f64; MAX_BRANCHES] = std::array::from_fn(|b| (men_h + vols_h) * d.shares[b]);
             s.base_split = Some(std::array::from_fn(|b| (hist[b], by_branch[b])));

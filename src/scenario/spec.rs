@@ -384,7 +384,8 @@ pub struct AutomationSpec {
     /// [`DEFAULT_UNIT_COST`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<PolicyPath>,
-    /// Yearly operating and support cost as a share of the unit cost.
+    /// Yearly operating and support cost of a system in service as a share of its own
+    /// purchase price (the unit cost of the year it was bought).
     pub annual_cost_share: f64,
     /// Years a system stays in service (whole years: the fielded stock loses the
     /// systems bought this many years earlier).

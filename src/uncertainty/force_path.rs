@@ -50,8 +50,12 @@ pub struct AutomationYear {
 #[derive(Debug, Clone, Default)]
 pub struct ForceState {
     force: force::ForceState,
-    bought: Vec<f64>,
+    // Each year's systems bought and their purchase value (× their unit cost), cleared,
+    // not freed, per trajectory; the fleet's systems and purchase value
+    // (`crate::automation::simulate`'s `bought_hist`, `value_hist`, `stock` and `value`).
+    bought: Vec<(f64, f64)>,
     systems: f64,
+    value: f64,
     cost_cumulative: f64,
     cost_npv: f64,
     // `discount_factor(rate, t)` by t, for the rate of these bits: computed once per
@@ -68,6 +72,7 @@ impl ForceState {
         self.force.adjust = adjust;
         self.bought.clear();
         self.systems = 0.0;
+        self.value = 0.0;
         self.cost_cumulative = 0.0;
         self.cost_npv = 0.0;
     }
@@ -113,13 +118,18 @@ impl ForceState {
         let k = auto.soldiers_replaced_per_system;
         let needed = (gap / k - 1e-9).ceil().max(0.0);
         if t >= life {
-            self.systems -= self.bought[t - life];
+            let (systems, value) = self.bought[t - life];
+            self.systems -= systems;
+            self.value = crate::automation::retire_value(self.value, value, self.systems);
         }
         let buy = if year >= auto.start_year { (needed - self.systems).max(0.0).min(capacity.floor()) } else { 0.0 };
         self.systems += buy;
-        self.bought.push(buy);
+        let purchase = buy * unit_cost;
+        self.value += purchase;
+        self.bought.push((buy, purchase));
         let stock = self.systems;
-        let cost = buy * unit_cost + stock * unit_cost * auto.annual_cost_share;
+        // Operation and support: a share of each system's own purchase price.
+        let cost = purchase + self.value * auto.annual_cost_share;
         // automation::running_costs, in the same order.
         self.cost_cumulative += cost;
         self.cost_npv += cost * self.discount_factor(auto.discount_rate, t);
