@@ -178,7 +178,7 @@ mod tests {
             soldiers_replaced_per_system: 1.0,
             unit_cost: Some(vec![(2025, 100.0), (2027, 100.0), (2028, 0.0)]),
             annual_cost_share: 0.1,
-            service_life_years: 3.0,
+            service_life_years: 3,
             fielding_capacity: Some(vec![(2025, 10.0)]),
             discount_rate: 0.045,
             currency: "X".into(),
