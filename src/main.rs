@@ -986,8 +986,17 @@ fn plan_command(a: PlanArgs, scenarios: &Path) -> anyhow::Result<()> {
         } else {
             "every plan that meets the requirement costs more than --budget-per-year in some year".to_string()
         };
+        // Levers whose grid holds only the scenario's own setting cannot move at all (the
+        // retention lever of a corps already at the ceiling of continuation).
+        let idle: Vec<&str> =
+            solution.spaces.iter().filter(|sp| sp.values.len() == 1).map(|sp| sp.lever.name()).collect();
+        let idle = if idle.is_empty() {
+            String::new()
+        } else {
+            format!("; no room to move from the scenario's own setting: {}", idle.join(", "))
+        };
         return Err(anyhow::anyhow!(
-            "no feasible plan for {} with levers {}: {why} ({} plans evaluated)",
+            "no feasible plan for {} with levers {}: {why} ({} plans evaluated){idle}",
             s.name,
             levers.iter().map(|l| l.name()).collect::<Vec<_>>().join(","),
             main_evals
