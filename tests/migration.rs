@@ -312,7 +312,7 @@ fn check_and_run_refuse_departures_beyond_half_an_age() {
     let scenario = dir.path().join("exodus.toml");
     std::fs::write(&scenario, "extends = \"baseline\"\n[migration]\nnet_anchors = [[2025, -1000000]]\n")
         .expect("write");
-    let message = "exodus.toml: migration.net_anchors: net migration over 2051-2052: a net total of −1,000,000 would \
+    let message = "exodus.toml:3: migration.net_anchors: net migration over 2051-2052: a net total of −1,000,000 would \
                    take 55.01% of the citizens aged 22 at risk in a year; at most 50% of an age may leave in a year";
     forcecast().arg("check").arg(&scenario).assert().code(2).stderr(predicates::str::contains(message));
     let out = dir.path().join("out");

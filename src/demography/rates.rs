@@ -96,8 +96,9 @@ pub struct Spreading {
     /// The citizen profile, which spreads every net total (zero included) when the base
     /// counts citizens and the migration is not WPP's series ([`uses_citizen_profile`]).
     pub citizens: Option<Arc<CitizenProfile>>,
-    /// The scenario file errors are reported against.
-    pub file: PathBuf,
+    /// The scenario's files (its own first, then its parents): errors are reported at the
+    /// line that sets `key`, or against the first file.
+    pub files: Vec<PathBuf>,
     /// The scenario key the migration comes from (`migration.net_anchors`, …).
     pub key: &'static str,
 }
@@ -151,9 +152,14 @@ impl IntervalMigration {
 
     /// A scenario error about the interval starting in `year`.
     pub fn error(&self, year: i32, message: &str) -> Error {
+        let sp = &self.spreading;
+        let (file, line) = match crate::scenario::node::key_origin(&sp.files, sp.key) {
+            Some((f, l)) => (f, Some(l)),
+            None => (sp.files.first().cloned().unwrap_or_default(), None),
+        };
         Error::Scenario(Diagnostics(vec![Diagnostic {
-            file: self.spreading.file.clone(),
-            line: None,
+            file,
+            line,
             key: self.spreading.key.into(),
             message: format!("net migration over {year}-{}: {message}", year + 1),
         }]))
@@ -371,7 +377,7 @@ pub fn build(
     let spreading = Arc::new(Spreading {
         citizens: citizens.clone(),
         profile: MigrationProfile::from_data(data),
-        file: scenario.files.first().cloned().unwrap_or_default(),
+        files: scenario.files.clone(),
         key,
     });
     // Years before WPP's single-age table (2020-2022 for a 2020 base) take WPP's own

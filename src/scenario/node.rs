@@ -236,6 +236,26 @@ const EXCLUSIVE: &[(&str, &str, &str)] = &[
 /// drop the parent's `net_anchors`).
 const DROPS: &[(&str, &str, &str)] = &[("migration", "net_anchors", "scale")];
 
+/// The file and line that set the dotted `key` (`migration.net_anchors`), searching
+/// `files` in order (a scenario's own file first, then its parents, as
+/// [`crate::scenario::Scenario::files`] lists them); `None` when no readable file sets it
+/// (a built-in parent). For errors found after loading, in the projection.
+pub fn key_origin(files: &[PathBuf], key: &str) -> Option<(PathBuf, usize)> {
+    files.iter().find_map(|f| {
+        let text = std::fs::read_to_string(f).ok()?;
+        let table = parse(&text, f).ok()?;
+        let mut parts = key.split('.');
+        let mut node = table.get(parts.next()?)?;
+        for part in parts {
+            match &node.value {
+                Value::Table(t) => node = t.get(part)?,
+                _ => return None,
+            }
+        }
+        Some((f.clone(), node.origin.line))
+    })
+}
+
 /// Merges `child` over `parent`: tables merge key by key (recursively), anything else
 /// in the child replaces the parent's value whole (arrays included).
 pub fn merge(parent: Table, child: Table) -> Table {
@@ -275,6 +295,21 @@ fn merge_at(section: &str, mut parent: Table, child: Table) -> Table {
 
 #[cfg(test)]
 mod tests {
+    /// An error found in the projection points at the file and line that set the key:
+    /// the scenario's own, else the parent that set it; none for a key nobody set.
+    #[test]
+    fn key_origin_finds_the_file_and_line_that_set_a_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let (child, parent) = (dir.path().join("child.toml"), dir.path().join("parent.toml"));
+        std::fs::write(&child, "extends = \"parent\"\n[force]\ntake_up = 0.9\n").unwrap();
+        std::fs::write(&parent, "description = \"p\"\n\n[migration]\nnet_anchors = [[2025, -9]]\n").unwrap();
+        let files = vec![child.clone(), parent.clone(), dir.path().join("<built-in>/missing.toml")];
+        assert_eq!(key_origin(&files, "migration.net_anchors"), Some((parent, 4)));
+        assert_eq!(key_origin(&files, "force.take_up"), Some((child, 3)));
+        assert_eq!(key_origin(&files, "migration.scale"), None);
+        assert_eq!(key_origin(&files, "force.take_up.x"), None);
+    }
+
     use super::*;
 
     #[test]
