@@ -414,11 +414,9 @@ fn an_impossible_fit_window_is_reported_against_the_scenario() {
     // Only two WPP 5-year periods (2035-2040, 2040-2045) lie wholly within 2031..2046.
     let path = common::baseline_with(tmp.path(), "window", "[uncertainty.mortality]\nfit_from = 2031\nfit_to = 2046\n");
     let file = path.to_str().unwrap().to_string();
-    common::forcecast()
-        .args(["check", &file])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(format!("{file}: uncertainty.mortality.fit_from: the Lee-Carter fit needs")));
+    common::forcecast().args(["check", &file]).assert().code(2).stderr(predicate::str::contains(format!(
+        "{file}:4: uncertainty.mortality.fit_from: the Lee-Carter fit needs"
+    )));
 }
 
 #[test]

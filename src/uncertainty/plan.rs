@@ -112,12 +112,14 @@ impl Components {
         let tfr = TfrModel::build(&u.fertility, data)?;
         let lee_carter =
             LeeCarter::fit(&inputs.mortality, u.mortality.fit_from, u.mortality.fit_to).map_err(|e| match e {
-                Error::Usage(message) => Error::Scenario(Diagnostics(vec![Diagnostic {
-                    file: scenario.files.first().cloned().unwrap_or_default(),
-                    line: None,
-                    key: "uncertainty.mortality.fit_from".into(),
-                    message,
-                }])),
+                Error::Usage(message) => {
+                    let key = "uncertainty.mortality.fit_from";
+                    let (file, line) = match crate::scenario::node::key_origin(&scenario.files, key) {
+                        Some((f, l)) => (f, Some(l)),
+                        None => (scenario.files.first().cloned().unwrap_or_default(), None),
+                    };
+                    Error::Scenario(Diagnostics(vec![Diagnostic { file, line, key: key.into(), message }]))
+                }
                 other => other,
             })?;
         let mortality_sd = u.mortality.innovation_sd.unwrap_or(lee_carter.sigma) * u.mortality.sd_scale;
