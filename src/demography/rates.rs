@@ -153,10 +153,7 @@ impl IntervalMigration {
     /// A scenario error about the interval starting in `year`.
     pub fn error(&self, year: i32, message: &str) -> Error {
         let sp = &self.spreading;
-        let (file, line) = match crate::scenario::node::key_origin(&sp.files, sp.key) {
-            Some((f, l)) => (f, Some(l)),
-            None => (sp.files.first().cloned().unwrap_or_default(), None),
-        };
+        let (file, line) = crate::scenario::node::key_site(&sp.files, sp.key);
         Error::Scenario(Diagnostics(vec![Diagnostic {
             file,
             line,

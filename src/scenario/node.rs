@@ -256,6 +256,15 @@ pub fn key_origin(files: &[PathBuf], key: &str) -> Option<(PathBuf, usize)> {
     })
 }
 
+/// Where an error about `key` is reported: [`key_origin`]'s file and line, else the
+/// scenario's own file (the first of `files`) without a line.
+pub fn key_site(files: &[PathBuf], key: &str) -> (PathBuf, Option<usize>) {
+    match key_origin(files, key) {
+        Some((f, l)) => (f, Some(l)),
+        None => (files.first().cloned().unwrap_or_default(), None),
+    }
+}
+
 /// Merges `child` over `parent`: tables merge key by key (recursively), anything else
 /// in the child replaces the parent's value whole (arrays included).
 pub fn merge(parent: Table, child: Table) -> Table {

@@ -114,10 +114,7 @@ impl Components {
             LeeCarter::fit(&inputs.mortality, u.mortality.fit_from, u.mortality.fit_to).map_err(|e| match e {
                 Error::Usage(message) => {
                     let key = "uncertainty.mortality.fit_from";
-                    let (file, line) = match crate::scenario::node::key_origin(&scenario.files, key) {
-                        Some((f, l)) => (f, Some(l)),
-                        None => (scenario.files.first().cloned().unwrap_or_default(), None),
-                    };
+                    let (file, line) = crate::scenario::node::key_site(&scenario.files, key);
                     Error::Scenario(Diagnostics(vec![Diagnostic { file, line, key: key.into(), message }]))
                 }
                 other => other,
