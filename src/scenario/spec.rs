@@ -771,22 +771,14 @@ fn age_shares(
     if !r.has(key) {
         return Some(default);
     }
-    let origin = r.origin().clone();
     // Ages are read with the anchor reader (integer first element), within 15..=40.
-    match r.pairs(key, "[age, share]", (15, 40), bounds::SHARE, sink) {
-        Some((pairs, origin)) => {
-            let total: f64 = pairs.iter().map(|p| p.1).sum();
-            if total > 1.0 + 1e-9 {
-                sink.at(&origin, &r.full(key), format!("shares must sum to at most 1, got {total:.4}"));
-                return None;
-            }
-            Some(pairs.into_iter().map(|(a, s)| (a as usize, s)).collect())
-        }
-        None => {
-            let _ = origin;
-            None
-        }
+    let (pairs, origin) = r.pairs(key, "[age, share]", (15, 40), bounds::SHARE, sink)?;
+    let total: f64 = pairs.iter().map(|p| p.1).sum();
+    if total > 1.0 + 1e-9 {
+        sink.at(&origin, &r.full(key), format!("shares must sum to at most 1, got {total:.4}"));
+        return None;
     }
+    Some(pairs.into_iter().map(|(a, s)| (a as usize, s)).collect())
 }
 
 /// Reads and validates a merged scenario tree. Returns `None` when `sink` gained errors.

@@ -266,10 +266,15 @@ pub fn read(root: &mut Reader<'_>, sink: &mut Sink) -> Option<UncertaintySpec> {
         mortality.fit_from = from.map(|y| y as i32).unwrap_or(mortality.fit_from);
         mortality.fit_to = to.map(|y| y as i32).unwrap_or(mortality.fit_to);
         if mortality.fit_to - mortality.fit_from < 15 {
-            let origin = m.origin().clone();
+            // At the key the user wrote (fit_to if both), else the table's header.
+            let (key, origin) = match (m.node_origin("fit_to"), m.node_origin("fit_from")) {
+                (Some(o), _) => ("fit_to", o),
+                (None, Some(o)) => ("fit_from", o),
+                (None, None) => ("fit_to", m.origin().clone()),
+            };
             sink.at(
                 &origin,
-                &m.full("fit_to"),
+                &m.full(key),
                 format!(
                     "the fit needs at least three 5-year periods: fit_to - fit_from must be at least 15, got {}..{}",
                     mortality.fit_from, mortality.fit_to
@@ -335,7 +340,7 @@ fn thresholds(r: &mut Reader<'_>, key: &'static str, default: Vec<f64>, sink: &m
     let values = r.numbers(key, super::spec::bounds::TROOPS, sink)?;
     for (i, v) in values.iter().enumerate() {
         if values[..i].contains(v) {
-            let origin = r.origin().clone();
+            let origin = r.node_origin(key).unwrap_or_else(|| r.origin().clone());
             sink.at(&origin, &r.full(key), format!("threshold {v} is listed twice"));
             return None;
         }
@@ -372,7 +377,7 @@ fn calibrated_dist(
     }
     if let Some(sd) = p.number("sd", Range::new(0.0, 1.0), sink) {
         if calibrated {
-            let origin = p.origin().clone();
+            let origin = p.node_origin("sd").unwrap_or_else(|| p.origin().clone());
             sink.at(&origin, &p.full("sd"), "`calibrated` takes no sd: its spread comes from the force calibration");
         }
         d.sd = sd;
