@@ -435,3 +435,28 @@ fn a_marker_naming_files_outside_its_folder_deletes_nothing() {
     }
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
 }
+
+/// A place the system does not let anyone create a folder in (/proc/self here, like /sys
+/// or a read-only mount) is refused by every command before it works (exit 2, the place
+/// named and a folder suggested), not reported as an I/O failure after the projection or
+/// the plan search (was exit 1, `/proc/self/.x.partial-<pid>: No such file or directory`).
+#[cfg(target_os = "linux")]
+#[test]
+fn every_command_refuses_a_place_the_system_will_not_write_before_it_works() {
+    let tmp = tempfile::tempdir().unwrap();
+    let plan: &[&str] = &["plan", "baseline", "-q"];
+    let place = Path::new("/proc/self/forcecast-out");
+    for args in COMMANDS.iter().map(|c| c.a).chain([plan]) {
+        let start = Instant::now();
+        let o = run(tmp.path(), args, place);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("cannot write output to /proc/self/forcecast-out") && err.contains("--out output/"),
+            "{args:?}: {err}"
+        );
+        // The plan search alone takes seconds: refused before it.
+        assert!(start.elapsed() < Duration::from_secs(5), "{args:?} took {:?}", start.elapsed());
+    }
+    assert!(names(tmp.path()).is_empty(), "nothing is written where the command ran");
+}

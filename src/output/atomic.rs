@@ -81,6 +81,55 @@ pub struct AtomicDir {
     committed: bool,
 }
 
+/// The error of a failed first step towards `dest` (creating its parent, locking it,
+/// creating the partial folder in it): a place the system does not let forcecast write
+/// (permission, a read-only or virtual file system such as /proc or /sys, a path through
+/// something that is not a folder) is invalid input ([`Error::Usage`], exit 2) naming the
+/// destination; anything else (a full disk, an I/O fault) stays an I/O error (exit 1).
+fn not_writable(dest: &Path, at: &Path, name: &str, e: std::io::Error) -> Error {
+    use std::io::ErrorKind as K;
+    // EPERM and EACCES are both PermissionDenied.
+    if matches!(e.kind(), K::PermissionDenied | K::ReadOnlyFilesystem | K::NotFound | K::NotADirectory) {
+        Error::Usage(format!(
+            "cannot write output to {}: this system does not let forcecast create a folder in {} ({e}); \
+             give a folder you can write, e.g. --out {}",
+            dest.display(),
+            at.display(),
+            Path::new("output").join(name).display()
+        ))
+    } else {
+        Error::io(at, e)
+    }
+}
+
+/// Checks, before any work, that forcecast may write `dest` ([`owned::inspect`]) and that
+/// the system lets it create a folder where `dest` would be made: a hidden probe folder
+/// is created in the nearest existing folder above `dest` and removed at once. A place
+/// such as /proc, /sys or a read-only mount is refused here (exit 2) rather than after
+/// the projection or a plan search has run.
+pub fn check_destination(dest: &Path, origin: &Origin) -> Result<owned::Destination> {
+    let state = owned::inspect(dest, origin)?;
+    // The partial folder is made beside `dest`, so its parent (or the nearest existing
+    // folder above, where the missing ones would be created) must take a new folder.
+    let mut at = match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    while !at.is_dir() {
+        match at.parent() {
+            Some(p) if !p.as_os_str().is_empty() => at = p.to_path_buf(),
+            _ => {
+                at = PathBuf::from(".");
+                break;
+            }
+        }
+    }
+    let probe = at.join(format!(".forcecast-probe-{}", std::process::id()));
+    std::fs::create_dir(&probe).map_err(|e| not_writable(dest, &at, &origin.name, e))?;
+    let _ = std::fs::remove_dir(&probe);
+    Ok(state)
+}
+
 impl AtomicDir {
     /// Checks that forcecast may write `dest`, removes what earlier runs that died left
     /// beside it, and creates the partial folder `.<name>.partial-<pid>` with its marker.
@@ -91,14 +140,14 @@ impl AtomicDir {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-        let guard = DirLock::acquire(&parent)?;
+        std::fs::create_dir_all(&parent).map_err(|e| not_writable(dest, &parent, &origin.name, e))?;
+        let guard = DirLock::acquire(&parent).map_err(|e| not_writable(dest, &parent, &origin.name, e))?;
         clean_stale(&parent, &name);
         let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
         // Registered and given its locked marker before an interruption can see it, so
         // that no partial folder is ever left without one.
         let mut registry = live();
-        std::fs::create_dir(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::create_dir(&tmp).map_err(|e| not_writable(dest, &parent, &origin.name, e))?;
         registry.push(tmp.clone());
         let marker = new_marker(&tmp, &origin);
         drop(registry);
@@ -126,7 +175,7 @@ impl AtomicDir {
                 .map_err(|e| Error::io(&marker_path, e))?;
         }
         pause(PAUSE_BEFORE_COMMIT);
-        let guard = DirLock::acquire(&self.parent)?;
+        let guard = DirLock::acquire(&self.parent).map_err(|e| Error::io(&self.parent, e))?;
         clean_stale(&self.parent, &self.name);
         let state = owned::inspect(&self.dest, &self.origin)?;
         // The registry is held across the swap, so an interruption waits for it to end.
@@ -268,8 +317,8 @@ struct DirLock {
 }
 
 impl DirLock {
-    fn acquire(parent: &Path) -> Result<DirLock> {
-        let file = File::open(parent).and_then(lock).map_err(|e| Error::io(parent, e))?;
+    fn acquire(parent: &Path) -> std::io::Result<DirLock> {
+        let file = File::open(parent).and_then(lock)?;
         Ok(DirLock { file })
     }
 }

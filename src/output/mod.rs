@@ -20,6 +20,6 @@ pub mod write;
 pub mod xlsx;
 pub mod years;
 
-pub use atomic::AtomicDir;
-pub use owned::{Origin, inspect as check_destination};
+pub use atomic::{AtomicDir, check_destination};
+pub use owned::Origin;
 pub use write::{WriteOptions, write_projection, write_projection_with};
