@@ -1177,7 +1177,13 @@ fn show(arg: &str, other: Option<&str>, dir: &Path) -> Result<String, Error> {
         }
         None => None,
     };
-    let defaults = sh::entries(&sh::defaults_like(&s));
+    // The country's defaults (its defaults.toml over the built-in ones), with what
+    // applies to unset keys in the scenario's words.
+    let mut like = scenario::country_default_scenario(&s.country, dir)?;
+    like.unset = s.unset.clone();
+    // The country itself is the scenario's choice unless it is the default country.
+    like.country = scenario::resolve::DEFAULT_COUNTRY.to_string();
+    let defaults = sh::entries(&like);
     let entries = sh::entries(&s);
     let files: Vec<String> = s.files.iter().map(|f| f.display().to_string()).collect();
     match &base {
@@ -1191,7 +1197,7 @@ fn show(arg: &str, other: Option<&str>, dir: &Path) -> Result<String, Error> {
                         forcecast::VERSION,
                         files.join(" <- ")
                     ),
-                    "Every key is written out; `# default` marks a built-in default. Run this file as it is.".into(),
+                    "Every key is written out; `# default` marks a default (built in, or the country's defaults.toml). Run this file as it is.".into(),
                 ],
                 extends: None,
                 defaults: Some(&defaults),

@@ -180,3 +180,27 @@ fn show_diff_refuses_scenarios_of_two_countries() {
         stdout(&["show", "taiwan-4-month-training"]).lines().skip(1).collect::<Vec<_>>()
     );
 }
+
+/// `# default` marks what the scenario leaves to its country: Taiwan's keys from its
+/// defaults.toml (take-up 1, the one-year conscripts' enlistment ages, the plan's costs in
+/// TWD) are marked, as Korea's built-in ones are; a key the scenario sets to another
+/// value, and the country itself when it is not the default country, are not.
+#[test]
+fn show_marks_the_countrys_own_defaults() {
+    let tw = stdout(&["show", "taiwan-baseline"]);
+    for line in
+        ["\ntake_up = 1  # default\n", "\ncurrency = \"TWD\"  # default\n", "\nconscript_pay = 315684  # default\n"]
+    {
+        assert!(tw.contains(line), "{line:?} missing:\n{tw}");
+    }
+    assert!(tw.contains("\ncountry = \"taiwan\"\n"), "{tw}");
+    let kr = stdout(&["show", "baseline"]);
+    assert!(kr.contains("\ncountry = \"korea\"  # default\n"), "{kr}");
+    // A Taiwan scenario changing take-up: that key is no longer marked.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("tu.toml");
+    std::fs::write(&file, "description = \"take-up\"\nextends = \"taiwan-baseline\"\n[force]\ntake_up = 0.9\n")
+        .unwrap();
+    let text = stdout(&["--scenarios", common::scenarios().to_str().unwrap(), "show", file.to_str().unwrap()]);
+    assert!(text.contains("\ntake_up = 0.9\n"), "{text}");
+}

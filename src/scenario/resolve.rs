@@ -320,6 +320,25 @@ fn own_baseline(country: &str, scenarios_dir: &Path) -> Option<String> {
     crate::embedded::find(scenarios_dir, &format!("{}.toml", st.baseline)).map(|_| st.baseline)
 }
 
+/// The scenario every key of a scenario of `country` defaults to: a file with only a
+/// description and the country, over the country's `defaults.toml` (if any), shaped by
+/// its force structure. What `show` marks `# default`.
+pub fn country_default_scenario(country: &str, scenarios_dir: &Path) -> Result<Scenario> {
+    let origin = node::Origin { file: std::sync::Arc::new("(defaults)".into()), line: 1 };
+    let mut table = Table::new();
+    table.insert("description".into(), Node { value: Value::Str(String::new()), origin: origin.clone() });
+    table.insert("country".into(), Node { value: Value::Str(country.to_string()), origin });
+    let (structure, defaults) = country_defaults(&table, scenarios_dir)?;
+    if let Some(d) = defaults {
+        table = node::merge(d, table);
+    }
+    let mut sink = Sink::default();
+    match spec::from_table("defaults", Vec::new(), &table, structure.as_ref(), &mut sink) {
+        Some(s) if sink.diagnostics.is_empty() => Ok(s),
+        _ => Err(Error::Scenario(Diagnostics(capped(sink.diagnostics, sink.dropped)))),
+    }
+}
+
 /// A country folder's scenario defaults, in the scenario language.
 pub const COUNTRY_DEFAULTS: &str = "defaults.toml";
 
