@@ -472,6 +472,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             worker_threads(threads);
             let bar = spinner(quiet, "running the scenario");
             let run = forcecast::analysis::run_one(&scenario, &scenarios)?;
+            forcecast::analysis::sensitivity::check(&run, year)?;
             // The output folder is checked before the analysis runs.
             let origin = forcecast::output::Origin::new("sensitivity", &format!("sensitivity-{}-{year}", run.name()));
             let dest = out.unwrap_or_else(|| Path::new("output").join(&origin.name));

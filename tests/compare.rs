@@ -238,6 +238,32 @@ fn sensitivity_ranks_at_least_eight_parameters_by_effect_with_sources() {
     }
 }
 
+/// The careerists' ±2 points never reach continuation 1 (no careerist would ever leave):
+/// a scenario at 0.99 gets 0.97 and 0.995, the top of the force calibration's range, as
+/// the plan's retention lever (was 1.0).
+#[test]
+fn sensitivity_caps_careerist_continuation_below_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("hi.toml");
+    std::fs::write(
+        &file,
+        "description = \"high\"\nextends = \"baseline\"\n[force.ncos]\ncareerist_continuation = [[2025, 0.99]]\n\
+         [force.officers]\ncareerist_continuation = [[2025, 0.99]]\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("sens");
+    common::forcecast()
+        .args(["sensitivity", file.to_str().unwrap(), "--no-charts", "-q", "--out", out.to_str().unwrap()])
+        .assert()
+        .success();
+    let (h, rows) = common::read_csv(&out.join("sensitivity.csv"));
+    let row = rows.iter().find(|r| r[1] == "Careerists' continuation").expect("careerist row");
+    let num = |c: &str| row[h.iter().position(|x| x == c).unwrap()].parse::<f64>().unwrap();
+    assert_eq!(num("base_value"), 0.99);
+    assert!((num("low_value") - 0.97).abs() < 1e-12, "{}", num("low_value"));
+    assert_eq!(num("high_value"), 0.995);
+}
+
 #[test]
 fn sensitivity_rejects_a_year_outside_the_projection() {
     common::forcecast()

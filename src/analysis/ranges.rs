@@ -415,7 +415,10 @@ impl Knob {
                 for (i, c) in v.force.cadre.corps.iter_mut().enumerate() {
                     let d = defaults.careerist[i];
                     let now = policy_now(c.careerist_continuation.as_ref(), s, ctx, |_, _| d);
-                    c.careerist_continuation = Some(vec![(s.base_year, prob(now)?)]);
+                    // Never 1 (no careerist would ever leave): at most the top of the
+                    // force calibration's range, as the plan's retention lever.
+                    let x = prob(now)?.min(crate::plan::MAX_CAREERIST_CONTINUATION.max(now.min(1.0)));
+                    c.careerist_continuation = Some(vec![(s.base_year, x)]);
                 }
             }
             Knob::NcoFillRate => {

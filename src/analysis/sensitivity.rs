@@ -93,13 +93,7 @@ pub fn applies(base: &ScenarioRun) -> bool {
 /// Runs the analysis for `base` in `year` (2 × 16 projections, in parallel).
 pub fn run(base: &ScenarioRun, year: i32) -> Result<Sensitivity> {
     let s = base.scenario();
-    if !applies(base) {
-        return Err(Error::Usage(format!(
-            "no sourced sensitivity ranges for `{}` (scenario {}): the ranges are written from Korea's data \
-             (README \"Sensitivity\"); its country.toml does not set [force] sensitivity_ranges = true",
-            s.country, s.name
-        )));
-    }
+    check(base, year)?;
     let base_out = outputs_of(&base.rows, year)
         .ok_or_else(|| Error::Usage(year_outside(year, &s.name, s.base_year, s.end_year)))?;
     let ctx = Context { inputs: &base.inputs, year };
@@ -161,6 +155,24 @@ pub fn run(base: &ScenarioRun, year: i32) -> Result<Sensitivity> {
         })
         .collect();
     Ok(Sensitivity { scenario: s.name.clone(), year, currency: s.automation.currency.clone(), base: base_out, effects })
+}
+
+/// Whether the analysis applies to `base` at `year`: its country has sourced ranges and
+/// the year is within its projection (checked before the output folder, so that a
+/// wrong `--year` is reported as such whatever `--out` says).
+pub fn check(base: &ScenarioRun, year: i32) -> Result<()> {
+    let s = base.scenario();
+    if !applies(base) {
+        return Err(Error::Usage(format!(
+            "no sourced sensitivity ranges for `{}` (scenario {}): the ranges are written from Korea's data \
+             (README \"Sensitivity\"); its country.toml does not set [force] sensitivity_ranges = true",
+            s.country, s.name
+        )));
+    }
+    if outputs_of(&base.rows, year).is_none() {
+        return Err(Error::Usage(year_outside(year, &s.name, s.base_year, s.end_year)));
+    }
+    Ok(())
 }
 
 /// The message for a `--year` outside a scenario's projection, saying when the year is

@@ -106,8 +106,6 @@ pub fn write_report_with(
     opts: ReportOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Written> {
-    // Refused before the sensitivity and Monte Carlo runs, not after them.
-    crate::output::check_destination(dest, &origin(c))?;
     let year = opts.year;
     for r in &c.runs {
         if r.row(year).is_none() {
@@ -120,6 +118,8 @@ pub fn write_report_with(
             )));
         }
     }
+    // Refused before the sensitivity and Monte Carlo runs, not after them.
+    crate::output::check_destination(dest, &origin(c))?;
     // The ranges are one country's (Korea's): a report led by another leaves them out.
     let sens = if opts.sensitivity && sensitivity::applies(&c.runs[0]) {
         Some(sensitivity::run(&c.runs[0], year)?)
