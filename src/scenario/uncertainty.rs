@@ -475,6 +475,7 @@ mod tests {
             joined.contains("u.toml:7: uncertainty.force.active_duty_rate.dist: unknown distribution `gamma`"),
             "{joined}"
         );
-        assert!(joined.contains("uncertainty.mortality.fit_to: the fit needs at least three"), "{joined}");
+        // Only fit_from is written: the problem is named at its line.
+        assert!(joined.contains("u.toml:9: uncertainty.mortality.fit_from: the fit needs at least three"), "{joined}");
     }
 }
