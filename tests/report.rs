@@ -538,3 +538,30 @@ fn report_has_a_bottom_line_first_a_byline_when_asked_and_no_duplicate_figure() 
         assert!(!bad.exists());
     }
 }
+
+/// The sentence on parameters that leave the gap unchanged gives the reason that holds
+/// for all of them: with a target the force always meets (1 troop), no setting moves the
+/// gap because there is none, and fertility's timing is not the reason for mortality,
+/// service length or the take-up (before, the 13 parameters were listed with ": fertility
+/// cannot act on the force before 2045"); in the base year, where fertility's timing is
+/// one reason among others, it is said of fertility alone.
+#[test]
+fn the_no_effect_sentence_gives_a_reason_that_holds_for_every_parameter_listed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("one-troop.toml");
+    std::fs::write(&file, "description = \"t\"\nextends = \"baseline\"\n[force]\ntarget_anchors = [[2025, 1]]\n")
+        .unwrap();
+    let sentence = |args: &[&str], out: &str| {
+        let out = tmp.path().join(out);
+        let stdout = common::forcecast().args(args).args(["--out", out.to_str().unwrap()]).assert().success();
+        let text = String::from_utf8(stdout.get_output().stdout.clone()).unwrap();
+        findings(&text).into_iter().find(|f| f.contains("not change the gap")).unwrap_or_default()
+    };
+    let met = sentence(&["report", file.to_str().unwrap()], "met");
+    assert!(met.contains("Service length") || met.contains("service length"), "{met}");
+    assert!(met.contains("the force meets the troop target in 2040 at both ends of their ranges"), "{met}");
+    assert!(!met.contains("fertility cannot act"), "{met}");
+    let base_year = sentence(&["report", "baseline", "--year", "2025"], "base-year");
+    assert!(base_year.contains("mortality") && base_year.contains("(fertility cannot act on the force"), "{base_year}");
+    assert!(!base_year.contains("2025: fertility cannot act"), "{base_year}");
+}

@@ -466,12 +466,19 @@ pub fn sensitivity_paragraphs(s: &Sensitivity, run: &ScenarioRun) -> Vec<String>
         let names: Vec<String> = other.iter().map(|e| lower_first(e.range.knob.label())).collect();
         let verb = if names.len() == 1 { "does" } else { "do" };
         let mut p = format!("{} {verb} not change the gap in {y}", capitalise(&list(&names)));
-        if other.iter().any(|e| e.range.knob == Knob::Tfr) && y < first_year_fertility_acts(run) {
-            p.push_str(&format!(
-                ": fertility cannot act on the force before {}, as everyone who reaches service age by then is already \
+        if s.base[gap_k] < NO_GAP {
+            // No gap to move: the force meets the target whatever these settings, which
+            // is the reason for every one of them (fertility's timing is not).
+            let ranges = if other.len() == 1 { "its range" } else { "their ranges" };
+            p.push_str(&format!(": the force meets the troop target in {y} at both ends of {ranges}"));
+        } else if other.iter().any(|e| e.range.knob == Knob::Tfr) && y < first_year_fertility_acts(run) {
+            // The reason is fertility's alone: said of fertility, not of the whole list.
+            let why = format!(
+                "fertility cannot act on the force before {}, as everyone who reaches service age by then is already \
                  born",
                 first_year_fertility_acts(run)
-            ));
+            );
+            p.push_str(&if other.len() == 1 { format!(": {why}") } else { format!(" ({why})") });
         }
         out.push(p + ".");
     }
