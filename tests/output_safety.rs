@@ -435,3 +435,26 @@ fn a_marker_naming_files_outside_its_folder_deletes_nothing() {
     }
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
 }
+
+/// A destination forcecast cannot create (on a virtual file system: `/proc` refuses new
+/// folders to every user, root included) is an output folder it may not write: exit 2,
+/// naming the destination and --out, for every command with `--out` (before: exit 1 and
+/// only `/proc/.x.partial-<pid>: No such file or directory`).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_destination_that_cannot_be_created_is_refused_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    for c in COMMANDS {
+        for dest in ["/proc/forcecast-test-out", "/proc/forcecast-test-out/deeper/x"] {
+            let o = run(tmp.path(), c.a, Path::new(dest));
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{} --out {dest}: {err}", c.name);
+            assert!(
+                err.contains(&format!("cannot write output to {dest}")) && err.contains("--out"),
+                "{}: {err}",
+                c.name
+            );
+            assert!(!err.contains("partial"), "{}: {err}", c.name);
+        }
+    }
+}

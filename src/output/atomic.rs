@@ -91,14 +91,23 @@ impl AtomicDir {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        // A destination whose folder cannot be made (no permission, a read-only or
+        // virtual file system) is an output folder forcecast may not write: a usage error
+        // naming the destination, found before anything is written.
+        let refused = |what: String, e: std::io::Error| {
+            Error::Usage(format!(
+                "cannot write output to {}: cannot create {what} ({e}); give another folder with --out",
+                dest.display()
+            ))
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| refused(format!("the folder {}", parent.display()), e))?;
         let guard = DirLock::acquire(&parent)?;
         clean_stale(&parent, &name);
         let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
         // Registered and given its locked marker before an interruption can see it, so
         // that no partial folder is ever left without one.
         let mut registry = live();
-        std::fs::create_dir(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::create_dir(&tmp).map_err(|e| refused(format!("a folder in {}", parent.display()), e))?;
         registry.push(tmp.clone());
         let marker = new_marker(&tmp, &origin);
         drop(registry);
