@@ -670,7 +670,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 if !quiet {
                     let last = p.years.len() - 1;
                     let runs = match &mc {
-                        Some(o) => format!(" with {} trajectories (seed {})", o.options.trajectories, o.options.seed),
+                        Some(o) => format!(
+                            " with {} (seed {})",
+                            forcecast::output::numbers::trajectories(o.options.trajectories),
+                            o.options.seed
+                        ),
                         None => String::new(),
                     };
                     eprintln!(

@@ -565,3 +565,29 @@ fn the_no_effect_sentence_gives_a_reason_that_holds_for_every_parameter_listed()
     assert!(base_year.contains("mortality") && base_year.contains("(fertility cannot act on the force"), "{base_year}");
     assert!(!base_year.contains("2025: fertility cannot act"), "{base_year}");
 }
+
+/// A report of 1 or 2 trajectories says how few they are, in words that fit the number
+/// ("1 trajectory", not "1 trajectories"), and that its 90% ranges and probabilities are
+/// a handful of draws (before: "between 305,789 and 305,789 in 90% of them", "a
+/// probability of 100%", with nothing to say they rest on one draw); 200 trajectories get
+/// no such caveat.
+#[test]
+fn a_report_of_few_trajectories_says_its_ranges_are_a_handful_of_draws() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (n, words) in
+        [("1", "1 Monte Carlo trajectory of"), ("2", "2 Monte Carlo trajectories of"), ("200", "200 Monte")]
+    {
+        let out = tmp.path().join(format!("mc{n}"));
+        let args = ["report", "baseline", "--no-sensitivity", "--trajectories", n, "--out"];
+        let stdout = common::forcecast().args(args).arg(&out).assert().success().get_output().stdout.clone();
+        let text = String::from_utf8(stdout).unwrap();
+        let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+        assert!(!text.contains(" 1 trajectories") && !md.contains(" 1 trajectories"), "{n}: {md}");
+        assert!(text.contains(&format!("Across {words}")), "{n}: {text}");
+        let caveat = "these ranges and probabilities describe a handful of draws";
+        assert_eq!(text.contains(caveat), n != "200", "{n}: {text}");
+        assert_eq!(md.contains(caveat), n != "200", "{n}");
+        let svg = std::fs::read_to_string(out.join("charts/baseline/fan_force.svg")).unwrap();
+        assert!(!svg.contains(" 1 trajectories"), "{n}");
+    }
+}

@@ -528,9 +528,9 @@ pub fn uncertainty_paragraphs(o: &Outcome, run: &ScenarioRun, year: i32) -> Vec<
     if let Some(f) = q("force_available") {
         let det = run.value(year, "force_available").unwrap_or(f64::NAN);
         let mut p = format!(
-            "Across {} Monte Carlo trajectories of {} (seed {}), the force available in {year} lies between {} and {} \
+            "Across {} of {} (seed {}), the force available in {year} lies between {} and {} \
              in 90% of them (median {}, against {} in the deterministic projection)",
-            count(o.options.trajectories as f64),
+            crate::output::numbers::trajectories(o.options.trajectories).replacen(' ', " Monte Carlo ", 1),
             scenario_ref(run.name()),
             o.options.seed,
             count(f.q[0]),
@@ -556,6 +556,16 @@ pub fn uncertainty_paragraphs(o: &Outcome, run: &ScenarioRun, year: i32) -> Vec<
             money(c.q[0], cur),
             money(c.q[6], cur),
             money(c.q[3], cur)
+        ));
+    }
+    let n = o.options.trajectories;
+    if n < crate::output::numbers::FEW_TRAJECTORIES && !out.is_empty() {
+        out.push(format!(
+            "With {} these ranges and probabilities describe a handful of draws, not the spread of outcomes: \
+             with fewer than {} the 5th and 95th percentiles lie between the two smallest and the two largest \
+             draws; run at least 1,000 (--trajectories 1000) to read them.",
+            crate::output::numbers::trajectories(n),
+            crate::output::numbers::FEW_TRAJECTORIES
         ));
     }
     out
