@@ -671,7 +671,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 if !quiet {
                     let last = p.years.len() - 1;
                     let runs = match &mc {
-                        Some(o) => format!(" with {} trajectories (seed {})", o.options.trajectories, o.options.seed),
+                        Some(o) => format!(
+                            " with {} (seed {})",
+                            forcecast::output::numbers::trajectories(o.options.trajectories),
+                            o.options.seed
+                        ),
                         None => String::new(),
                     };
                     eprintln!(
@@ -869,6 +873,32 @@ fn plan_command(a: PlanArgs, scenarios: &Path) -> anyhow::Result<()> {
     use forcecast::plan::{self as planner, Lever};
     let path = scenario::locate(&a.scenario, scenarios)?;
     let s = scenario::load(&path, scenarios)?;
+    // plan.toml extends the input by name; an input not found by that name (a file given
+    // by path) is copied beside it with the files it extends. Both are checked before
+    // any work: the name must be one `extends` can read, and not plan.toml's own.
+    let extends = scenario::extendable_name(&path, &format!("plan.toml of `plan {}`", a.scenario))?;
+    let named_plan = |f: &Path| {
+        Error::Usage(format!(
+            "{} is named `plan`, the name of the plan's own file; copy it to a file with another name",
+            f.display()
+        ))
+    };
+    // Even when found by its name: plan.toml extending `plan` would read itself.
+    if extends == "plan" {
+        return Err(named_plan(&path).into());
+    }
+    let mut copies = Vec::new();
+    for f in &s.files {
+        let name = scenario::name_of(f);
+        let found = scenario::locate(&name, scenarios).ok();
+        let same = found.map(|p| p.canonicalize().ok() == f.canonicalize().ok()).unwrap_or(false);
+        if !same && f.is_file() {
+            if name == "plan" {
+                return Err(named_plan(f).into());
+            }
+            copies.push(f.clone());
+        }
+    }
     let origin = forcecast::output::Origin::new("plan", &format!("plan-{}", s.name));
     let dest = a.out.unwrap_or_else(|| Path::new("output").join(&origin.name));
     forcecast::output::check_destination(&dest, &origin)?;
@@ -1032,31 +1062,13 @@ fn plan_command(a: PlanArgs, scenarios: &Path) -> anyhow::Result<()> {
         alternatives.push((l, planner::solve(&mut ctx, &p, planner::EFFORT, &[], &tick)?));
     }
     bar.finish_and_clear();
-    // plan.toml extends the input by name; an input not found by that name (a file given
-    // by path) is copied beside it with the files it extends.
-    let mut copies = Vec::new();
-    for f in &s.files {
-        let name = scenario::name_of(f);
-        let found = scenario::locate(&name, scenarios).ok();
-        let same = found.map(|p| p.canonicalize().ok() == f.canonicalize().ok()).unwrap_or(false);
-        if !same && f.is_file() {
-            if name == "plan" {
-                return Err(Error::Usage(format!(
-                    "{} is named `plan`, the name of the plan's own file; copy it to a file with another name",
-                    f.display()
-                ))
-                .into());
-            }
-            copies.push(f.clone());
-        }
-    }
     let outputs = planner::write::PlanOutputs {
         scenario: &s,
         problem: &problem,
         solution: &solution,
         frontier: &frontier,
         alternatives: &alternatives,
-        extends: s.name.clone(),
+        extends,
         copies,
         no_charts: a.no_charts,
         probabilistic: mc.as_ref().map(|(m, n, seed, p, _)| planner::write::Probabilistic {
@@ -1174,7 +1186,9 @@ fn show(arg: &str, other: Option<&str>, dir: &Path) -> Result<String, Error> {
     let base = match other {
         Some(o) => {
             let p = scenario::locate(o, dir)?;
-            Some((scenario::name_of(&p), scenario::load(&p, dir)?))
+            // The output extends OTHER by its file name, which must be a scenario name.
+            let name = scenario::extendable_name(&p, &format!("the output of `show {arg} --diff {o}`"))?;
+            Some((name, scenario::load(&p, dir)?))
         }
         None => None,
     };

@@ -86,3 +86,55 @@ fn svg_charts_are_byte_identical_across_runs() {
         assert!(read(&a.join(&name)) == read(&b.join(&name)), "{name} differs between two runs");
     }
 }
+
+/// The values of an SVG chart's numeric labels other than years (the value-axis ticks).
+fn tick_values(svg: &Path) -> Vec<f64> {
+    let text = String::from_utf8(read(svg)).unwrap();
+    let mut v: Vec<f64> = text
+        .split("<text")
+        .skip(1)
+        .filter_map(|t| t.split_once('>').and_then(|(_, rest)| rest.split_once("</text>")).map(|(s, _)| s.trim()))
+        .filter_map(|s| s.replace(',', "").parse::<f64>().ok())
+        .filter(|x| !(1900.0..=2200.0).contains(x) || x.fract() != 0.0)
+        .collect();
+    v.sort_by(f64::total_cmp);
+    v.dedup();
+    v
+}
+
+/// Outputs that are zero throughout (a target of 1 troop: no gap, no automation; a
+/// sensitivity in the base year, when no setting moves the cost) still get a value axis
+/// whose ticks differ: before, the range was 1 troop or 1 won on an axis in thousands or
+/// trillions, and every tick read `0` (`0, 0.00, 0.00, …`).
+#[test]
+fn all_zero_outputs_get_distinct_axis_ticks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let one = "extends = \"baseline\"\n[force]\ntarget_anchors = [[2025, 1]]\n";
+    let (a, b) = (tmp.path().join("one-a.toml"), tmp.path().join("one-b.toml"));
+    std::fs::write(&a, format!("description = \"a\"\n{one}")).unwrap();
+    std::fs::write(&b, format!("description = \"b\"\n{one}")).unwrap();
+    let cmp = tmp.path().join("cmp");
+    cargo_bin_cmd!("forcecast")
+        .arg("--scenarios")
+        .arg(scenarios())
+        .args(["compare", a.to_str().unwrap(), b.to_str().unwrap(), "--quiet", "--out"])
+        .arg(&cmp)
+        .assert()
+        .success();
+    let sens = tmp.path().join("sens");
+    cargo_bin_cmd!("forcecast")
+        .arg("--scenarios")
+        .arg(scenarios())
+        .args(["sensitivity", "baseline", "--year", "2025", "--quiet", "--out"])
+        .arg(&sens)
+        .assert()
+        .success();
+    for svg in [
+        cmp.join("charts/force_gap.svg"),
+        cmp.join("charts/automation.svg"),
+        sens.join("charts/tornado_automation_cost.svg"),
+    ] {
+        let ticks = tick_values(&svg);
+        assert!(ticks.len() >= 3, "{}: tick values {ticks:?}", svg.display());
+    }
+}

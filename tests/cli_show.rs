@@ -204,3 +204,31 @@ fn show_marks_the_countrys_own_defaults() {
     let text = stdout(&["--scenarios", common::scenarios().to_str().unwrap(), "show", file.to_str().unwrap()]);
     assert!(text.contains("\ntake_up = 0.9\n"), "{text}");
 }
+
+/// `--diff OTHER` writes `extends = "<OTHER's file name>"`: a file name that is not a
+/// scenario name (`t.1.toml`, `my file.toml`) could never be read back by `extends`, so
+/// it is refused (exit 2, nothing printed) with a name that would do; a file of a valid
+/// name given by path runs back beside it.
+#[test]
+fn show_diff_refuses_another_file_whose_name_extends_cannot_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body = "description = \"d\"\nextends = \"baseline\"\n[force]\ntarget_anchors = [[2025, 450000]]\n";
+    for (stem, hint) in [("t.1", "t-1.toml"), ("my file", "my-file.toml"), ("étude", "tude.toml")] {
+        let other = tmp.path().join(format!("{stem}.toml"));
+        std::fs::write(&other, body).unwrap();
+        let out = common::forcecast()
+            .args(["show", "baseline", "--diff", other.to_str().unwrap()])
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("is not a scenario name") && err.contains(hint), "{err}");
+    }
+    let other = tmp.path().join("t-1.toml");
+    std::fs::write(&other, body).unwrap();
+    let file = tmp.path().join("back.toml");
+    std::fs::write(&file, stdout(&["show", "baseline", "--diff", other.to_str().unwrap()])).unwrap();
+    common::forcecast().args(["check", file.to_str().unwrap()]).assert().success();
+}

@@ -310,3 +310,31 @@ fn compare_across_countries_indexes_the_levels_and_subtracts_nothing() {
     let svg = std::fs::read_to_string(charts.join("men_age_20.svg")).unwrap();
     assert!(svg.contains("index, base year = 100") && svg.contains("countries differ"), "men_age_20.svg");
 }
+
+/// The sensitivity's mortality range is WPP's 80% e0 interval in the analysis year,
+/// published from 2024: a year of an all-resident scenario before it (wpp2024-medium
+/// starts in 2020) is a usage error naming --year and the years to give, for
+/// `sensitivity` and `report` alike, with nothing written (before: exit 2 blaming the
+/// data table, `…e0_1950_2100.csv: year: no `pi80_upper` life expectancy for 2020`).
+#[test]
+fn a_sensitivity_year_before_the_e0_interval_names_the_flag() {
+    let tmp = tempfile::tempdir().unwrap();
+    for cmd in ["sensitivity", "report"] {
+        let out = tmp.path().join(cmd);
+        common::forcecast()
+            .args([cmd, "wpp2024-medium", "--year", "2021", "-q", "--out", out.to_str().unwrap()])
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains("--year 2021")
+                    .and(predicate::str::contains("give --year from 2024 to 2100"))
+                    .and(predicate::str::contains(".csv").not()),
+            );
+        assert!(!out.exists(), "{cmd}");
+    }
+    let out = tmp.path().join("ok");
+    common::forcecast()
+        .args(["sensitivity", "wpp2024-medium", "--year", "2024", "-q", "--no-charts", "--out", out.to_str().unwrap()])
+        .assert()
+        .success();
+}

@@ -445,18 +445,20 @@ fn a_marker_naming_files_outside_its_folder_deletes_nothing() {
 fn every_command_refuses_a_place_the_system_will_not_write_before_it_works() {
     let tmp = tempfile::tempdir().unwrap();
     let plan: &[&str] = &["plan", "baseline", "-q"];
-    let place = Path::new("/proc/self/forcecast-out");
-    for args in COMMANDS.iter().map(|c| c.a).chain([plan]) {
-        let start = Instant::now();
-        let o = run(tmp.path(), args, place);
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
-        assert!(
-            err.contains("cannot write output to /proc/self/forcecast-out") && err.contains("--out output/"),
-            "{args:?}: {err}"
-        );
-        // The plan search alone takes seconds: refused before it.
-        assert!(start.elapsed() < Duration::from_secs(5), "{args:?} took {:?}", start.elapsed());
+    for place in ["/proc/self/forcecast-out", "/proc/forcecast-test-out/deeper/x"] {
+        for args in COMMANDS.iter().map(|c| c.a).chain([plan]) {
+            let start = Instant::now();
+            let o = run(tmp.path(), args, Path::new(place));
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{args:?} --out {place}: {err}");
+            assert!(
+                err.contains(&format!("cannot write output to {place}")) && err.contains("--out output/"),
+                "{args:?}: {err}"
+            );
+            assert!(!err.contains("partial"), "{args:?}: {err}");
+            // The plan search alone takes seconds: refused before it.
+            assert!(start.elapsed() < Duration::from_secs(5), "{args:?} took {:?}", start.elapsed());
+        }
     }
     assert!(names(tmp.path()).is_empty(), "nothing is written where the command ran");
 }

@@ -321,3 +321,29 @@ fn a_probabilistic_plan_meets_the_requirement_with_its_probability_when_run_on_t
     // The trajectories vary: the goal is not met trivially by every trajectory.
     assert!(rows.iter().any(|r| r[0].parse::<i32>().unwrap() >= 2030 && r[2] != "1"), "some year below 100%");
 }
+
+/// plan.toml extends the input by its file name: an input named so that `extends` cannot
+/// read it (`p.1.toml`), or named `plan` (plan.toml would extend itself), is refused
+/// before any work (exit 2, no output folder), with a name that would do.
+#[test]
+fn an_input_plan_toml_could_not_extend_is_refused_before_any_work() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (stem, hint) in [("p.1", "p-1.toml"), ("my plan", "my-plan.toml"), ("plan", "another name")] {
+        let input = tmp.path().join(format!("{stem}.toml"));
+        std::fs::write(&input, "description = \"d\"\nextends = \"baseline\"\n").unwrap();
+        let out = tmp.path().join(format!("out-{}", stem.replace(' ', "_")));
+        let started = std::time::Instant::now();
+        let err = common::forcecast()
+            .args(["plan", input.to_str().unwrap(), "-q", "--out", out.to_str().unwrap()])
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        let err = String::from_utf8_lossy(&err);
+        assert!(err.contains(hint), "{stem}: {err}");
+        assert!(!out.exists(), "{stem}: {} written", out.display());
+        // Refused at once, not after the search (which takes seconds).
+        assert!(started.elapsed().as_secs_f64() < 2.0, "{stem}: {:?}", started.elapsed());
+    }
+}

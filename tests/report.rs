@@ -538,3 +538,56 @@ fn report_has_a_bottom_line_first_a_byline_when_asked_and_no_duplicate_figure() 
         assert!(!bad.exists());
     }
 }
+
+/// The sentence on parameters that leave the gap unchanged gives the reason that holds
+/// for all of them: with a target the force always meets (1 troop), no setting moves the
+/// gap because there is none, and fertility's timing is not the reason for mortality,
+/// service length or the take-up (before, the 13 parameters were listed with ": fertility
+/// cannot act on the force before 2045"); in the base year, where fertility's timing is
+/// one reason among others, it is said of fertility alone.
+#[test]
+fn the_no_effect_sentence_gives_a_reason_that_holds_for_every_parameter_listed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("one-troop.toml");
+    std::fs::write(&file, "description = \"t\"\nextends = \"baseline\"\n[force]\ntarget_anchors = [[2025, 1]]\n")
+        .unwrap();
+    let sentence = |args: &[&str], out: &str| {
+        let out = tmp.path().join(out);
+        let stdout = common::forcecast().args(args).args(["--out", out.to_str().unwrap()]).assert().success();
+        let text = String::from_utf8(stdout.get_output().stdout.clone()).unwrap();
+        findings(&text).into_iter().find(|f| f.contains("not change the gap")).unwrap_or_default()
+    };
+    let met = sentence(&["report", file.to_str().unwrap()], "met");
+    assert!(met.contains("Service length") || met.contains("service length"), "{met}");
+    assert!(met.contains("the force meets the troop target in 2040 at both ends of their ranges"), "{met}");
+    assert!(!met.contains("fertility cannot act"), "{met}");
+    let base_year = sentence(&["report", "baseline", "--year", "2025"], "base-year");
+    assert!(base_year.contains("mortality") && base_year.contains("(fertility cannot act on the force"), "{base_year}");
+    assert!(!base_year.contains("2025: fertility cannot act"), "{base_year}");
+}
+
+/// A report of 1 or 2 trajectories says how few they are, in words that fit the number
+/// ("1 trajectory", not "1 trajectories"), and that its 90% ranges and probabilities are
+/// a handful of draws (before: "between 305,789 and 305,789 in 90% of them", "a
+/// probability of 100%", with nothing to say they rest on one draw); 200 trajectories get
+/// no such caveat.
+#[test]
+fn a_report_of_few_trajectories_says_its_ranges_are_a_handful_of_draws() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (n, words) in
+        [("1", "1 Monte Carlo trajectory of"), ("2", "2 Monte Carlo trajectories of"), ("200", "200 Monte")]
+    {
+        let out = tmp.path().join(format!("mc{n}"));
+        let args = ["report", "baseline", "--no-sensitivity", "--trajectories", n, "--out"];
+        let stdout = common::forcecast().args(args).arg(&out).assert().success().get_output().stdout.clone();
+        let text = String::from_utf8(stdout).unwrap();
+        let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+        assert!(!text.contains(" 1 trajectories") && !md.contains(" 1 trajectories"), "{n}: {md}");
+        assert!(text.contains(&format!("Across {words}")), "{n}: {text}");
+        let caveat = "these ranges and probabilities describe a handful of draws";
+        assert_eq!(text.contains(caveat), n != "200", "{n}: {text}");
+        assert_eq!(md.contains(caveat), n != "200", "{n}");
+        let svg = std::fs::read_to_string(out.join("charts/baseline/fan_force.svg")).unwrap();
+        assert!(!svg.contains(" 1 trajectories"), "{n}");
+    }
+}

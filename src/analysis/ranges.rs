@@ -683,6 +683,20 @@ fn missing_series(name: &str) -> String {
     format!("no `{name}` series (the sensitivity ranges need WPP's medium variant and 80% interval)")
 }
 
+/// The analysis years the mortality range can use: those WPP's 80% interval of male life
+/// expectancy covers (2024-2100 for WPP 2024), with the medium. `None` when the data
+/// have no interval at all (reported by the range itself).
+pub fn e0_interval_years(inputs: &Inputs) -> Option<(i32, i32)> {
+    let e0 = &inputs.data.e0;
+    let span = |name: &str| e0.get(name).map(|(m, _)| (m.first, m.last()));
+    let (mut lo, mut hi) = span("medium")?;
+    for b in [Bound::Lower, Bound::Upper] {
+        let (a, z) = span(bound_name(b))?;
+        (lo, hi) = (lo.max(a), hi.min(z));
+    }
+    Some((lo, hi))
+}
+
 /// WPP's male life expectancy at the 80% bound in `year` minus its medium.
 fn wpp_e0_shift(inputs: &Inputs, year: i32, b: Bound) -> Result<f64> {
     let get = |name: &str| {

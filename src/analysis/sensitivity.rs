@@ -172,6 +172,20 @@ pub fn check(base: &ScenarioRun, year: i32) -> Result<()> {
     if outputs_of(&base.rows, year).is_none() {
         return Err(Error::Usage(year_outside(year, &s.name, s.base_year, s.end_year)));
     }
+    // The mortality range is WPP's 80% interval of e0 in the analysis year, published
+    // only for WPP's projection years: a base year before them (an all-resident scenario
+    // from the 2020 estimates) is a year the analysis cannot use, said of --year rather
+    // than of the data table.
+    if let Some((lo, hi)) = super::ranges::e0_interval_years(&base.inputs) {
+        let (from, to) = (lo.max(s.base_year), hi.min(s.end_year));
+        if (year < lo || year > hi) && from <= to {
+            let default = if year == DEFAULT_YEAR { " (the default)" } else { "" };
+            return Err(Error::Usage(format!(
+                "--year {year}{default}: the mortality range is WPP's 80% interval of male life expectancy in that \
+                 year, published for {lo}-{hi}; give --year from {from} to {to}"
+            )));
+        }
+    }
     Ok(())
 }
 

@@ -65,8 +65,8 @@ fn capitalised(s: &str) -> String {
 
 fn subtitle(p: &Projection, o: &Outcome, what: &str) -> String {
     format!(
-        "{what}; {} trajectories, seed {}; scenario {}",
-        grouped(o.options.trajectories as f64, 0),
+        "{what}; {}, seed {}; scenario {}",
+        crate::output::numbers::trajectories(o.options.trajectories),
         o.options.seed,
         p.scenario.name
     )
@@ -100,9 +100,9 @@ pub fn specs_with(
         p,
         &b,
         &[&format!(
-            "{} ({} trajectories)",
+            "{} ({})",
             crate::uncertainty::caveats::of(&o.components).short,
-            grouped(o.options.trajectories as f64, 0)
+            crate::output::numbers::trajectories(o.options.trajectories)
         )],
     );
     let years = Axis::years("year (1 July)");

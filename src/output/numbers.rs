@@ -7,6 +7,16 @@ use super::charts::format::grouped;
 /// The minus sign used in prose and tables (U+2212, which does not break from its number).
 pub const MINUS: &str = "\u{2212}";
 
+/// "1 trajectory", "2 trajectories", "10,000 trajectories".
+pub fn trajectories(n: usize) -> String {
+    format!("{} {}", count(n as f64), if n == 1 { "trajectory" } else { "trajectories" })
+}
+
+/// Fewest trajectories for which the 5th and 95th percentiles (type 7: position
+/// (n − 1) p) are not interpolated between the two smallest or the two largest draws:
+/// below it a "90% range" or a probability is a count of a handful of draws.
+pub const FEW_TRAJECTORIES: usize = 21;
+
 /// A count rounded to a whole number with thousands separators: `231,614`.
 pub fn count(x: f64) -> String {
     with_minus(grouped(x.round(), 0))

@@ -179,10 +179,10 @@ fn bottom_line(inputs: &Inputs<'_>) -> Section {
     );
     if let Some(o) = inputs.monte_carlo {
         caveats.push_str(&format!(
-            " The Monte Carlo section is the only random part: {} trajectories of {} draw fertility, mortality, \
+            " The Monte Carlo section is the only random part: {} of {} draw fertility, mortality, \
              migration and force parameters (seed {}); a band labelled 50%, 80% or 90% holds that share of the \
              trajectories in each year, around their median.",
-            crate::output::numbers::count(o.options.trajectories as f64),
+            crate::output::numbers::trajectories(o.options.trajectories),
             super::findings::scenario_ref(c.runs[0].name()),
             o.options.seed
         ));
@@ -338,10 +338,10 @@ fn uncertainty(inputs: &Inputs<'_>, o: &crate::uncertainty::Outcome) -> Section 
     let first = inputs.comparison.runs[0].name();
     let caveats = crate::uncertainty::caveats::of(&o.components);
     let mut blocks = vec![Block::Paragraph(text(format!(
-        "{} Monte Carlo trajectories of {} (seed {}; the same seed gives the same numbers on any number of \
+        "{} of {} (seed {}; the same seed gives the same numbers on any number of \
          threads). Quantiles and threshold probabilities of every metric and year: monte_carlo/quantiles.csv and \
          probabilities.csv.",
-        crate::output::numbers::count(o.options.trajectories as f64),
+        crate::output::numbers::trajectories(o.options.trajectories).replacen(' ', " Monte Carlo ", 1),
         super::findings::scenario_ref(first),
         o.options.seed
     )))];

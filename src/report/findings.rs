@@ -466,12 +466,19 @@ pub fn sensitivity_paragraphs(s: &Sensitivity, run: &ScenarioRun) -> Vec<String>
         let names: Vec<String> = other.iter().map(|e| lower_first(e.range.knob.label())).collect();
         let verb = if names.len() == 1 { "does" } else { "do" };
         let mut p = format!("{} {verb} not change the gap in {y}", capitalise(&list(&names)));
-        if other.iter().any(|e| e.range.knob == Knob::Tfr) && y < first_year_fertility_acts(run) {
-            p.push_str(&format!(
-                ": fertility cannot act on the force before {}, as everyone who reaches service age by then is already \
+        if s.base[gap_k] < NO_GAP {
+            // No gap to move: the force meets the target whatever these settings, which
+            // is the reason for every one of them (fertility's timing is not).
+            let ranges = if other.len() == 1 { "its range" } else { "their ranges" };
+            p.push_str(&format!(": the force meets the troop target in {y} at both ends of {ranges}"));
+        } else if other.iter().any(|e| e.range.knob == Knob::Tfr) && y < first_year_fertility_acts(run) {
+            // The reason is fertility's alone: said of fertility, not of the whole list.
+            let why = format!(
+                "fertility cannot act on the force before {}, as everyone who reaches service age by then is already \
                  born",
                 first_year_fertility_acts(run)
-            ));
+            );
+            p.push_str(&if other.len() == 1 { format!(": {why}") } else { format!(" ({why})") });
         }
         out.push(p + ".");
     }
@@ -521,9 +528,9 @@ pub fn uncertainty_paragraphs(o: &Outcome, run: &ScenarioRun, year: i32) -> Vec<
     if let Some(f) = q("force_available") {
         let det = run.value(year, "force_available").unwrap_or(f64::NAN);
         let mut p = format!(
-            "Across {} Monte Carlo trajectories of {} (seed {}), the force available in {year} lies between {} and {} \
+            "Across {} of {} (seed {}), the force available in {year} lies between {} and {} \
              in 90% of them (median {}, against {} in the deterministic projection)",
-            count(o.options.trajectories as f64),
+            crate::output::numbers::trajectories(o.options.trajectories).replacen(' ', " Monte Carlo ", 1),
             scenario_ref(run.name()),
             o.options.seed,
             count(f.q[0]),
@@ -549,6 +556,16 @@ pub fn uncertainty_paragraphs(o: &Outcome, run: &ScenarioRun, year: i32) -> Vec<
             money(c.q[0], cur),
             money(c.q[6], cur),
             money(c.q[3], cur)
+        ));
+    }
+    let n = o.options.trajectories;
+    if n < crate::output::numbers::FEW_TRAJECTORIES && !out.is_empty() {
+        out.push(format!(
+            "With {} these ranges and probabilities describe a handful of draws, not the spread of outcomes: \
+             with fewer than {} the 5th and 95th percentiles lie between the two smallest and the two largest \
+             draws; run at least 1,000 (--trajectories 1000) to read them.",
+            crate::output::numbers::trajectories(n),
+            crate::output::numbers::FEW_TRAJECTORIES
         ));
     }
     out

@@ -118,6 +118,9 @@ pub fn write_report_with(
             )));
         }
     }
+    if opts.sensitivity && sensitivity::applies(&c.runs[0]) {
+        sensitivity::check(&c.runs[0], year)?;
+    }
     // Refused before the sensitivity and Monte Carlo runs, not after them.
     crate::output::check_destination(dest, &origin(c))?;
     // The ranges are one country's (Korea's): a report led by another leaves them out.

@@ -89,6 +89,26 @@ pub fn name_of(path: &Path) -> String {
     path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into())
 }
 
+/// The name by which a written scenario file can `extends` the scenario file at `path`
+/// (its stem), or a usage error when the stem is not a scenario name (`t.1.toml`,
+/// `my file.toml`), since no `extends = "<stem>"` could then be read back. `what` says
+/// what would extend it, e.g. "the output of `show baseline --diff t.1.toml`".
+pub fn extendable_name(path: &Path, what: &str) -> Result<String> {
+    let name = name_of(path);
+    if valid_name(&name) {
+        return Ok(name);
+    }
+    let suggestion: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
+    let suggestion = suggestion.trim_matches('-');
+    let suggestion = if suggestion.is_empty() { "my-scenario" } else { suggestion };
+    Err(Error::Usage(format!(
+        "{what} extends {} by its file name, and `{name}` is not a scenario name (letters, digits, `-` and `_` \
+         only), so no `extends` could read it back; copy it to a file named with those, e.g. {suggestion}.toml",
+        path.display()
+    )))
+}
+
 fn read(path: &Path) -> Result<Table> {
     use std::io::Read;
     let cannot = |e: std::io::Error| diag(path, None, "", format!("cannot read the scenario file: {e}"));

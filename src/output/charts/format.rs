@@ -36,6 +36,18 @@ impl TickFormat {
         TickFormat::Count { divisor: 1e6, abs: false }
     }
 
+    /// The smallest span an axis of this format should have for its tick labels to
+    /// differ: a tenth of one unit as written (`divisor / 10` for counts, so an axis in
+    /// trillions spans at least 0.1 trillion, ticked 0, 0.02, 0.04, …; 0 otherwise).
+    /// Ticks are written with at most two decimals, so over a narrower span (0 to 1 won
+    /// on an axis in trillions) every label reads `0`.
+    pub fn min_span(&self) -> f64 {
+        match self {
+            TickFormat::Count { divisor, .. } => divisor.abs().max(f64::MIN_POSITIVE) / 10.0,
+            _ => 0.0,
+        }
+    }
+
     /// Writes one tick value.
     pub fn tick(&self, v: f64) -> String {
         match self {

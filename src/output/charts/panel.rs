@@ -53,7 +53,11 @@ fn ranges(panel: &Panel, plot_h: i32) -> ((f64, f64), (f64, f64)) {
     let x = panel.x.range.unwrap_or((dx0 - pad, dx1 + pad));
     let y = panel.y.range.unwrap_or_else(|| {
         let lo = dy0.min(0.0);
-        let hi = if dy1 > lo { dy1 } else { lo + nice_ceil(dy1.abs().max(1.0)) };
+        // At least a tenth of a unit of the axis as written (100 troops on an axis in
+        // thousands, 0.1 trillion on one in trillions): all-zero or near-zero data would
+        // otherwise get a range of 1 and tick labels that all read `0`.
+        let min = panel.y.format.min_span();
+        let hi = if dy1 > lo && dy1 - lo >= min { dy1 } else { lo + nice_ceil(dy1.abs().max(min).max(1.0)) };
         let reserve = match labelled_markers(panel, x) {
             0 => 0.0,
             n => f64::from(n as i32 * MARKER_ROW + 14) / f64::from(plot_h.max(100)),

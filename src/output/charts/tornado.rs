@@ -60,7 +60,10 @@ pub fn chart(t: &Tornado) -> Chart {
 
     let lo = t.bars.iter().flat_map(|b| [b.low, b.high]).fold(t.base, f64::min);
     let hi = t.bars.iter().flat_map(|b| [b.low, b.high]).fold(t.base, f64::max);
-    let span = (hi - lo).max(t.base.abs() * 0.02).max(1.0);
+    // At least one unit of the axis as written (ten times its least span: the drawn
+    // range is 1.2 spans), so that an output no setting moves (a cost of 0 in every
+    // variant) still gets distinct tick labels.
+    let span = (hi - lo).max(t.base.abs() * 0.02).max(t.format.min_span() * 10.0).max(1.0);
     // Room either side for the setting labels at the bar ends: each label's width as a
     // share f of the plot's width (estimated from its length) must fit between its bar's
     // end v and the edge, v − x₀ ≥ f (x₁ − x₀) on the left; a few fixed-point steps find
