@@ -385,7 +385,9 @@ fn number_node(node: &Node, key: &str, range: Range, sink: &mut Sink) -> Option<
             let unit = if range.unit.is_empty() { String::new() } else { format!(" {}", range.unit) };
             let side =
                 if x < lo { format!("below {}{unit}", grouped(lo)) } else { format!("above {}{unit}", grouped(hi)) };
-            sink.warn(&node.origin, key, format!("{}{unit} is implausible ({side}){hint}", show(x)));
+            // "1 troop", "1 month", "1 child per woman".
+            let own = if x == 1.0 { singular(&unit) } else { unit.clone() };
+            sink.warn(&node.origin, key, format!("{}{own} is implausible ({side}){hint}", show(x)));
         }
     }
     Some(x)
@@ -403,6 +405,17 @@ fn show_plain(x: f64) -> String {
 
 /// A number in a message: exponent form when large (`1e13`, `1e308`), so that a bound or
 /// an absurd value does not print as hundreds of digits.
+/// A unit for a count of one: its first word in the singular (" troops" -> " troop",
+/// " children per woman" -> " child per woman").
+fn singular(unit: &str) -> String {
+    let first = unit.trim_start().split(' ').next().unwrap_or("");
+    let one = match first {
+        "children" => "child",
+        w => w.strip_suffix('s').unwrap_or(w),
+    };
+    unit.replacen(first, one, 1)
+}
+
 fn show(x: f64) -> String {
     if x.abs() >= 1e6 { format!("{x:e}") } else { format!("{x}") }
 }
@@ -517,6 +530,21 @@ mod tests {
     use super::*;
     use crate::scenario::node::parse;
     use std::path::Path;
+
+    #[test]
+    fn a_warning_about_one_unit_is_in_the_singular() {
+        let t = parse("a = 1\nb = 2\n", Path::new("s.toml")).unwrap();
+        let mut sink = Sink::default();
+        let mut r = Reader::root(&t, Path::new("s.toml"));
+        let troops = Range::new(0.0, 1.0e7).plausible(1.0e4, 1.0e7).unit("troops");
+        let _ = r.number("a", troops, &mut sink);
+        let _ = r.number("b", troops, &mut sink);
+        let msgs: Vec<&str> = sink.warnings.iter().map(|w| w.message.as_str()).collect();
+        assert!(msgs[0].starts_with("1 troop is implausible (below 10,000 troops)"), "{msgs:?}");
+        assert!(msgs[1].starts_with("2 troops is implausible"), "{msgs:?}");
+        assert_eq!(singular(" children per woman"), " child per woman");
+        assert_eq!(singular(" months"), " month");
+    }
 
     #[test]
     fn suggestions() {
