@@ -338,3 +338,30 @@ fn the_shipped_scenarios_raise_no_warning() {
     assert!(names.len() >= 10);
     common::forcecast().arg("check").arg("--strict").args(&names).assert().success().stderr(predicate::str::is_empty());
 }
+
+/// Flags naming a folder say which flag and what is wrong with it: `backtest --country ""`
+/// names `--country` (was "`` is not a country folder name"), `report --plan FILE` says it
+/// is a file (was "no such folder").
+#[test]
+fn folder_flags_name_the_flag_and_the_problem() {
+    let tmp = tempfile::tempdir().unwrap();
+    for bad in ["", "a/b"] {
+        common::forcecast()
+            .args(["backtest", "--no-charts", "--country", bad, "--out"])
+            .arg(tmp.path().join("bt"))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!("--country `{bad}`: not a country folder name")));
+    }
+    let file = tmp.path().join("plan.txt");
+    std::fs::write(&file, "not a plan").unwrap();
+    common::forcecast()
+        .args(["report", "baseline", "--no-sensitivity", "-q", "--plan"])
+        .arg(&file)
+        .arg("--out")
+        .arg(tmp.path().join("rep"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a file, not a plan folder"));
+    assert!(!tmp.path().join("bt").exists() && !tmp.path().join("rep").exists());
+}

@@ -56,7 +56,11 @@ fn number(dir: &Path, file: &str, row: usize, s: &str) -> Result<f64> {
 /// Reads a plan folder.
 pub fn load(dir: &Path) -> Result<PlanFolder> {
     if !dir.is_dir() {
-        return Err(Error::Usage(format!("--plan {}: no such folder", dir.display())));
+        let why = if dir.exists() { "is a file, not a plan folder" } else { "no such folder" };
+        return Err(Error::Usage(format!(
+            "--plan {}: {why} (give the folder `forcecast plan` wrote, e.g. output/plan-baseline)",
+            dir.display()
+        )));
     }
     let toml = read(dir, "plan.toml")?;
     let summary: Vec<String> = toml

@@ -209,7 +209,10 @@ pub fn check_years(data: &CountryData, from: i32, to: i32) -> Result<i32> {
 /// Loads the country data for a back-test from `<scenarios_dir>/data/<country>/`.
 pub fn load(country: &str, scenarios_dir: &Path) -> Result<Inputs> {
     if !crate::scenario::valid_name(country) {
-        return Err(Error::Usage(format!("`{country}` is not a country folder name")));
+        return Err(Error::Usage(format!(
+            "--country `{}`: not a country folder name (letters, digits, `-` and `_`; built-in: korea, taiwan)",
+            crate::error::escape(country)
+        )));
     }
     let data = CountryData::load(&crate::embedded::data_dir(scenarios_dir, country))?;
     let mortality = rates::MortalitySurface::from_data(&data);
