@@ -187,8 +187,13 @@ pub fn guard(pop: &Population, year: i32, quantity: &str) -> Result<()> {
 }
 
 /// Allowed difference between the net migration applied by the step and the requested
-/// net (persons): rounding only.
-const NET_MIGRATION_TOLERANCE: f64 = 0.01;
+/// net (persons): less than half a person in a year, so that a failure always shows as
+/// two different whole numbers in its message. A smaller shortfall is real but below
+/// any input's precision: WPP's 1950 estimates graduated to single ages leave the open
+/// age group of Taiwan empty while the residual pattern sends a few hundredths of a
+/// person out of it (`backtest --country taiwan --from 1950` failed with "−4,078
+/// requested but only −4,078 could be applied", 0.026 persons apart).
+const NET_MIGRATION_TOLERANCE: f64 = 0.5;
 
 /// Populations (one more than intervals), flows and net migrants applied by sex and age.
 pub type Projected = (Vec<Population>, Vec<Flows>, Vec<[AgeVec; 2]>);
