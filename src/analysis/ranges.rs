@@ -417,7 +417,9 @@ impl Knob {
                     let now = policy_now(c.careerist_continuation.as_ref(), s, ctx, |_, _| d);
                     // Never 1 (no careerist would ever leave): at most the top of the
                     // force calibration's range, as the plan's retention lever.
-                    let x = prob(now)?.min(crate::plan::MAX_CAREERIST_CONTINUATION.max(now.min(1.0)));
+                    // (A scenario already above the cap keeps its own value.)
+                    let cap = crate::plan::MAX_CAREERIST_CONTINUATION.max(now.min(1.0));
+                    let x = prob(now)?.min(cap);
                     c.careerist_continuation = Some(vec![(s.base_year, x)]);
                 }
             }

@@ -179,7 +179,7 @@ pub fn check(base: &ScenarioRun, year: i32) -> Result<()> {
     if let Some((lo, hi)) = super::ranges::e0_interval_years(&base.inputs) {
         let (from, to) = (lo.max(s.base_year), hi.min(s.end_year));
         if (year < lo || year > hi) && from <= to {
-            let default = if year == DEFAULT_YEAR { " (the default)" } else { "" };
+            let default = default_note(year);
             return Err(Error::Usage(format!(
                 "--year {year}{default}: the mortality range is WPP's 80% interval of male life expectancy in that \
                  year, published for {lo}-{hi}; give --year from {from} to {to}"
@@ -189,10 +189,15 @@ pub fn check(base: &ScenarioRun, year: i32) -> Result<()> {
     Ok(())
 }
 
+/// " (the default)" after a `--year` the user may not have given.
+fn default_note(year: i32) -> &'static str {
+    if year == DEFAULT_YEAR { " (the default)" } else { "" }
+}
+
 /// The message for a `--year` outside a scenario's projection, saying when the year is
 /// the default (the user may not have given one).
 pub fn year_outside(year: i32, name: &str, base: i32, end: i32) -> String {
-    let default = if year == DEFAULT_YEAR { " (the default)" } else { "" };
+    let default = default_note(year);
     format!(
         "--year {year}{default} is outside the projection of {} ({base}-{end}); give --year from {base} to {end}",
         crate::error::escape(name)

@@ -102,6 +102,14 @@ fn not_writable(dest: &Path, at: &Path, name: &str, e: std::io::Error) -> Error 
     }
 }
 
+/// The folder `dest` is made in (`.` for a bare name).
+fn parent_of(dest: &Path) -> PathBuf {
+    match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
 /// Checks, before any work, that forcecast may write `dest` ([`owned::inspect`]) and that
 /// the system lets it create a folder where `dest` would be made: a hidden probe folder
 /// is created in the nearest existing folder above `dest` and removed at once. A place
@@ -111,10 +119,7 @@ pub fn check_destination(dest: &Path, origin: &Origin) -> Result<owned::Destinat
     let state = owned::inspect(dest, origin)?;
     // The partial folder is made beside `dest`, so its parent (or the nearest existing
     // folder above, where the missing ones would be created) must take a new folder.
-    let mut at = match dest.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let mut at = parent_of(dest);
     while !at.is_dir() {
         match at.parent() {
             Some(p) if !p.as_os_str().is_empty() => at = p.to_path_buf(),
@@ -136,10 +141,7 @@ impl AtomicDir {
     pub fn new(dest: &Path, origin: Origin) -> Result<AtomicDir> {
         owned::inspect(dest, &origin)?;
         let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let parent = match dest.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let parent = parent_of(dest);
         std::fs::create_dir_all(&parent).map_err(|e| not_writable(dest, &parent, &origin.name, e))?;
         let guard = DirLock::acquire(&parent).map_err(|e| not_writable(dest, &parent, &origin.name, e))?;
         clean_stale(&parent, &name);
