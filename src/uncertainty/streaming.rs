@@ -23,8 +23,7 @@ use rayon::prelude::*;
 use super::engine::{self, Exceedance, Options};
 use super::plan::{NMETRICS, Plan};
 use super::summary::{
-    ALL_PROBS, BINS, Bins, QuantileRow, counts_to_first_ranks, quantiles_from_picked, range_of, row, sum_of,
-    wanted_bins,
+    ALL_PROBS, BINS, Bins, QuantileRow, counts_to_first_ranks, quantiles_from_picked, range_and_sum, row, wanted_bins,
 };
 use crate::error::Result;
 
@@ -77,8 +76,7 @@ pub fn run(plan: &Plan, options: Options, chunk: usize, progress: &(dyn Fn(u64) 
                     samples.year(t, buf);
                     std::array::from_fn(|m| {
                         let v = &buf[m * len..(m + 1) * len];
-                        let (a, b) = range_of(v);
-                        (a, b, sum_of(v))
+                        range_and_sum::<true>(v)
                     })
                 })
                 .collect()
