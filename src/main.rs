@@ -317,6 +317,13 @@ fn report_line(s: &str) -> std::result::Result<String, String> {
         Err("must not be empty".into())
     } else if s.chars().any(char::is_control) {
         Err("must be one line of text (no newlines or control characters)".into())
+    } else if let Some(c) = s.chars().find(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')) {
+        // Invisible, and they reorder the text around them in report.html and report.md
+        // (the terminal shows them escaped; the files would not).
+        Err(format!(
+            "must not contain the invisible direction control U+{:04X} (it reorders the text after it in the report); write the text in reading order",
+            u32::from(c)
+        ))
     } else if s.chars().count() > 300 {
         Err(format!("must be at most 300 characters, got {}", s.chars().count()))
     } else {
@@ -324,11 +331,66 @@ fn report_line(s: &str) -> std::result::Result<String, String> {
     }
 }
 
+/// clap's message with the user's text it quotes (a rejected value, an unknown argument)
+/// escaped, a newline or a terminal escape in it included, and clap's own colours
+/// removed (plain text, line by line).
+fn clap_message(e: &clap::Error) -> String {
+    use clap::error::ContextValue;
+    // With clap's styling, so that the user's text is still there as given (the plain
+    // rendering drops anything that looks like a colour code, the user's too).
+    let mut text = e.render().ansi().to_string();
+    for (_, value) in e.context() {
+        let quoted: Vec<&String> = match value {
+            ContextValue::String(v) => vec![v],
+            ContextValue::Strings(v) => v.iter().collect(),
+            _ => Vec::new(),
+        };
+        for v in quoted {
+            let safe = forcecast::error::escape(v);
+            if safe != v.as_str() {
+                text = text.replace(v.as_str(), &safe);
+            }
+        }
+    }
+    forcecast::error::escape_lines(&strip_styles(&text))
+}
+
+/// `text` without ANSI CSI sequences (ESC `[` parameters, then a final byte @ to ~):
+/// clap's colours, once the user's text in it has been escaped.
+fn strip_styles(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            chars.next();
+            for d in chars.by_ref() {
+                if ('@'..='~').contains(&d) {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Exit code: interrupted by SIGINT, SIGTERM or SIGHUP (128 + SIGINT, as shells report).
 const EXIT_INTERRUPTED: i32 = 130;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version go to stdout as clap writes them.
+        Err(e) if !e.use_stderr() => e.exit(),
+        // clap quotes the rejected value as given: escaped here like every other message,
+        // so that a value holding a terminal escape or a direction control cannot
+        // recolour the terminal or reorder the line (plain text, no colours).
+        Err(e) => {
+            eprint!("{}", clap_message(&e));
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
     // An interrupted run removes its unfinished output folder; the previous output stays.
     let _ = ctrlc::set_handler(|| {
         for p in forcecast::output::atomic::abandon() {

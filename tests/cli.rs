@@ -365,3 +365,21 @@ fn folder_flags_name_the_flag_and_the_problem() {
         .stderr(predicate::str::contains("is a file, not a plan folder"));
     assert!(!tmp.path().join("bt").exists() && !tmp.path().join("rep").exists());
 }
+
+/// What clap rejects (an unknown argument, a value its parser refuses) is quoted escaped:
+/// a newline, a terminal escape or a direction control in it can neither fake another
+/// line of output, recolour the terminal nor reorder the line; exit 2, nothing written.
+#[test]
+fn rejected_arguments_are_quoted_escaped() {
+    let cases: [(&[&str], &str); 3] = [
+        (&["run", "--x\nerror: all is fine"], r"'--x\nerror: all is fine'"),
+        (&["run", "baseline", "--trajectories", "1\u{1b}[31m0"], r"'1\u{1b}[31m0'"),
+        (&["run", "baseline", "--seed", "7\u{202e}1"], r"'7\u{202e}1'"),
+    ];
+    for (args, quoted) in cases {
+        let out = common::forcecast().args(args).assert().code(2);
+        let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        assert!(err.contains(quoted), "{args:?}: {err}");
+        assert!(!err.contains(['\u{1b}', '\u{202e}']) && !err.contains("\nerror: all is fine"), "{args:?}: {err}");
+    }
+}
