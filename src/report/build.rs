@@ -423,16 +423,27 @@ pub fn differing_keys(scenarios: &[&crate::scenario::Scenario], monte_carlo: boo
 const ALTERNATIVES: [(&str, &str); 3] =
     [("tfr_anchors", "tfr_series"), ("srb_anchors", "srb_series"), ("net_anchors", "series")];
 
+/// A scenario file's text (a description, a path) as one line of a list item: runs of
+/// whitespace, newlines included, become one space (a TOML multi-line description would
+/// otherwise break the Markdown list, and a line of it could start a heading), and the
+/// invisible direction controls (U+202A-U+202E, U+2066-U+2069), which would reorder the
+/// text after them, are dropped.
+fn one_line(text: &str) -> String {
+    let kept: String =
+        text.chars().filter(|c| !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')).collect();
+    kept.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn definitions(c: &Comparison, monte_carlo: bool) -> Section {
     let mut blocks = vec![Block::Bullets(
         c.runs
             .iter()
             .map(|r| {
                 let s = r.scenario();
-                let chain: Vec<String> = s.files.iter().map(|f| f.display().to_string()).collect();
+                let chain: Vec<String> = s.files.iter().map(|f| one_line(&f.display().to_string())).collect();
                 vec![
                     Span::Strong(s.name.clone()),
-                    Span::Text(format!(": {} — read from ", s.description)),
+                    Span::Text(format!(": {} — read from ", one_line(&s.description))),
                     Span::Code(chain.join(" ← ")),
                 ]
             })
@@ -665,4 +676,18 @@ fn about(inputs: &Inputs<'_>) -> Section {
         }),
     ];
     Section { id: "about".into(), heading: "About this report".into(), blocks }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn file_text_becomes_one_line_without_direction_controls() {
+        assert_eq!(one_line("Fewer men,\n# not a heading\r\n\tat all  "), "Fewer men, # not a heading at all");
+        assert_eq!(one_line("Gap \u{202E}0002\u{2066} ok"), "Gap 0002 ok");
+        // Right-to-left text and its marks stay.
+        assert_eq!(one_line("تقرير \u{200F}القوة"), "تقرير \u{200F}القوة");
+        assert_eq!(one_line("plain"), "plain");
+    }
 }
