@@ -310,23 +310,20 @@ pub fn row(plan: &Plan, t: usize, m: usize, mean: f64, qs: &[f64]) -> QuantileRo
 pub fn quantiles(plan: &Plan, mc: &MonteCarlo) -> Vec<QuantileRow> {
     let per_year: Vec<Vec<QuantileRow>> = (0..plan.len())
         .into_par_iter()
-        .map_init(
-            || (Vec::new(), QuantileScratch::default()),
-            |(buf, scratch), t| year_rows_dispatch(plan, mc, t, buf, scratch),
-        )
+        .map_init(YearScratch::default, |work, t| year_rows_dispatch(plan, mc, t, work))
         .collect();
     per_year.into_iter().flatten().collect()
 }
 
-/// The rows of year index `t` (every metric), `buf` and `scratch` reused.
+/// Buffers of [`year_rows`], reused across the years a worker summarises: the year's
+/// samples, metric-major, and the quantiles' scratch.
+#[derive(Default)]
+struct YearScratch(Vec<f32>, QuantileScratch);
+
+/// The rows of year index `t` (every metric).
 #[inline(always)]
-fn year_rows(
-    plan: &Plan,
-    mc: &MonteCarlo,
-    t: usize,
-    buf: &mut Vec<f32>,
-    scratch: &mut QuantileScratch,
-) -> Vec<QuantileRow> {
+fn year_rows(plan: &Plan, mc: &MonteCarlo, t: usize, work: &mut YearScratch) -> Vec<QuantileRow> {
+    let YearScratch(buf, scratch) = work;
     mc.samples.year(t, buf);
     let n = mc.samples.n;
     // A plain loop, not a closure: a closure is compiled on its own, without the
@@ -347,30 +344,18 @@ fn year_rows(
 /// The CPU must support AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn year_rows_avx2(
-    plan: &Plan,
-    mc: &MonteCarlo,
-    t: usize,
-    buf: &mut Vec<f32>,
-    scratch: &mut QuantileScratch,
-) -> Vec<QuantileRow> {
-    year_rows(plan, mc, t, buf, scratch)
+unsafe fn year_rows_avx2(plan: &Plan, mc: &MonteCarlo, t: usize, work: &mut YearScratch) -> Vec<QuantileRow> {
+    year_rows(plan, mc, t, work)
 }
 
 /// Picks the widest instruction set the CPU offers for [`year_rows`].
-fn year_rows_dispatch(
-    plan: &Plan,
-    mc: &MonteCarlo,
-    t: usize,
-    buf: &mut Vec<f32>,
-    scratch: &mut QuantileScratch,
-) -> Vec<QuantileRow> {
+fn year_rows_dispatch(plan: &Plan, mc: &MonteCarlo, t: usize, work: &mut YearScratch) -> Vec<QuantileRow> {
     #[cfg(target_arch = "x86_64")]
     if std::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2 (checked just above).
-        return unsafe { year_rows_avx2(plan, mc, t, buf, scratch) };
+        return unsafe { year_rows_avx2(plan, mc, t, work) };
     }
-    year_rows(plan, mc, t, buf, scratch)
+    year_rows(plan, mc, t, work)
 }
 
 /// One row of `probabilities.csv`.
