@@ -33,6 +33,14 @@ pub fn decimal(x: f64, decimals: usize) -> String {
     with_minus(grouped(x, decimals))
 }
 
+/// `x` with at most `decimals` decimals and no trailing zeros (0.512, 18, 1000000000;
+/// never "-0").
+pub fn trimmed(x: f64, decimals: usize) -> String {
+    let s = format!("{x:.decimals$}");
+    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { &s };
+    if s == "-0" { "0".into() } else { s.to_string() }
+}
+
 /// A share as a percentage with up to one decimal: `0.849` → `84.9%`, `0.05` → `5%`.
 pub fn percent(share: f64) -> String {
     let p = share * 100.0;

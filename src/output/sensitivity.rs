@@ -116,9 +116,7 @@ pub fn write_csv(s: &Sensitivity, path: &Path) -> Result<()> {
 /// A parameter value for the CSV: up to 6 significant decimals, no trailing zeros
 /// (0.512, 18, 1000000000).
 fn fmt_value(x: f64) -> String {
-    let s = format!("{x:.6}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.to_string() }
+    crate::output::numbers::trimmed(x, 6)
 }
 
 /// `s` in ASCII, for CSV text read by spreadsheets that assume a legacy code page when a

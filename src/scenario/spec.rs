@@ -610,7 +610,7 @@ fn read_force(
         branches: Vec::new(),
         cadre: d.cadre.clone(),
     };
-    check_volunteer_scale(&mut f, spec.female_volunteer_scale.is_some(), vols.as_ref(), sink);
+    check_volunteer_scale(&mut f, spec.female_volunteer_scale.as_ref(), vols.as_ref(), sink);
     let mut share_at = Vec::new();
     let Some(st) = structure else {
         // A country without a declared force structure (or not found: the run stops on
@@ -666,12 +666,39 @@ fn read_force(
 /// `female_volunteer_scale` multiplies `female_volunteer_age_shares`: with no shares (the
 /// default) it changes nothing, which is worth a warning (`--strict`: an error) rather
 /// than silence. Shares that failed to read (`None`) have their own error.
-fn check_volunteer_scale(f: &mut Reader<'_>, set: bool, shares: Option<&Vec<(usize, f64)>>, sink: &mut Sink) {
-    if !set || shares.is_none_or(|s| !s.is_empty()) {
-        return;
-    }
+///
+/// With shares, the scale times an age's share is the part of that age's women who
+/// enlist, so it cannot exceed 1 in any year (a scale of 10 on a share of 0.5 would
+/// enlist five times the women there are): an error at the scale's line.
+fn check_volunteer_scale(
+    f: &mut Reader<'_>,
+    scale: Option<&PolicyPath>,
+    shares: Option<&Vec<(usize, f64)>>,
+    sink: &mut Sink,
+) {
+    let Some(scale) = scale else { return };
     let key = "female_volunteer_scale";
     let origin = f.node_origin(key).unwrap_or_else(|| f.origin().clone());
+    if let Some(&(age, share)) = shares.and_then(|s| s.iter().max_by(|a, b| a.1.total_cmp(&b.1))) {
+        if let Some(&(year, x)) = scale.iter().find(|(_, x)| x * share > 1.0) {
+            sink.at(
+                &origin,
+                &f.full(key),
+                format!(
+                    "{} in {year} times the largest female_volunteer_age_shares value, {} at age {age}, would enlist \
+                     {} times the women of that age; the scale can be at most {} with these shares",
+                    crate::output::numbers::trimmed(x, 3),
+                    crate::output::numbers::trimmed(share, 3),
+                    crate::output::numbers::trimmed(x * share, 2),
+                    crate::output::numbers::trimmed(1.0 / share, 3),
+                ),
+            );
+        }
+        return;
+    }
+    if shares.is_none_or(|s| !s.is_empty()) {
+        return;
+    }
     sink.warn(
         &origin,
         &f.full(key),
