@@ -137,8 +137,33 @@ pub fn validate(scenario: &Scenario, inputs: &Inputs) -> Result<()> {
     guard(&base, scenario.base_year, "base population")?;
     rates::build(scenario, &inputs.data, &inputs.mortality, scenario.base_year, scenario.end_year)?;
     crate::uncertainty::plan::Components::build(scenario, inputs)?;
+    check_force_start(scenario, inputs)?;
     force::ForcePlan::new(&scenario.force, &inputs.data.force, scenario.base_year, scenario.end_year)?;
     Ok(())
+}
+
+/// The force model starts from the corps' first observed stocks and rebuilds the years
+/// from there to the base year; it cannot run backwards. A base year before that first
+/// observation started from those later stocks as if they were the base year's (Korea's
+/// officers and NCOs of 2019 in 2000, exit 0), so it is refused.
+fn check_force_start(scenario: &Scenario, inputs: &Inputs) -> Result<()> {
+    let Some(start) = force::model::observed_start(&inputs.data.force) else { return Ok(()) };
+    if scenario.base_year >= start {
+        return Ok(());
+    }
+    Err(scenario_error(
+        scenario,
+        "base_year",
+        format!(
+            "{} is before {start}, the first year with an observed stock of every corps ({}: data/{}/{}), from \
+             which the force model starts; use a base year of {start} or later (`forcecast backtest` projects the \
+             population alone from earlier years)",
+            scenario.base_year,
+            inputs.data.force.structure().corps.iter().map(|c| c.key.as_str()).collect::<Vec<_>>().join(", "),
+            scenario.country,
+            crate::data::force::files::INPUTS,
+        ),
+    ))
 }
 
 /// A deterministic projection of one scenario.
