@@ -1101,7 +1101,11 @@ fn plan_command(a: PlanArgs, scenarios: &Path) -> anyhow::Result<()> {
     let levels = a.levels.clone().unwrap_or_else(|| {
         let d = &solution.detail;
         let top = (0..d.years.len()).filter(|&t| d.years[t] >= from).map(|t| d.requirement[t]).fold(0.0, f64::max);
-        (0..=10).map(|k| (top * (0.6 + 0.04 * f64::from(k))).round()).collect()
+        let mut levels: Vec<f64> = (0..=10).map(|k| (top * (0.6 + 0.04 * f64::from(k))).round()).collect();
+        // A small requirement rounds several steps to the same level (all eleven are 1
+        // troop for a requirement of 1): each level once.
+        levels.dedup();
+        levels
     });
     // The frontier's search starts its highest level from the plan, and the plan and the
     // frontier's level with the same requirement keep the cheaper of their two solutions,

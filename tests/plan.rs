@@ -347,3 +347,36 @@ fn an_input_plan_toml_could_not_extend_is_refused_before_any_work() {
         assert!(started.elapsed().as_secs_f64() < 2.0, "{stem}: {:?}", started.elapsed());
     }
 }
+
+/// Degenerate plans write only numbers: a requirement of 1 troop (every default frontier
+/// level rounds to 1) gives one frontier row with its marginal cost left empty (it was
+/// eleven rows of `1,true,0,NaN`), and a start in 2100 writes no `-0` (a personnel cost
+/// that rounds to zero from below was `-0`); neither file holds NaN, inf or -0.
+#[test]
+fn degenerate_plans_write_only_finite_numbers_and_no_negative_zero() {
+    let tmp = tempfile::tempdir().unwrap();
+    let one = tmp.path().join("one");
+    common::forcecast()
+        .args(["plan", "baseline", "--require", "1", "--no-charts", "-q", "--out", one.to_str().unwrap()])
+        .assert()
+        .success();
+    let frontier = std::fs::read_to_string(one.join("frontier.csv")).unwrap();
+    assert_eq!(frontier, "requirement,feasible,discounted_cost,cost_per_10000_more\n1,true,0,\n");
+    let late = tmp.path().join("late");
+    common::forcecast()
+        .args(["plan", "baseline", "--from", "2100", "--frontier", "none", "--no-charts", "-q"])
+        .args(["--out", late.to_str().unwrap()])
+        .assert()
+        .success();
+    for dir in [&one, &late] {
+        for name in ["plan.csv", "frontier.csv", "alternatives.csv"] {
+            let text = std::fs::read_to_string(dir.join(name)).unwrap();
+            for field in text.lines().skip(1).flat_map(|l| l.split(',')) {
+                assert!(
+                    field != "-0" && field.parse::<f64>().is_ok_and(f64::is_finite) || field.parse::<f64>().is_err(),
+                    "{name}: `{field}`"
+                );
+            }
+        }
+    }
+}

@@ -66,8 +66,10 @@ pub fn plan_toml(o: &PlanOutputs<'_>) -> String {
         None => {
             let _ = writeln!(
                 t,
-                "# Discounted extra cost {:.0} {} over the scenario's own settings; requirement met every year from {}.",
-                d.score.cost, s.automation.currency, o.problem.from
+                "# Discounted extra cost {} {} over the scenario's own settings; requirement met every year from {}.",
+                whole(d.score.cost),
+                s.automation.currency,
+                o.problem.from
             );
         }
         Some(p) => {
@@ -75,16 +77,16 @@ pub fn plan_toml(o: &PlanOutputs<'_>) -> String {
                 t,
                 "# Requirement met every year from {} in at least {:.1}% of {} trajectories (goal {}%): check with\n\
                  #   forcecast run plan.toml --trajectories {} --seed {}\n\
-                 # Mean discounted extra cost {:.0} {} over the scenario's own settings ({:.0} on the central path).",
+                 # Mean discounted extra cost {} {} over the scenario's own settings ({} on the central path).",
                 o.problem.from,
                 100.0 * p.score.min_share,
                 p.trajectories,
                 num(100.0 * p.probability),
                 p.trajectories,
                 p.seed,
-                p.score.score.cost,
+                whole(p.score.score.cost),
                 s.automation.currency,
-                d.score.cost
+                whole(d.score.cost)
             );
         }
     }
@@ -156,7 +158,7 @@ pub fn probability_csv(o: &PlanOutputs<'_>, p: &Probabilistic<'_>) -> String {
     let mut t = String::from("year,requirement,share_meeting,goal\n");
     for (i, &y) in d.years.iter().enumerate() {
         let goal = if y >= o.problem.from { num(p.probability) } else { String::new() };
-        let _ = writeln!(t, "{y},{:.0},{},{goal}", d.requirement[i], num(p.score.share[i]));
+        let _ = writeln!(t, "{y},{},{},{goal}", whole(d.requirement[i]), num(p.score.share[i]));
     }
     t
 }
@@ -189,14 +191,14 @@ pub fn plan_csv(o: &PlanOutputs<'_>) -> String {
                 continue;
             }
             let v = d.values[l as usize][i];
-            let _ = writeln!(t, "{},{y},{},{:.0}", l.name(), num(v), d.lever_cost[l as usize][i]);
+            let _ = writeln!(t, "{},{y},{},{}", l.name(), num(v), whole(d.lever_cost[l as usize][i]));
         }
     }
     for (i, &y) in d.years.iter().enumerate() {
         if y < first {
             continue;
         }
-        let _ = writeln!(t, "personnel,{y},{:.0},{:.0}", d.available[i], d.personnel[i]);
+        let _ = writeln!(t, "personnel,{y},{},{}", whole(d.available[i]), whole(d.personnel[i]));
     }
     for (i, &y) in d.years.iter().enumerate() {
         if y < first {
@@ -204,7 +206,7 @@ pub fn plan_csv(o: &PlanOutputs<'_>) -> String {
         }
         let k = o.scenario.automation.soldiers_replaced_per_system;
         let covered = d.available[i] + d.civilian_equivalents[i] + k * d.automation.systems_fielded[i];
-        let _ = writeln!(t, "total,{y},{:.0},{:.0}", covered, d.extra[i]);
+        let _ = writeln!(t, "total,{y},{},{}", whole(covered), whole(d.extra[i]));
     }
     t
 }
@@ -217,15 +219,17 @@ pub fn frontier_csv(points: &[FrontierPoint]) -> String {
     for p in points {
         match p.cost {
             Some(c) => {
+                // Undefined (left empty) unless the requirement rose: levels that round to
+                // the same number of troops (a requirement of 1) gave 0 / 0 = NaN.
                 let marginal = match prev {
-                    Some((r0, c0)) => format!("{:.0}", (c - c0) / ((p.requirement - r0) / 10_000.0)),
-                    None => String::new(),
+                    Some((r0, c0)) if p.requirement > r0 => whole((c - c0) / ((p.requirement - r0) / 10_000.0)),
+                    _ => String::new(),
                 };
-                let _ = writeln!(t, "{:.0},true,{c:.0},{marginal}", p.requirement);
+                let _ = writeln!(t, "{},true,{},{marginal}", whole(p.requirement), whole(c));
                 prev = Some((p.requirement, c));
             }
             None => {
-                let _ = writeln!(t, "{:.0},false,infeasible,", p.requirement);
+                let _ = writeln!(t, "{},false,infeasible,", whole(p.requirement));
                 prev = None;
             }
         }
@@ -237,11 +241,11 @@ pub fn frontier_csv(points: &[FrontierPoint]) -> String {
 pub fn alternatives_csv(o: &PlanOutputs<'_>) -> String {
     let mix = &o.solution.detail.score;
     let mut t = String::from("levers,feasible,discounted_cost,saving_of_mix\n");
-    let show = |f: bool, c: f64| if f { format!("{c:.0}") } else { "infeasible".to_string() };
+    let show = |f: bool, c: f64| if f { whole(c) } else { "infeasible".to_string() };
     let _ = writeln!(t, "mix,{},{},0", mix.feasible(), show(mix.feasible(), mix.cost));
     for (l, s) in o.alternatives {
         let sc = &s.detail.score;
-        let saving = if sc.feasible() && mix.feasible() { format!("{:.0}", sc.cost - mix.cost) } else { String::new() };
+        let saving = if sc.feasible() && mix.feasible() { whole(sc.cost - mix.cost) } else { String::new() };
         let _ = writeln!(t, "{},{},{},{saving}", l.name(), sc.feasible(), show(sc.feasible(), sc.cost));
     }
     t
@@ -276,9 +280,35 @@ pub fn frontier_chart(o: &PlanOutputs<'_>) -> Chart {
     ))
 }
 
+/// `x` rounded to a whole number, never "-0" (a saving or a cost that rounds to zero
+/// from below is 0).
+fn whole(x: f64) -> String {
+    let s = format!("{x:.0}");
+    if s == "-0" { "0".into() } else { s }
+}
+
+/// Refuses a CSV text holding a field that reads as a number but is not finite (NaN,
+/// inf): such a value is never written.
+fn check_finite(name: &str, text: &str) -> Result<()> {
+    for (n, line) in text.lines().enumerate().skip(1) {
+        for field in line.split(',') {
+            if field.parse::<f64>().is_ok_and(|v| !v.is_finite()) {
+                return Err(Error::Consistency(format!(
+                    "{name} would hold `{field}` (not a finite number) in line {}: `{line}`; nothing was written",
+                    n + 1
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Writes the outputs into `dir` (the partial folder of an [`crate::output::AtomicDir`]).
 pub fn write_all(o: &PlanOutputs<'_>, dir: &Path) -> Result<()> {
     let put = |name: &str, text: &str| {
+        if name.ends_with(".csv") {
+            check_finite(name, text)?;
+        }
         let p = dir.join(name);
         std::fs::write(&p, text).map_err(|e| Error::io(&p, e))
     };

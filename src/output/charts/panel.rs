@@ -49,8 +49,16 @@ fn labelled_markers(panel: &Panel, (x0, x1): (f64, f64)) -> usize {
 fn ranges(panel: &Panel, plot_h: i32) -> ((f64, f64), (f64, f64)) {
     let ((dx0, dx1), (dy0, dy1)) = extent(panel).unwrap_or(((0.0, 1.0), (0.0, 1.0)));
     // A fitted x range is padded by 1% each side so points at the ends clear the axes.
-    let pad = if dx1 > dx0 { (dx1 - dx0) * 0.01 } else { 0.5 };
-    let x = panel.x.range.unwrap_or((dx0 - pad, dx1 + pad));
+    // A single x value gets the axis' smallest readable span around it (a frontier of one
+    // requirement level of 1 troop was ticked 0.00 thousand five times), from 0 when
+    // the data are not negative.
+    let x = panel.x.range.unwrap_or(if dx1 > dx0 {
+        let pad = (dx1 - dx0) * 0.01;
+        (dx0 - pad, dx1 + pad)
+    } else {
+        let half = panel.x.format.min_span().max(1.0) / 2.0;
+        if dx0 >= 0.0 && dx0 - half < 0.0 { (0.0, 2.0 * half.max(dx0)) } else { (dx0 - half, dx0 + half) }
+    });
     let y = panel.y.range.unwrap_or_else(|| {
         let lo = dy0.min(0.0);
         // At least a tenth of a unit of the axis as written (100 troops on an axis in
