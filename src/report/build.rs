@@ -427,11 +427,13 @@ const ALTERNATIVES: [(&str, &str); 3] =
 /// whitespace, newlines included, become one space (a TOML multi-line description would
 /// otherwise break the Markdown list, and a line of it could start a heading), and the
 /// invisible direction controls (U+202A-U+202E, U+2066-U+2069), which would reorder the
-/// text after them, are dropped.
+/// text after them, are dropped, and any other control character (a terminal escape, a
+/// bell) is written as its escape (`\u{1b}`), as in the terminal's messages.
 fn one_line(text: &str) -> String {
     let kept: String =
         text.chars().filter(|c| !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')).collect();
-    kept.split_whitespace().collect::<Vec<_>>().join(" ")
+    let line = kept.split_whitespace().collect::<Vec<_>>().join(" ");
+    line.chars().map(|c| if c.is_control() { format!("\\u{{{:x}}}", u32::from(c)) } else { c.to_string() }).collect()
 }
 
 fn definitions(c: &Comparison, monte_carlo: bool) -> Section {
@@ -689,5 +691,6 @@ mod tests {
         // Right-to-left text and its marks stay.
         assert_eq!(one_line("تقرير \u{200F}القوة"), "تقرير \u{200F}القوة");
         assert_eq!(one_line("plain"), "plain");
+        assert_eq!(one_line("\u{1b}[31mRED\u{7}bell"), "\\u{1b}[31mRED\\u{7}bell");
     }
 }
