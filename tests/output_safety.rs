@@ -462,3 +462,34 @@ fn every_command_refuses_a_place_the_system_will_not_write_before_it_works() {
     }
     assert!(names(tmp.path()).is_empty(), "nothing is written where the command ran");
 }
+
+/// A folder holding the outputs of a run of several scenarios (one folder each) is
+/// refused as the output of one scenario, in words that say what it holds (it was
+/// "files that forcecast did not write"), suggesting a folder beside them; nothing in it
+/// changes, and the suggestion works.
+#[test]
+fn a_folder_of_several_outputs_is_refused_for_what_it_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("several");
+    common::forcecast()
+        .args(["run", "baseline", "fertility-low", "--no-charts", "-q", "--out", dir.to_str().unwrap()])
+        .assert()
+        .success();
+    let before = std::fs::read(dir.join("baseline/summary.csv")).unwrap();
+    let out = common::forcecast()
+        .args(["run", "fertility-high", "--no-charts", "-q", "--out", dir.to_str().unwrap()])
+        .assert()
+        .code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        err.contains("it holds earlier forcecast outputs in folders of their own (baseline/, fertility-low/)"),
+        "{err}"
+    );
+    let beside = dir.join("fertility-high");
+    assert!(err.contains(&format!("--out {}", beside.display())), "{err}");
+    assert_eq!(std::fs::read(dir.join("baseline/summary.csv")).unwrap(), before);
+    common::forcecast()
+        .args(["run", "fertility-high", "--no-charts", "-q", "--out", beside.to_str().unwrap()])
+        .assert()
+        .success();
+}

@@ -233,6 +233,17 @@ pub fn inspect(dest: &Path, origin: &Origin) -> Result<Destination> {
     }
     let Some(marker) = read(dest) else {
         top.sort();
+        // The folder of a run of several scenarios: each scenario's output is a folder of
+        // its own, written by forcecast, but the folder holding them is not one output.
+        let nested = top.iter().all(|e| e.ends_with('/') && read(&dest.join(e.trim_end_matches('/'))).is_some());
+        if nested {
+            return Err(refuse(format!(
+                "it holds earlier forcecast outputs in folders of their own ({}), and forcecast replaces an \
+                 output folder whole; give one of them or a new folder beside them, e.g. --out {}",
+                sample(&top),
+                dest.join(&origin.name).display()
+            )));
+        }
         return Err(refuse(format!(
             "it holds files that forcecast did not write ({}), and forcecast replaces an output folder whole; {}",
             sample(&top),
