@@ -260,10 +260,12 @@ pub fn project_population(base: &Population, rates: &[IntervalRates], survival: 
             return Err(r.migration.error(
                 r.year,
                 &format!(
-                    "{} net migrants requested but only {} could be applied: departures would take more people \
-                     than an age holds",
-                    crate::output::numbers::count(requested),
-                    crate::output::numbers::count(f.net_migration())
+                    "{} net migrants requested but {} applied: {} departures could not be made, as some ages held \
+                     fewer people than were to leave them (a net total too negative for the population, or rates in \
+                     the data, such as death rates, that emptied ages)",
+                    crate::output::numbers::signed(requested),
+                    crate::output::numbers::signed(f.net_migration()),
+                    crate::output::numbers::count((f.net_migration() - requested).abs())
                 ),
             ));
         }

@@ -343,7 +343,7 @@ fn the_largest_series_scale_never_empties_an_age() {
         assert!(p.flows.iter().all(|f| f.net_migration().is_finite()));
         s.migration = MigrationSpec::Series { name: "wpp-medium".into(), scale: -2.0 };
         let err = forcecast::run::project(&s, &inputs).expect_err("−2 empties ages").to_string();
-        assert!(err.contains("could be applied"), "{name}: {err}");
+        assert!(err.contains("departures could not be made"), "{name}: {err}");
     }
 }
 
