@@ -319,3 +319,12 @@ fn force_inputs_refuse_duplicates_and_name_missing_series() {
     let needle = format!("{}: officers: the force model needs at least one `officers` row", full.display());
     check_and_run_agree(&scen, "baseline", &[needle.as_str()]);
 }
+
+/// A key written twice in country.toml is named with its line, as in defaults.toml (it
+/// was `country.toml:5: duplicate key`, no key).
+#[test]
+fn a_duplicate_key_of_country_toml_is_named() {
+    let (_tmp, scen) = workspace();
+    edit(&scen, "country.toml", BASE_LINE, &format!("{BASE_LINE}\n{BASE_LINE}"));
+    check_and_run_agree(&scen, "baseline", &["country.toml:5: base_population: duplicate key"]);
+}

@@ -231,8 +231,15 @@ fn read_country_toml(dir: &Path) -> Result<(std::path::PathBuf, String, CountryT
     let path = dir.join(files::COUNTRY);
     let bytes = super::table::read_capped(&path)?;
     let text = String::from_utf8(bytes).map_err(|e| Error::data(&path, None, "", format!("not UTF-8 text: {e}")))?;
-    let ct: CountryToml = toml::from_str(&text)
-        .map_err(|e| Error::data(&path, e.span().map(|s| line_at(&text, s.start)), "", e.message().to_string()))?;
+    let ct: CountryToml = toml::from_str(&text).map_err(|e| {
+        let line = e.span().map(|s| line_at(&text, s.start));
+        // The parser's "duplicate key" spans the key: named, as defaults.toml's are.
+        let key = match e.span() {
+            Some(s) if e.message().starts_with("duplicate key") => text.get(s).unwrap_or("").trim().trim_matches('"'),
+            _ => "",
+        };
+        Error::data(&path, line, key, e.message().to_string())
+    })?;
     Ok((path, text, ct))
 }
 
