@@ -283,8 +283,7 @@ pub fn frontier_chart(o: &PlanOutputs<'_>) -> Chart {
 /// `x` rounded to a whole number, never "-0" (a saving or a cost that rounds to zero
 /// from below is 0).
 fn whole(x: f64) -> String {
-    let s = format!("{x:.0}");
-    if s == "-0" { "0".into() } else { s }
+    crate::output::numbers::trimmed(x, 0)
 }
 
 /// Refuses a CSV text holding a field that reads as a number but is not finite (NaN,
