@@ -655,6 +655,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             }
             let fail_midway = std::env::var_os("FORCECAST_FAIL_MIDWAY").is_some();
             let several = scenario.len() > 1;
+            // With several scenarios, an error that arises after a scenario is read says
+            // which one (the exit code is still the error's own).
+            let which = |name: &str, e: anyhow::Error| -> anyhow::Error {
+                if several { e.context(format!("scenario `{}`", forcecast::error::escape(name))) } else { e }
+            };
             // Every scenario is read and every output folder checked before anything runs,
             // so that a bad file or folder is reported before any output is written.
             let mut paths: Vec<PathBuf> = Vec::with_capacity(scenario.len());
@@ -692,11 +697,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 }
                 let dest = run_dest(out.as_deref(), several, &s.name);
                 forcecast::output::check_destination(&dest, &forcecast::output::Origin::new("run", &s.name))?;
-                let inputs = run::load_inputs(&s, &scenarios)?;
+                let inputs = run::load_inputs(&s, &scenarios).map_err(|e| which(&s.name, e.into()))?;
                 // What `check` validates, so the two accept and reject the same inputs.
-                run::validate(&s, &inputs)?;
+                run::validate(&s, &inputs).map_err(|e| which(&s.name, e.into()))?;
                 laps.lap("scenario, data and validation");
-                let p = run::project(&s, &inputs)?;
+                let p = run::project(&s, &inputs).map_err(|e| which(&s.name, e.into()))?;
                 laps.lap("deterministic projection");
                 planned.push((s, dest, inputs, p, start.elapsed()));
             }
@@ -705,9 +710,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 let start = Instant::now();
                 outcomes.push(match trajectories {
                     Some(n) => {
-                        let mut o = monte_carlo(s, inputs, p, n, seed, threads, quiet)?;
+                        let mut o =
+                            monte_carlo(s, inputs, p, n, seed, threads, quiet).map_err(|e| which(&s.name, e.into()))?;
                         if let Some(k) = save_trajectories {
-                            o.saved = uncertainty::outcome::saved_trajectories(s, inputs, p, o.options, k as usize)?;
+                            o.saved = uncertainty::outcome::saved_trajectories(s, inputs, p, o.options, k as usize)
+                                .map_err(|e| which(&s.name, e.into()))?;
                         }
                         Some(o)
                     }
@@ -727,7 +734,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                         if let Some(d) = new_parent {
                             let _ = std::fs::remove_dir(d);
                         }
-                        return Err(e.into());
+                        return Err(which(&s.name, e.into()));
                     }
                 };
                 if !quiet {

@@ -212,6 +212,26 @@ fn every_problem_in_a_file_is_reported_at_once() {
     assert!(err.contains("many.toml:8: automation.unit_cost: must be between 0 and 1e13, got -1"), "{err}");
 }
 
+/// A description missing from a whole `extends` chain is reported at the scenario's own
+/// file, naming the files it extends (any of them could hold it); one file alone is not
+/// said to extend anything.
+#[test]
+fn missing_description_names_the_files_searched() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("root.toml"), "country = \"korea\"\n").unwrap();
+    std::fs::write(tmp.path().join("mid.toml"), "extends = \"root\"\n").unwrap();
+    let err = check_bad(tmp.path(), "leaf.toml", "extends = \"mid\"\n[fertility]\ntfr_series = \"wpp-low\"\n");
+    assert!(
+        err.contains(
+            "leaf.toml:1: description: missing: a one-line description of the scenario (in this file or in one \
+             it extends: mid.toml, root.toml; none sets it)"
+        ),
+        "{err}"
+    );
+    let err = check_bad(tmp.path(), "alone.toml", "country = \"korea\"\n");
+    assert!(err.contains("alone.toml:1: description: missing: a one-line description of the scenario\n"), "{err}");
+}
+
 #[test]
 fn missing_data_file_names_the_file_and_country_key() {
     let tmp = tempfile::tempdir().unwrap();

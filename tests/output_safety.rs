@@ -338,8 +338,21 @@ fn a_scenario_failing_in_its_projection_leaves_no_output_of_the_others() {
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
         assert!(err.contains("bad.toml") && err.contains("net_anchors"), "{args:?}: {err}");
+        // Which of the several failed is said first (the exit code stays the error's own).
+        assert!(err.contains("error: scenario `bad`: "), "{args:?}: {err}");
         assert_eq!(names(tmp.path()), ["bad.toml"], "{args:?}: something was written");
     }
+    // The same for a number stopped by the output guard (exit 1).
+    let costly = "description = \"x\"\nextends = \"baseline\"\n[force]\ntarget_anchors = [[2025, 10000000]]\n\
+                  [automation]\nunit_cost = 1e13\nannual_cost_share = 1.0\nsoldiers_replaced_per_system = 0.01\n\
+                  fielding_capacity_anchors = [[2026, 10000000]]\n";
+    std::fs::write(tmp.path().join("costly.toml"), costly).unwrap();
+    let o = run(tmp.path(), &["run", "baseline", "costly.toml", "--no-charts"], &out);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("error: scenario `costly`: numeric guard: automation_cost in 2026"), "{err}");
+    std::fs::remove_file(tmp.path().join("costly.toml")).unwrap();
+    assert_eq!(names(tmp.path()), ["bad.toml"], "something was written");
     // A write that fails leaves no folder the run created for several scenarios.
     let o = forcecast(tmp.path(), &["run", "baseline", "fertility-low", "--no-charts"], &out)
         .env("FORCECAST_FAIL_MIDWAY", "1")

@@ -825,7 +825,19 @@ pub fn from_table(
     let _ = root.string("extends", sink);
     let description = root.string("description", sink).map(|s| s.0);
     if description.is_none() && !root.has("description") {
-        root.missing("description", sink, "a one-line description of the scenario");
+        // With `extends`, any file of the chain may hold it: say which were searched.
+        let names: Vec<String> = files
+            .iter()
+            .map(|f| f.file_name().map_or_else(|| f.display().to_string(), |n| n.to_string_lossy().into_owned()))
+            .collect();
+        let what = match names.as_slice() {
+            [_, parents @ ..] if !parents.is_empty() => format!(
+                "a one-line description of the scenario (in this file or in one it extends: {}; none sets it)",
+                parents.join(", ")
+            ),
+            _ => "a one-line description of the scenario".to_string(),
+        };
+        root.missing("description", sink, &what);
     }
     let country =
         root.string("country", sink).map(|s| s.0).unwrap_or_else(|| super::resolve::DEFAULT_COUNTRY.to_string());
