@@ -220,6 +220,31 @@ pub fn guard(pop: &Population, year: i32, quantity: &str) -> Result<()> {
 /// requested but only −4,078 could be applied", 0.026 persons apart).
 const NET_MIGRATION_TOLERANCE: f64 = 0.5;
 
+/// Survival into an age below which the death rates, not migration, are the likely cause
+/// of an emptied cohort: no national life table comes near it before the open age group.
+const EMPTYING_SURVIVAL: f64 = 0.5;
+
+/// The first cell (sex, age) of `next` emptied while migrants were to leave it, said as
+/// the end of a migration error; when the survival into it is below
+/// [`EMPTYING_SURVIVAL`], the mortality data are named as the cause.
+fn emptied_by(next: &Population, net: [AgeVec; 2], surv: &[Survival; 2], year: i32) -> String {
+    let cell = (0..NAGES).flat_map(|a| [(0, a), (1, a)]).find(|&(s, a)| next.sex(s)[a] <= 0.0 && net[s][a] < 0.0);
+    let Some((s, a)) = cell else {
+        return String::new();
+    };
+    let sex = ["male", "female"][s];
+    let into = if a == 0 { surv[s].newborn } else { surv[s].s[a - 1] };
+    if into < EMPTYING_SURVIVAL {
+        format!(
+            "; the first emptied: {sex} aged {a} in {year}, whose survival into that age was {into:.3}: the death rates \
+             of the mortality data ({}) emptied it",
+            crate::data::country::files::MX
+        )
+    } else {
+        format!("; the first emptied: {sex} aged {a} in {year}")
+    }
+}
+
 /// Populations (one more than intervals), flows and net migrants applied by sex and age.
 pub type Projected = (Vec<Population>, Vec<Flows>, Vec<[AgeVec; 2]>);
 
@@ -262,10 +287,11 @@ pub fn project_population(base: &Population, rates: &[IntervalRates], survival: 
                 &format!(
                     "{} net migrants requested but {} applied: {} departures could not be made, as some ages held \
                      fewer people than were to leave them (a net total too negative for the population, or rates in \
-                     the data, such as death rates, that emptied ages)",
+                     the data, such as death rates, that emptied ages){}",
                     crate::output::numbers::signed(requested),
                     crate::output::numbers::signed(f.net_migration()),
-                    crate::output::numbers::count((f.net_migration() - requested).abs())
+                    crate::output::numbers::count((f.net_migration() - requested).abs()),
+                    emptied_by(&next, [&mig[0] + &end[0], &mig[1] + &end[1]], surv, r.year + 1)
                 ),
             ));
         }
