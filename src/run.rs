@@ -291,7 +291,7 @@ pub fn project_population(base: &Population, rates: &[IntervalRates], survival: 
                     crate::output::numbers::signed(requested),
                     crate::output::numbers::signed(f.net_migration()),
                     crate::output::numbers::count((f.net_migration() - requested).abs()),
-                    emptied_by(&next, [&mig[0] + &end[0], &mig[1] + &end[1]], surv, r.year + 1)
+                    emptied_by(&next, [mig[0] + end[0], mig[1] + end[1]], surv, r.year + 1)
                 ),
             ));
         }
