@@ -711,7 +711,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 outcomes.push(match trajectories {
                     Some(n) => {
                         let mut o =
-                            monte_carlo(s, inputs, p, n, seed, threads, quiet).map_err(|e| which(&s.name, e.into()))?;
+                            monte_carlo(s, inputs, p, n, seed, threads, quiet).map_err(|e| which(&s.name, e))?;
                         if let Some(k) = save_trajectories {
                             o.saved = uncertainty::outcome::saved_trajectories(s, inputs, p, o.options, k as usize)
                                 .map_err(|e| which(&s.name, e.into()))?;
