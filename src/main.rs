@@ -1299,8 +1299,20 @@ fn show(arg: &str, other: Option<&str>, dir: &Path) -> Result<String, Error> {
         ))),
         Some((name, b)) => {
             let d = sh::diff(&entries, &sh::entries(b));
+            // A key `name` sets and this scenario leaves unset cannot be unset by a file
+            // that extends `name`: the file is then not the same scenario, and says so.
+            let unset: Vec<String> = d.iter().filter(|e| e.value.is_none()).map(sh::Entry::path).collect();
+            let same = if unset.is_empty() {
+                "this file is the same scenario.".to_string()
+            } else {
+                format!(
+                    "this file is NOT the same scenario: `{name}` sets {} and a file that extends it cannot unset a \
+                     key (see the comment below).",
+                    unset.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                )
+            };
             let mut header = vec![format!(
-                "Scenario `{}` ({}) as the keys that differ from `{name}`: extending `{name}`, this file is the same scenario.",
+                "Scenario `{}` ({}) as the keys that differ from `{name}`: extending `{name}`, {same}",
                 s.name,
                 files.join(" <- ")
             )];

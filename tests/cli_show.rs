@@ -158,6 +158,24 @@ fn negative_zero_reads_as_zero() {
     assert!(!err.contains("-0"), "{err}");
 }
 
+/// `--diff` promises the same scenario only when it can keep the promise: a key the other
+/// scenario sets and this one leaves unset cannot be unset by a file that extends it, and
+/// the header then says the file is not the same scenario, naming the key.
+#[test]
+fn show_diff_says_when_a_key_cannot_be_unset() {
+    let text = stdout(&["show", "baseline", "--diff", "female-volunteers"]);
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.contains(
+            "this file is NOT the same scenario: `female-volunteers` sets `force.female_volunteer_age_shares`"
+        ),
+        "{first}"
+    );
+    let text = stdout(&["show", "female-volunteers", "--diff", "baseline"]);
+    let first = text.lines().next().unwrap();
+    assert!(first.ends_with("extending `baseline`, this file is the same scenario."), "{first}");
+}
+
 /// `--diff` promises a file that, extending the other scenario, is the same scenario; a
 /// scenario of another country cannot extend it (its force tables differ), so the pair is
 /// refused, naming both countries and pointing at `compare`; within a country the diff
