@@ -38,7 +38,7 @@ pub fn locate(arg: &str, scenarios_dir: &Path) -> Result<PathBuf> {
     }
     if !valid_name(arg) {
         return Err(Error::Usage(format!(
-            "`{arg}` is not a scenario name (names use only letters, digits, `-` and `_`; give a path ending in .toml for a file elsewhere)"
+            "`{arg}` is not a scenario name (names use only ASCII letters, digits, `-` and `_`; give a path ending in .toml for a file elsewhere)"
         )));
     }
     match crate::embedded::find(scenarios_dir, &format!("{arg}.toml")) {
@@ -103,7 +103,7 @@ pub fn extendable_name(path: &Path, what: &str) -> Result<String> {
     let suggestion = suggestion.trim_matches('-');
     let suggestion = if suggestion.is_empty() { "my-scenario" } else { suggestion };
     Err(Error::Usage(format!(
-        "{what} extends {} by its file name, and `{name}` is not a scenario name (letters, digits, `-` and `_` \
+        "{what} extends {} by its file name, and `{name}` is not a scenario name (ASCII letters, digits, `-` and `_` \
          only), so no `extends` could read it back; copy it to a file named with those, e.g. {suggestion}.toml",
         path.display()
     )))
@@ -198,7 +198,12 @@ pub fn load(path: &Path, scenarios_dir: &Path) -> Result<Scenario> {
                 &current,
                 Some(origin.line),
                 "extends",
-                format!("`{parent}` is not a scenario name (letters, digits, `-`, `_`)"),
+                match parent.strip_suffix(".toml").filter(|stem| valid_name(stem)) {
+                    Some(stem) => {
+                        format!("`{parent}` is not a scenario name: `extends` takes the name, without .toml (`{stem}`)")
+                    }
+                    None => format!("`{parent}` is not a scenario name (ASCII letters, digits, `-`, `_`)"),
+                },
             ));
         }
         // Beside the file, then the scenarios folder, then the built-in scenarios.

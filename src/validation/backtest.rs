@@ -210,7 +210,7 @@ pub fn check_years(data: &CountryData, from: i32, to: i32) -> Result<i32> {
 pub fn load(country: &str, scenarios_dir: &Path) -> Result<Inputs> {
     if !crate::scenario::valid_name(country) {
         return Err(Error::Usage(format!(
-            "--country `{}`: not a country folder name (letters, digits, `-` and `_`; built-in: korea, taiwan)",
+            "--country `{}`: not a country folder name (ASCII letters, digits, `-` and `_`; built-in: korea, taiwan)",
             crate::error::escape(country)
         )));
     }
