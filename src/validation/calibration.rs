@@ -334,26 +334,75 @@ impl ModelPath {
 
     /// The model's value for an anchor's series at its time.
     pub fn value(&self, a: &Anchor) -> Option<f64> {
-        let branch = |k: &str| self.branches.iter().position(|b| b == k);
-        let last = self.corps.len().saturating_sub(1);
-        let f: Box<dyn Fn(&ForceYear) -> f64> = match a.series.as_str() {
-            "enlisted" => Box::new(|y: &ForceYear| y.conscripts),
-            "enlistments" => Box::new(|y: &ForceYear| y.intake),
-            "total" => Box::new(|y: &ForceYear| y.available),
-            // The shortfall the data give is the last corps' (Korea's NCOs).
-            "nco_shortfall" => Box::new(move |y: &ForceYear| y.corps_shortfall[last]),
-            "long_service_separations" => Box::new(|y: &ForceYear| y.long_service_separations),
-            s => match self.corps.iter().position(|c| c == s) {
-                Some(c) => Box::new(move |y: &ForceYear| y.corps[c]),
-                None => {
-                    let i = branch(s.strip_prefix("enlisted_")?)?;
-                    Box::new(move |y: &ForceYear| y.conscripts_by_branch[i])
-                }
-            },
-        };
+        self.value_of(self.pick(&a.series)?, a)
+    }
+
+    /// Which number of a year a series is; `None` for a series the model has not.
+    pub fn pick(&self, series: &str) -> Option<Pick> {
+        Pick::of(series, &self.corps, &self.branches)
+    }
+
+    /// The model's value of `pick` at the anchor's time ([`ModelPath::value`] with the
+    /// series already resolved).
+    pub fn value_of(&self, pick: Pick, a: &Anchor) -> Option<f64> {
+        let f = |y: &ForceYear| pick.get(y);
         match a.timing {
             Timing::CalendarFlow => self.calendar_flow(f, a.year),
             _ => self.at(f, a.time()),
+        }
+    }
+}
+
+/// The number of a model year an anchor's series compares with, resolved once from the
+/// series' name (the calibration evaluates thousands of paths against the same anchors).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pick {
+    /// `enlisted`: conscripts serving.
+    Conscripts,
+    /// `enlistments`: the year's intake.
+    Intake,
+    /// `total`: the force available.
+    Available,
+    /// `nco_shortfall`: the last corps' shortfall (Korea's NCOs).
+    Shortfall(usize),
+    /// `long_service_separations`.
+    LongSeparations,
+    /// A corps' stock, by slot.
+    Corps(usize),
+    /// `enlisted_<branch>`: a branch's conscripts, by slot.
+    Branch(usize),
+}
+
+impl Pick {
+    /// The pick of a series name given the country's corps and branch keys.
+    pub fn of(series: &str, corps: &[String], branches: &[String]) -> Option<Pick> {
+        Some(match series {
+            "enlisted" => Pick::Conscripts,
+            "enlistments" => Pick::Intake,
+            "total" => Pick::Available,
+            "nco_shortfall" => Pick::Shortfall(corps.len().saturating_sub(1)),
+            "long_service_separations" => Pick::LongSeparations,
+            s => match corps.iter().position(|c| c == s) {
+                Some(c) => Pick::Corps(c),
+                None => {
+                    let k = s.strip_prefix("enlisted_")?;
+                    Pick::Branch(branches.iter().position(|b| b == k)?)
+                }
+            },
+        })
+    }
+
+    /// The number in year `y`.
+    #[inline]
+    pub fn get(self, y: &ForceYear) -> f64 {
+        match self {
+            Pick::Conscripts => y.conscripts,
+            Pick::Intake => y.intake,
+            Pick::Available => y.available,
+            Pick::Shortfall(c) => y.corps_shortfall[c],
+            Pick::LongSeparations => y.long_service_separations,
+            Pick::Corps(c) => y.corps[c],
+            Pick::Branch(i) => y.conscripts_by_branch[i],
         }
     }
 }
@@ -374,6 +423,8 @@ pub struct Setup<'a> {
     // The fitted series ([`fitted_series`]); per series its fitted anchors' indices and weight.
     series_names: Vec<String>,
     fitted: Vec<Vec<usize>>,
+    /// Each anchor's series resolved ([`Pick`]), `None` for one the model has not.
+    picks: Vec<Option<Pick>>,
     weights: Vec<f64>,
 }
 
@@ -417,6 +468,12 @@ impl<'a> Setup<'a> {
             defaults: CadreDefaults::of(data),
             nc: data.structure().corps.len(),
             priors: priors(data.structure()),
+            picks: {
+                let st = data.structure();
+                let keys = |v: Vec<&str>| v.into_iter().map(String::from).collect::<Vec<_>>();
+                let (corps, branches) = (keys(st.corps_keys()), keys(st.branch_keys()));
+                anchors.iter().map(|a| Pick::of(&a.series, &corps, &branches)).collect()
+            },
             anchors,
             series_names,
             fitted,
@@ -473,42 +530,38 @@ impl<'a> Setup<'a> {
         Ok(r.years.last().map(|y| y.available).unwrap_or(0.0))
     }
 
-    /// Relative errors of the fitted anchors, by series in the order of [`fitted_series`].
-    fn errors(&self, path: &ModelPath) -> Vec<(&str, Vec<f64>)> {
-        self.series_names
-            .iter()
-            .zip(&self.fitted)
-            .map(|(s, idx)| {
-                let e = idx
-                    .iter()
-                    .map(|&i| &self.anchors[i])
-                    .filter_map(|a| {
-                        let m = path.value(a)?;
-                        if a.series == "nco_shortfall" {
-                            // A difference of two stocks: its miss is measured against
-                            // the NCO requirement, so 1,000 too few weighs as 1,000 NCOs.
-                            let last = path.corps.len() - 1;
-                            let ncos = path.at(|y| y.corps[last], a.time())?;
-                            Some((m - a.observed) / (m + ncos).max(1.0))
-                        } else {
-                            Some(m / a.observed - 1.0)
-                        }
-                    })
-                    .collect::<Vec<f64>>();
-                if s == "long_service_separations" && !e.is_empty() {
-                    // Their level, not their trend: the discharges rose 42% from 2020 to
-                    // 2024 with voluntary discharges, which a continuation constant in
-                    // time cannot follow; their mean checks careerists' continuation.
-                    let (m, o): (f64, f64) = idx
-                        .iter()
-                        .map(|&i| &self.anchors[i])
-                        .filter_map(|a| path.value(a).map(|m| (m, a.observed)))
-                        .fold((0.0, 0.0), |(x, y), (m, o)| (x + m, y + o));
-                    return (s.as_str(), vec![m / o - 1.0]);
-                }
-                (s.as_str(), e)
-            })
-            .collect()
+    /// The relative errors of series `k`'s fitted anchors into `out` (cleared first), in
+    /// anchor order.
+    fn series_errors(&self, path: &ModelPath, k: usize, out: &mut Vec<f64>) {
+        out.clear();
+        let idx = &self.fitted[k];
+        let value = |i: usize| self.picks[i].and_then(|p| path.value_of(p, &self.anchors[i]));
+        if self.series_names[k] == "long_service_separations" {
+            // Their level, not their trend: the discharges rose 42% from 2020 to 2024 with
+            // voluntary discharges, which a continuation constant in time cannot follow;
+            // their mean checks careerists' continuation.
+            let (m, o) = idx
+                .iter()
+                .filter_map(|&i| value(i).map(|m| (m, self.anchors[i].observed)))
+                .fold((0.0, 0.0), |(x, y), (m, o)| (x + m, y + o));
+            if idx.iter().any(|&i| value(i).is_some()) {
+                out.push(m / o - 1.0);
+            }
+            return;
+        }
+        for &i in idx {
+            let a = &self.anchors[i];
+            let Some(m) = value(i) else { continue };
+            if a.series == "nco_shortfall" {
+                // A difference of two stocks: its miss is measured against the NCO
+                // requirement, so 1,000 too few weighs as 1,000 NCOs.
+                let last = path.corps.len() - 1;
+                let Some(ncos) = path.at(|y| y.corps[last], a.time()) else { continue };
+                out.push((m - a.observed) / (m + ncos).max(1.0));
+            } else {
+                out.push(m / a.observed - 1.0);
+            }
+        }
     }
 
     /// The weight of a fitted series in the objective: 1, except the enlisted by service,
@@ -533,7 +586,9 @@ impl<'a> Setup<'a> {
     /// series' mean squared relative error ([`Setup::weight`]).
     pub fn rms(&self, path: &ModelPath) -> f64 {
         let (mut sum, mut wsum) = (0.0, 0.0);
-        for (k, (_, e)) in self.errors(path).into_iter().enumerate() {
+        let mut e = Vec::new();
+        for k in 0..self.fitted.len() {
+            self.series_errors(path, k, &mut e);
             if e.is_empty() {
                 continue;
             }
