@@ -180,6 +180,24 @@ fn backtest_library_matches_measured_figures() {
     }
 }
 
+/// The chart shows the compared years (`--to`), as backtest.csv does, though the model
+/// runs on to the last year of observed births for the peaks.
+#[test]
+fn backtest_chart_ends_at_the_last_compared_year() {
+    let inputs = backtest::load("korea", &scenarios()).expect("data");
+    let bt = backtest::run(&inputs, 2000, 2010, MigrationPattern::Residual).expect("back-test");
+    assert!(bt.horizon > 2010, "the model runs on to {}", bt.horizon);
+    let chart = forcecast::validation::chart::chart(&bt);
+    assert_eq!(chart.panels.len(), 2);
+    for p in &chart.panels {
+        assert_eq!(p.x.range, Some((1999.5, 2010.5)));
+        let xs = p.lines.iter().flat_map(|l| l.points.iter()).chain(p.points.iter().flat_map(|s| s.points.iter()));
+        let last = xs.map(|q| q.0).fold(f64::MIN, f64::max);
+        assert_eq!(last, 2010.0, "{:?}", p.heading);
+    }
+    assert!(chart.subtitle.as_deref().unwrap_or("").contains("estimates to 2010"), "{:?}", chart.subtitle);
+}
+
 #[test]
 fn residual_migration_reproduces_wpp_totals_and_the_1976_80_cohort() {
     let inputs = backtest::load("korea", &scenarios()).expect("data");

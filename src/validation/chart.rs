@@ -43,13 +43,16 @@ fn panel(
 
 /// The chart of a back-test.
 pub fn chart(bt: &Backtest) -> Chart {
-    let x = (f64::from(bt.from) - 0.5, f64::from(bt.horizon) + 0.5);
+    // The compared years only (`--to`), as in backtest.csv; the model runs on to the
+    // horizon for the peaks, which the summary reports.
+    let last = bt.to.min(bt.horizon);
+    let x = (f64::from(bt.from) - 0.5, f64::from(last) + 0.5);
+    let within = |p: &(f64, f64)| p.0 <= f64::from(last);
 
     // Total population at 1 July; WPP's estimates every 5 years (the base year included).
-    let model: Vec<(f64, f64)> =
-        (bt.from..=bt.horizon).zip(&bt.population).map(|(y, p)| (f64::from(y), p.total())).collect();
+    let model: Vec<(f64, f64)> = (bt.from..=last).zip(&bt.population).map(|(y, p)| (f64::from(y), p.total())).collect();
     let mut observed: Vec<(f64, f64)> =
-        bt.metric("population_total").map(|c| (f64::from(c.year), c.observed)).collect();
+        bt.metric("population_total").map(|c| (f64::from(c.year), c.observed)).filter(within).collect();
     if let Some(p0) = bt.population.first() {
         observed.insert(0, (f64::from(bt.from), p0.total()));
     }
@@ -63,8 +66,8 @@ pub fn chart(bt: &Backtest) -> Chart {
     );
 
     // Births by calendar year.
-    let model: Vec<(f64, f64)> = bt.births.iter().map(|&(y, b)| (f64::from(y), b)).collect();
-    let observed: Vec<(f64, f64)> = bt.births_observed.iter().map(|&(y, b)| (f64::from(y), b)).collect();
+    let model: Vec<(f64, f64)> = bt.births.iter().map(|&(y, b)| (f64::from(y), b)).filter(within).collect();
+    let observed: Vec<(f64, f64)> = bt.births_observed.iter().map(|&(y, b)| (f64::from(y), b)).filter(within).collect();
     let births = panel(
         "Births (calendar year)",
         Axis::values("births (thousands)", TickFormat::thousands()),
@@ -90,7 +93,8 @@ pub fn chart(bt: &Backtest) -> Chart {
         total,
     )
     .subtitle(format!(
-        "{}: projected from WPP's {} estimates with WPP's observed fertility, mortality and migration totals; {migration}",
+        "{}: projected from WPP's {} estimates to {last} with WPP's observed fertility, mortality and migration totals; \
+         {migration}",
         bt.country, bt.from
     ));
     c.panels.push(births);
