@@ -1200,6 +1200,8 @@ fn backtest(scenarios: &Path, country: &str, args: BacktestArgs) -> anyhow::Resu
     use forcecast::validation::{backtest, calibration, chart};
     let BacktestArgs { from, to, out, force, pattern, no_charts, quiet } = args;
     let bar = spinner(quiet, "back-testing the projection");
+    // The country first: an unknown --country is the user's first mistake to hear of.
+    let inputs = backtest::load(country, scenarios)?;
     let dest = out.unwrap_or_else(|| Path::new("output").join("backtest"));
     let origin = forcecast::output::Origin::new("backtest", "backtest");
     forcecast::output::check_destination(&dest, &origin)?;
@@ -1217,7 +1219,6 @@ fn backtest(scenarios: &Path, country: &str, args: BacktestArgs) -> anyhow::Resu
         }
         false => None,
     };
-    let inputs = backtest::load(country, scenarios)?;
     let bt = backtest::run(&inputs, from, to, pattern)?;
     let dir = forcecast::output::AtomicDir::new(&dest, origin)?;
     backtest::write_csv(&bt, &dir.path().join("backtest.csv"))?;

@@ -244,6 +244,16 @@ fn backtest_rejects_years_without_estimates() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--to 2030"));
+    // An unknown country is reported before the output folder is looked at.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, "keep").unwrap();
+    bin()
+        .args(["backtest", "--country", "nosuch", "--no-charts", "--out", file.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nosuch: country data folder not found"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep");
 }
 
 /// The baseline's calibration through the library (about a second in the test profile).
