@@ -314,4 +314,7 @@ fn report_limits_are_the_countrys_own() {
     assert!(!taiwan.contains("no citizen migration series"), "{taiwan}");
     let korea = limits.iter().find(|l| l.contains("Republic of Korea.")).expect("Korea's limits");
     assert!(korea.contains("no citizen migration series"), "{korea}");
+    // The sources name the first scenario's country as its data do ("the Taiwan" before).
+    assert!(md.contains("Country: Taiwan. Base population:"), "{md}");
+    assert!(!md.contains("the Taiwan"), "{md}");
 }

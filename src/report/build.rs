@@ -595,7 +595,7 @@ fn sources(inputs: &Inputs<'_>) -> Section {
     let bases: Vec<String> = crate::output::compare::bases(inputs.comparison).into_iter().map(|b| b.source).collect();
     let mut blocks = vec![Block::Paragraph(vec![
         Span::Text(format!(
-            "Data for the {}. {} (registration table dated {}). Rates: UN World Population Prospects 2024. Published \
+            "Country: {}. {} (registration table dated {}). Rates: UN World Population Prospects 2024. Published \
              force and automation figures: ",
             data.name,
             capitalise_first(&bases.join("; ")),
