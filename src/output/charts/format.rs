@@ -51,6 +51,9 @@ impl TickFormat {
     /// Writes one tick value.
     pub fn tick(&self, v: f64) -> String {
         match self {
+            // A tick between two years has no year of its own: unlabelled, so that a
+            // short span never reads `2015 2015 2015`.
+            TickFormat::Year if (v - v.round()).abs() > 1e-6 => String::new(),
             TickFormat::Year => format!("{:.0}", v + 0.0),
             TickFormat::Count { divisor, abs } => {
                 let x = v / divisor;
@@ -138,6 +141,8 @@ mod tests {
         assert_eq!(TickFormat::millions().tick(2_500_000.0), "2.5");
         assert_eq!(TickFormat::Count { divisor: 1.0, abs: true }.tick(-12_000.0), "12,000");
         assert_eq!(TickFormat::Year.tick(2050.0), "2050");
+        assert_eq!(TickFormat::Year.tick(2015.25), "");
+        assert_eq!(TickFormat::Year.tick(2015.5), "");
         assert_eq!(TickFormat::Age { open: 100.0 }.tick(100.0), "100+");
         assert_eq!(TickFormat::Age { open: 100.0 }.tick(90.0), "90");
         let c = TickFormat::Categories(vec!["a".into(), "b".into()]);

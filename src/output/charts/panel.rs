@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use super::format::{TickFormat, nice_ceil};
 use super::legend;
 use super::palette::{AXIS, GRID, INK, MARKER, MUTED, PAPER};
-use super::spec::{Dash, HPos, Panel, VPos, pos};
+use super::spec::{Axis, Dash, HPos, Panel, VPos, pos};
 use super::text::{self, size};
 
 /// Height of one marker-label row in pixels.
@@ -151,6 +151,18 @@ pub fn layout<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel) 
     Ok(Layout { top, x_area, y_area, x, y })
 }
 
+/// How many x labels to ask for: on a years axis no more than the whole years in its
+/// range (a two-year back-test asked for 12 and got ticks every quarter year).
+fn x_labels(axis: &Axis, (x0, x1): (f64, f64)) -> usize {
+    match axis.format {
+        TickFormat::Year => {
+            let years = (x1.floor() - x0.ceil() + 1.0).max(1.0);
+            axis.max_ticks.min(years as usize).max(1)
+        }
+        _ => axis.max_ticks,
+    }
+}
+
 /// Draws `panel` into `area` as laid out by [`layout`].
 pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel, lay: &Layout) -> DResult<(), DB> {
     let w = area.dim_in_pixel().0 as i32;
@@ -177,7 +189,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel, la
         .light_line_style(TRANSPARENT)
         .max_light_lines(0)
         .axis_style(AXIS.stroke_width(1))
-        .x_labels(panel.x.max_ticks)
+        .x_labels(x_labels(&panel.x, (x0, x1)))
         .y_labels(panel.y.max_ticks)
         .x_label_formatter(&xf)
         .y_label_formatter(&yf)
@@ -216,6 +228,13 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel, la
     for l in &panel.lines {
         let st = l.colour.stroke_width(l.width);
         let pts = drop_collinear(&l.points);
+        if let [one] = pts.as_slice() {
+            // A line of one point has no length: drawn as a dot of its width, so that a
+            // one-year series still shows.
+            let r = (l.width as i32 + 3).max(4);
+            chart.draw_series(std::iter::once(Circle::new(*one, r, l.colour.filled())))?;
+            continue;
+        }
         match l.dash {
             Dash::Solid => chart.draw_series(std::iter::once(PathElement::new(pts, st)))?,
             Dash::Dashed => chart.draw_series(std::iter::once(DashedPathElement::new(pts, 14, 8, st)))?,
@@ -288,7 +307,20 @@ fn drop_collinear(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{drawable, drop_collinear};
+    use super::{drawable, drop_collinear, x_labels};
+    use crate::output::charts::{Axis, TickFormat};
+
+    #[test]
+    fn a_years_axis_asks_for_no_more_labels_than_whole_years() {
+        let years = Axis::years("year");
+        assert_eq!(x_labels(&years, (2014.5, 2016.5)), 2);
+        assert_eq!(x_labels(&years, (2024.5, 2025.5)), 1);
+        assert_eq!(x_labels(&years, (2024.5, 2100.5)), 12);
+        let values = Axis::values("persons", TickFormat::Year);
+        assert_eq!(x_labels(&values, (0.5, 1.5)), 1);
+        let counts = Axis::values("persons", TickFormat::Count { divisor: 1.0, abs: false });
+        assert_eq!(x_labels(&counts, (0.5, 1.5)), counts.max_ticks);
+    }
 
     #[test]
     fn only_finite_bounded_ranges_are_drawn() {
