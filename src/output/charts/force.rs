@@ -85,16 +85,18 @@ pub fn chart(p: &Projection, rows: &[SummaryRow], data: &CountryData, source: St
     let span = (x1 - f64::from(base)).max(1.0);
     if let Some(r) = rows.first() {
         let x = f64::from(r.year);
+        // To the right of its point, unless the point is in the right half of the axis
+        // (a projection of a few years after a longer history): then to its left, so
+        // that the text stays inside the chart.
+        let axis = x1 - (x0 - 1.0);
+        let (dx, h, offset) =
+            if x - (x0 - 1.0) > 0.5 * axis { (-axis * 0.04, HPos::Right, -6) } else { (span * 0.04, HPos::Left, 6) };
         panel.notes.push(
-            Note::new(
-                (x + span * 0.04, top * 1.08),
-                format!("{}: {} available", r.year, grouped(r.force_available, 0)),
-                NAVY,
-            )
-            .pointing_to((x, r.force_available))
-            .bold()
-            .offset(6, 0)
-            .anchor(HPos::Left, VPos::Center),
+            Note::new((x + dx, top * 1.08), format!("{}: {} available", r.year, grouped(r.force_available, 0)), NAVY)
+                .pointing_to((x, r.force_available))
+                .bold()
+                .offset(offset, 0)
+                .anchor(h, VPos::Center),
         );
     }
     // The end value sits above the last fifth of the line (the width of the label),
