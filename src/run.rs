@@ -221,8 +221,12 @@ pub fn guard(pop: &Population, year: i32, quantity: &str) -> Result<()> {
 const NET_MIGRATION_TOLERANCE: f64 = 0.5;
 
 /// Survival into an age below which the death rates, not migration, are the likely cause
-/// of an emptied cohort: no national life table comes near it before the open age group.
+/// of an emptied cohort: no national life table comes near it below age 90
+/// ([`EMPTYING_AGES`]; at the oldest ages a survival of a half is ordinary).
 const EMPTYING_SURVIVAL: f64 = 0.5;
+
+/// Ages at which [`EMPTYING_SURVIVAL`] is read as the data's doing.
+const EMPTYING_AGES: usize = 90;
 
 /// The first cell (sex, age) of `next` emptied while migrants were to leave it, said as
 /// the end of a migration error; when the survival into it is below
@@ -234,7 +238,7 @@ fn emptied_by(next: &Population, net: [AgeVec; 2], surv: &[Survival; 2], year: i
     };
     let sex = ["male", "female"][s];
     let into = if a == 0 { surv[s].newborn } else { surv[s].s[a - 1] };
-    if into < EMPTYING_SURVIVAL {
+    if a < EMPTYING_AGES && into < EMPTYING_SURVIVAL {
         format!(
             "; the first emptied: {sex} aged {a} in {year}, whose survival into that age was {into:.3}: the death rates \
              of the mortality data ({}) emptied it",
