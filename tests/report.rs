@@ -94,6 +94,9 @@ fn report_writes_html_markdown_tables_and_charts() {
     // Provenance and sources as text.
     assert!(html.contains("UN World Population Prospects 2024"));
     assert!(html.contains("force_and_context_facts.csv"));
+    // One country: named once, its figures listed below.
+    assert!(md.contains("\nCountry: Republic of Korea. Base population: Korean citizens"), "{md}");
+    assert!(md.contains("`force_and_context_facts.csv`, listed below."), "{md}");
 }
 
 #[test]

@@ -314,7 +314,16 @@ fn report_limits_are_the_countrys_own() {
     assert!(!taiwan.contains("no citizen migration series"), "{taiwan}");
     let korea = limits.iter().find(|l| l.contains("Republic of Korea.")).expect("Korea's limits");
     assert!(korea.contains("no citizen migration series"), "{korea}");
-    // The sources name the first scenario's country as its data do ("the Taiwan" before).
-    assert!(md.contains("Country: Taiwan. Base population:"), "{md}");
+    // The sources name each country with its registration date and its provenance (the
+    // first alone, as "the Taiwan", before), and say whose figures the table lists.
+    assert!(
+        md.contains(
+            "Countries: Taiwan (registration table dated 2024-12-31), Republic of Korea (registration table dated \
+             2025-06-30). "
+        ),
+        "{md}"
+    );
+    assert!(md.contains("those listed below are Taiwan's"), "{md}");
+    assert!(md.contains("`scenarios/data/taiwan/PROVENANCE.md` and `scenarios/data/korea/PROVENANCE.md`"), "{md}");
     assert!(!md.contains("the Taiwan"), "{md}");
 }

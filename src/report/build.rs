@@ -593,22 +593,64 @@ fn sources(inputs: &Inputs<'_>) -> Section {
     let run = &inputs.comparison.runs[0];
     let data = &run.inputs.data;
     let bases: Vec<String> = crate::output::compare::bases(inputs.comparison).into_iter().map(|b| b.source).collect();
-    let mut blocks = vec![Block::Paragraph(vec![
-        Span::Text(format!(
-            "Country: {}. {} (registration table dated {}). Rates: UN World Population Prospects 2024. Published \
-             force and automation figures: ",
-            data.name,
-            capitalise_first(&bases.join("; ")),
-            data.base.date
-        )),
-        Span::Code(crate::data::country::files::FACTS.into()),
-        Span::Text(
-            ", listed below. Every input table, with its origin and the transformations applied, is described in "
-                .into(),
-        ),
-        Span::Code(format!("scenarios/data/{}/PROVENANCE.md", run.scenario().country)),
-        Span::Text(". Source addresses are given as text; the report loads nothing from the network.".into()),
-    ])];
+    // Each country once, in the scenarios' order: (folder, name, registration date).
+    let mut countries: Vec<(String, String, String)> = Vec::new();
+    for r in &inputs.comparison.runs {
+        let key = &r.scenario().country;
+        if !countries.iter().any(|c| &c.0 == key) {
+            let d = &r.inputs.data;
+            countries.push((key.clone(), d.name.clone(), d.base.date.to_string()));
+        }
+    }
+    let provenance = |key: &str| Span::Code(format!("scenarios/data/{key}/PROVENANCE.md"));
+    let closing = Span::Text(". Source addresses are given as text; the report loads nothing from the network.".into());
+    let paragraph = if countries.len() < 2 {
+        vec![
+            Span::Text(format!(
+                "Country: {}. {} (registration table dated {}). Rates: UN World Population Prospects 2024. \
+                 Published force and automation figures: ",
+                data.name,
+                capitalise_first(&bases.join("; ")),
+                data.base.date
+            )),
+            Span::Code(crate::data::country::files::FACTS.into()),
+            Span::Text(
+                ", listed below. Every input table, with its origin and the transformations applied, is described in "
+                    .into(),
+            ),
+            provenance(&run.scenario().country),
+            closing,
+        ]
+    } else {
+        // Several countries: each named with its registration date and its provenance;
+        // the provenance notes and the table of figures below are the first country's.
+        let named: Vec<String> =
+            countries.iter().map(|(_, name, date)| format!("{name} (registration table dated {date})")).collect();
+        let mut spans = vec![
+            Span::Text(format!(
+                "Countries: {}. {}. Rates: UN World Population Prospects 2024. Published force and automation \
+                 figures: each country's ",
+                named.join(", "),
+                capitalise_first(&bases.join("; ")),
+            )),
+            Span::Code(crate::data::country::files::FACTS.into()),
+            Span::Text(format!(
+                "; those listed below are {}'s. Every input table, with its origin and the transformations applied, \
+                 is described in ",
+                data.name
+            )),
+        ];
+        for (i, (key, _, _)) in countries.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::Text(if i + 1 == countries.len() { " and " } else { ", " }.into()));
+            }
+            spans.push(provenance(key));
+        }
+        spans.push(Span::Text(format!(" (the notes below are {}'s)", data.name)));
+        spans.push(closing);
+        spans
+    };
+    let mut blocks = vec![Block::Paragraph(paragraph)];
     if !inputs.provenance.is_empty() {
         blocks.push(Block::Heading("Provenance of the data".into()));
         blocks.push(Block::Bullets(inputs.provenance.iter().map(|l| text(l.clone())).collect()));
