@@ -540,11 +540,11 @@ impl<'a> Setup<'a> {
             // Their level, not their trend: the discharges rose 42% from 2020 to 2024 with
             // voluntary discharges, which a continuation constant in time cannot follow;
             // their mean checks careerists' continuation.
-            let (m, o) = idx
+            let (m, o, n) = idx
                 .iter()
                 .filter_map(|&i| value(i).map(|m| (m, self.anchors[i].observed)))
-                .fold((0.0, 0.0), |(x, y), (m, o)| (x + m, y + o));
-            if idx.iter().any(|&i| value(i).is_some()) {
+                .fold((0.0, 0.0, 0), |(x, y, n), (m, o)| (x + m, y + o, n + 1));
+            if n > 0 {
                 out.push(m / o - 1.0);
             }
             return;
