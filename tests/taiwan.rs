@@ -323,7 +323,24 @@ fn report_limits_are_the_countrys_own() {
         ),
         "{md}"
     );
-    assert!(md.contains("those listed below are Taiwan's"), "{md}");
+    // Each country's provenance notes and published figures, under its name (the first
+    // country's alone were listed, before).
+    for name in ["Taiwan", "Republic of Korea"] {
+        for h in ["Provenance of the data", "Published figures used as defaults and calibration anchors"] {
+            let heading = format!("{h}: {name}\n");
+            assert_eq!(md.matches(&heading).count(), 1, "{heading} in {md}");
+        }
+    }
+    let korea_figures = md.find("calibration anchors: Republic of Korea").unwrap();
+    let taiwan_figures = md.find("calibration anchors: Taiwan").unwrap();
+    assert!(taiwan_figures < korea_figures, "in the scenarios' order");
+    // Each table holds its own country's figures: Korea's observed TFR of 2023 (0.72) in
+    // Korea's, Taiwan's of 2010 (0.895) in Taiwan's.
+    assert!(md[korea_figures..].contains("| Observed TFR | 0.72 | children per woman | 2023 |"), "{md}");
+    assert!(md[taiwan_figures..korea_figures].contains("| Observed TFR | 0.895 | children per woman | 2010 |"), "{md}");
+    assert!(!md[taiwan_figures..korea_figures].contains("| 0.72 |"), "{md}");
+    // The input tables counted are both countries' (16 Korean, 14 Taiwanese).
+    assert!(md.contains("The 30 input tables read"), "{md}");
     assert!(md.contains("`scenarios/data/taiwan/PROVENANCE.md` and `scenarios/data/korea/PROVENANCE.md`"), "{md}");
     assert!(!md.contains("the Taiwan"), "{md}");
 }

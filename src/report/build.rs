@@ -28,8 +28,9 @@ pub struct Inputs<'a> {
     pub year: i32,
     /// SVG of every chart, by file stem.
     pub svgs: &'a BTreeMap<String, String>,
-    /// The Sources section of the country's PROVENANCE.md, if present, as lines.
-    pub provenance: &'a [String],
+    /// The Sources section of each country's PROVENANCE.md (empty if absent), as lines,
+    /// by country folder, in the scenarios' order.
+    pub provenance: &'a [(String, Vec<String>)],
     /// The files of the report folder.
     pub files: &'a [String],
     /// `--title`, `--author`, `--date`.
@@ -593,18 +594,18 @@ fn sources(inputs: &Inputs<'_>) -> Section {
     let run = &inputs.comparison.runs[0];
     let data = &run.inputs.data;
     let bases: Vec<String> = crate::output::compare::bases(inputs.comparison).into_iter().map(|b| b.source).collect();
-    // Each country once, in the scenarios' order: (folder, name, registration date).
-    let mut countries: Vec<(String, String, String)> = Vec::new();
+    // Each country once, in the scenarios' order: (folder, its first scenario's data).
+    let mut countries: Vec<(&String, &crate::data::country::CountryData)> = Vec::new();
     for r in &inputs.comparison.runs {
         let key = &r.scenario().country;
-        if !countries.iter().any(|c| &c.0 == key) {
-            let d = &r.inputs.data;
-            countries.push((key.clone(), d.name.clone(), d.base.date.to_string()));
+        if !countries.iter().any(|c| c.0 == key) {
+            countries.push((key, &r.inputs.data));
         }
     }
+    let several = countries.len() > 1;
     let provenance = |key: &str| Span::Code(format!("scenarios/data/{key}/PROVENANCE.md"));
     let closing = Span::Text(". Source addresses are given as text; the report loads nothing from the network.".into());
-    let paragraph = if countries.len() < 2 {
+    let paragraph = if !several {
         vec![
             Span::Text(format!(
                 "Country: {}. {} (registration table dated {}). Rates: UN World Population Prospects 2024. \
@@ -623,9 +624,9 @@ fn sources(inputs: &Inputs<'_>) -> Section {
         ]
     } else {
         // Several countries: each named with its registration date and its provenance;
-        // the provenance notes and the table of figures below are the first country's.
+        // each one's notes and figures are listed below under its name.
         let named: Vec<String> =
-            countries.iter().map(|(_, name, date)| format!("{name} (registration table dated {date})")).collect();
+            countries.iter().map(|(_, d)| format!("{} (registration table dated {})", d.name, d.base.date)).collect();
         let mut spans = vec![
             Span::Text(format!(
                 "Countries: {}. {}. Rates: UN World Population Prospects 2024. Published force and automation \
@@ -634,29 +635,48 @@ fn sources(inputs: &Inputs<'_>) -> Section {
                 capitalise_first(&bases.join("; ")),
             )),
             Span::Code(crate::data::country::files::FACTS.into()),
-            Span::Text(format!(
-                "; those listed below are {}'s. Every input table, with its origin and the transformations applied, \
-                 is described in ",
-                data.name
-            )),
+            Span::Text(
+                ", listed below country by country. Every input table, with its origin and the transformations \
+                 applied, is described in "
+                    .into(),
+            ),
         ];
-        for (i, (key, _, _)) in countries.iter().enumerate() {
+        for (i, (key, _)) in countries.iter().enumerate() {
             if i > 0 {
                 spans.push(Span::Text(if i + 1 == countries.len() { " and " } else { ", " }.into()));
             }
             spans.push(provenance(key));
         }
-        spans.push(Span::Text(format!(" (the notes below are {}'s)", data.name)));
         spans.push(closing);
         spans
     };
     let mut blocks = vec![Block::Paragraph(paragraph)];
-    if !inputs.provenance.is_empty() {
-        blocks.push(Block::Heading("Provenance of the data".into()));
-        blocks.push(Block::Bullets(inputs.provenance.iter().map(|l| text(l.clone())).collect()));
+    for (key, d) in &countries {
+        let of = if several { format!(": {}", d.name) } else { String::new() };
+        let notes = inputs.provenance.iter().find(|(k, _)| k == *key).map(|(_, l)| l.as_slice()).unwrap_or_default();
+        if !notes.is_empty() {
+            blocks.push(Block::Heading(format!("Provenance of the data{of}")));
+            blocks.push(Block::Bullets(notes.iter().map(|l| text(l.clone())).collect()));
+        }
+        blocks.push(Block::Heading(format!("Published figures used as defaults and calibration anchors{of}")));
+        blocks.push(Block::Table(facts_table(d)));
     }
-    blocks.push(Block::Heading("Published figures used as defaults and calibration anchors".into()));
-    blocks.push(Block::Table(Table {
+    // The SHA-256 of every input table is in manifest.json, with each scenario fully
+    // resolved; 64 hex digits a file are of no use on paper.
+    blocks.push(Block::Paragraph(vec![
+        Span::Text(format!(
+            "The {} input tables read, with their SHA-256 checksums: ",
+            countries.iter().map(|(_, d)| d.checksums.len()).sum::<usize>()
+        )),
+        Span::Code("manifest.json".into()),
+        Span::Text(".".into()),
+    ]));
+    Section { id: "sources".into(), heading: "Data sources and provenance".into(), blocks }
+}
+
+/// The published figures of a country's facts table, one row each.
+fn facts_table(data: &crate::data::country::CountryData) -> Table {
+    Table {
         header: ["Figure", "Value", "Unit", "Year", "Source", "Address"].map(String::from).to_vec(),
         align: vec![Align::Left, Align::Right, Align::Left, Align::Right, Align::Left, Align::Left],
         rows: data
@@ -676,15 +696,7 @@ fn sources(inputs: &Inputs<'_>) -> Section {
         strong: Vec::new(),
         swatches: Vec::new(),
         note: None,
-    }));
-    // The SHA-256 of every input table is in manifest.json, with each scenario fully
-    // resolved; 64 hex digits a file are of no use on paper.
-    blocks.push(Block::Paragraph(vec![
-        Span::Text(format!("The {} input tables read, with their SHA-256 checksums: ", data.checksums.len())),
-        Span::Code("manifest.json".into()),
-        Span::Text(".".into()),
-    ]));
-    Section { id: "sources".into(), heading: "Data sources and provenance".into(), blocks }
+    }
 }
 
 fn about(inputs: &Inputs<'_>) -> Section {

@@ -172,12 +172,22 @@ pub fn write_report_with(
         let key = f.strip_prefix("charts/").unwrap_or(f).trim_end_matches(".svg").to_string();
         svgs.insert(key, text);
     }
-    let prov_path = c.runs[0].inputs.data.dir.join("PROVENANCE.md");
-    let provenance = crate::data::table::read_capped(&prov_path)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .map(|t| provenance_lines(&t))
-        .unwrap_or_default();
+    // Each country's notes once, in the scenarios' order (as the sources section names
+    // them).
+    let mut provenance: Vec<(String, Vec<String>)> = Vec::new();
+    for r in &c.runs {
+        let key = &r.scenario().country;
+        if provenance.iter().any(|(k, _)| k == key) {
+            continue;
+        }
+        let prov_path = r.inputs.data.dir.join("PROVENANCE.md");
+        let lines = crate::data::table::read_capped(&prov_path)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .map(|t| provenance_lines(&t))
+            .unwrap_or_default();
+        provenance.push((key.clone(), lines));
+    }
     files.push(crate::output::columns::write(&root, &files, &c.names())?);
     files.splice(0..0, ["report.html".to_string(), "report.md".to_string()]);
     files.push("manifest.json".into());
