@@ -100,15 +100,23 @@ pub fn chart(p: &Projection, rows: &[SummaryRow], data: &CountryData, source: St
         );
     }
     // The end value sits above the last fifth of the line (the width of the label),
-    // clear of the line where it falls steeply, and below the target.
+    // clear of the line where it falls steeply, and below the target. A projection
+    // narrower than the label (a few years after the 2017-2024 history: the label is
+    // about an eighth of the axis) has no such room: the label would cover the base
+    // year's point and its leader, so it goes in the headroom, right of the base label.
     if let (Some(r), true) = (rows.last(), rows.len() > 1) {
-        let tail = rows.iter().filter(|q| f64::from(q.year) >= x1 - span * 0.2);
-        let y = tail.map(|q| q.force_available).fold(0.0, f64::max) + top * 0.05;
+        let axis = x1 - (x0 - 1.0);
+        let (y, v) = if span < 0.15 * axis {
+            (top * 1.08, VPos::Center)
+        } else {
+            let tail = rows.iter().filter(|q| f64::from(q.year) >= x1 - span * 0.2);
+            (tail.map(|q| q.force_available).fold(0.0, f64::max) + top * 0.05, VPos::Bottom)
+        };
         panel.notes.push(
             Note::new((x1, y), format!("{}: {}", r.year, grouped(r.force_available, 0)), NAVY)
                 .bold()
                 .offset(-4, 0)
-                .anchor(HPos::Right, VPos::Bottom),
+                .anchor(HPos::Right, v),
         );
     }
     Chart::new("Force available against the troop target", source, panel).subtitle(format!(
@@ -126,7 +134,10 @@ fn army_term(p: &Projection, data: &CountryData) -> String {
     let army = crate::force::Branch(0);
     let label = data.force.structure().branch_label(army).to_string();
     let months = |m: f64| if m.fract() == 0.0 { grouped(m, 0) } else { format!("{m:.1}") };
-    let now = format!("{label} conscripts serve {} months", months(data.force.schedule(army).after));
+    // "Army conscripts", but "One-year conscripts" as Taiwan names its branch (it read
+    // "One-year conscripts conscripts").
+    let who = if label.to_lowercase().contains("conscript") { label } else { format!("{label} conscripts") };
+    let now = format!("{who} serve {} months", months(data.force.schedule(army).after));
     match p.scenario.force.branches.get(army.0).and_then(|b| b.service_months.as_deref()) {
         Some([(y, m)]) => format!("{now}, {} for enlistees from {}", months(*m), (*y).max(p.scenario.base_year)),
         Some([(y, m), .., (_, last)]) => format!(
@@ -136,5 +147,60 @@ fn army_term(p: &Projection, data: &CountryData) -> String {
             (*y).max(p.scenario.base_year)
         ),
         _ => now,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::output::charts::{Note, specs};
+    use crate::{run, scenario};
+
+    /// The force chart's two value labels of a projection ending in `end`.
+    fn labels(end: i32) -> (Note, Note) {
+        let dir = std::path::Path::new("scenarios");
+        let mut s = scenario::load(&dir.join("baseline.toml"), dir).unwrap();
+        s.end_year = end;
+        let inputs = run::load_inputs(&s, dir).unwrap();
+        let p = run::project(&s, &inputs).unwrap();
+        let (_, chart) = specs(&p, &inputs.data).into_iter().find(|(n, _)| *n == "force").unwrap();
+        let notes = &chart.panels[0].notes;
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        (notes[0].clone(), notes[1].clone())
+    }
+
+    /// The subtitle names the first branch's conscripts once: "Army conscripts" for
+    /// Korea, Taiwan's "One-year conscripts" as they are (they read "One-year conscripts
+    /// conscripts").
+    #[test]
+    fn the_subtitle_names_the_conscripts_once() {
+        let dir = std::path::Path::new("scenarios");
+        for (name, want) in [
+            ("baseline", "Army conscripts serve 18 months"),
+            ("taiwan-baseline", "; One-year conscripts serve 12 months;"),
+        ] {
+            let s = scenario::load(&dir.join(format!("{name}.toml")), dir).unwrap();
+            let inputs = run::load_inputs(&s, dir).unwrap();
+            let p = run::project(&s, &inputs).unwrap();
+            let (_, chart) = specs(&p, &inputs.data).into_iter().find(|(n, _)| *n == "force").unwrap();
+            let sub = chart.subtitle.unwrap();
+            assert!(sub.contains(want) && !sub.contains("conscripts conscripts"), "{sub}");
+        }
+    }
+
+    /// A projection of one year after the 2017-2024 history puts the end label in the
+    /// headroom beside the base label (on the line it covered the base year's point and
+    /// its leader; looked at); from two years on it has room on the line, below the base
+    /// label.
+    #[test]
+    fn the_end_label_of_a_short_projection_goes_beside_the_base_label() {
+        for end in [2026] {
+            let (base, last) = labels(end);
+            assert_eq!(last.at.1, base.at.1, "{end}: same height");
+            assert!(last.text.starts_with(&format!("{end}: ")), "{}", last.text);
+        }
+        for end in [2027, 2040, 2100] {
+            let (base, last) = labels(end);
+            assert!(last.at.1 < base.at.1, "{end}: on the line, below the base label");
+        }
     }
 }

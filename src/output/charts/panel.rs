@@ -248,9 +248,24 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel, la
         chart.draw_series(p.points.iter().map(|&c| Circle::new(c, r, p.colour.filled())))?;
     }
 
+    // The notes' texts are moved sideways, by as little as it takes, to stay inside the
+    // plot area and clear of each other: the axis ranges hold the notes' anchor points
+    // but not the size of their text (labels placed for a long projection ran off the
+    // chart of a short one, or into each other).
+    let (plot_x, _) = chart.plotting_area().get_pixel_range();
+    let mut boxes = Vec::with_capacity(panel.notes.len());
     for n in &panel.notes {
+        let base = if n.bold { text::bold(n.size, n.colour) } else { text::regular(n.size, n.colour) };
+        let (w, h) = chart.plotting_area().estimate_text_size(&n.text, &base)?;
+        let (x, y) = chart.backend_coord(&n.at);
+        boxes.push(TextBox::new((x + n.offset.0, y + n.offset.1), (w as i32, h as i32), n.anchor));
+    }
+    let shifts = place(&boxes, plot_x);
+    for (n, shift) in panel.notes.iter().zip(shifts) {
+        let base = if n.bold { text::bold(n.size, n.colour) } else { text::regular(n.size, n.colour) };
         if let Some(point) = n.point {
             let end = leader_end(&chart, point, n.at);
+            let end = (end.0 + shift, end.1);
             let leader = EmptyElement::at(point) + PathElement::new(vec![(0, 0), end], n.colour.stroke_width(1));
             chart.draw_series(std::iter::once(leader))?;
         }
@@ -259,11 +274,75 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel, la
             chart.draw_series(std::iter::once(Circle::new(p, 7, PAPER.filled())))?;
             chart.draw_series(std::iter::once(Circle::new(p, 5, c.filled())))?;
         }
-        let base = if n.bold { text::bold(n.size, n.colour) } else { text::regular(n.size, n.colour) };
         let style = base.pos(pos(n.anchor.0, n.anchor.1));
-        chart.draw_series(std::iter::once(EmptyElement::at(n.at) + Text::new(n.text.clone(), n.offset, style)))?;
+        let offset = (n.offset.0 + shift, n.offset.1);
+        chart.draw_series(std::iter::once(EmptyElement::at(n.at) + Text::new(n.text.clone(), offset, style)))?;
     }
     Ok(())
+}
+
+/// A note's text box in pixels: left, right, top, bottom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TextBox {
+    left: i32,
+    right: i32,
+    top: i32,
+    bottom: i32,
+}
+
+impl TextBox {
+    /// The box of a text `(w, h)` whose `anchor` point is at pixel `at`.
+    fn new(at: (i32, i32), (w, h): (i32, i32), anchor: (HPos, VPos)) -> TextBox {
+        let left = match anchor.0 {
+            HPos::Left => at.0,
+            HPos::Center => at.0 - w / 2,
+            HPos::Right => at.0 - w,
+        };
+        let top = match anchor.1 {
+            VPos::Top => at.1,
+            VPos::Center => at.1 - h / 2,
+            VPos::Bottom => at.1 - h,
+        };
+        TextBox { left, right: left + w, top, bottom: top + h }
+    }
+}
+
+/// Space kept between two notes' texts side by side, in pixels.
+const NOTE_GAP: i32 = 12;
+
+/// The sideways shift of each text box that keeps it inside the pixels `range` (a text
+/// wider than the range starts at its left edge) and, where it can, clear of the boxes
+/// before it: of two boxes that overlap, the one to the left moves left by the overlap
+/// (and [`NOTE_GAP`]) if it stays inside, else the one to the right moves right.
+fn place(boxes: &[TextBox], range: std::ops::Range<i32>) -> Vec<i32> {
+    let inside = |b: &TextBox| {
+        if b.left < range.start || b.right - b.left > range.end - range.start {
+            range.start - b.left
+        } else if b.right > range.end {
+            range.end - b.right
+        } else {
+            0
+        }
+    };
+    let moved = |b: &TextBox, dx: i32| TextBox { left: b.left + dx, right: b.right + dx, ..*b };
+    let mut shifts: Vec<i32> = boxes.iter().map(inside).collect();
+    for k in 1..boxes.len() {
+        for j in 0..k {
+            let (a, b) = (moved(&boxes[j], shifts[j]), moved(&boxes[k], shifts[k]));
+            if a.bottom <= b.top || b.bottom <= a.top || a.right + NOTE_GAP <= b.left || b.right + NOTE_GAP <= a.left {
+                continue;
+            }
+            let (l, r) = if a.left <= b.left { (j, k) } else { (k, j) };
+            let (lb, rb) = (moved(&boxes[l], shifts[l]), moved(&boxes[r], shifts[r]));
+            let overlap = lb.right + NOTE_GAP - rb.left;
+            if lb.left - overlap >= range.start {
+                shifts[l] -= overlap;
+            } else if rb.right + overlap <= range.end {
+                shifts[r] += overlap;
+            }
+        }
+    }
+    shifts
 }
 
 /// Pixel offset from `point` to `at` (the leader line ends there; the note's pixel
@@ -307,8 +386,49 @@ fn drop_collinear(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{drawable, drop_collinear, x_labels};
-    use crate::output::charts::{Axis, TickFormat};
+    use super::{NOTE_GAP, TextBox, drawable, drop_collinear, place, x_labels};
+    use crate::output::charts::{Axis, HPos, TickFormat, VPos};
+
+    /// Boxes of texts 200 pixels wide, 20 high, anchored at their left-centre.
+    fn at(x: i32, y: i32) -> TextBox {
+        TextBox::new((x, y), (200, 20), (HPos::Left, VPos::Center))
+    }
+
+    #[test]
+    fn a_note_is_moved_inside_the_plot_area_by_its_overflow() {
+        let plot = 100..900;
+        let one = |b: TextBox| place(&[b], plot.clone())[0];
+        // Inside: no shift, whatever the anchor.
+        assert_eq!(one(at(500, 50)), 0);
+        assert_eq!(one(TextBox::new((500, 50), (200, 20), (HPos::Center, VPos::Top))), 0);
+        assert_eq!(one(TextBox::new((500, 50), (200, 20), (HPos::Right, VPos::Bottom))), 0);
+        // Running off the right edge: moved left by the overflow, to end at the edge.
+        assert_eq!(one(at(800, 50)), -100);
+        assert_eq!(one(TextBox::new((850, 50), (200, 20), (HPos::Center, VPos::Center))), -50);
+        // Running off the left edge: moved right to start at it.
+        assert_eq!(one(TextBox::new((150, 50), (200, 20), (HPos::Right, VPos::Center))), 150);
+        // Wider than the plot: starts at its left edge.
+        assert_eq!(one(TextBox::new((300, 50), (1000, 20), (HPos::Left, VPos::Center))), -200);
+        // Touching an edge is inside.
+        assert_eq!(one(at(700, 50)), 0);
+    }
+
+    #[test]
+    fn notes_side_by_side_are_moved_apart() {
+        let plot = 100..900;
+        // Overlapping by 50 pixels: the left one moves left by the overlap and the gap.
+        assert_eq!(place(&[at(400, 50), at(550, 50)], plot.clone()), vec![-(50 + NOTE_GAP), 0]);
+        // Whichever comes first.
+        assert_eq!(place(&[at(550, 50), at(400, 50)], plot.clone()), vec![0, -(50 + NOTE_GAP)]);
+        // No room on the left: the right one moves right.
+        assert_eq!(place(&[at(100, 50), at(250, 50)], plot.clone()), vec![0, 50 + NOTE_GAP]);
+        // At different heights, or apart: unmoved.
+        assert_eq!(place(&[at(400, 50), at(550, 80)], plot.clone()), vec![0, 0]);
+        assert_eq!(place(&[at(400, 50), at(612, 50)], plot.clone()), vec![0, 0]);
+        // Clamped first, then moved apart: the right one ends at the edge, the left one
+        // clears it.
+        assert_eq!(place(&[at(600, 50), at(750, 50)], plot), vec![-(50 + 50 + NOTE_GAP), -50]);
+    }
 
     #[test]
     fn a_years_axis_asks_for_no_more_labels_than_whole_years() {
