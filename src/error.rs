@@ -31,7 +31,18 @@ fn is_unsafe(c: char) -> bool {
 /// `\u{202e}`), so a file name, key or value quoted in a message can neither move the
 /// cursor, recolour the terminal, hide text nor fake another line of output.
 pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    escape_where(text, is_unsafe)
+}
+
+/// Like [`escape`] but escapes control characters only, keeping the invisible
+/// direction marks: for text whose right-to-left runs are written as given (a report).
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_where(text, char::is_control)
+}
+
+/// `text` with every character `unsafe_` flags written as an escape.
+fn escape_where(text: &str, unsafe_: fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(unsafe_) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -40,7 +51,7 @@ pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
             '\t' => out.push_str("\\t"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
-            c if is_unsafe(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if unsafe_(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }

@@ -697,29 +697,29 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 }
                 let dest = run_dest(out.as_deref(), several, &s.name);
                 forcecast::output::check_destination(&dest, &forcecast::output::Origin::new("run", &s.name))?;
-                let inputs = run::load_inputs(&s, &scenarios).map_err(|e| which(&s.name, e.into()))?;
-                // What `check` validates, so the two accept and reject the same inputs.
-                run::validate(&s, &inputs).map_err(|e| which(&s.name, e.into()))?;
-                laps.lap("scenario, data and validation");
-                let p = run::project(&s, &inputs).map_err(|e| which(&s.name, e.into()))?;
-                laps.lap("deterministic projection");
+                let prepared = (|| -> forcecast::error::Result<_> {
+                    let inputs = run::load_inputs(&s, &scenarios)?;
+                    // What `check` validates, so the two accept and reject the same inputs.
+                    run::validate(&s, &inputs)?;
+                    laps.lap("scenario, data and validation");
+                    let p = run::project(&s, &inputs)?;
+                    laps.lap("deterministic projection");
+                    Ok((inputs, p))
+                })();
+                let (inputs, p) = prepared.map_err(|e| which(&s.name, e.into()))?;
                 planned.push((s, dest, inputs, p, start.elapsed()));
             }
             let mut outcomes = Vec::with_capacity(planned.len());
             for (s, _, inputs, p, took) in &mut planned {
                 let start = Instant::now();
-                outcomes.push(match trajectories {
-                    Some(n) => {
-                        let mut o =
-                            monte_carlo(s, inputs, p, n, seed, threads, quiet).map_err(|e| which(&s.name, e))?;
-                        if let Some(k) = save_trajectories {
-                            o.saved = uncertainty::outcome::saved_trajectories(s, inputs, p, o.options, k as usize)
-                                .map_err(|e| which(&s.name, e.into()))?;
-                        }
-                        Some(o)
+                let outcome = trajectories.map(|n| -> anyhow::Result<_> {
+                    let mut o = monte_carlo(s, inputs, p, n, seed, threads, quiet)?;
+                    if let Some(k) = save_trajectories {
+                        o.saved = uncertainty::outcome::saved_trajectories(s, inputs, p, o.options, k as usize)?;
                     }
-                    None => None,
+                    Ok(o)
                 });
+                outcomes.push(outcome.transpose().map_err(|e| which(&s.name, e))?);
                 *took += start.elapsed();
             }
             // The folder holding several scenarios' folders, when this run creates it: removed

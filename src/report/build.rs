@@ -434,7 +434,7 @@ fn one_line(text: &str) -> String {
     let kept: String =
         text.chars().filter(|c| !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')).collect();
     let line = kept.split_whitespace().collect::<Vec<_>>().join(" ");
-    line.chars().map(|c| if c.is_control() { format!("\\u{{{:x}}}", u32::from(c)) } else { c.to_string() }).collect()
+    crate::error::escape_controls(&line).into_owned()
 }
 
 fn definitions(c: &Comparison, monte_carlo: bool) -> Section {

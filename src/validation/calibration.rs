@@ -338,7 +338,7 @@ impl ModelPath {
     }
 
     /// Which number of a year a series is; `None` for a series the model has not.
-    pub fn pick(&self, series: &str) -> Option<Pick> {
+    fn pick(&self, series: &str) -> Option<Pick> {
         Pick::of(series, &self.corps, &self.branches)
     }
 
