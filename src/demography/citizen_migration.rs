@@ -63,7 +63,7 @@
 
 use serde::Serialize;
 
-use super::migration::{MAX_DEPARTURE_SHARE, ROGERS_CASTRO, at_risk, at_risk_into};
+use super::migration::{MAX_DEPARTURE_SHARE, ROGERS_CASTRO, at_risk};
 use super::rates::MortalitySurface;
 use super::{Population, Sex, Survival};
 use crate::data::CountryData;
@@ -285,8 +285,12 @@ impl CitizenProfile {
         if !net.is_finite() {
             return Err(format!("the net total {net} is not a finite number"));
         }
-        at_risk_into(pop, out);
-        let (t0, g) = self.totals_at_risk(out);
+        let (rate, intensity) = (self.rate.as_slice(), self.intensity.as_slice());
+        let [om, of] = out.each_mut().map(|o| o.as_mut_slice());
+        let (t_m, g_m) = at_risk_with_dots(pop.male.as_slice(), rate, intensity, om);
+        let (t_f, g_f) = at_risk_with_dots(pop.female.as_slice(), rate, intensity, of);
+        // As `totals_at_risk` adds them.
+        let (t0, g) = (t_m + t_f, g_m + g_f);
         if g.is_nan() || g <= 0.0 {
             return Err(format!("nobody is at risk of migrating, so a net total of {} cannot be spread", count(net)));
         }
@@ -312,6 +316,46 @@ impl CitizenProfile {
         }
         Ok(())
     }
+}
+
+/// The population at risk of one sex (as [`super::migration::at_risk_into`] forms it: none at age 0, the
+/// smaller of the cohorts x and x − 1 above) into `out`, with its [`dot`] products with
+/// `a` and `b`, in one pass (the same values and the same sums, bit for bit).
+#[inline(always)]
+fn at_risk_with_dots(p: &[f64], a: &[f64], b: &[f64], out: &mut [f64]) -> (f64, f64) {
+    let (p, a, b, out) = (&p[..NAGES], &a[..NAGES], &b[..NAGES], &mut out[..NAGES]);
+    let whole = NAGES / 8 * 8;
+    let mut acc = [[0.0_f64; 8]; 2];
+    out[0] = 0.0;
+    for x in 1..8 {
+        out[x] = p[x].min(p[x - 1]);
+    }
+    for k in 0..8 {
+        acc[0][k] += a[k] * out[k];
+        acc[1][k] += b[k] * out[k];
+    }
+    for c in (8..whole).step_by(8) {
+        let (o, now, before) = (&mut out[c..c + 8], &p[c..c + 8], &p[c - 1..c + 7]);
+        let (a, b) = (&a[c..c + 8], &b[c..c + 8]);
+        for k in 0..8 {
+            o[k] = now[k].min(before[k]);
+            acc[0][k] += a[k] * o[k];
+            acc[1][k] += b[k] * o[k];
+        }
+    }
+    let acc = std::hint::black_box(acc);
+    let mut res = [0.0; 2];
+    for (r, acc) in res.iter_mut().zip(&acc) {
+        for k in 0..4 {
+            *r += acc[k] + acc[k + 4];
+        }
+    }
+    for x in whole..NAGES {
+        out[x] = p[x].min(p[x - 1]);
+        res[0] += a[x] * out[x];
+        res[1] += b[x] * out[x];
+    }
+    (res[0], res[1])
 }
 
 /// a · b with nalgebra's `dot` arithmetic, bit for bit (eight partial sums over whole

@@ -184,8 +184,8 @@ pub fn at_risk(pop: &Population) -> [AgeVec; 2] {
     r
 }
 
-/// [`at_risk`] written into `out` (no temporaries: the Monte Carlo calls it every year of
-/// every trajectory).
+/// [`at_risk`] written into `out` (the Monte Carlo forms it together with its dot
+/// products: `citizen_migration::at_risk_with_dots`).
 #[inline(always)]
 pub fn at_risk_into(pop: &Population, out: &mut [AgeVec; 2]) {
     for (s, r) in out.iter_mut().enumerate() {
