@@ -32,11 +32,7 @@ pub fn sum8(v: &[f64]) -> f64 {
             acc[k] += c[k];
         }
     }
-    // Without this barrier the compiler pairs the accumulators for the final additions
-    // and runs the loop in 128-bit halves with shuffles; with it, a chunk is two full
-    // 256-bit additions. The arithmetic and its order are unchanged.
-    let acc = std::hint::black_box(acc);
-    ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + rest
+    reduce8(acc, rest)
 }
 
 /// Scratch vectors of [`step_into`].
@@ -158,10 +154,12 @@ fn add_migrants(n: &mut [f64], m: &[f64]) -> f64 {
     reduce8(acc, rest[..NAGES - whole].iter().sum())
 }
 
-/// [`sum8`]'s final additions.
+/// [`sum8`]'s final additions: the partial sums pairwise, then the rest.
 #[inline(always)]
 fn reduce8(acc: [f64; 8], rest: f64) -> f64 {
-    // See [`sum8`] on the barrier.
+    // Without this barrier the compiler pairs the accumulators for the final additions
+    // and runs the loop in 128-bit halves with shuffles; with it, a chunk is two full
+    // 256-bit additions. The arithmetic and its order are unchanged.
     let acc = std::hint::black_box(acc);
     ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + rest
 }
