@@ -58,11 +58,7 @@ pub fn chart(p: &Projection, rows: &[SummaryRow], data: &CountryData, source: St
     let values: Vec<[f64; 40]> = rows.iter().map(crate::output::tables::row_values).collect();
     let mut layers: Vec<(String, plotters::style::RGBColor, usize)> = Vec::new();
     for (i, b) in st.branches.iter().enumerate() {
-        // "Marine conscripts": a plural label is made singular before "conscripts".
-        let name = b.label.strip_suffix('s').filter(|_| !b.label.ends_with("ss")).unwrap_or(&b.label);
-        let label =
-            if b.label.to_lowercase().contains("conscript") { b.label.clone() } else { format!("{name} conscripts") };
-        layers.push((label, [BLUE, GREY, SKY, GREEN][i], BRANCH_COLUMN + i));
+        layers.push((conscripts_of(&b.label), [BLUE, GREY, SKY, GREEN][i], BRANCH_COLUMN + i));
     }
     for (i, c) in st.corps.iter().enumerate().rev() {
         layers.push((c.label.clone(), [PURPLE, ORANGE][i], CORPS_COLUMN + i));
@@ -83,12 +79,12 @@ pub fn chart(p: &Projection, rows: &[SummaryRow], data: &CountryData, source: St
     // to its point by a leader line, so the text never crosses the data.
     let top = rows.iter().map(|r| r.force_target.max(r.force_available)).fold(0.0, f64::max);
     let span = (x1 - f64::from(base)).max(1.0);
+    let axis = x1 - (x0 - 1.0);
     if let Some(r) = rows.first() {
         let x = f64::from(r.year);
         // To the right of its point, unless the point is in the right half of the axis
         // (a projection of a few years after a longer history): then to its left, so
         // that the text stays inside the chart.
-        let axis = x1 - (x0 - 1.0);
         let (dx, h, offset) =
             if x - (x0 - 1.0) > 0.5 * axis { (-axis * 0.04, HPos::Right, -6) } else { (span * 0.04, HPos::Left, 6) };
         panel.notes.push(
@@ -105,7 +101,6 @@ pub fn chart(p: &Projection, rows: &[SummaryRow], data: &CountryData, source: St
     // about an eighth of the axis) has no such room: the label would cover the base
     // year's point and its leader, so it goes in the headroom, right of the base label.
     if let (Some(r), true) = (rows.last(), rows.len() > 1) {
-        let axis = x1 - (x0 - 1.0);
         let (y, v) = if span < 0.15 * axis {
             (top * 1.08, VPos::Center)
         } else {
@@ -134,10 +129,7 @@ fn army_term(p: &Projection, data: &CountryData) -> String {
     let army = crate::force::Branch(0);
     let label = data.force.structure().branch_label(army).to_string();
     let months = |m: f64| if m.fract() == 0.0 { grouped(m, 0) } else { format!("{m:.1}") };
-    // "Army conscripts", but "One-year conscripts" as Taiwan names its branch (it read
-    // "One-year conscripts conscripts").
-    let who = if label.to_lowercase().contains("conscript") { label } else { format!("{label} conscripts") };
-    let now = format!("{who} serve {} months", months(data.force.schedule(army).after));
+    let now = format!("{} serve {} months", conscripts_of(&label), months(data.force.schedule(army).after));
     match p.scenario.force.branches.get(army.0).and_then(|b| b.service_months.as_deref()) {
         Some([(y, m)]) => format!("{now}, {} for enlistees from {}", months(*m), (*y).max(p.scenario.base_year)),
         Some([(y, m), .., (_, last)]) => format!(
@@ -150,19 +142,35 @@ fn army_term(p: &Projection, data: &CountryData) -> String {
     }
 }
 
+/// A branch's conscripts: "Army conscripts", "Marine conscripts" (a plural label made
+/// singular), and a label that already says so as it is ("One-year conscripts", not
+/// "One-year conscripts conscripts").
+fn conscripts_of(label: &str) -> String {
+    if label.to_lowercase().contains("conscript") {
+        return label.to_string();
+    }
+    let name = label.strip_suffix('s').filter(|_| !label.ends_with("ss")).unwrap_or(label);
+    format!("{name} conscripts")
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::output::charts::{Note, specs};
+    use crate::output::charts::{Chart, Note, specs};
     use crate::{run, scenario};
+
+    /// The force chart of shipped scenario `name`, projected to `end` if given.
+    fn force_chart(name: &str, end: Option<i32>) -> Chart {
+        let dir = std::path::Path::new("scenarios");
+        let mut s = scenario::load(&dir.join(format!("{name}.toml")), dir).unwrap();
+        s.end_year = end.unwrap_or(s.end_year);
+        let inputs = run::load_inputs(&s, dir).unwrap();
+        let p = run::project(&s, &inputs).unwrap();
+        specs(&p, &inputs.data).into_iter().find(|(n, _)| *n == "force").unwrap().1
+    }
 
     /// The force chart's two value labels of a projection ending in `end`.
     fn labels(end: i32) -> (Note, Note) {
-        let dir = std::path::Path::new("scenarios");
-        let mut s = scenario::load(&dir.join("baseline.toml"), dir).unwrap();
-        s.end_year = end;
-        let inputs = run::load_inputs(&s, dir).unwrap();
-        let p = run::project(&s, &inputs).unwrap();
-        let (_, chart) = specs(&p, &inputs.data).into_iter().find(|(n, _)| *n == "force").unwrap();
+        let chart = force_chart("baseline", Some(end));
         let notes = &chart.panels[0].notes;
         assert_eq!(notes.len(), 2, "{notes:?}");
         (notes[0].clone(), notes[1].clone())
@@ -173,16 +181,11 @@ mod tests {
     /// conscripts").
     #[test]
     fn the_subtitle_names_the_conscripts_once() {
-        let dir = std::path::Path::new("scenarios");
         for (name, want) in [
             ("baseline", "Army conscripts serve 18 months"),
             ("taiwan-baseline", "; One-year conscripts serve 12 months;"),
         ] {
-            let s = scenario::load(&dir.join(format!("{name}.toml")), dir).unwrap();
-            let inputs = run::load_inputs(&s, dir).unwrap();
-            let p = run::project(&s, &inputs).unwrap();
-            let (_, chart) = specs(&p, &inputs.data).into_iter().find(|(n, _)| *n == "force").unwrap();
-            let sub = chart.subtitle.unwrap();
+            let sub = force_chart(name, None).subtitle.unwrap();
             assert!(sub.contains(want) && !sub.contains("conscripts conscripts"), "{sub}");
         }
     }

@@ -253,16 +253,19 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel, la
     // but not the size of their text (labels placed for a long projection ran off the
     // chart of a short one, or into each other).
     let (plot_x, _) = chart.plotting_area().get_pixel_range();
+    let styles: Vec<_> = panel
+        .notes
+        .iter()
+        .map(|n| if n.bold { text::bold(n.size, n.colour) } else { text::regular(n.size, n.colour) })
+        .collect();
     let mut boxes = Vec::with_capacity(panel.notes.len());
-    for n in &panel.notes {
-        let base = if n.bold { text::bold(n.size, n.colour) } else { text::regular(n.size, n.colour) };
-        let (w, h) = chart.plotting_area().estimate_text_size(&n.text, &base)?;
+    for (n, base) in panel.notes.iter().zip(&styles) {
+        let (w, h) = chart.plotting_area().estimate_text_size(&n.text, base)?;
         let (x, y) = chart.backend_coord(&n.at);
         boxes.push(TextBox::new((x + n.offset.0, y + n.offset.1), (w as i32, h as i32), n.anchor));
     }
     let shifts = place(&boxes, plot_x);
-    for (n, shift) in panel.notes.iter().zip(shifts) {
-        let base = if n.bold { text::bold(n.size, n.colour) } else { text::regular(n.size, n.colour) };
+    for ((n, shift), base) in panel.notes.iter().zip(shifts).zip(styles) {
         if let Some(point) = n.point {
             let end = leader_end(&chart, point, n.at);
             let end = (end.0 + shift, end.1);
