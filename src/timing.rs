@@ -32,3 +32,42 @@ impl Laps {
         }
     }
 }
+
+/// Time summed over many intervals and reported once (the engine and the sketches of a
+/// run in chunks), when timings are on.
+#[derive(Debug)]
+pub struct Total {
+    sum: std::time::Duration,
+    on: bool,
+}
+
+impl Default for Total {
+    fn default() -> Self {
+        Total::new()
+    }
+}
+
+impl Total {
+    /// A zero total; it reports only if `FORCECAST_TIMINGS` is set.
+    pub fn new() -> Total {
+        Total { sum: std::time::Duration::ZERO, on: std::env::var_os("FORCECAST_TIMINGS").is_some() }
+    }
+
+    /// Runs `f`, adding its wall time to the total.
+    pub fn time<T>(&mut self, f: impl FnOnce() -> T) -> T {
+        if !self.on {
+            return f();
+        }
+        let start = Instant::now();
+        let out = f();
+        self.sum += start.elapsed();
+        out
+    }
+
+    /// Reports the total as `what`.
+    pub fn report(&self, what: &str) {
+        if self.on {
+            eprintln!("timing: {what} {:.1} ms (in all)", self.sum.as_secs_f64() * 1e3);
+        }
+    }
+}

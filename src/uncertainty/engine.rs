@@ -80,6 +80,11 @@ pub struct Samples {
 }
 
 impl Samples {
+    /// No samples yet, of trajectories of `years` rows (a buffer for [`run_range_into`]).
+    pub fn empty(years: usize) -> Samples {
+        Samples { n: 0, years, data: Vec::new() }
+    }
+
     fn cols(&self) -> usize {
         self.years * NMETRICS
     }
@@ -664,6 +669,22 @@ pub fn run_range(
     exceedance: &mut Exceedance,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Samples> {
+    let mut samples = Samples::empty(plan.len());
+    run_range_into(plan, seed, range, pool, exceedance, progress, &mut samples)?;
+    Ok(samples)
+}
+
+/// [`run_range`] into `samples`, whose memory is reused (a run in chunks fills one
+/// buffer again and again rather than taking fresh pages from the system each time).
+pub fn run_range_into(
+    plan: &Plan,
+    seed: u64,
+    range: std::ops::Range<usize>,
+    pool: &rayon::ThreadPool,
+    exceedance: &mut Exceedance,
+    progress: &(dyn Fn(u64) + Sync),
+    samples: &mut Samples,
+) -> Result<()> {
     let n = range.len();
     let t = plan.len();
     let cols = t * NMETRICS;
@@ -685,13 +706,25 @@ pub fn run_range(
             )));
         }
     }
-    Vec::<f32>::new().try_reserve_exact(total).map_err(|_| {
-        Error::Usage(format!(
-            "{n} trajectories need {:.1} GB for the samples, more than can be allocated",
-            (total * 4) as f64 / 1e9
-        ))
-    })?;
-    let mut data = vec![0.0_f32; total];
+    let data = &mut samples.data;
+    if data.len() != total {
+        if data.capacity() < total {
+            // Held memory is released first, then the whole probed (no partial growth).
+            *data = Vec::new();
+            Vec::<f32>::new().try_reserve_exact(total).map_err(|_| {
+                Error::Usage(format!(
+                    "{n} trajectories need {:.1} GB for the samples, more than can be allocated",
+                    (total * 4) as f64 / 1e9
+                ))
+            })?;
+            *data = vec![0.0_f32; total];
+        } else {
+            // Every value is written by the trajectories.
+            data.resize(total, 0.0);
+        }
+    }
+    samples.n = n;
+    samples.years = t;
     let width = exceedance.width();
     let nblocks = n.div_ceil(BLOCK);
     let mut block_counts = vec![0u64; nblocks * t * width];
@@ -716,7 +749,7 @@ pub fn run_range(
             *a += b;
         }
     }
-    Ok(Samples { n, years: t, data })
+    Ok(())
 }
 
 #[cfg(test)]
