@@ -121,9 +121,16 @@ pub fn run_with_budget(
             let mc: MonteCarlo = engine::run_on(&plan, options, &pool, progress)?;
             laps.lap("monte carlo engine");
             force_drivers(&mut plan, &mc);
+            laps.lap("monte carlo force drivers (rank correlations)");
             let quantiles = pool.install(|| summary::quantiles(&plan, &mc));
+            laps.lap("monte carlo quantiles");
             let bytes = mc.samples.bytes();
-            (quantiles, mc.exceedance, bytes, None)
+            let MonteCarlo { exceedance, samples, .. } = mc;
+            // Returning 120 MB of samples to the system takes about 10 ms (page by page);
+            // a thread of its own does it while the run writes its tables (or, if no
+            // thread can be started, this one, now).
+            let _ = std::thread::Builder::new().name("free-samples".into()).spawn(move || drop(samples));
+            (quantiles, exceedance, bytes, None)
         } else {
             let s = sketch::run(&plan, options, sketch::CHUNK, progress)?;
             laps.lap("monte carlo engine and summaries (one pass, quantile sketches)");
