@@ -80,7 +80,7 @@ pub struct Samples {
 }
 
 impl Samples {
-    /// No samples yet, of trajectories of `years` rows (a buffer for [`run_range_into`]).
+    /// No samples yet, of trajectories of `years` rows (a buffer for [`run_range`]).
     pub fn empty(years: usize) -> Samples {
         Samples { n: 0, years, data: Vec::new() }
     }
@@ -654,29 +654,16 @@ pub fn run_on(
         return Err(Error::Usage("--trajectories must be at least 1".into()));
     }
     let mut exceedance = exceedance(plan);
-    let samples = run_range(plan, options.seed, 0..n, pool, &mut exceedance, progress)?;
+    let mut samples = Samples::empty(plan.len());
+    run_range(plan, options.seed, 0..n, pool, &mut exceedance, progress, &mut samples)?;
     Ok(MonteCarlo { options, samples, exceedance })
 }
 
 /// Runs trajectories `range` (their indices fix their draws) on `pool`: their samples
-/// (in index order, laid out as [`Samples`] says), and their threshold counts added to
-/// `exceedance`.
+/// (in index order, laid out as [`Samples`] says) into `samples`, and their threshold
+/// counts added to `exceedance`. The memory of `samples` is reused: a run in chunks fills
+/// one buffer again and again rather than taking fresh pages from the system each time.
 pub fn run_range(
-    plan: &Plan,
-    seed: u64,
-    range: std::ops::Range<usize>,
-    pool: &rayon::ThreadPool,
-    exceedance: &mut Exceedance,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<Samples> {
-    let mut samples = Samples::empty(plan.len());
-    run_range_into(plan, seed, range, pool, exceedance, progress, &mut samples)?;
-    Ok(samples)
-}
-
-/// [`run_range`] into `samples`, whose memory is reused (a run in chunks fills one
-/// buffer again and again rather than taking fresh pages from the system each time).
-pub fn run_range_into(
     plan: &Plan,
     seed: u64,
     range: std::ops::Range<usize>,

@@ -217,7 +217,8 @@ pub fn saved_trajectories(
     let plan = pool.install(|| Plan::new(scenario, inputs, det))?;
     let k = k.min(options.trajectories);
     let mut exceedance = engine::exceedance(&plan);
-    let samples = engine::run_range(&plan, options.seed, 0..k, &pool, &mut exceedance, &|_| {})?;
+    let mut samples = engine::Samples::empty(plan.len());
+    engine::run_range(&plan, options.seed, 0..k, &pool, &mut exceedance, &|_| {}, &mut samples)?;
     let columns = &crate::output::tables::SUMMARY_COLUMNS[1..];
     let currency = scenario.automation.currency.as_str();
     let mut out = Vec::with_capacity(k * plan.len());

@@ -351,7 +351,7 @@ pub fn run(plan: &Plan, options: Options, chunk: usize, progress: &(dyn Fn(u64) 
         let r = start..(start + chunk).min(n);
         start = r.end;
         engine_time
-            .time(|| engine::run_range_into(plan, options.seed, r, &pool, &mut exceedance, progress, &mut samples))?;
+            .time(|| engine::run_range(plan, options.seed, r, &pool, &mut exceedance, progress, &mut samples))?;
         let len = samples.n;
         sketch_time.time(|| {
             pool.install(|| {

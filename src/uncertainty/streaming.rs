@@ -66,8 +66,9 @@ pub fn run(plan: &Plan, options: Options, chunk: usize, progress: &(dyn Fn(u64) 
     let mut hi = vec![f32::NEG_INFINITY; cols];
     let mut sum = vec![0.0_f64; cols];
     let mut exceedance = engine::exceedance(plan);
+    let mut samples = engine::Samples::empty(years);
     for r in &chunks {
-        let samples = engine::run_range(plan, options.seed, r.clone(), &pool, &mut exceedance, progress)?;
+        engine::run_range(plan, options.seed, r.clone(), &pool, &mut exceedance, progress, &mut samples)?;
         let len = samples.n;
         let stats: Vec<[(f32, f32, f64); NMETRICS]> = pool.install(|| {
             (0..years)
@@ -92,7 +93,7 @@ pub fn run(plan: &Plan, options: Options, chunk: usize, progress: &(dyn Fn(u64) 
     // Pass 2: bin counts, then the first rank of every bin and the wanted bins.
     let mut first = vec![0u32; cols * BINS];
     for r in &chunks {
-        let samples = engine::run_range(plan, options.seed, r.clone(), &pool, &mut engine::exceedance(plan), progress)?;
+        engine::run_range(plan, options.seed, r.clone(), &pool, &mut engine::exceedance(plan), progress, &mut samples)?;
         let len = samples.n;
         pool.install(|| {
             first.par_chunks_mut(NMETRICS * BINS).enumerate().for_each_init(Vec::new, |buf, (t, hist)| {
@@ -126,7 +127,7 @@ pub fn run(plan: &Plan, options: Options, chunk: usize, progress: &(dyn Fn(u64) 
     // Pass 3: the values of the wanted bins.
     let mut picked: Vec<Vec<f32>> = vec![Vec::new(); cols];
     for r in &chunks {
-        let samples = engine::run_range(plan, options.seed, r.clone(), &pool, &mut engine::exceedance(plan), progress)?;
+        engine::run_range(plan, options.seed, r.clone(), &pool, &mut engine::exceedance(plan), progress, &mut samples)?;
         let len = samples.n;
         pool.install(|| {
             picked.par_chunks_mut(NMETRICS).enumerate().for_each_init(Vec::new, |buf, (t, year)| {
