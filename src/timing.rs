@@ -4,6 +4,11 @@
 
 use std::time::Instant;
 
+/// Whether timings are on (`FORCECAST_TIMINGS` set).
+fn on() -> bool {
+    std::env::var_os("FORCECAST_TIMINGS").is_some()
+}
+
 /// A stopwatch that reports the time since its last lap when timings are on.
 #[derive(Debug)]
 pub struct Laps {
@@ -20,7 +25,7 @@ impl Default for Laps {
 impl Laps {
     /// Starts the stopwatch; it reports only if `FORCECAST_TIMINGS` is set.
     pub fn new() -> Laps {
-        Laps { last: Instant::now(), on: std::env::var_os("FORCECAST_TIMINGS").is_some() }
+        Laps { last: Instant::now(), on: on() }
     }
 
     /// Reports the time since the previous lap (or the start) as `what`, and restarts.
@@ -50,7 +55,7 @@ impl Default for Total {
 impl Total {
     /// A zero total; it reports only if `FORCECAST_TIMINGS` is set.
     pub fn new() -> Total {
-        Total { sum: std::time::Duration::ZERO, on: std::env::var_os("FORCECAST_TIMINGS").is_some() }
+        Total { sum: std::time::Duration::ZERO, on: on() }
     }
 
     /// Runs `f`, adding its wall time to the total.

@@ -113,20 +113,20 @@ pub fn radix_sort(v: &mut [u32], tmp: &mut Vec<u32>) {
     }
     let mut counts = [[[0u32; 256]; 4]; 2];
     let (mut or, mut and) = (0u32, !0u32);
-    let pairs = v.chunks_exact(2);
-    if let [k] = pairs.remainder() {
-        (or, and) = (*k, *k);
-        for (d, c) in counts[0].iter_mut().enumerate() {
+    let mut count = |copy: &mut [[u32; 256]; 4], k: u32| {
+        or |= k;
+        and &= k;
+        for (d, c) in copy.iter_mut().enumerate() {
             c[((k >> (8 * d)) & 0xFF) as usize] += 1;
         }
+    };
+    let pairs = v.chunks_exact(2);
+    if let [k] = pairs.remainder() {
+        count(&mut counts[0], *k);
     }
     for p in pairs {
         for (copy, &k) in counts.iter_mut().zip(p) {
-            or |= k;
-            and &= k;
-            for (d, c) in copy.iter_mut().enumerate() {
-                c[((k >> (8 * d)) & 0xFF) as usize] += 1;
-            }
+            count(copy, k);
         }
     }
     let varying = or ^ and;
