@@ -6,6 +6,9 @@
 //!   calibration report (everything `forcecast run --trajectories N` computes, without
 //!   loading the data or writing files);
 //! - `quantiles/10k_exact`: the exact quantiles of 10,000 kept trajectories alone;
+//! - `engine/10k_1thread_trajectory_kernel` against `engine/10k_1thread`: the kernel that
+//!   projects one trajectory at a time (the group kernel's oracle) and the default group
+//!   kernel (trajectories in the vector lanes), same trajectories, same sitting;
 //! - `sketch/10k_1thread` against `engine/10k_1thread`: the one-pass sketch run (what
 //!   `forcecast run` does beyond the sample budget) and the engine keeping every sample,
 //!   so their ratio is the sketches' cost per trajectory.
@@ -36,6 +39,9 @@ fn bench(c: &mut Criterion) {
     g.bench_function("quantiles/10k_exact", |b| b.iter(|| black_box(summary::quantiles(&plan, &kept))));
     let one = Options { trajectories: 10_000, seed: 1, threads: 1 };
     g.bench_function("engine/10k_1thread", |b| b.iter(|| black_box(engine::run(&plan, one, &|_| {}).unwrap())));
+    g.bench_function("engine/10k_1thread_trajectory_kernel", |b| {
+        b.iter(|| black_box(engine::run_with(&plan, one, engine::Kernel::Trajectory).unwrap()))
+    });
     g.bench_function("sketch/10k_1thread", |b| {
         b.iter(|| black_box(sketch::run(&plan, one, sketch::CHUNK, &|_| {}).unwrap()))
     });

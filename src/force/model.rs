@@ -513,6 +513,14 @@ impl ForcePlan {
         out
     }
 
+    /// One more than the oldest age [`ForceState::step`] reads of its population (the
+    /// men of 19-29, the enlistment ages, the women volunteers' ages): the Monte Carlo's
+    /// group kernel hands it only these ages of each trajectory.
+    pub fn ages_read(&self) -> usize {
+        let oldest = self.enlist_ages.iter().chain(&self.vol_ages).map(|&(a, _)| a).max().unwrap_or(0);
+        oldest.clamp(29, crate::NAGES - 1) + 1
+    }
+
     fn idx(&self, year: i32) -> usize {
         (year - (self.first - self.lookback as i32)).clamp(0, self.active_rate.len() as i32 - 1) as usize
     }
@@ -810,6 +818,7 @@ impl Clone for ForceState {
     }
 }
 
+/// Men of 20-29 (within [`ForcePlan::ages_read`]).
 fn young_men(p: &Population) -> f64 {
     (20..=29).map(|a| p.male[a]).sum()
 }

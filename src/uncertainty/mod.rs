@@ -15,6 +15,7 @@ pub mod caveats;
 pub mod engine;
 pub mod force_path;
 pub mod force_set;
+mod lanes;
 pub mod lee_carter;
 pub mod migration;
 pub mod outcome;

@@ -1,0 +1,807 @@
+//! The Monte Carlo's demography with trajectories in the vector lanes (issue 16), for
+//! x86-64 CPUs with AVX2 and FMA.
+//!
+//! [`super::engine`]'s trajectory kernel projects one trajectory at a time with the ages in
+//! the vector lanes: every total over ages ends in a horizontal sum, the life table's
+//! products over ages are serial chains, and the scalar parts (a₀, the migration spread's
+//! level, the newborns) run once per trajectory-year. Here a group of [`L`] trajectories is
+//! projected together, the value of age x for the group's trajectory l at `[x][l]`: every
+//! operation of the cohort step, the life table and the migration spread is one
+//! full-width vector operation on one age of the group, totals over ages are running sums
+//! per lane (no horizontal sums), and the life table's products advance four trajectories
+//! at once.
+//!
+//! The operations are written with explicit AVX2 vectors ([`V`]): written as loops over
+//! the lanes, the compiler unrolled them and vectorised the loop over ages instead, with
+//! a gather per value (measured: no faster than the trajectory kernel).
+//!
+//! ## Precision and the reference
+//! Everything is double precision as in the trajectory kernel. The life table is the same
+//! operations in the same order, lane by lane (the mortality multipliers in single
+//! precision as there, see [`super::survival`]; the fused multiply-adds of
+//! [`super::special::exp_fast_f32`] fused here too), so survival ratios and e₀ are
+//! identical bit for bit. Only the order of the sums over ages differs (one running sum
+//! per lane instead of eight interleaved partial sums), so totals and the populations
+//! that depend on them (the migration spread's level) differ from the trajectory
+//! kernel's by rounding. A test below holds the two kernels together on every sample of
+//! Korea's and Taiwan's baselines, and the trajectory kernel stays the oracle held to
+//! the reference projection (`demography::step`, `LifeTable`).
+//!
+//! The force model and the automation stay per trajectory ([`super::force_path`]), on
+//! each lane's population gathered into a [`Population`].
+
+use super::engine::{BlockSink, Paths, draw_paths, force_draw};
+use super::force_path::{AutomationYear, ForceState};
+use super::params::apply_mult;
+use super::plan::{NMETRICS, Plan};
+use super::survival::{LifeScratch, survival_into, survival_perturbed_into};
+use crate::demography::lifetable::a0;
+use crate::demography::migration::MAX_DEPARTURE_SHARE;
+use crate::demography::{Population, Sex, Survival};
+use crate::error::{Error, Result};
+use crate::scenario::AutomationSpec;
+use crate::{AgeVec, NAGES};
+
+/// Trajectories per group: four doubles, one AVX2 register.
+pub const L: usize = 4;
+
+/// One value per lane.
+type Lane = [f64; L];
+
+/// Ages × lanes.
+type Ages = [Lane; NAGES];
+
+const ZERO: Lane = [0.0; L];
+
+/// AVX2 vectors: only built and used inside functions compiled for AVX2 and FMA (the
+/// engine checks the CPU before it runs the group kernel).
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::{L, Lane, ZERO};
+    use std::arch::x86_64::*;
+    use std::ops::{Add, Div, Mul, Sub};
+
+    /// Four doubles in an AVX2 register. Only built and used inside functions compiled for
+    /// AVX2 and FMA (the engine checks the CPU before it calls [`run_group`]).
+    #[derive(Clone, Copy)]
+    pub(super) struct V(__m256d);
+
+    impl V {
+        #[inline(always)]
+        pub(super) fn splat(x: f64) -> V {
+            // SAFETY (all methods): AVX is available where the group kernel runs (see the type).
+            V(unsafe { _mm256_set1_pd(x) })
+        }
+        #[inline(always)]
+        pub(super) fn load(x: &Lane) -> V {
+            V(unsafe { _mm256_loadu_pd(x.as_ptr()) })
+        }
+        #[inline(always)]
+        pub(super) fn store(self, to: &mut Lane) {
+            unsafe { _mm256_storeu_pd(to.as_mut_ptr(), self.0) }
+        }
+        #[inline(always)]
+        pub(super) fn get(self) -> Lane {
+            let mut out = ZERO;
+            self.store(&mut out);
+            out
+        }
+        /// max(self, 0) as `f64::max` takes it (a NaN gives 0).
+        #[inline(always)]
+        pub(super) fn nonneg(self) -> V {
+            V(unsafe { _mm256_max_pd(self.0, _mm256_setzero_pd()) })
+        }
+        /// max(self, y) for y not NaN, as `f64::max` takes it.
+        #[inline(always)]
+        pub(super) fn max(self, y: V) -> V {
+            V(unsafe { _mm256_max_pd(self.0, y.0) })
+        }
+        /// min(self, y) for values not NaN.
+        #[inline(always)]
+        pub(super) fn min(self, y: V) -> V {
+            V(unsafe { _mm256_min_pd(self.0, y.0) })
+        }
+        /// A mask of the lanes where `mask[l]` (for [`V::select`]).
+        #[inline(always)]
+        pub(super) fn mask(mask: [bool; L]) -> V {
+            let mut bits = [0_i64; L];
+            for (b, &m) in bits.iter_mut().zip(&mask) {
+                *b = if m { -1 } else { 0 };
+            }
+            V(unsafe { _mm256_castsi256_pd(_mm256_loadu_si256(bits.as_ptr().cast())) })
+        }
+        /// Lane l of `yes` where `mask` (from [`V::mask`]) holds it, else of `self`.
+        #[inline(always)]
+        pub(super) fn select(self, yes: V, mask: V) -> V {
+            V(unsafe { _mm256_blendv_pd(self.0, yes.0, mask.0) })
+        }
+    }
+
+    impl Add for V {
+        type Output = V;
+        #[inline(always)]
+        fn add(self, y: V) -> V {
+            V(unsafe { _mm256_add_pd(self.0, y.0) })
+        }
+    }
+
+    impl Sub for V {
+        type Output = V;
+        #[inline(always)]
+        fn sub(self, y: V) -> V {
+            V(unsafe { _mm256_sub_pd(self.0, y.0) })
+        }
+    }
+
+    impl Mul for V {
+        type Output = V;
+        #[inline(always)]
+        fn mul(self, y: V) -> V {
+            V(unsafe { _mm256_mul_pd(self.0, y.0) })
+        }
+    }
+
+    impl Div for V {
+        type Output = V;
+        #[inline(always)]
+        fn div(self, y: V) -> V {
+            V(unsafe { _mm256_div_pd(self.0, y.0) })
+        }
+    }
+
+    /// The life table's rates of one age for four lanes: m = min(m̂ e^{b d}, 0.999) and
+    /// 1 / (1 + m/2), in single precision with the operations of
+    /// [`super::special::exp_fast_f32`] and `survival_perturbed_into`, widened to double.
+    #[inline(always)]
+    pub(super) fn rates32(m_hat: f32, b: f32, d: &[f32; L]) -> (V, V) {
+        const LOG2E: f32 = std::f32::consts::LOG2_E;
+        const LN2_HI: f32 = 0.693_145_75;
+        const LN2_LO: f32 = 1.428_606_8e-6;
+        const SHIFTER: f32 = 12_582_912.0;
+        // SAFETY: SSE, AVX and FMA are available where the group kernel runs (see [`V`]).
+        unsafe {
+            let s = _mm_set1_ps;
+            let x = _mm_mul_ps(s(b), _mm_loadu_ps(d.as_ptr()));
+            let x = _mm_min_ps(_mm_max_ps(x, s(-87.0)), s(87.0));
+            let t = _mm_fmadd_ps(x, s(LOG2E), s(SHIFTER));
+            let n = _mm_sub_ps(t, s(SHIFTER));
+            let r = _mm_fmadd_ps(n, s(-LN2_LO), _mm_fmadd_ps(n, s(-LN2_HI), x));
+            let mut p = s(1.0 / 720.0);
+            for c in [1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0, 1.0] {
+                p = _mm_fmadd_ps(p, r, s(c));
+            }
+            let bits = _mm_add_epi32(
+                _mm_sub_epi32(_mm_castps_si128(t), _mm_set1_epi32(SHIFTER.to_bits() as i32)),
+                _mm_set1_epi32(127),
+            );
+            let e = _mm_mul_ps(p, _mm_castsi128_ps(_mm_slli_epi32::<23>(bits)));
+            let m = _mm_min_ps(_mm_mul_ps(s(m_hat), e), s(0.999));
+            let q = _mm_div_ps(s(1.0), _mm_add_ps(s(1.0), _mm_mul_ps(s(0.5), m)));
+            (V(_mm256_cvtps_pd(m)), V(_mm256_cvtps_pd(q)))
+        }
+    }
+}
+#[cfg(target_arch = "x86_64")]
+use avx2::{V, rates32};
+
+/// Four doubles, lane by lane: the same IEEE operations as the AVX2 vectors (max and min
+/// of values not NaN, a NaN cut to 0 by `nonneg`; the single-precision exponential with
+/// the same fused multiply-adds), so results agree bit for bit across machines.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+mod portable {
+    use super::{L, Lane};
+    use std::ops::{Add, Div, Mul, Sub};
+
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub(super) struct V(pub(super) Lane);
+
+    impl V {
+        #[inline(always)]
+        pub(super) fn splat(x: f64) -> V {
+            V([x; L])
+        }
+        #[inline(always)]
+        pub(super) fn load(x: &Lane) -> V {
+            V(*x)
+        }
+        #[inline(always)]
+        pub(super) fn store(self, to: &mut Lane) {
+            *to = self.0;
+        }
+        #[inline(always)]
+        pub(super) fn get(self) -> Lane {
+            self.0
+        }
+        #[inline(always)]
+        pub(super) fn nonneg(self) -> V {
+            V(self.0.map(|x| x.max(0.0)))
+        }
+        #[inline(always)]
+        pub(super) fn max(self, y: V) -> V {
+            let mut o = self.0;
+            for (o, y) in o.iter_mut().zip(y.0) {
+                *o = o.max(y);
+            }
+            V(o)
+        }
+        #[inline(always)]
+        pub(super) fn min(self, y: V) -> V {
+            let mut o = self.0;
+            for (o, y) in o.iter_mut().zip(y.0) {
+                *o = o.min(y);
+            }
+            V(o)
+        }
+        #[inline(always)]
+        pub(super) fn mask(mask: [bool; L]) -> V {
+            V(mask.map(|m| if m { 1.0 } else { 0.0 }))
+        }
+        #[inline(always)]
+        pub(super) fn select(self, yes: V, mask: V) -> V {
+            let mut o = self.0;
+            for ((o, y), m) in o.iter_mut().zip(yes.0).zip(mask.0) {
+                if m != 0.0 {
+                    *o = y;
+                }
+            }
+            V(o)
+        }
+    }
+
+    macro_rules! op {
+        ($trait:ident, $f:ident, $op:tt) => {
+            impl $trait for V {
+                type Output = V;
+                #[inline(always)]
+                fn $f(self, y: V) -> V {
+                    let mut o = self.0;
+                    for (o, y) in o.iter_mut().zip(y.0) {
+                        *o $op y;
+                    }
+                    V(o)
+                }
+            }
+        };
+    }
+    op!(Add, add, +=);
+    op!(Sub, sub, -=);
+    op!(Mul, mul, *=);
+    op!(Div, div, /=);
+
+    /// See the AVX2 version.
+    #[inline(always)]
+    pub(super) fn rates32(m_hat: f32, b: f32, d: &[f32; L]) -> (V, V) {
+        let (mut m, mut q) = ([0.0; L], [0.0; L]);
+        for l in 0..L {
+            let v = (m_hat * super::super::special::exp_fast_f32(b * d[l])).min(0.999);
+            m[l] = f64::from(v);
+            q[l] = f64::from(1.0 / (1.0 + 0.5 * v));
+        }
+        (V(m), V(q))
+    }
+}
+#[cfg(not(target_arch = "x86_64"))]
+use portable::{V, rates32};
+
+/// Populations of a group: `[sex][age][lane]`.
+struct Pop {
+    s: [Ages; 2],
+}
+
+/// A group's survival: ratios by age, newborn survival and e₀ (per sex, per lane).
+struct Surv {
+    s: [Ages; 2],
+    newborn: [Lane; 2],
+    e0: [Lane; 2],
+}
+
+/// Scratch space of one worker for [`run_group`], reused across its groups.
+pub struct LaneWorkspace {
+    paths: Vec<Paths>,
+    automation: Vec<AutomationSpec>,
+    state: Vec<ForceState>,
+    draws: Vec<super::params::ForceDraw>,
+    pops: [Box<Pop>; 2],
+    asfr: Box<Ages>,
+    surv: Box<Surv>,
+    /// Rates m and 1 / (1 + m/2) of the perturbed life table, per age and lane.
+    m: Box<Ages>,
+    r: Box<Ages>,
+    /// Each lane's population at 1 July of the year at the ages the force model reads
+    /// (`ForcePlan::ages_read`; the older ages are not kept up to date).
+    gathered: Vec<Population>,
+    one: Survival,
+    lt_scratch: LifeScratch,
+}
+
+impl LaneWorkspace {
+    /// Buffers for `plan`.
+    pub fn new(plan: &Plan) -> LaneWorkspace {
+        let ages = || Box::new([ZERO; NAGES]);
+        let pop = || Box::new(Pop { s: [[ZERO; NAGES]; 2] });
+        LaneWorkspace {
+            paths: (0..L).map(|_| Paths::new(plan)).collect(),
+            automation: vec![plan.automation.clone(); L],
+            state: vec![ForceState::default(); L],
+            draws: Vec::with_capacity(L),
+            pops: [pop(), pop()],
+            asfr: ages(),
+            surv: Box::new(Surv { s: [[ZERO; NAGES]; 2], newborn: [ZERO; 2], e0: [ZERO; 2] }),
+            m: ages(),
+            r: ages(),
+            gathered: vec![plan.base.clone(); L],
+            one: Survival { s: AgeVec::zeros(), newborn: 0.0, e0: 0.0 },
+            lt_scratch: LifeScratch::default(),
+        }
+    }
+}
+
+/// Σ over the ages `range` of m + f, per lane.
+#[inline(always)]
+fn sum_both(p: &Pop, range: std::ops::Range<usize>) -> Lane {
+    let mut acc = V::splat(0.0);
+    for (m, f) in p.s[0][range.clone()].iter().zip(&p.s[1][range]) {
+        acc = acc + (V::load(m) + V::load(f));
+    }
+    acc.get()
+}
+
+/// Runs the trajectories `first..first + n` (n ≤ [`L`]) together, writing the metrics of
+/// trajectory `first + l` to column `j0 + l` of `sink`'s block. Err: any failure (the
+/// caller re-runs the block with the trajectory kernel, which reports it as a run
+/// without lanes would).
+///
+/// Only to be called where the CPU supports AVX2 and FMA, inlined into a function
+/// compiled for them.
+#[inline(always)]
+pub fn run_group(
+    plan: &Plan,
+    seed: u64,
+    first: usize,
+    n: usize,
+    j0: usize,
+    ws: &mut LaneWorkspace,
+    sink: &mut BlockSink<'_>,
+) -> Result<()> {
+    debug_assert!((1..=L).contains(&n));
+    // Lanes beyond n repeat the last trajectory (computed, not written).
+    let index = |l: usize| (first + l.min(n - 1)) as u64;
+    ws.draws.clear();
+    for l in 0..L {
+        let (k, draw) = force_draw(plan, seed, index(l));
+        draw.apply(&plan.automation, &mut ws.automation[l]);
+        draw_paths(plan, seed, index(l), &mut ws.paths[l])?;
+        ws.state[l].start(plan.force_set.start(k), draw.adjust(plan.force_set.adjust(k), &plan.components.spec.force));
+        ws.draws.push(draw);
+    }
+    let p0 = &mut ws.pops[0];
+    for s in 0..2 {
+        for (row, &v) in p0.s[s].iter_mut().zip(plan.base.sex(s).as_slice()) {
+            *row = [v; L];
+        }
+    }
+    let (mut max_gap, mut min_available) = ([f64::NEG_INFINITY; L], [f64::INFINITY; L]);
+    // The ages the force model reads (the rest of each gathered population is not used).
+    let read = plan.force_plan.ages_read();
+    for i in 0..plan.len() {
+        let year = plan.years[i];
+        fertility(plan, i, &ws.paths, &mut ws.asfr);
+        survival(plan, i, ws);
+        let [a, b] = &mut ws.pops;
+        let (cur, nxt) = if i % 2 == 0 { (&**a, &mut **b) } else { (&**b, &mut **a) };
+        let spread = Spread::new(plan, i, &ws.paths, cur)?;
+        let flows = if plan.citizens.is_some() {
+            step::<true>(plan, i, cur, &ws.asfr, &ws.surv, &spread, nxt)
+        } else {
+            step::<false>(plan, i, cur, &ws.asfr, &ws.surv, &spread, nxt)
+        };
+        // Totals and the force model on the population at 1 July of `year`.
+        let (young, working, old) = (sum_both(cur, 0..15), sum_both(cur, 15..65), sum_both(cur, 65..NAGES));
+        for (l, g) in ws.gathered.iter_mut().enumerate().take(n) {
+            for (x, (m, f)) in cur.s[0][..read].iter().zip(&cur.s[1][..read]).enumerate() {
+                g.male[x] = m[l];
+                g.female[x] = f[l];
+            }
+        }
+        for l in 0..n {
+            let (births, deaths, net) = (flows.births[l], flows.deaths[l], flows.net[l]);
+            let change = births - deaths + net;
+            if !change.is_finite() {
+                return Err(Error::Numeric {
+                    year: year + 1,
+                    sex: "-".into(),
+                    age: 0,
+                    quantity: format!("population change of trajectory {}", index(l)),
+                    value: change,
+                });
+            }
+            let policy = AutomationYear {
+                capacity: apply_mult(plan.capacity[i], ws.draws[l].fielding_capacity),
+                unit_cost: plan.unit_cost[i],
+                civilians: plan.civilians[i],
+            };
+            let pop = &ws.gathered[l];
+            let fy = ws.state[l].year(i, year, pop, &plan.force_plan, &ws.automation[l], policy);
+            let f = &fy.force;
+            let tfr = &ws.paths[l].tfr;
+            let row: [f64; NMETRICS] = [
+                (young[l] + working[l]) + old[l],
+                working[l],
+                old[l],
+                births,
+                deaths,
+                net,
+                0.5 * (tfr[i] + tfr[i + 1]),
+                ws.surv.e0[0][l],
+                ws.surv.e0[1][l],
+                pop.male[20],
+                f.eligible_men,
+                f.intake,
+                f.female_volunteers,
+                f.conscripts,
+                f.cadre,
+                f.cadre_accessions,
+                f.cadre_shortfall,
+                f.available,
+                f.target,
+                f.gap,
+                f.gap,
+                fy.systems_needed,
+                fy.systems_fielded,
+                fy.systems_bought,
+                fy.cost,
+                fy.density_per_10k,
+                fy.uncovered_gap,
+                f.men_turning_20,
+                f.corps[0],
+                f.corps[1],
+                f.conscripts_by_branch[0],
+                f.conscripts_by_branch[1],
+                f.conscripts_by_branch[2],
+                f.conscripts_by_branch[3],
+                f.alternative_service_intake,
+                f.cadre_accessions,
+                f.cadre_separations,
+                fy.cost_cumulative,
+                fy.cost_npv,
+            ];
+            max_gap[l] = max_gap[l].max(f.gap);
+            min_available[l] = min_available[l].min(f.available);
+            sink.j = j0 + l;
+            sink.emit(i, &row, max_gap[l], min_available[l]);
+        }
+    }
+    Ok(())
+}
+
+/// The group's fertility rates of interval `i` at the fertile ages (zero elsewhere from
+/// the buffer's creation): the plan's where a lane's TFR is the path's at both ends,
+/// else the two years' patterns scaled by half of each year's TFR (as the trajectory
+/// kernel forms them).
+#[inline(always)]
+fn fertility(plan: &Plan, i: usize, paths: &[Paths], out: &mut Ages) {
+    let (mut w0, mut w1, mut own) = (ZERO, ZERO, [false; L]);
+    for (l, p) in paths.iter().enumerate() {
+        w0[l] = 0.5 * p.tfr[i];
+        w1[l] = 0.5 * p.tfr[i + 1];
+        own[l] = !(p.tfr[i] == plan.tfr_path[i] && p.tfr[i + 1] == plan.tfr_path[i + 1]);
+    }
+    let (w0, w1, own) = (V::load(&w0), V::load(&w1), V::mask(own));
+    let f = plan.fertile.clone();
+    let (a, p0, p1) = (
+        &plan.asfr[i].as_slice()[f.clone()],
+        &plan.pattern[i].as_slice()[f.clone()],
+        &plan.pattern[i + 1].as_slice()[f.clone()],
+    );
+    for (((o, &a), &p0), &p1) in out[f].iter_mut().zip(a).zip(p0).zip(p1) {
+        V::splat(a).select(V::splat(p0) * w0 + V::splat(p1) * w1, own).store(o);
+    }
+}
+
+/// The group's survival over interval `i` into `ws.surv`: each lane's as
+/// [`survival_perturbed_into`] computes it (bit for bit) where its mortality deviation is
+/// not zero, as [`survival_into`] where it is.
+#[inline(always)]
+fn survival(plan: &Plan, i: usize, ws: &mut LaneWorkspace) {
+    let mut d = ZERO;
+    for (l, p) in ws.paths.iter().enumerate() {
+        d[l] = p.mort[i];
+    }
+    let open = NAGES - 1;
+    let mut d32 = [0.0_f32; L];
+    for (o, &x) in d32.iter_mut().zip(&d) {
+        *o = x as f32;
+    }
+    for (s, sex) in Sex::BOTH.into_iter().enumerate() {
+        let (mh, mh32, b32) = (&plan.mx[i][s], &plan.mx32[i][s], &plan.b32[s]);
+        // Lanes computed one by one: no deviation, or an open group's rate ≤ 0 (the
+        // full table, as the trajectory kernel falls back to).
+        let mut m_open = ZERO;
+        let mut single = [false; L];
+        for l in 0..L {
+            m_open[l] = mh[open] * f64::from(super::special::exp_fast_f32(b32[open] * d32[l]));
+            single[l] = d[l] == 0.0 || m_open[l] <= 0.0;
+        }
+        if !single.iter().all(|&x| x) {
+            let (m, r): (&mut Ages, &mut Ages) = (&mut ws.m, &mut ws.r);
+            for ((m, r), (&a, &b)) in m[..open].iter_mut().zip(&mut r[..open]).zip(mh32.iter().zip(b32)) {
+                let (mv, rv) = rates32(a, b, &d32);
+                mv.store(m);
+                rv.store(r);
+            }
+            finish(m, r, &m_open, sex, &mut ws.surv, s);
+        }
+        for l in (0..L).filter(|&l| single[l]) {
+            let one = &mut ws.one;
+            if d[l] == 0.0 {
+                survival_into(mh, sex, one, &mut ws.lt_scratch);
+            } else {
+                survival_perturbed_into(mh, mh32, b32, d[l], sex, one, &mut ws.lt_scratch);
+            }
+            for (row, &v) in ws.surv.s[s].iter_mut().zip(one.s.as_slice()) {
+                row[l] = v;
+            }
+            ws.surv.newborn[s][l] = one.newborn;
+            ws.surv.e0[s][l] = one.e0;
+        }
+    }
+}
+
+/// Age segments of the e₀ accumulation, as [`super::survival`] takes them.
+const SEG: [usize; 5] = [1, 26, 51, 76, NAGES - 1];
+
+/// [`super::survival`]'s `finish` for the group's lanes: the same operations in the same
+/// order.
+#[inline(always)]
+fn finish(m: &Ages, r: &Ages, m_open: &Lane, sex: Sex, out: &mut Surv, s: usize) {
+    let open = NAGES - 1;
+    let (one, half) = (V::splat(1.0), V::splat(0.5));
+    let g = |x: V| one - half * x;
+    let mut a = ZERO;
+    for l in 0..L {
+        a[l] = a0(m[0][l], sex);
+    }
+    let (a, m0) = (V::load(&a), V::load(&m[0]));
+    let l0_big = one / (one + (one - a) * m0);
+    let so = &mut out.s[s];
+    ((one - a * m0) * V::load(&r[1])).store(&mut so[0]);
+    for x in 1..open - 1 {
+        (g(V::load(&m[x])) * V::load(&r[x + 1])).store(&mut so[x]);
+    }
+    let g99 = g(V::load(&m[open - 1]));
+    let m_open = V::load(m_open);
+    let s99 = g99 / (m_open + g99);
+    s99.store(&mut so[open - 1]);
+    s99.store(&mut so[open]);
+    let mut prod = [one; 4];
+    let mut sum = [V::splat(0.0); 4];
+    for k in 0..SEG[1] - SEG[0] {
+        for j in 0..4 {
+            let x = SEG[j] + k;
+            if x < SEG[j + 1] {
+                let rx = V::load(&r[x]);
+                sum[j] = sum[j] + prod[j] * rx;
+                prod[j] = prod[j] * (g(V::load(&m[x])) * rx);
+            }
+        }
+    }
+    let l1 = (one - a * m0) * l0_big;
+    let tail = sum[0] + prod[0] * (sum[1] + prod[1] * (sum[2] + prod[2] * sum[3]));
+    let l100 = l1 * prod[0] * prod[1] * prod[2] * prod[3];
+    l0_big.store(&mut out.newborn[s]);
+    (l0_big + l1 * tail + l100 / m_open).store(&mut out.e0[s]);
+}
+
+/// How a group's net migrants of interval `i` are formed at each age from the population
+/// at the start of it, as the trajectory kernel forms them: with a citizen base
+/// (`CitizenProfile::spread_with_deviation`), the population at risk R (none at age 0,
+/// the smaller of the cohorts x and x − 1 above) times the rate a + e k + e z cut at −50%,
+/// k the level that makes the net total add up; otherwise the plan's migrants plus the
+/// deviation's profile, less the departures spread by intensity × R
+/// (`subtract_departures`).
+struct Spread<'a> {
+    /// Citizens: rate a and intensity e.
+    rate: &'a [f64],
+    intensity: &'a [f64],
+    /// Citizens: level k and deviation z per lane.
+    k: V,
+    z: V,
+    /// Otherwise: the plan's migrants and the deviation's profile per sex, the deviation
+    /// dm, the departures' intensity per sex and their level (departures / Σ e R).
+    base: [&'a [f64]; 2],
+    profile: [&'a [f64]; 2],
+    departure: [&'a [f64]; 2],
+    kd: V,
+}
+
+impl<'a> Spread<'a> {
+    /// The spread of interval `i` for the group's populations `pop` at its start.
+    #[inline(always)]
+    fn new(plan: &'a Plan, i: usize, paths: &[Paths], pop: &Pop) -> Result<Spread<'a>> {
+        let mut dm = ZERO;
+        for (l, p) in paths.iter().enumerate() {
+            dm[l] = p.mig[i];
+        }
+        let e = &plan.departure_intensity;
+        let (base, profile) = (&plan.migration[i], &plan.components.migration.profile);
+        let mut out = Spread {
+            rate: &[],
+            intensity: &[],
+            k: V::splat(0.0),
+            z: V::load(&dm),
+            base: [base[0].as_slice(), base[1].as_slice()],
+            profile: [profile[0].as_slice(), profile[1].as_slice()],
+            departure: [e[0].as_slice(), e[1].as_slice()],
+            kd: V::splat(0.0),
+        };
+        if let Some(c) = &plan.citizens {
+            let (rate, intensity) = (c.profile.rate.as_slice(), c.profile.intensity.as_slice());
+            let net = c.net[i];
+            let (t0, g) = at_risk_dots(pop, [rate, rate], [intensity, intensity]);
+            let mut k = ZERO;
+            for l in 0..L {
+                if !net.is_finite() || g[l].is_nan() || g[l] <= 0.0 {
+                    return Err(Error::Consistency("the net migration cannot be spread".into()));
+                }
+                k[l] = (net - t0[l]) / g[l];
+            }
+            (out.rate, out.intensity, out.k) = (rate, intensity, V::load(&k));
+        } else if plan.departures[i] != 0.0 {
+            let (w, _) = at_risk_dots(pop, out.departure, out.departure);
+            let mut kd = ZERO;
+            for l in 0..L {
+                if !(w[l].is_nan() || w[l] <= 0.0) {
+                    kd[l] = plan.departures[i] / w[l];
+                }
+            }
+            out.kd = V::load(&kd);
+        }
+        Ok(out)
+    }
+
+    /// The migrants of sex s at age x, R the population at risk there.
+    #[inline(always)]
+    fn at<const CITIZENS: bool>(&self, s: usize, x: usize, risk: V) -> V {
+        if CITIZENS {
+            let e = V::splat(self.intensity[x]);
+            risk * (V::splat(self.rate[x]) + e * self.k + e * self.z).max(V::splat(-MAX_DEPARTURE_SHARE))
+        } else {
+            (V::splat(self.base[s][x]) + V::splat(self.profile[s][x]) * self.z)
+                - self.kd * V::splat(self.departure[s][x]) * risk
+        }
+    }
+}
+
+/// Σ a R and Σ b R over both sexes and all ages, per lane (R the population at risk of
+/// `pop`; a and b per sex).
+#[inline(always)]
+fn at_risk_dots(pop: &Pop, a: [&[f64]; 2], b: [&[f64]; 2]) -> (Lane, Lane) {
+    let (mut sa, mut sb) = (V::splat(0.0), V::splat(0.0));
+    for s in 0..2 {
+        let (p, a, b) = (&pop.s[s], &a[s][..NAGES], &b[s][..NAGES]);
+        for x in 1..NAGES {
+            let risk = V::load(&p[x]).min(V::load(&p[x - 1]));
+            sa = sa + V::splat(a[x]) * risk;
+            sb = sb + V::splat(b[x]) * risk;
+        }
+    }
+    (sa.get(), sb.get())
+}
+
+/// A group's flows over an interval: both sexes, per lane.
+struct Flows {
+    births: Lane,
+    deaths: Lane,
+    net: Lane,
+}
+
+/// The cohort-component step of [`super::step::step_into`] for a group, in one pass over
+/// the ages per sex: half the even migrants join at the start, the start population
+/// survives, the second half joins, births on the mean female exposure (women first),
+/// the end-of-interval migrants last; the migrants formed as [`Spread`] says.
+#[inline(always)]
+fn step<const CITIZENS: bool>(
+    plan: &Plan,
+    i: usize,
+    pop: &Pop,
+    asfr: &Ages,
+    surv: &Surv,
+    spread: &Spread<'_>,
+    next: &mut Pop,
+) -> Flows {
+    let open = NAGES - 1;
+    let fertile = plan.fertile.clone();
+    let end = &plan.migration_end[i];
+    let zero = V::splat(0.0);
+    let half = V::splat(0.5);
+    let (mut deaths, mut net, mut mig0) = ([zero; 2], [zero; 2], [zero; 2]);
+    let mut births = zero;
+    for s in [1, 0] {
+        let (p, q, n, e) = (&pop.s[s], &surv.s[s], &mut next.s[s], &end[s].as_slice()[..NAGES]);
+        let m0 = spread.at::<CITIZENS>(s, 0, zero);
+        let p0 = V::load(&p[0]);
+        let mut prev = (p0 + half * m0).nonneg();
+        let (mut start_total, mut applied) = (prev, prev - p0);
+        let (mut survived, mut later, mut late) = (zero, zero, zero);
+        let mut p_before = p0;
+        for x in 1..NAGES {
+            let px = V::load(&p[x]);
+            let m = spread.at::<CITIZENS>(s, x, px.min(p_before));
+            let cur = (px + half * m).nonneg();
+            start_total = start_total + cur;
+            applied = applied + (cur - px);
+            // The open group holds the survivors of the last two ages.
+            let q = V::load(&q[x - 1]);
+            let sv = if x == open { (prev + cur) * q } else { prev * q };
+            let v = (sv + half * m).nonneg();
+            survived = survived + sv;
+            later = later + (v - sv);
+            if s == 1 && fertile.contains(&x) {
+                births = births + V::load(&asfr[x]) * half * (px + v);
+            }
+            let w = (v + V::splat(e[x])).nonneg();
+            late = late + (w - v);
+            w.store(&mut n[x]);
+            prev = cur;
+            p_before = px;
+        }
+        deaths[s] = start_total - survived;
+        net[s] = (applied + later) + late;
+        mig0[s] = m0;
+    }
+    // `demography::projection::newborns`, then age 0's end-of-interval migrants.
+    let srb = plan.srb[i];
+    let male_share = srb / (1.0 + srb);
+    let mut born = [zero; 2];
+    for s in 0..2 {
+        let b = births * V::splat(if s == 0 { male_share } else { 1.0 - male_share });
+        born[s] = b;
+        let survivors = b * V::load(&surv.newborn[s]);
+        deaths[s] = deaths[s] + (b - survivors);
+        let v = (survivors + half * mig0[s]).nonneg();
+        let w = (v + V::splat(end[s][0])).nonneg();
+        net[s] = net[s] + ((v - survivors) + (w - v));
+        w.store(&mut next.s[s][0]);
+    }
+    Flows { births: (born[0] + born[1]).get(), deaths: (deaths[0] + deaths[1]).get(), net: (net[0] + net[1]).get() }
+}
+
+#[cfg(all(test, target_arch = "x86_64"))]
+mod tests {
+    use super::*;
+
+    /// The portable lanes (other architectures) give the AVX2 vectors' results bit for bit:
+    /// the rates of the life table over the range of mortality deviations, and each
+    /// operation on values of every sign and size (0 and NaN cut by `nonneg`).
+    #[test]
+    fn portable_lanes_agree_with_avx2() {
+        if !(std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")) {
+            return;
+        }
+        let d = [-60.0_f32, -3.5, 0.25, 41.0];
+        for (m_hat, b) in [(1.0e-5_f32, 0.02_f32), (0.003, -0.01), (0.4, 0.005), (0.9, 0.03)] {
+            let (m, q) = avx2::rates32(m_hat, b, &d);
+            let (pm, pq) = portable::rates32(m_hat, b, &d);
+            assert_eq!(m.get().map(f64::to_bits), pm.0.map(f64::to_bits));
+            assert_eq!(q.get().map(f64::to_bits), pq.0.map(f64::to_bits));
+        }
+        let (x, y) = ([-2.5, 0.0, 1.0e-300, f64::NAN], [3.0, -1.0e10, 7.25, 1.0]);
+        let (a, b) = (V::load(&x), V::load(&y));
+        let (pa, pb) = (portable::V(x), portable::V(y));
+        let mask = [true, false, false, true];
+        let pairs = [
+            ((a + b).get(), (pa + pb).0),
+            ((a - b).get(), (pa - pb).0),
+            ((a * b).get(), (pa * pb).0),
+            ((b / a).get(), (pb / pa).0),
+            (a.nonneg().get(), pa.nonneg().0),
+            (b.max(V::splat(-1.0)).get(), pb.max(portable::V::splat(-1.0)).0),
+            (b.min(V::splat(2.0)).get(), pb.min(portable::V::splat(2.0)).0),
+            (a.select(b, V::mask(mask)).get(), pa.select(pb, portable::V::mask(mask)).0),
+        ];
+        for (k, (got, want)) in pairs.iter().enumerate() {
+            assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "operation {k}: {got:?} vs {want:?}");
+        }
+    }
+}
