@@ -8,7 +8,7 @@
 //! projected together, the value of age x for the group's trajectory l at `[x][l]`: every
 //! operation of the cohort step, the life table and the migration spread is one
 //! full-width vector operation on one age of the group, totals over ages are running sums
-//! per lane (no horizontal sums), and the life table's products advance four trajectories
+//! per lane (no horizontal sums), and the life table's products advance eight trajectories
 //! at once.
 //!
 //! The operations are written with explicit AVX2 vectors ([`V`]): written as loops over
@@ -42,8 +42,9 @@ use crate::error::{Error, Result};
 use crate::scenario::AutomationSpec;
 use crate::{AgeVec, NAGES};
 
-/// Trajectories per group: four doubles, one AVX2 register.
-pub const L: usize = 4;
+/// Trajectories per group: eight doubles, two AVX2 registers (the exponential of the
+/// life table in one single-precision register).
+pub const L: usize = 8;
 
 /// One value per lane.
 type Lane = [f64; L];
@@ -61,24 +62,35 @@ mod avx2 {
     use std::arch::x86_64::*;
     use std::ops::{Add, Div, Mul, Sub};
 
-    /// Four doubles in an AVX2 register. Only built and used inside functions compiled for
-    /// AVX2 and FMA (the engine checks the CPU before it calls [`run_group`]).
+    /// Eight doubles in two AVX2 registers. Only built and used inside functions compiled
+    /// for AVX2 and FMA (the engine checks the CPU before it calls [`run_group`]).
     #[derive(Clone, Copy)]
-    pub(super) struct V(__m256d);
+    pub(super) struct V(__m256d, __m256d);
+
+    /// Both halves of `a` and `b` through `f`.
+    macro_rules! both {
+        ($f:ident, $a:expr, $b:expr) => {
+            V(unsafe { $f($a.0, $b.0) }, unsafe { $f($a.1, $b.1) })
+        };
+    }
 
     impl V {
         #[inline(always)]
         pub(super) fn splat(x: f64) -> V {
             // SAFETY (all methods): AVX is available where the group kernel runs (see the type).
-            V(unsafe { _mm256_set1_pd(x) })
+            let v = unsafe { _mm256_set1_pd(x) };
+            V(v, v)
         }
         #[inline(always)]
         pub(super) fn load(x: &Lane) -> V {
-            V(unsafe { _mm256_loadu_pd(x.as_ptr()) })
+            unsafe { V(_mm256_loadu_pd(x.as_ptr()), _mm256_loadu_pd(x.as_ptr().add(4))) }
         }
         #[inline(always)]
         pub(super) fn store(self, to: &mut Lane) {
-            unsafe { _mm256_storeu_pd(to.as_mut_ptr(), self.0) }
+            unsafe {
+                _mm256_storeu_pd(to.as_mut_ptr(), self.0);
+                _mm256_storeu_pd(to.as_mut_ptr().add(4), self.1);
+            }
         }
         #[inline(always)]
         pub(super) fn get(self) -> Lane {
@@ -89,17 +101,17 @@ mod avx2 {
         /// max(self, 0) as `f64::max` takes it (a NaN gives 0).
         #[inline(always)]
         pub(super) fn nonneg(self) -> V {
-            V(unsafe { _mm256_max_pd(self.0, _mm256_setzero_pd()) })
+            self.max(V::splat(0.0))
         }
         /// max(self, y) for y not NaN, as `f64::max` takes it.
         #[inline(always)]
         pub(super) fn max(self, y: V) -> V {
-            V(unsafe { _mm256_max_pd(self.0, y.0) })
+            both!(_mm256_max_pd, self, y)
         }
         /// min(self, y) for values not NaN.
         #[inline(always)]
         pub(super) fn min(self, y: V) -> V {
-            V(unsafe { _mm256_min_pd(self.0, y.0) })
+            both!(_mm256_min_pd, self, y)
         }
         /// A mask of the lanes where `mask[l]` (for [`V::select`]).
         #[inline(always)]
@@ -108,12 +120,13 @@ mod avx2 {
             for (b, &m) in bits.iter_mut().zip(&mask) {
                 *b = if m { -1 } else { 0 };
             }
-            V(unsafe { _mm256_castsi256_pd(_mm256_loadu_si256(bits.as_ptr().cast())) })
+            let p = bits.as_ptr().cast::<__m256i>();
+            unsafe { V(_mm256_castsi256_pd(_mm256_loadu_si256(p)), _mm256_castsi256_pd(_mm256_loadu_si256(p.add(1)))) }
         }
         /// Lane l of `yes` where `mask` (from [`V::mask`]) holds it, else of `self`.
         #[inline(always)]
         pub(super) fn select(self, yes: V, mask: V) -> V {
-            V(unsafe { _mm256_blendv_pd(self.0, yes.0, mask.0) })
+            unsafe { V(_mm256_blendv_pd(self.0, yes.0, mask.0), _mm256_blendv_pd(self.1, yes.1, mask.1)) }
         }
     }
 
@@ -121,7 +134,7 @@ mod avx2 {
         type Output = V;
         #[inline(always)]
         fn add(self, y: V) -> V {
-            V(unsafe { _mm256_add_pd(self.0, y.0) })
+            both!(_mm256_add_pd, self, y)
         }
     }
 
@@ -129,7 +142,7 @@ mod avx2 {
         type Output = V;
         #[inline(always)]
         fn sub(self, y: V) -> V {
-            V(unsafe { _mm256_sub_pd(self.0, y.0) })
+            both!(_mm256_sub_pd, self, y)
         }
     }
 
@@ -137,7 +150,7 @@ mod avx2 {
         type Output = V;
         #[inline(always)]
         fn mul(self, y: V) -> V {
-            V(unsafe { _mm256_mul_pd(self.0, y.0) })
+            both!(_mm256_mul_pd, self, y)
         }
     }
 
@@ -145,12 +158,12 @@ mod avx2 {
         type Output = V;
         #[inline(always)]
         fn div(self, y: V) -> V {
-            V(unsafe { _mm256_div_pd(self.0, y.0) })
+            both!(_mm256_div_pd, self, y)
         }
     }
 
-    /// The life table's rates of one age for four lanes: m = min(m̂ e^{b d}, 0.999) and
-    /// 1 / (1 + m/2), in single precision with the operations of
+    /// The life table's rates of one age for the eight lanes: m = min(m̂ e^{b d}, 0.999)
+    /// and 1 / (1 + m/2), in single precision (one register) with the operations of
     /// [`super::special::exp_fast_f32`] and `survival_perturbed_into`, widened to double.
     #[inline(always)]
     pub(super) fn rates32(m_hat: f32, b: f32, d: &[f32; L]) -> (V, V) {
@@ -158,33 +171,36 @@ mod avx2 {
         const LN2_HI: f32 = 0.693_145_75;
         const LN2_LO: f32 = 1.428_606_8e-6;
         const SHIFTER: f32 = 12_582_912.0;
-        // SAFETY: SSE, AVX and FMA are available where the group kernel runs (see [`V`]).
+        // SAFETY: AVX2 and FMA are available where the group kernel runs (see [`V`]).
         unsafe {
-            let s = _mm_set1_ps;
-            let x = _mm_mul_ps(s(b), _mm_loadu_ps(d.as_ptr()));
-            let x = _mm_min_ps(_mm_max_ps(x, s(-87.0)), s(87.0));
-            let t = _mm_fmadd_ps(x, s(LOG2E), s(SHIFTER));
-            let n = _mm_sub_ps(t, s(SHIFTER));
-            let r = _mm_fmadd_ps(n, s(-LN2_LO), _mm_fmadd_ps(n, s(-LN2_HI), x));
+            let s = _mm256_set1_ps;
+            let x = _mm256_mul_ps(s(b), _mm256_loadu_ps(d.as_ptr()));
+            let x = _mm256_min_ps(_mm256_max_ps(x, s(-87.0)), s(87.0));
+            let t = _mm256_fmadd_ps(x, s(LOG2E), s(SHIFTER));
+            let n = _mm256_sub_ps(t, s(SHIFTER));
+            let r = _mm256_fmadd_ps(n, s(-LN2_LO), _mm256_fmadd_ps(n, s(-LN2_HI), x));
             let mut p = s(1.0 / 720.0);
             for c in [1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0, 1.0] {
-                p = _mm_fmadd_ps(p, r, s(c));
+                p = _mm256_fmadd_ps(p, r, s(c));
             }
-            let bits = _mm_add_epi32(
-                _mm_sub_epi32(_mm_castps_si128(t), _mm_set1_epi32(SHIFTER.to_bits() as i32)),
-                _mm_set1_epi32(127),
+            let bits = _mm256_add_epi32(
+                _mm256_sub_epi32(_mm256_castps_si256(t), _mm256_set1_epi32(SHIFTER.to_bits() as i32)),
+                _mm256_set1_epi32(127),
             );
-            let e = _mm_mul_ps(p, _mm_castsi128_ps(_mm_slli_epi32::<23>(bits)));
-            let m = _mm_min_ps(_mm_mul_ps(s(m_hat), e), s(0.999));
-            let q = _mm_div_ps(s(1.0), _mm_add_ps(s(1.0), _mm_mul_ps(s(0.5), m)));
-            (V(_mm256_cvtps_pd(m)), V(_mm256_cvtps_pd(q)))
+            let e = _mm256_mul_ps(p, _mm256_castsi256_ps(_mm256_slli_epi32::<23>(bits)));
+            let m = _mm256_min_ps(_mm256_mul_ps(s(m_hat), e), s(0.999));
+            let q = _mm256_div_ps(s(1.0), _mm256_add_ps(s(1.0), _mm256_mul_ps(s(0.5), m)));
+            (
+                V(_mm256_cvtps_pd(_mm256_castps256_ps128(m)), _mm256_cvtps_pd(_mm256_extractf128_ps::<1>(m))),
+                V(_mm256_cvtps_pd(_mm256_castps256_ps128(q)), _mm256_cvtps_pd(_mm256_extractf128_ps::<1>(q))),
+            )
         }
     }
 }
 #[cfg(target_arch = "x86_64")]
 use avx2::{V, rates32};
 
-/// Four doubles, lane by lane: the same IEEE operations as the AVX2 vectors (max and min
+/// Eight doubles, lane by lane: the same IEEE operations as the AVX2 vectors (max and min
 /// of values not NaN, a NaN cut to 0 by `nonneg`; the single-precision exponential with
 /// the same fused multiply-adds), so results agree bit for bit across machines.
 #[cfg(any(test, not(target_arch = "x86_64")))]
@@ -779,17 +795,20 @@ mod tests {
         if !(std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")) {
             return;
         }
-        let d = [-60.0_f32, -3.5, 0.25, 41.0];
+        let d = [-60.0_f32, -3.5, 0.25, 41.0, -0.01, 7.0, 0.0, -88.5];
         for (m_hat, b) in [(1.0e-5_f32, 0.02_f32), (0.003, -0.01), (0.4, 0.005), (0.9, 0.03)] {
             let (m, q) = avx2::rates32(m_hat, b, &d);
             let (pm, pq) = portable::rates32(m_hat, b, &d);
             assert_eq!(m.get().map(f64::to_bits), pm.0.map(f64::to_bits));
             assert_eq!(q.get().map(f64::to_bits), pq.0.map(f64::to_bits));
         }
-        let (x, y) = ([-2.5, 0.0, 1.0e-300, f64::NAN], [3.0, -1.0e10, 7.25, 1.0]);
+        let (x, y) = (
+            [-2.5, 0.0, 1.0e-300, f64::NAN, 4.0, -0.0, 1.0e300, 0.1],
+            [3.0, -1.0e10, 7.25, 1.0, -4.0, 2.0, 1.0e-10, 0.3],
+        );
         let (a, b) = (V::load(&x), V::load(&y));
         let (pa, pb) = (portable::V(x), portable::V(y));
-        let mask = [true, false, false, true];
+        let mask = [true, false, false, true, false, true, true, false];
         let pairs = [
             ((a + b).get(), (pa + pb).0),
             ((a - b).get(), (pa - pb).0),
