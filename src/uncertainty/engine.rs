@@ -15,7 +15,9 @@
 //! (one at a time, the ages in the lanes), which stays the oracle: the two agree to
 //! rounding (tested to 1e-9; measured 2.3e-16 of a value), and the
 //! trajectory kernel is held to the reference projection. A failing block is re-run by
-//! the trajectory kernel, so the error reported names the same trajectory either way.
+//! the trajectory kernel, so the error reported names the same trajectory either way, and
+//! a run whose demography does not vary takes it too (it reproduces the deterministic
+//! projection bit for bit, so such a run writes the deterministic values).
 //!
 //! ## Memory
 //! A trajectory keeps only the current population. Each year's [`NMETRICS`] metrics are
@@ -574,7 +576,7 @@ fn run_block(
 ) -> Result<()> {
     let len = chunk.len() / (plan.len() * NMETRICS);
     let mut sink = BlockSink { plan, chunk, counts, len, j: 0 };
-    if grouped {
+    if grouped && demography_varies(plan) {
         let lanes = ws.lanes.get_or_insert_with(|| Box::new(LaneWorkspace::new(plan)));
         let mut result = Ok(());
         for j0 in (0..len).step_by(lanes::L) {
@@ -662,6 +664,15 @@ fn physical_memory() -> Option<f64> {
     let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024.0)
+}
+
+/// Whether a trajectory's population can differ from the deterministic projection (a
+/// deviation of fertility, mortality or migration is drawn; as [`draw_paths`] decides).
+/// Where it cannot, the trajectory kernel runs: it reproduces the deterministic
+/// projection bit for bit, so a run without variance writes the deterministic values.
+fn demography_varies(plan: &Plan) -> bool {
+    let c = &plan.components;
+    c.tfr.innovation_sd > 0.0 || c.mortality_sd > 0.0 || c.migration.scale.iter().any(|w| *w > 0.0)
 }
 
 /// A pool of `threads` workers (at least one).
