@@ -31,7 +31,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{ChiSquared, Distribution, StandardNormal};
 use rayon::prelude::*;
 
-use super::force_path::ForceState;
+use super::force_path::{ForceState, ForceYear};
 use super::lanes::{self, LaneWorkspace};
 use super::migration::MAX_DF;
 use super::params::{self, apply_mult};
@@ -351,6 +351,49 @@ impl BlockSink<'_> {
     }
 }
 
+/// A year's [`NMETRICS`] metrics: the demography's first (total, working-age and old
+/// population, births, deaths, net migration, TFR, e0 of men and of women, men aged 20),
+/// then the force and automation's.
+#[inline(always)]
+pub(super) fn metrics_row(demography: &[f64; 10], fy: &ForceYear) -> [f64; NMETRICS] {
+    let f = &fy.force;
+    let force = [
+        f.eligible_men,
+        f.intake,
+        f.female_volunteers,
+        f.conscripts,
+        f.cadre,
+        f.cadre_accessions,
+        f.cadre_shortfall,
+        f.available,
+        f.target,
+        f.gap,
+        f.gap,
+        fy.systems_needed,
+        fy.systems_fielded,
+        fy.systems_bought,
+        fy.cost,
+        fy.density_per_10k,
+        fy.uncovered_gap,
+        f.men_turning_20,
+        f.corps[0],
+        f.corps[1],
+        f.conscripts_by_branch[0],
+        f.conscripts_by_branch[1],
+        f.conscripts_by_branch[2],
+        f.conscripts_by_branch[3],
+        f.alternative_service_intake,
+        f.cadre_accessions,
+        f.cadre_separations,
+        fy.cost_cumulative,
+        fy.cost_npv,
+    ];
+    let mut row = [0.0; NMETRICS];
+    row[..10].copy_from_slice(demography);
+    row[10..].copy_from_slice(&force);
+    row
+}
+
 /// Trajectory `index`'s force parameters: the calibrated vector it takes (an index into
 /// `plan.force_set`), then the explicit draws, from its force stream in that order.
 pub fn force_draw(plan: &Plan, seed: u64, index: u64) -> (usize, params::ForceDraw) {
@@ -484,7 +527,7 @@ fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut
         }
         let b = both.as_slice();
         let (young, working, old) = (sum8(&b[..15]), sum8(&b[15..65]), sum8(&b[65..]));
-        let row: [f64; NMETRICS] = [
+        let demography = [
             (young + working) + old,
             working,
             old,
@@ -495,36 +538,8 @@ fn trajectory(plan: &Plan, seed: u64, index: u64, ws: &mut Workspace, sink: &mut
             surv[0].e0,
             surv[1].e0,
             cur.male[20],
-            f.eligible_men,
-            f.intake,
-            f.female_volunteers,
-            f.conscripts,
-            f.cadre,
-            f.cadre_accessions,
-            f.cadre_shortfall,
-            f.available,
-            f.target,
-            f.gap,
-            f.gap,
-            fy.systems_needed,
-            fy.systems_fielded,
-            fy.systems_bought,
-            fy.cost,
-            fy.density_per_10k,
-            fy.uncovered_gap,
-            f.men_turning_20,
-            f.corps[0],
-            f.corps[1],
-            f.conscripts_by_branch[0],
-            f.conscripts_by_branch[1],
-            f.conscripts_by_branch[2],
-            f.conscripts_by_branch[3],
-            f.alternative_service_intake,
-            f.cadre_accessions,
-            f.cadre_separations,
-            fy.cost_cumulative,
-            fy.cost_npv,
         ];
+        let row = metrics_row(&demography, &fy);
         max_gap = max_gap.max(f.gap);
         min_available = min_available.min(f.available);
         sink.emit(i, &row, max_gap, min_available);
@@ -708,15 +723,7 @@ pub fn run(plan: &Plan, options: Options, progress: &(dyn Fn(u64) + Sync)) -> Re
 
 /// [`run`] with the given kernel (for benchmarks and tests of the kernels).
 pub fn run_with(plan: &Plan, options: Options, kernel: Kernel) -> Result<MonteCarlo> {
-    let n = options.trajectories;
-    if n == 0 {
-        return Err(Error::Usage("--trajectories must be at least 1".into()));
-    }
-    let mut exceedance = exceedance(plan);
-    let mut samples = Samples::empty(plan.len());
-    let pool = pool(options.threads)?;
-    run_range_with(plan, options.seed, 0..n, &pool, &mut exceedance, &|_| {}, &mut samples, kernel)?;
-    Ok(MonteCarlo { options, samples, exceedance })
+    run_on_with(plan, options, &pool(options.threads)?, &|_| {}, kernel)
 }
 
 /// [`run`] on a pool the caller already holds (with `options.threads` workers).
@@ -726,35 +733,33 @@ pub fn run_on(
     pool: &rayon::ThreadPool,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<MonteCarlo> {
+    run_on_with(plan, options, pool, progress, Kernel::Auto)
+}
+
+fn run_on_with(
+    plan: &Plan,
+    options: Options,
+    pool: &rayon::ThreadPool,
+    progress: &(dyn Fn(u64) + Sync),
+    kernel: Kernel,
+) -> Result<MonteCarlo> {
     let n = options.trajectories;
     if n == 0 {
         return Err(Error::Usage("--trajectories must be at least 1".into()));
     }
     let mut exceedance = exceedance(plan);
     let mut samples = Samples::empty(plan.len());
-    run_range(plan, options.seed, 0..n, pool, &mut exceedance, progress, &mut samples)?;
+    run_range(plan, options.seed, 0..n, pool, &mut exceedance, progress, &mut samples, kernel)?;
     Ok(MonteCarlo { options, samples, exceedance })
 }
 
-/// Runs trajectories `range` (their indices fix their draws) on `pool`: their samples
+/// Runs trajectories `range` (their indices fix their draws) on `pool` with `kernel`
+/// ([`Kernel::Auto`] but to compare the kernels): their samples
 /// (in index order, laid out as [`Samples`] says) into `samples`, and their threshold
 /// counts added to `exceedance`. The memory of `samples` is reused: a run in chunks fills
 /// one buffer again and again rather than taking fresh pages from the system each time.
-pub fn run_range(
-    plan: &Plan,
-    seed: u64,
-    range: std::ops::Range<usize>,
-    pool: &rayon::ThreadPool,
-    exceedance: &mut Exceedance,
-    progress: &(dyn Fn(u64) + Sync),
-    samples: &mut Samples,
-) -> Result<()> {
-    run_range_with(plan, seed, range, pool, exceedance, progress, samples, Kernel::Auto)
-}
-
-/// [`run_range`] with the given kernel.
 #[allow(clippy::too_many_arguments)]
-fn run_range_with(
+pub fn run_range(
     plan: &Plan,
     seed: u64,
     range: std::ops::Range<usize>,

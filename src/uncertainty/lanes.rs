@@ -30,10 +30,10 @@
 //! The force model and the automation stay per trajectory ([`super::force_path`]), on
 //! each lane's population gathered into a [`Population`].
 
-use super::engine::{BlockSink, Paths, draw_paths, force_draw};
+use super::engine::{BlockSink, Paths, draw_paths, force_draw, metrics_row};
 use super::force_path::{AutomationYear, ForceState};
 use super::params::apply_mult;
-use super::plan::{NMETRICS, Plan};
+use super::plan::Plan;
 use super::survival::{LifeScratch, survival_into, survival_perturbed_into};
 use crate::demography::lifetable::a0;
 use crate::demography::migration::MAX_DEPARTURE_SHARE;
@@ -439,9 +439,8 @@ pub fn run_group(
             };
             let pop = &ws.gathered[l];
             let fy = ws.state[l].year(i, year, pop, &plan.force_plan, &ws.automation[l], policy);
-            let f = &fy.force;
             let tfr = &ws.paths[l].tfr;
-            let row: [f64; NMETRICS] = [
+            let demography = [
                 (young[l] + working[l]) + old[l],
                 working[l],
                 old[l],
@@ -452,36 +451,9 @@ pub fn run_group(
                 ws.surv.e0[0][l],
                 ws.surv.e0[1][l],
                 pop.male[20],
-                f.eligible_men,
-                f.intake,
-                f.female_volunteers,
-                f.conscripts,
-                f.cadre,
-                f.cadre_accessions,
-                f.cadre_shortfall,
-                f.available,
-                f.target,
-                f.gap,
-                f.gap,
-                fy.systems_needed,
-                fy.systems_fielded,
-                fy.systems_bought,
-                fy.cost,
-                fy.density_per_10k,
-                fy.uncovered_gap,
-                f.men_turning_20,
-                f.corps[0],
-                f.corps[1],
-                f.conscripts_by_branch[0],
-                f.conscripts_by_branch[1],
-                f.conscripts_by_branch[2],
-                f.conscripts_by_branch[3],
-                f.alternative_service_intake,
-                f.cadre_accessions,
-                f.cadre_separations,
-                fy.cost_cumulative,
-                fy.cost_npv,
             ];
+            let row = metrics_row(&demography, &fy);
+            let f = &fy.force;
             max_gap[l] = max_gap[l].max(f.gap);
             min_available[l] = min_available[l].min(f.available);
             sink.j = j0 + l;

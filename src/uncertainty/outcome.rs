@@ -218,7 +218,7 @@ pub fn saved_trajectories(
     let k = k.min(options.trajectories);
     let mut exceedance = engine::exceedance(&plan);
     let mut samples = engine::Samples::empty(plan.len());
-    engine::run_range(&plan, options.seed, 0..k, &pool, &mut exceedance, &|_| {}, &mut samples)?;
+    engine::run_range(&plan, options.seed, 0..k, &pool, &mut exceedance, &|_| {}, &mut samples, engine::Kernel::Auto)?;
     let columns = &crate::output::tables::SUMMARY_COLUMNS[1..];
     let currency = scenario.automation.currency.as_str();
     let mut out = Vec::with_capacity(k * plan.len());

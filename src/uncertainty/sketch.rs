@@ -350,8 +350,18 @@ pub fn run(plan: &Plan, options: Options, chunk: usize, progress: &(dyn Fn(u64) 
     while start < n {
         let r = start..(start + chunk).min(n);
         start = r.end;
-        engine_time
-            .time(|| engine::run_range(plan, options.seed, r, &pool, &mut exceedance, progress, &mut samples))?;
+        engine_time.time(|| {
+            engine::run_range(
+                plan,
+                options.seed,
+                r,
+                &pool,
+                &mut exceedance,
+                progress,
+                &mut samples,
+                engine::Kernel::Auto,
+            )
+        })?;
         let len = samples.n;
         sketch_time.time(|| {
             pool.install(|| {

@@ -68,7 +68,16 @@ pub fn run(plan: &Plan, options: Options, chunk: usize, progress: &(dyn Fn(u64) 
     let mut exceedance = engine::exceedance(plan);
     let mut samples = engine::Samples::empty(years);
     for r in &chunks {
-        engine::run_range(plan, options.seed, r.clone(), &pool, &mut exceedance, progress, &mut samples)?;
+        engine::run_range(
+            plan,
+            options.seed,
+            r.clone(),
+            &pool,
+            &mut exceedance,
+            progress,
+            &mut samples,
+            engine::Kernel::Auto,
+        )?;
         let len = samples.n;
         let stats: Vec<[(f32, f32, f64); NMETRICS]> = pool.install(|| {
             (0..years)
@@ -90,10 +99,16 @@ pub fn run(plan: &Plan, options: Options, chunk: usize, progress: &(dyn Fn(u64) 
     }
     let grids: Vec<Option<Bins>> = (0..cols).map(|c| Bins::new(lo[c], hi[c], BINS)).collect();
 
+    // Passes 2 and 3 run the chunks again (their threshold counts were taken in pass 1).
+    let again = |r: &std::ops::Range<usize>, samples: &mut engine::Samples| {
+        let mut counts = engine::exceedance(plan);
+        engine::run_range(plan, options.seed, r.clone(), &pool, &mut counts, progress, samples, engine::Kernel::Auto)
+    };
+
     // Pass 2: bin counts, then the first rank of every bin and the wanted bins.
     let mut first = vec![0u32; cols * BINS];
     for r in &chunks {
-        engine::run_range(plan, options.seed, r.clone(), &pool, &mut engine::exceedance(plan), progress, &mut samples)?;
+        again(r, &mut samples)?;
         let len = samples.n;
         pool.install(|| {
             first.par_chunks_mut(NMETRICS * BINS).enumerate().for_each_init(Vec::new, |buf, (t, hist)| {
@@ -127,7 +142,7 @@ pub fn run(plan: &Plan, options: Options, chunk: usize, progress: &(dyn Fn(u64) 
     // Pass 3: the values of the wanted bins.
     let mut picked: Vec<Vec<f32>> = vec![Vec::new(); cols];
     for r in &chunks {
-        engine::run_range(plan, options.seed, r.clone(), &pool, &mut engine::exceedance(plan), progress, &mut samples)?;
+        again(r, &mut samples)?;
         let len = samples.n;
         pool.install(|| {
             picked.par_chunks_mut(NMETRICS).enumerate().for_each_init(Vec::new, |buf, (t, year)| {
