@@ -982,4 +982,24 @@ mod tests {
         assert_eq!(without_citizens, 1, "one plan spreads migrants without a citizen base");
         eprintln!("group kernel against the trajectory kernel: largest relative difference {worst:e}");
     }
+
+    /// A failure inside a group is reported as the trajectory kernel reports it: the
+    /// block is re-run one trajectory at a time, so the error names the block's first
+    /// failing trajectory (here a net migration total that is not a number).
+    #[test]
+    fn a_failing_group_reports_the_trajectory_kernels_error() {
+        let mut plan = plan_of("baseline");
+        plan.citizens.as_mut().expect("a citizen base").net[5] = f64::NAN;
+        let spec = &plan.components.spec;
+        let cols = plan.len() * NMETRICS;
+        let width = 2 * (spec.gap_thresholds.len() + spec.available_thresholds.len());
+        let mut ws = Workspace::new(&plan);
+        let mut run = |kernel| {
+            let (mut chunk, mut counts) = (vec![0.0_f32; BLOCK * cols], vec![0u64; plan.len() * width]);
+            run_block_dispatch(&plan, 3, 4 * BLOCK, &mut chunk, &mut counts, &mut ws, kernel).unwrap_err().to_string()
+        };
+        let (group, one) = (run(Kernel::Auto), run(Kernel::Trajectory));
+        assert_eq!(group, one);
+        assert!(group.contains(&format!("trajectory {}", 4 * BLOCK)), "{group}");
+    }
 }
