@@ -368,8 +368,8 @@ fn sum_both(p: &Pop, range: std::ops::Range<usize>) -> Lane {
 /// caller re-runs the block with the trajectory kernel, which reports it as a run
 /// without lanes would).
 ///
-/// Only to be called where the CPU supports AVX2 and FMA, inlined into a function
-/// compiled for them.
+/// On x86-64, only to be called where the CPU supports AVX2 and FMA, inlined into a
+/// function compiled for them (the engine sees to both).
 #[inline(always)]
 pub fn run_group(
     plan: &Plan,
