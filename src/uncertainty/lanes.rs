@@ -520,12 +520,16 @@ fn survival(plan: &Plan, i: usize, ws: &mut LaneWorkspace) {
             }
             finish(m, r, &m_open, sex, &mut ws.surv, s);
         }
+        // The survival without a deviation is the same for every such lane: computed once.
+        let mut unperturbed = false;
         for l in (0..L).filter(|&l| single[l]) {
             let one = &mut ws.one;
-            if d[l] == 0.0 {
-                survival_into(mh, sex, one, &mut ws.lt_scratch);
-            } else {
+            if d[l] != 0.0 {
                 survival_perturbed_into(mh, mh32, b32, d[l], sex, one, &mut ws.lt_scratch);
+                unperturbed = false;
+            } else if !unperturbed {
+                survival_into(mh, sex, one, &mut ws.lt_scratch);
+                unperturbed = true;
             }
             for (row, &v) in ws.surv.s[s].iter_mut().zip(one.s.as_slice()) {
                 row[l] = v;
@@ -626,7 +630,7 @@ impl<'a> Spread<'a> {
         if let Some(c) = &plan.citizens {
             let (rate, intensity) = (c.profile.rate.as_slice(), c.profile.intensity.as_slice());
             let net = c.net[i];
-            let (t0, g) = at_risk_dots(pop, [rate, rate], [intensity, intensity]);
+            let [t0, g] = at_risk_dots(pop, [[rate, rate], [intensity, intensity]]);
             let mut k = ZERO;
             for l in 0..L {
                 if !net.is_finite() || g[l].is_nan() || g[l] <= 0.0 {
@@ -636,7 +640,7 @@ impl<'a> Spread<'a> {
             }
             (out.rate, out.intensity, out.k) = (rate, intensity, V::load(&k));
         } else if plan.departures[i] != 0.0 {
-            let (w, _) = at_risk_dots(pop, out.departure, out.departure);
+            let [w] = at_risk_dots(pop, [out.departure]);
             let mut kd = ZERO;
             for l in 0..L {
                 if !(w[l].is_nan() || w[l] <= 0.0) {
@@ -661,20 +665,25 @@ impl<'a> Spread<'a> {
     }
 }
 
-/// Σ a R and Σ b R over both sexes and all ages, per lane (R the population at risk of
-/// `pop`; a and b per sex).
+/// Σ w R over both sexes and all ages for each set of weights w (per sex), per lane (R the
+/// population at risk of `pop`).
 #[inline(always)]
-fn at_risk_dots(pop: &Pop, a: [&[f64]; 2], b: [&[f64]; 2]) -> (Lane, Lane) {
-    let (mut sa, mut sb) = (V::splat(0.0), V::splat(0.0));
+fn at_risk_dots<const N: usize>(pop: &Pop, w: [[&[f64]; 2]; N]) -> [Lane; N] {
+    let mut sums = [V::splat(0.0); N];
     for s in 0..2 {
-        let (p, a, b) = (&pop.s[s], &a[s][..NAGES], &b[s][..NAGES]);
+        let p = &pop.s[s];
         for x in 1..NAGES {
             let risk = V::load(&p[x]).min(V::load(&p[x - 1]));
-            sa = sa + V::splat(a[x]) * risk;
-            sb = sb + V::splat(b[x]) * risk;
+            for (sum, w) in sums.iter_mut().zip(&w) {
+                *sum = *sum + V::splat(w[s][x]) * risk;
+            }
         }
     }
-    (sa.get(), sb.get())
+    let mut out = [ZERO; N];
+    for (o, sum) in out.iter_mut().zip(sums) {
+        *o = sum.get();
+    }
+    out
 }
 
 /// A group's flows over an interval: both sexes, per lane.
