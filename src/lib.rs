@@ -22,6 +22,7 @@ pub mod plan;
 pub mod report;
 pub mod run;
 pub mod scenario;
+pub(crate) mod simd;
 pub mod timing;
 pub mod uncertainty;
 pub mod validation;

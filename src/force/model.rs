@@ -54,6 +54,9 @@ use crate::demography::Population;
 use crate::error::{Error, Result};
 use crate::scenario::ForceSpec;
 
+mod lanes;
+pub use lanes::{LaneState, LaneYear};
+
 /// Weekly slices of a year's enlistment dates.
 const SLICES: usize = 52;
 

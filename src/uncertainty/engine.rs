@@ -577,7 +577,7 @@ pub fn populations(plan: &Plan, seed: u64, index: u64) -> Result<Vec<Population>
 }
 
 /// Runs the trajectories of one block, writing their samples and threshold counts: in
-/// groups of [`lanes::L`] with `grouped` (only where the CPU has AVX2 and FMA, from
+/// groups of [`lanes::L`] unless `kernel` is [`Kernel::Trajectory`] (only where the CPU has AVX2 and FMA, from
 /// [`run_block_avx2`]), else (and to report a failure) one at a time.
 #[inline(always)]
 fn run_block(
@@ -587,15 +587,17 @@ fn run_block(
     chunk: &mut [f32],
     counts: &mut [u64],
     ws: &mut Workspace,
-    grouped: bool,
+    kernel: Kernel,
 ) -> Result<()> {
     let len = chunk.len() / (plan.len() * NMETRICS);
     let mut sink = BlockSink { plan, chunk, counts, len, j: 0 };
-    if grouped && demography_varies(plan) {
+    if kernel != Kernel::Trajectory && demography_varies(plan) {
         let lanes = ws.lanes.get_or_insert_with(|| Box::new(LaneWorkspace::new(plan)));
+        lanes.scalar_force = kernel == Kernel::GroupScalarForce;
         let mut result = Ok(());
         for j0 in (0..len).step_by(lanes::L) {
-            result = lanes::run_group(plan, seed, first + j0, (len - j0).min(lanes::L), j0, lanes, &mut sink);
+            let n = (len - j0).min(lanes::L);
+            result = lanes::run_group(plan, seed, first + j0, n, j0, lanes, &mut sink);
             if result.is_err() {
                 break;
             }
@@ -619,7 +621,7 @@ fn run_block(
 /// multiply and an add on its own; the explicit `mul_add`s of
 /// [`exp_fast_f32`](super::special::exp_fast_f32) are single-rounding everywhere), so its
 /// results are identical bit for bit (tested below); only the vector width of the age
-/// loops changes. With `grouped`, the group kernel ([`lanes`], which needs AVX2 here).
+/// loops changes. Unless `kernel` is [`Kernel::Trajectory`], the group kernel ([`lanes`], which needs AVX2 here).
 ///
 /// # Safety
 /// The CPU must support AVX2 and FMA.
@@ -632,9 +634,9 @@ unsafe fn run_block_avx2(
     chunk: &mut [f32],
     counts: &mut [u64],
     ws: &mut Workspace,
-    grouped: bool,
+    kernel: Kernel,
 ) -> Result<()> {
-    run_block(plan, seed, first, chunk, counts, ws, grouped)
+    run_block(plan, seed, first, chunk, counts, ws, kernel)
 }
 
 /// Which kernel projects the trajectories (outputs agree to rounding; see the module notes).
@@ -646,6 +648,9 @@ pub enum Kernel {
     Auto,
     /// One trajectory at a time, the ages in the vector lanes: the group kernel's oracle.
     Trajectory,
+    /// The group kernel with each trajectory's force model stepped alone, not in the
+    /// force lanes ([`crate::force::LaneState`]): their oracle (the same bits).
+    GroupScalarForce,
 }
 
 /// Picks the kernel and the widest instruction set the CPU offers for [`run_block`]: on
@@ -660,17 +665,16 @@ fn run_block_dispatch(
     ws: &mut Workspace,
     kernel: Kernel,
 ) -> Result<()> {
-    let grouped = kernel == Kernel::Auto;
     #[cfg(target_arch = "x86_64")]
     {
         if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
             // SAFETY: the CPU supports AVX2 and FMA (checked just above).
-            return unsafe { run_block_avx2(plan, seed, first, chunk, counts, ws, grouped) };
+            return unsafe { run_block_avx2(plan, seed, first, chunk, counts, ws, kernel) };
         }
-        run_block(plan, seed, first, chunk, counts, ws, false)
+        run_block(plan, seed, first, chunk, counts, ws, Kernel::Trajectory)
     }
     #[cfg(not(target_arch = "x86_64"))]
-    run_block(plan, seed, first, chunk, counts, ws, grouped)
+    run_block(plan, seed, first, chunk, counts, ws, kernel)
 }
 
 /// Physical memory in bytes (Linux: `MemTotal` of /proc/meminfo), if known.
@@ -931,7 +935,7 @@ mod tests {
         let mut ws = Workspace::new(&plan);
         let [(best, best_counts), (portable, portable_counts)] = &mut out;
         run_block_dispatch(&plan, 11, 3 * BLOCK, best, best_counts, &mut ws, Kernel::Trajectory).unwrap();
-        run_block(&plan, 11, 3 * BLOCK, portable, portable_counts, &mut ws, false).unwrap();
+        run_block(&plan, 11, 3 * BLOCK, portable, portable_counts, &mut ws, Kernel::Trajectory).unwrap();
         assert!(best.iter().any(|v| *v != 0.0), "the trajectories vary");
         let differ = best.iter().zip(portable.iter()).filter(|(a, b)| a.to_bits() != b.to_bits()).count();
         assert_eq!(differ, 0, "{differ} of {} samples differ", best.len());
@@ -989,6 +993,38 @@ mod tests {
         }
         assert_eq!(without_citizens, 1, "one plan spreads migrants without a citizen base");
         eprintln!("group kernel against the trajectory kernel: largest relative difference {worst:e}");
+    }
+
+    /// The force lanes ([`crate::force::LaneState`]) step each trajectory's force model
+    /// as the scalar step does, bit for bit: every sample and threshold count of blocks of
+    /// Korea's, Taiwan's and the UN-medium baselines (a whole block and a partly filled
+    /// group) equals the group kernel's with each force model stepped alone.
+    #[test]
+    fn the_force_lanes_step_as_the_scalar_step() {
+        for name in ["baseline", "taiwan-baseline", "wpp2024-medium"] {
+            let plan = plan_of(name);
+            let spec = &plan.components.spec;
+            let cols = plan.len() * NMETRICS;
+            let width = 2 * (spec.gap_thresholds.len() + spec.available_thresholds.len());
+            for (seed, first, len) in [(9_u64, 3 * BLOCK, BLOCK), (77, 5 * BLOCK, 13)] {
+                let mut ws = Workspace::new(&plan);
+                let mut run = |kernel| {
+                    let (mut chunk, mut counts) = (vec![0.0_f32; len * cols], vec![0u64; plan.len() * width]);
+                    run_block_dispatch(&plan, seed, first, &mut chunk, &mut counts, &mut ws, kernel).unwrap();
+                    let used = ws.lanes.as_ref().map_or(0, |w| w.force_lane_groups);
+                    (chunk, counts, used)
+                };
+                let (lanes, lanes_counts, used) = run(Kernel::Auto);
+                assert_eq!(used, len.div_ceil(lanes::L) as u64, "{name}: every group in the force lanes");
+                let (alone, alone_counts, _) = run(Kernel::GroupScalarForce);
+                assert!(alone.iter().any(|v| *v != 0.0), "{name}: the trajectories vary");
+                for (c, (a, b)) in lanes.iter().zip(&alone).enumerate() {
+                    let (t, m, j) = (c / len / NMETRICS, (c / len) % NMETRICS, c % len);
+                    assert_eq!(a.to_bits(), b.to_bits(), "{name}, year {t}, metric {m}, trajectory {j}: {a} vs {b}");
+                }
+                assert_eq!(lanes_counts, alone_counts, "{name}: threshold counts");
+            }
+        }
     }
 
     /// A failure inside a group is reported as the trajectory kernel reports it: the

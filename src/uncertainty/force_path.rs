@@ -70,11 +70,7 @@ impl ForceState {
     pub fn start(&mut self, base: &force::ForceState, adjust: force::Adjust) {
         self.force.clone_from(base);
         self.force.adjust = adjust;
-        self.bought.clear();
-        self.systems = 0.0;
-        self.value = 0.0;
-        self.cost_cumulative = 0.0;
-        self.cost_npv = 0.0;
+        self.start_automation();
     }
 
     /// [`crate::automation::discount_factor`]`(rate, t)`, kept.
@@ -109,8 +105,32 @@ impl ForceState {
         auto: &AutomationSpec,
         policy: AutomationYear,
     ) -> ForceYear {
-        let AutomationYear { capacity, unit_cost, civilians } = policy;
         let f = self.force.step(plan, year, pop);
+        self.automate(t, year, f, auto, policy)
+    }
+
+    /// Starts a trajectory's automation (its force model stepped elsewhere, with the
+    /// force lanes of [`crate::force::LaneState`]).
+    pub fn start_automation(&mut self) {
+        self.bought.clear();
+        self.systems = 0.0;
+        self.value = 0.0;
+        self.cost_cumulative = 0.0;
+        self.cost_npv = 0.0;
+    }
+
+    /// The automation of year `t` (index from the base year) on the force model's year
+    /// `f` and the year's automation policies `policy`.
+    #[inline(always)]
+    pub fn automate(
+        &mut self,
+        t: usize,
+        year: i32,
+        f: force::ForceYear,
+        auto: &AutomationSpec,
+        policy: AutomationYear,
+    ) -> ForceYear {
+        let AutomationYear { capacity, unit_cost, civilians } = policy;
         // automation::simulate
         let gap = crate::run::automation_gap_in_year(f.gap, civilians);
         let available = f.available;

@@ -1,0 +1,276 @@
+//! Eight doubles per value: the vector type of the Monte Carlo's group kernel
+//! ([`crate::uncertainty`]'s lanes, where each lane is one trajectory) and of the force
+//! model's lanes ([`crate::force::model`]).
+//!
+//! On x86-64, [`V`] is two AVX2 registers: only to be built and used inside functions
+//! compiled for AVX2 and FMA (the engine checks the CPU before it runs a group). Elsewhere
+//! (and in tests, to compare) it is eight doubles lane by lane with the same IEEE
+//! operations, so that results agree bit for bit across machines.
+//!
+//! Every operation is one IEEE operation per lane, the lanes independent: a computation
+//! written with [`V`] gives in each lane the bits the same scalar expressions give (max,
+//! min and the clamps as `f64::max`, `f64::min` and `f64::clamp` take them for values
+//! that are not NaN).
+
+/// Lanes per vector.
+pub const L: usize = 8;
+
+/// One value per lane.
+pub type Lane = [f64; L];
+
+/// A lane of zeros.
+pub const ZERO: Lane = [0.0; L];
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::{L, Lane, ZERO};
+    use std::arch::x86_64::*;
+    use std::ops::{Add, Div, Mul, Sub};
+
+    /// Eight doubles in two AVX2 registers (see the module notes).
+    #[derive(Clone, Copy)]
+    pub struct V(pub(crate) __m256d, pub(crate) __m256d);
+
+    /// Both halves of `a` and `b` through `f`.
+    macro_rules! both {
+        ($f:ident, $a:expr, $b:expr) => {
+            V(unsafe { $f($a.0, $b.0) }, unsafe { $f($a.1, $b.1) })
+        };
+    }
+
+    // SAFETY (every `unsafe` below): AVX2 and FMA are available where a `V` is built and
+    // used (see the module notes); loads and stores stay within the `Lane` they name.
+    impl V {
+        #[inline(always)]
+        pub fn splat(x: f64) -> V {
+            let v = unsafe { _mm256_set1_pd(x) };
+            V(v, v)
+        }
+        #[inline(always)]
+        pub fn load(x: &Lane) -> V {
+            unsafe { V(_mm256_loadu_pd(x.as_ptr()), _mm256_loadu_pd(x.as_ptr().add(4))) }
+        }
+        #[inline(always)]
+        pub fn store(self, to: &mut Lane) {
+            unsafe {
+                _mm256_storeu_pd(to.as_mut_ptr(), self.0);
+                _mm256_storeu_pd(to.as_mut_ptr().add(4), self.1);
+            }
+        }
+        #[inline(always)]
+        pub fn get(self) -> Lane {
+            let mut out = ZERO;
+            self.store(&mut out);
+            out
+        }
+        /// max(self, 0) as `f64::max` takes it (a NaN gives 0).
+        #[inline(always)]
+        pub fn nonneg(self) -> V {
+            self.max(V::splat(0.0))
+        }
+        /// max(self, y) for y not NaN, as `f64::max` takes it.
+        #[inline(always)]
+        pub fn max(self, y: V) -> V {
+            both!(_mm256_max_pd, self, y)
+        }
+        /// min(self, y) for values not NaN.
+        #[inline(always)]
+        pub fn min(self, y: V) -> V {
+            both!(_mm256_min_pd, self, y)
+        }
+        /// `self.clamp(0.0, 1.0)` for values not NaN (a −0 may come out as +0).
+        #[inline(always)]
+        pub fn clamp01(self) -> V {
+            self.max(V::splat(0.0)).min(V::splat(1.0))
+        }
+        /// A mask of the lanes where `mask[l]` (for [`V::select`]).
+        #[inline(always)]
+        pub fn mask(mask: [bool; L]) -> V {
+            let mut bits = [0_i64; L];
+            for (b, &m) in bits.iter_mut().zip(&mask) {
+                *b = if m { -1 } else { 0 };
+            }
+            let p = bits.as_ptr().cast::<__m256i>();
+            unsafe { V(_mm256_castsi256_pd(_mm256_loadu_si256(p)), _mm256_castsi256_pd(_mm256_loadu_si256(p.add(1)))) }
+        }
+        /// The mask of the lanes where self > y (false where either is NaN).
+        #[inline(always)]
+        pub fn gt(self, y: V) -> V {
+            unsafe { V(_mm256_cmp_pd::<_CMP_GT_OQ>(self.0, y.0), _mm256_cmp_pd::<_CMP_GT_OQ>(self.1, y.1)) }
+        }
+        /// The mask of the lanes where self == y (false where either is NaN).
+        #[inline(always)]
+        pub fn eq(self, y: V) -> V {
+            unsafe { V(_mm256_cmp_pd::<_CMP_EQ_OQ>(self.0, y.0), _mm256_cmp_pd::<_CMP_EQ_OQ>(self.1, y.1)) }
+        }
+        /// Lane l of `yes` where `mask` (from [`V::mask`], [`V::gt`] or [`V::eq`]) holds
+        /// it, else of `self`.
+        #[inline(always)]
+        pub fn select(self, yes: V, mask: V) -> V {
+            unsafe { V(_mm256_blendv_pd(self.0, yes.0, mask.0), _mm256_blendv_pd(self.1, yes.1, mask.1)) }
+        }
+    }
+
+    macro_rules! op {
+        ($trait:ident, $f:ident, $intrinsic:ident) => {
+            impl $trait for V {
+                type Output = V;
+                #[inline(always)]
+                fn $f(self, y: V) -> V {
+                    both!($intrinsic, self, y)
+                }
+            }
+        };
+    }
+    op!(Add, add, _mm256_add_pd);
+    op!(Sub, sub, _mm256_sub_pd);
+    op!(Mul, mul, _mm256_mul_pd);
+    op!(Div, div, _mm256_div_pd);
+}
+#[cfg(target_arch = "x86_64")]
+pub use avx2::V;
+
+/// Eight doubles, lane by lane: the same IEEE operations as the AVX2 vectors (max and min
+/// of values not NaN, a NaN cut to 0 by `nonneg`), so results agree bit for bit across
+/// machines.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+pub(crate) mod portable {
+    use super::{L, Lane};
+    use std::ops::{Add, Div, Mul, Sub};
+
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct V(pub Lane);
+
+    /// `f` on each lane of `a` and `b`.
+    #[inline(always)]
+    fn zip(a: V, b: V, f: impl Fn(f64, f64) -> f64) -> V {
+        let mut o = a.0;
+        for (o, y) in o.iter_mut().zip(b.0) {
+            *o = f(*o, y);
+        }
+        V(o)
+    }
+
+    /// 1 where `c`, else 0 (a mask; [`V::select`] reads any non-zero as set).
+    #[inline(always)]
+    fn flag(c: bool) -> f64 {
+        if c { 1.0 } else { 0.0 }
+    }
+
+    impl V {
+        #[inline(always)]
+        pub fn splat(x: f64) -> V {
+            V([x; L])
+        }
+        #[inline(always)]
+        pub fn load(x: &Lane) -> V {
+            V(*x)
+        }
+        #[inline(always)]
+        pub fn store(self, to: &mut Lane) {
+            *to = self.0;
+        }
+        #[inline(always)]
+        pub fn get(self) -> Lane {
+            self.0
+        }
+        #[inline(always)]
+        pub fn nonneg(self) -> V {
+            V(self.0.map(|x| x.max(0.0)))
+        }
+        #[inline(always)]
+        pub fn max(self, y: V) -> V {
+            zip(self, y, f64::max)
+        }
+        #[inline(always)]
+        pub fn min(self, y: V) -> V {
+            zip(self, y, f64::min)
+        }
+        #[inline(always)]
+        pub fn clamp01(self) -> V {
+            self.max(V::splat(0.0)).min(V::splat(1.0))
+        }
+        #[inline(always)]
+        pub fn mask(mask: [bool; L]) -> V {
+            V(mask.map(flag))
+        }
+        #[inline(always)]
+        pub fn gt(self, y: V) -> V {
+            zip(self, y, |a, b| flag(a > b))
+        }
+        #[inline(always)]
+        pub fn eq(self, y: V) -> V {
+            zip(self, y, |a, b| flag(a == b))
+        }
+        #[inline(always)]
+        pub fn select(self, yes: V, mask: V) -> V {
+            let mut o = self.0;
+            for ((o, y), m) in o.iter_mut().zip(yes.0).zip(mask.0) {
+                if m != 0.0 {
+                    *o = y;
+                }
+            }
+            V(o)
+        }
+    }
+
+    macro_rules! op {
+        ($trait:ident, $f:ident, $op:tt) => {
+            impl $trait for V {
+                type Output = V;
+                #[inline(always)]
+                fn $f(self, y: V) -> V {
+                    zip(self, y, |a, b| a $op b)
+                }
+            }
+        };
+    }
+    op!(Add, add, +);
+    op!(Sub, sub, -);
+    op!(Mul, mul, *);
+    op!(Div, div, /);
+}
+#[cfg(not(target_arch = "x86_64"))]
+pub use portable::V;
+
+#[cfg(all(test, target_arch = "x86_64"))]
+mod tests {
+    use super::*;
+
+    /// The portable lanes (other architectures) give the AVX2 vectors' results bit for bit
+    /// on values of every sign and size (0 and NaN cut by `nonneg`), comparisons and
+    /// selections included.
+    #[test]
+    fn portable_lanes_agree_with_avx2() {
+        if !(std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")) {
+            return;
+        }
+        let (x, y) = (
+            [-2.5, 0.0, 1.0e-300, f64::NAN, 4.0, -0.0, 1.0e300, 0.1],
+            [3.0, -1.0e10, 7.25, 1.0, 4.0, 2.0, 1.0e-10, 0.3],
+        );
+        let (a, b) = (V::load(&x), V::load(&y));
+        let (pa, pb) = (portable::V(x), portable::V(y));
+        let mask = [true, false, false, true, false, true, true, false];
+        let pairs = [
+            ((a + b).get(), (pa + pb).0),
+            ((a - b).get(), (pa - pb).0),
+            ((a * b).get(), (pa * pb).0),
+            ((b / a).get(), (pb / pa).0),
+            (a.nonneg().get(), pa.nonneg().0),
+            (b.max(V::splat(-1.0)).get(), pb.max(portable::V::splat(-1.0)).0),
+            (b.min(V::splat(2.0)).get(), pb.min(portable::V::splat(2.0)).0),
+            (
+                (b * V::splat(0.2) - V::splat(0.5)).clamp01().get(),
+                (pb * portable::V::splat(0.2) - portable::V::splat(0.5)).clamp01().0,
+            ),
+            (a.select(b, V::mask(mask)).get(), pa.select(pb, portable::V::mask(mask)).0),
+            (a.select(b, a.gt(b)).get(), pa.select(pb, pa.gt(pb)).0),
+            (a.select(b, a.eq(b)).get(), pa.select(pb, pa.eq(pb)).0),
+        ];
+        for (k, (got, want)) in pairs.iter().enumerate() {
+            assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "operation {k}: {got:?} vs {want:?}");
+        }
+    }
+}
