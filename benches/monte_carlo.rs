@@ -9,6 +9,8 @@
 //! - `engine/10k_1thread_trajectory_kernel` against `engine/10k_1thread`: the kernel that
 //!   projects one trajectory at a time (the group kernel's oracle) and the default group
 //!   kernel (trajectories in the vector lanes), same trajectories, same sitting;
+//! - `engine/10k_1thread_scalar_force` against `engine/10k_1thread`: the group kernel with
+//!   each trajectory's force model stepped alone, and with them in the force lanes;
 //! - `sketch/10k_1thread` against `engine/10k_1thread`: the one-pass sketch run (what
 //!   `forcecast run` does beyond the sample budget) and the engine keeping every sample,
 //!   so their ratio is the sketches' cost per trajectory.
@@ -41,6 +43,9 @@ fn bench(c: &mut Criterion) {
     g.bench_function("engine/10k_1thread", |b| b.iter(|| black_box(engine::run(&plan, one, &|_| {}).unwrap())));
     g.bench_function("engine/10k_1thread_trajectory_kernel", |b| {
         b.iter(|| black_box(engine::run_with(&plan, one, engine::Kernel::Trajectory).unwrap()))
+    });
+    g.bench_function("engine/10k_1thread_scalar_force", |b| {
+        b.iter(|| black_box(engine::run_with(&plan, one, engine::Kernel::GroupScalarForce).unwrap()))
     });
     g.bench_function("sketch/10k_1thread", |b| {
         b.iter(|| black_box(sketch::run(&plan, one, sketch::CHUNK, &|_| {}).unwrap()))
