@@ -204,3 +204,46 @@ fn taiwan_force_set_uses_its_own_priors_and_names() {
         assert!(*rms <= sum.reference_rms + TOLERANCE, "vector {k}: RMS {rms}");
     }
 }
+
+/// The calibrated set's design points are evaluated eight at a time in the force lanes
+/// (`Setup::evaluate_lanes`): the same RMS bit for bit as one at a time
+/// (`Setup::evaluate`), and the same force states (stepping each on once more gives the
+/// same year and the same cadre inventories), for deviations of every kind, Korea and
+/// Taiwan.
+#[test]
+fn design_points_in_the_lanes_evaluate_as_one_at_a_time() {
+    use forcecast::force::{Adjust, Corps, ForcePlan, LaneState};
+    for name in ["baseline.toml", "taiwan-baseline.toml"] {
+        let (s, inputs, det) = load(&common::scenarios().join(name));
+        let base = det.population[0].clone();
+        let setup = Setup::new(&inputs, &s.force, base.clone(), s.base_year).unwrap();
+        let plan = ForcePlan::new(&s.force, &inputs.data.force, s.base_year, s.end_year).unwrap();
+        let adjusts: [Adjust; 8] = std::array::from_fn(|l| {
+            let x = l as f64 / 7.0;
+            Adjust {
+                active_shift: if l % 3 == 0 { 0.0 } else { 0.08 * (x - 0.5) },
+                take_up: (l % 2 == 1).then_some(0.6 + 0.4 * x),
+                careerist_shift: [0.05 * (x - 0.3), if l == 4 { 0.0 } else { -0.04 * x }],
+                decision_shift: [if l == 2 { 0.0 } else { 0.3 * (0.5 - x) }, 0.2 * x],
+                capacity_mult: [1.0, 0.7 + 0.6 * x],
+            }
+        });
+        let mut lanes = LaneState::default();
+        let Some(got) = setup.evaluate_lanes(&plan, &adjusts, &mut lanes) else {
+            #[cfg(target_arch = "x86_64")]
+            assert!(!std::is_x86_feature_detected!("avx2"), "{name}: the lanes ran");
+            continue;
+        };
+        assert_eq!(got.len(), 8);
+        for (l, (rms, mut state)) in got.into_iter().enumerate() {
+            let (want_rms, mut want) = setup.evaluate(&plan, adjusts[l]);
+            assert_eq!(rms.to_bits(), want_rms.to_bits(), "{name}, lane {l}: RMS {rms} vs {want_rms}");
+            assert!(rms.is_finite() && rms > 0.0, "{name}, lane {l}: RMS {rms}");
+            for c in 0..plan.corps() {
+                assert_eq!(state.cadre_by_years(Corps(c)), want.cadre_by_years(Corps(c)), "{name}, lane {l}");
+            }
+            let (a, b) = (state.step(&plan, s.base_year, &base), want.step(&plan, s.base_year, &base));
+            assert_eq!(a, b, "{name}, lane {l}: the base year stepped from the states");
+        }
+    }
+}

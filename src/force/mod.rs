@@ -8,6 +8,6 @@ pub mod policy;
 
 pub use branch::{Branch, Corps, ForceStructure, MAX_BRANCHES, MAX_CORPS};
 pub use model::{
-    Adjust, CadreDefaults, ForcePlan, ForceResult, ForceState, ForceYear, LaneState, LaneYear, history_populations,
-    prepare, prepare_with, simulate_with,
+    Adjust, CadreDefaults, ForcePlan, ForceResult, ForceState, ForceYear, LanePop, LaneState, LaneYear,
+    history_populations, prepare, prepare_with, simulate_with,
 };

@@ -55,7 +55,7 @@ use crate::error::{Error, Result};
 use crate::scenario::ForceSpec;
 
 mod lanes;
-pub use lanes::{LaneState, LaneYear};
+pub use lanes::{Each, LanePop, LaneState, LaneYear};
 
 /// Weekly slices of a year's enlistment dates.
 const SLICES: usize = 52;

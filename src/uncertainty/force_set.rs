@@ -45,10 +45,11 @@ use serde::Serialize;
 
 use super::params::ForceDraw;
 use crate::demography::Population;
-use crate::force::{Adjust, ForcePlan, ForceState};
+use crate::force::{Adjust, ForcePlan, ForceState, LaneState};
 use crate::run::Inputs;
 use crate::scenario::Scenario;
 use crate::scenario::uncertainty::ForceNoise;
+use crate::simd::L;
 use crate::validation::calibration::{self, NEAR, RANGES, Setup};
 
 /// Points of the deterministic design.
@@ -364,33 +365,50 @@ impl ForceSet {
         // not the prior's own bound).
         let first_priors = calibration::priors(data.structure());
         let eval = |box_: &[(f64, f64); NDRAWN], n: usize| -> Vec<([f64; NDRAWN], f64, ForceState)> {
-            // Each point is independent: evaluated in parallel, collected in index order.
-            (1..=n as u64)
-                .into_par_iter()
-                .map(|i| {
-                    let mut v = scenario_values;
-                    let mut dim = 0;
-                    for (k, d) in drawn.iter().enumerate() {
-                        if *d {
-                            let u = radical_inverse(i, PRIMES[dim]);
-                            v[k] = match k {
-                                // The first corps' priors, the country's own: a width of 0
-                                // is no prior (uniform over the range).
-                                1 | 2 if first_priors[k - 1].1 > 0.0 => {
-                                    truncated_normal(u, first_priors[k - 1], priors[k])
-                                }
-                                _ => box_[k].0 + (box_[k].1 - box_[k].0) * u,
-                            };
-                            dim += 1;
-                        }
+            let point = |i: u64| {
+                let mut v = scenario_values;
+                let mut dim = 0;
+                for (k, d) in drawn.iter().enumerate() {
+                    if *d {
+                        let u = radical_inverse(i, PRIMES[dim]);
+                        v[k] = match k {
+                            // The first corps' priors, the country's own: a width of 0
+                            // is no prior (uniform over the range).
+                            1 | 2 if first_priors[k - 1].1 > 0.0 => truncated_normal(u, first_priors[k - 1], priors[k]),
+                            _ => box_[k].0 + (box_[k].1 - box_[k].0) * u,
+                        };
+                        dim += 1;
                     }
-                    let (rms, mut state) = setup.evaluate(plan, adjust_of(&v));
-                    // Thousands of these are held at once: without the step's cache
-                    // (rebuilt by the trajectory that starts from it).
-                    state.release_cache();
-                    (v, rms, state)
+                }
+                v
+            };
+            // Each point is independent: evaluated in parallel, eight at a time in the
+            // force lanes (the same results as one at a time, bit for bit), collected in
+            // index order.
+            let groups: Vec<Vec<_>> = (0..n.div_ceil(L))
+                .into_par_iter()
+                .map_init(LaneState::default, |lanes, g| {
+                    let first = g * L + 1;
+                    let count = L.min(n + 1 - first);
+                    // Lanes beyond the last point repeat it (evaluated, not kept).
+                    let vs: [[f64; NDRAWN]; L] = std::array::from_fn(|l| point((first + l.min(count - 1)) as u64));
+                    let adjusts = vs.map(|v| adjust_of(&v));
+                    let evaluated = setup
+                        .evaluate_lanes(plan, &adjusts, lanes)
+                        .unwrap_or_else(|| adjusts[..count].iter().map(|a| setup.evaluate(plan, *a)).collect());
+                    vs.into_iter()
+                        .zip(evaluated)
+                        .take(count)
+                        .map(|(v, (rms, mut state))| {
+                            // Thousands of these are held at once: without the step's
+                            // cache (rebuilt by the trajectory that starts from it).
+                            state.release_cache();
+                            (v, rms, state)
+                        })
+                        .collect()
                 })
-                .collect()
+                .collect();
+            groups.into_iter().flatten().collect()
         };
         let pilot = eval(&priors, PILOT_POINTS);
         let mut best = pilot.iter().map(|p| p.1).fold(scenario_rms, f64::min);

@@ -249,7 +249,7 @@ pub fn run_group(
         let (young, working, old) = (sum_both(cur, 0..15), sum_both(cur, 15..65), sum_both(cur, 65..NAGES));
         // (Not `force_lanes.then(|| ..)`: a closure would be compiled without AVX2.)
         let years = if force_lanes {
-            Some(ws.force.step(&plan.force_plan, year, &cur.s[0], &cur.s[1]).lanes())
+            Some(ws.force.step(&plan.force_plan, year, &crate::force::model::Each(&cur.s[0], &cur.s[1])).lanes())
         } else {
             for (l, g) in ws.gathered.iter_mut().enumerate().take(n) {
                 for (x, (m, f)) in cur.s[0][..read].iter().zip(&cur.s[1][..read]).enumerate() {

@@ -439,6 +439,12 @@ impl<'a> Setup<'a> {
         }
     }
 
+    /// A path of `rows` for [`Setup::rms`] alone, without the series names (which the RMS
+    /// does not read; thousands of design points are evaluated, each would allocate them).
+    fn rows_path(&self, rows: Vec<ForceYear>) -> ModelPath {
+        ModelPath { corps: Vec::new(), branches: Vec::new(), first: self.first, rows }
+    }
+
     /// The populations and anchors for the baseline's force parameters `spec`.
     pub fn new(inputs: &'a Inputs, spec: &ForceSpec, base: Population, base_year: i32) -> Result<Setup<'a>> {
         let data = &inputs.data.force;
@@ -518,7 +524,83 @@ impl<'a> Setup<'a> {
         let (state, mut rows) = force::prepare_with(plan, &self.history, &self.base, adjust);
         let mut next = state.clone();
         rows.push(next.step(plan, self.base_year, &self.base));
-        (self.rms(&self.model_path(rows)), state)
+        (self.rms(&self.rows_path(rows)), state)
+    }
+
+    /// [`Setup::evaluate`] of eight deviations at once, their force models stepped
+    /// together in the force lanes ([`force::LaneState`], which `lanes` holds between
+    /// calls): the same RMS and states bit for bit. None where the CPU lacks AVX2 and FMA
+    /// (x86-64) or the lanes cannot hold the states; evaluate one at a time then.
+    pub fn evaluate_lanes(
+        &self,
+        plan: &ForcePlan,
+        adjusts: &[force::Adjust; crate::simd::L],
+        lanes: &mut force::LaneState,
+    ) -> Option<Vec<(f64, force::ForceState)>> {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if !(std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")) {
+                return None;
+            }
+            // SAFETY: the CPU supports AVX2 and FMA (checked just above).
+            unsafe { self.evaluate_lanes_avx2(plan, adjusts, lanes) }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        self.evaluate_lanes_in(plan, adjusts, lanes)
+    }
+
+    /// [`Setup::evaluate_lanes`] compiled for AVX2 and FMA.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2 and FMA.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn evaluate_lanes_avx2(
+        &self,
+        plan: &ForcePlan,
+        adjusts: &[force::Adjust; crate::simd::L],
+        lanes: &mut force::LaneState,
+    ) -> Option<Vec<(f64, force::ForceState)>> {
+        self.evaluate_lanes_in(plan, adjusts, lanes)
+    }
+
+    /// [`force::prepare_with`] and the base year's step of [`Setup::evaluate`] in the
+    /// lanes: the history under each lane's historical deviations, then the full ones.
+    #[inline(always)]
+    fn evaluate_lanes_in(
+        &self,
+        plan: &ForcePlan,
+        adjusts: &[force::Adjust; crate::simd::L],
+        lanes: &mut force::LaneState,
+    ) -> Option<Vec<(f64, force::ForceState)>> {
+        let first = self.history.first().unwrap_or(&self.base);
+        let historical = adjusts.map(|a| a.historical());
+        let mut states: Vec<force::ForceState> =
+            historical.iter().map(|a| force::ForceState::start_with(plan, first, *a)).collect();
+        if !lanes.load(plan, std::array::from_fn(|l| &states[l]), &historical) {
+            return None;
+        }
+        let mut rows: Vec<Vec<ForceYear>> =
+            (0..crate::simd::L).map(|_| Vec::with_capacity(self.history.len() + 1)).collect();
+        // Plain loops: a closure would be compiled without the caller's AVX2.
+        for (t, p) in self.history.iter().enumerate() {
+            let years = lanes.step(plan, plan.first + t as i32, p).lanes();
+            for (r, y) in rows.iter_mut().zip(years) {
+                r.push(y);
+            }
+        }
+        for (l, state) in states.iter_mut().enumerate() {
+            lanes.store_lane(l, state);
+            state.adjust = adjusts[l];
+        }
+        lanes.set_active_shift(adjusts);
+        let years = lanes.step(plan, self.base_year, &self.base).lanes();
+        let mut out = Vec::with_capacity(crate::simd::L);
+        for ((mut r, y), state) in rows.into_iter().zip(years).zip(states) {
+            r.push(y);
+            out.push((self.rms(&self.rows_path(r)), state));
+        }
+        Some(out)
     }
 
     /// The force available in `year` of the projection `pops` (one per year from the base
@@ -555,7 +637,7 @@ impl<'a> Setup<'a> {
             if a.series == "nco_shortfall" {
                 // A difference of two stocks: its miss is measured against the NCO
                 // requirement, so 1,000 too few weighs as 1,000 NCOs.
-                let last = path.corps.len() - 1;
+                let last = self.nc.saturating_sub(1);
                 let Some(ncos) = path.at(|y| y.corps[last], a.time()) else { continue };
                 out.push((m - a.observed) / (m + ncos).max(1.0));
             } else {
@@ -586,7 +668,7 @@ impl<'a> Setup<'a> {
     /// series' mean squared relative error ([`Setup::weight`]).
     pub fn rms(&self, path: &ModelPath) -> f64 {
         let (mut sum, mut wsum) = (0.0, 0.0);
-        let mut e = Vec::new();
+        let mut e = Vec::with_capacity(self.anchors.len());
         for k in 0..self.fitted.len() {
             self.series_errors(path, k, &mut e);
             if e.is_empty() {

@@ -14,19 +14,62 @@
 //! drawn deviations, the population); the plan's paths are the same for all.
 
 use super::{ForcePlan, ForceState, ForceYear, MAX_BRANCHES, MAX_CORPS, liable};
+use crate::demography::Population;
 use crate::simd::{L, Lane, V, ZERO};
+
+/// The populations at 1 July the lanes step on, by age: each lane's own ([`Each`]), or
+/// one population for all lanes (the history the calibration steps every design point
+/// on).
+pub trait LanePop {
+    /// Men of age `a` (< `NAGES`), per lane.
+    fn male(&self, a: usize) -> V;
+    /// Women of age `a` (< `NAGES`), per lane.
+    fn female(&self, a: usize) -> V;
+}
+
+/// Each lane's population: men and women by age, `[a][l]`.
+pub struct Each<'a>(pub &'a [Lane], pub &'a [Lane]);
+
+impl LanePop for Each<'_> {
+    #[inline(always)]
+    fn male(&self, a: usize) -> V {
+        V::load(&self.0[a])
+    }
+    #[inline(always)]
+    fn female(&self, a: usize) -> V {
+        V::load(&self.1[a])
+    }
+}
+
+impl LanePop for Population {
+    #[inline(always)]
+    fn male(&self, a: usize) -> V {
+        V::splat(self.male[a])
+    }
+    #[inline(always)]
+    fn female(&self, a: usize) -> V {
+        V::splat(self.female[a])
+    }
+}
 
 // No closure or iterator adapter below takes a `V`: a closure is compiled on its own,
 // without the target features of the AVX2 function the step is inlined into, and would
 // call each vector operation instead of inlining it. Sums over a range start from −0, as
 // `Iterator::sum` of `f64` does.
 
-/// Σ `v[a]` over the ages `a` of `ages` weighted by their `w(a)`, from −0.
+/// Σ over the ages `a` of `ages` of the men (women with `female`) of age a weighted by
+/// `w(a)`, from −0 (a weight is a scalar: `w` takes no vector).
 #[inline(always)]
-fn weighted(v: &[Lane], ages: &[(usize, f64)], w: impl Fn(usize, f64) -> f64) -> V {
+fn weighted<P: LanePop + ?Sized>(pop: &P, female: bool, ages: &[(usize, f64)], w: impl Fn(usize, f64) -> f64) -> V {
     let mut acc = V::splat(-0.0);
     for &(a, s) in ages {
-        let x = if a < crate::NAGES { V::load(&v[a]) } else { V::splat(0.0) };
+        let x = if a >= crate::NAGES {
+            V::splat(0.0)
+        } else if female {
+            pop.female(a)
+        } else {
+            pop.male(a)
+        };
         acc = acc + V::splat(w(a, s)) * x;
     }
     acc
@@ -313,10 +356,35 @@ impl LaneState {
         &self.row
     }
 
+    /// Writes lane `l` into `state` (loaded from it or from a state of its shape): what
+    /// the steps change (the stocks, past intakes, the next year, the cadre's men and the
+    /// base year's split).
+    pub fn store_lane(&self, l: usize, state: &mut ForceState) {
+        state.next_year = self.next_year;
+        for b in 0..MAX_BRANCHES {
+            state.intakes[b].clear();
+            state.intakes[b].extend(self.intakes[b].iter().map(|v| v[l]));
+        }
+        for c in 0..MAX_CORPS {
+            state.stock[c].clear();
+            state.stock[c].extend(self.stock[c].iter().map(|v| v[l]));
+        }
+        state.cadre_men = self.cadre_men.map(|v| v[l]);
+        state.base_split = self.base_split.map(|s| std::array::from_fn(|b| (s[b].0[l], s[b].1[l])));
+    }
+
+    /// Sets each lane's active-duty shift (what [`super::Adjust::historical`] leaves out):
+    /// from the base year on, as the scalar state's full deviations act.
+    pub fn set_active_shift(&mut self, adjusts: &[super::Adjust; L]) {
+        for (d, a) in self.active_shift.iter_mut().zip(adjusts) {
+            *d = a.active_shift;
+        }
+    }
+
     /// [`ForceState::step`] for the eight lanes, on their populations at 1 July of `year`
-    /// by age (`male[a][l]`, `female[a][l]`, at least up to `ForcePlan::ages_read`).
+    /// (`pop`, at least up to `ForcePlan::ages_read`).
     #[inline(always)]
-    pub fn step(&mut self, plan: &ForcePlan, year: i32, male: &[Lane], female: &[Lane]) -> LaneYear {
+    pub fn step<P: LanePop + ?Sized>(&mut self, plan: &ForcePlan, year: i32, pop: &P) -> LaneYear {
         debug_assert_eq!(year, self.next_year);
         self.next_year = year + 1;
         let i = plan.idx(year);
@@ -346,8 +414,8 @@ impl LaneState {
         };
         let mut accessions_men = zero;
         let mut ym = V::splat(-0.0);
-        for m in &male[20..=29] {
-            ym = ym + V::load(m);
+        for a in 20..=29 {
+            ym = ym + pop.male(a);
         }
         let women = plan.women_share[i];
         let requirement = |idx: usize, c: usize| plan.target[idx] * plan.cadre_share[idx] * plan.corps_share[c];
@@ -421,9 +489,9 @@ impl LaneState {
         };
         let shift = V::load(&self.active_shift);
         let Intake { eligible, pool, men, women: vols, alt, cadre_men: cadre_liable } =
-            self.intake(plan, male, female, year, cadre_men, d, shift);
+            self.intake(plan, pop, year, cadre_men, d, shift);
         out.eligible_men = eligible;
-        out.men_turning_20 = V::splat(0.5) * (V::load(&male[19]) + V::load(&male[20]));
+        out.men_turning_20 = V::splat(0.5) * (pop.male(19) + pop.male(20));
         out.active_pool = pool;
         out.female_volunteers = vols;
         out.intake = men + vols;
@@ -436,7 +504,7 @@ impl LaneState {
         if year == plan.base_year && plan.first < plan.base_year {
             let d = plan.base_defaults;
             let Intake { pool: pool_h, men: men_h, women: vols_h, alt: alt_h, .. } =
-                self.intake(plan, male, female, year, cadre_men, d, zero);
+                self.intake(plan, pop, year, cadre_men, d, zero);
             let half = V::splat(0.5);
             let mut split = [(ZERO, ZERO); MAX_BRANCHES];
             for b in 0..MAX_BRANCHES {
@@ -494,23 +562,21 @@ impl LaneState {
 
     /// [`super::intake_with`] for the lanes (k = 0), with the active-duty shift `shift`
     /// (0 for the history's policies) and each lane's take-up.
-    #[allow(clippy::too_many_arguments)]
     #[inline(always)]
-    fn intake(
+    fn intake<P: LanePop + ?Sized>(
         &self,
         plan: &ForcePlan,
-        male: &[Lane],
-        female: &[Lane],
+        pop: &P,
         year: i32,
         cadre_men: V,
         d: super::IntakePolicies,
         shift: V,
     ) -> Intake {
-        let eligible = weighted(male, &plan.enlist_ages, |a, s| s * liable(plan, year, a));
+        let eligible = weighted(pop, false, &plan.enlist_ages, |a, s| s * liable(plan, year, a));
         let cadre_men = match plan.first_liable.or(plan.first_liable_year) {
             None => cadre_men,
             Some(_) => {
-                let all = weighted(male, &plan.enlist_ages, |_, s| s);
+                let all = weighted(pop, false, &plan.enlist_ages, |_, s| s);
                 let zero = V::splat(0.0);
                 zero.select(cadre_men * eligible / all, all.gt(zero))
             }
@@ -520,7 +586,7 @@ impl LaneState {
         let pool = eligible * rate;
         let allocated = V::splat(d.allocations).min(pool);
         let men = V::load(&self.take_up) * (pool - allocated - cadre_men).nonneg();
-        let women = V::splat(d.female_scale) * weighted(female, &plan.vol_ages, |_, s| s);
+        let women = V::splat(d.female_scale) * weighted(pop, true, &plan.vol_ages, |_, s| s);
         let supplementary = V::splat(plan.supplementary[plan.idx(year)]).min((V::splat(1.0) - rate).nonneg());
         let alt = allocated + eligible * supplementary;
         Intake { eligible, pool, men, women, alt, cadre_men }
