@@ -261,7 +261,7 @@ pub fn fmt_num(x: f64) -> String {
 fn fixed_decimals(x: f64, decimals: u32) -> Option<String> {
     let scale: u64 = if decimals == 3 { 1_000 } else { 1_000_000 };
     let y = x * scale as f64;
-    if !(y.abs() < 4.0e15) {
+    if y.is_nan() || y.abs() >= 4.0e15 {
         return None;
     }
     let r = y.round();
