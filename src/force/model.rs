@@ -524,6 +524,23 @@ impl ForcePlan {
         oldest.clamp(29, crate::NAGES - 1) + 1
     }
 
+    /// Whether the conscript stocks of `year` read [`ForcePlan::serving_row`]: a year of
+    /// the plan's table, unless the base year's intake is split at 1 July (`base_split`)
+    /// and still serving.
+    fn tabled(&self, year: i32, base_split: bool) -> bool {
+        let p0 = self.first - self.lookback as i32;
+        (p0..=self.last).contains(&year)
+            && (!base_split || year < self.base_year || year - self.base_year > self.lookback as i32)
+    }
+
+    /// Branch `b`'s serving weights of the intakes of `year − k` at 1 July of `year` and
+    /// the attrition over k years, k = 0..=lookback (a year of the table).
+    fn serving_row(&self, year: i32, b: usize) -> (&[f64], &[f64]) {
+        let n = self.lookback + 1;
+        let at = ((year - (self.first - self.lookback as i32)) as usize * self.nb + b) * n;
+        (&self.serving[at..at + n], &self.attrition_pow[..n])
+    }
+
     fn idx(&self, year: i32) -> usize {
         (year - (self.first - self.lookback as i32)).clamp(0, self.active_rate.len() as i32 - 1) as usize
     }
@@ -981,17 +998,14 @@ impl ForceState {
         }
         // Each branch's stock: Σ_k intake(year − k) × its weight k × (1 − attrition)^k, the
         // intakes of the base year split at its 1 July (the general loop) while they serve.
-        let (p0, lookback) = (plan.first - plan.lookback as i32, plan.lookback);
-        let tabled = (p0..=plan.last).contains(&year)
-            && (self.base_split.is_none() || year < plan.base_year || year - plan.base_year > lookback as i32);
+        let tabled = plan.tabled(year, self.base_split.is_some());
         for b in 0..plan.nb {
             self.intakes[b].push(by_branch[b]);
             let hist = &self.intakes[b];
             let t = hist.len() - 1;
-            if tabled && t >= lookback {
-                let at = ((year - p0) as usize * plan.nb + b) * (lookback + 1);
-                let n = lookback + 1;
-                let (weights, attrition) = (&plan.serving[at..at + n], &plan.attrition_pow[..n]);
+            if tabled && t >= plan.lookback {
+                let (weights, attrition) = plan.serving_row(year, b);
+                let n = weights.len();
                 let intakes = &hist[t + 1 - n..t + 1];
                 let mut stock = 0.0;
                 for k in 0..n {

@@ -518,17 +518,14 @@ impl LaneState {
             out.intake = half * (men_h + vols_h + men + vols);
             out.alternative_service_intake = half * (alt_h + alt);
         }
-        let (p0, lookback) = (plan.first - plan.lookback as i32, plan.lookback);
-        let tabled = (p0..=plan.last).contains(&year)
-            && (self.base_split.is_none() || year < plan.base_year || year - plan.base_year > lookback as i32);
+        let tabled = plan.tabled(year, self.base_split.is_some());
         for b in 0..plan.nb {
             self.intakes[b].push(by_branch[b].get());
             let hist = &self.intakes[b];
             let t = hist.len() - 1;
-            if tabled && t >= lookback {
-                let at = ((year - p0) as usize * plan.nb + b) * (lookback + 1);
-                let n = lookback + 1;
-                let (weights, attrition) = (&plan.serving[at..at + n], &plan.attrition_pow[..n]);
+            if tabled && t >= plan.lookback {
+                let (weights, attrition) = plan.serving_row(year, b);
+                let n = weights.len();
                 let intakes = &hist[t + 1 - n..t + 1];
                 let mut stock = zero;
                 for k in 0..n {
