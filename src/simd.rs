@@ -78,10 +78,11 @@ mod avx2 {
         pub fn min(self, y: V) -> V {
             both!(_mm256_min_pd, self, y)
         }
-        /// `self.clamp(0.0, 1.0)` for values not NaN (a −0 may come out as +0).
+        /// `self.clamp(0.0, 1.0)` exactly, a NaN and a −0 included: the instructions
+        /// return their second operand when the comparison fails, so the bound goes first.
         #[inline(always)]
         pub fn clamp01(self) -> V {
-            self.max(V::splat(0.0)).min(V::splat(1.0))
+            V::splat(1.0).min(V::splat(0.0).max(self))
         }
         /// A mask of the lanes where `mask[l]` (for [`V::select`]).
         #[inline(always)]
@@ -189,7 +190,7 @@ pub(crate) mod portable {
         }
         #[inline(always)]
         pub fn clamp01(self) -> V {
-            self.max(V::splat(0.0)).min(V::splat(1.0))
+            V(self.0.map(|x| x.clamp(0.0, 1.0)))
         }
         #[inline(always)]
         pub fn mask(mask: [bool; L]) -> V {
@@ -265,6 +266,9 @@ mod tests {
                 (b * V::splat(0.2) - V::splat(0.5)).clamp01().get(),
                 (pb * portable::V::splat(0.2) - portable::V::splat(0.5)).clamp01().0,
             ),
+            // NaN and −0 as `f64::clamp` keeps them.
+            (a.clamp01().get(), x.map(|x| x.clamp(0.0, 1.0))),
+            (pa.clamp01().0, x.map(|x| x.clamp(0.0, 1.0))),
             (a.select(b, V::mask(mask)).get(), pa.select(pb, portable::V::mask(mask)).0),
             (a.select(b, a.gt(b)).get(), pa.select(pb, pa.gt(pb)).0),
             (a.select(b, a.eq(b)).get(), pa.select(pb, pa.eq(pb)).0),
