@@ -12,6 +12,11 @@
 //!
 //! Only the parts that differ between trajectories are lanes (stocks, past intakes, the
 //! drawn deviations, the population); the plan's paths are the same for all.
+//!
+//! The calibrated force parameter set steps its design points on the history through
+//! the same lanes, eight points on one population ([`LanePop`] for [`Population`];
+//! `Setup::evaluate_lanes`, held bit for bit to one point at a time by
+//! `design_points_in_the_lanes_evaluate_as_one_at_a_time`).
 
 use super::{ForcePlan, ForceState, ForceYear, MAX_BRANCHES, MAX_CORPS, liable};
 use crate::demography::Population;
