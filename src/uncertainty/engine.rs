@@ -577,8 +577,9 @@ pub fn populations(plan: &Plan, seed: u64, index: u64) -> Result<Vec<Population>
 }
 
 /// Runs the trajectories of one block, writing their samples and threshold counts: in
-/// groups of [`lanes::L`] unless `kernel` is [`Kernel::Trajectory`] (only where the CPU has AVX2 and FMA, from
-/// [`run_block_avx2`]), else (and to report a failure) one at a time.
+/// groups of [`lanes::L`] unless `kernel` is [`Kernel::Trajectory`] (only where the CPU
+/// has AVX2 and FMA, from [`run_block_avx2`]), else (and to report a failure) one at a
+/// time.
 #[inline(always)]
 fn run_block(
     plan: &Plan,
@@ -621,7 +622,8 @@ fn run_block(
 /// multiply and an add on its own; the explicit `mul_add`s of
 /// [`exp_fast_f32`](super::special::exp_fast_f32) are single-rounding everywhere), so its
 /// results are identical bit for bit (tested below); only the vector width of the age
-/// loops changes. Unless `kernel` is [`Kernel::Trajectory`], the group kernel ([`lanes`], which needs AVX2 here).
+/// loops changes. Unless `kernel` is [`Kernel::Trajectory`], the group kernel ([`lanes`],
+/// which needs AVX2 here).
 ///
 /// # Safety
 /// The CPU must support AVX2 and FMA.
@@ -853,6 +855,22 @@ mod tests {
         Plan::new(&s, &inputs, &det).unwrap()
     }
 
+    /// The samples and threshold counts of the `len` trajectories from `first` with `kernel`.
+    fn block(
+        plan: &Plan,
+        seed: u64,
+        first: usize,
+        len: usize,
+        ws: &mut Workspace,
+        kernel: Kernel,
+    ) -> Result<(Vec<f32>, Vec<u64>)> {
+        let spec = &plan.components.spec;
+        let width = 2 * (spec.gap_thresholds.len() + spec.available_thresholds.len());
+        let (mut chunk, mut counts) = (vec![0.0_f32; len * plan.len() * NMETRICS], vec![0u64; plan.len() * width]);
+        run_block_dispatch(plan, seed, first, &mut chunk, &mut counts, ws, kernel)?;
+        Ok((chunk, counts))
+    }
+
     /// The fast engine held to the reference: trajectories of Korea's and Taiwan's
     /// baselines (four seeds and indices, every stochastic component on) re-projected
     /// with the reference step (`demography::step`) and life table (`LifeTable`, f64,
@@ -963,18 +981,11 @@ mod tests {
                 plan.components.mortality_sd = 0.0;
             }
             without_citizens += usize::from(plan.citizens.is_none());
-            let spec = &plan.components.spec;
             let cols = plan.len() * NMETRICS;
-            let width = 2 * (spec.gap_thresholds.len() + spec.available_thresholds.len());
             for (seed, first, len) in [(5_u64, 2 * BLOCK, BLOCK), (2024, 7 * BLOCK, 7)] {
                 let mut ws = Workspace::new(&plan);
-                let mut run = |kernel| {
-                    let (mut chunk, mut counts) = (vec![0.0_f32; len * cols], vec![0u64; plan.len() * width]);
-                    run_block_dispatch(&plan, seed, first, &mut chunk, &mut counts, &mut ws, kernel).unwrap();
-                    (chunk, counts)
-                };
-                let (group, group_counts) = run(Kernel::Auto);
-                let (one, one_counts) = run(Kernel::Trajectory);
+                let (group, group_counts) = block(&plan, seed, first, len, &mut ws, Kernel::Auto).unwrap();
+                let (one, one_counts) = block(&plan, seed, first, len, &mut ws, Kernel::Trajectory).unwrap();
                 assert!(group.iter().any(|v| *v != 0.0), "{name}: the trajectories vary");
                 for c in 0..cols {
                     let (t, m) = (c / NMETRICS, c % NMETRICS);
@@ -1003,20 +1014,12 @@ mod tests {
     fn the_force_lanes_step_as_the_scalar_step() {
         for name in ["baseline", "taiwan-baseline", "wpp2024-medium"] {
             let plan = plan_of(name);
-            let spec = &plan.components.spec;
-            let cols = plan.len() * NMETRICS;
-            let width = 2 * (spec.gap_thresholds.len() + spec.available_thresholds.len());
             for (seed, first, len) in [(9_u64, 3 * BLOCK, BLOCK), (77, 5 * BLOCK, 13)] {
                 let mut ws = Workspace::new(&plan);
-                let mut run = |kernel| {
-                    let (mut chunk, mut counts) = (vec![0.0_f32; len * cols], vec![0u64; plan.len() * width]);
-                    run_block_dispatch(&plan, seed, first, &mut chunk, &mut counts, &mut ws, kernel).unwrap();
-                    let used = ws.lanes.as_ref().map_or(0, |w| w.force_lane_groups);
-                    (chunk, counts, used)
-                };
-                let (lanes, lanes_counts, used) = run(Kernel::Auto);
+                let (lanes, lanes_counts) = block(&plan, seed, first, len, &mut ws, Kernel::Auto).unwrap();
+                let used = ws.lanes.as_ref().map_or(0, |w| w.force_lane_groups);
                 assert_eq!(used, len.div_ceil(lanes::L) as u64, "{name}: every group in the force lanes");
-                let (alone, alone_counts, _) = run(Kernel::GroupScalarForce);
+                let (alone, alone_counts) = block(&plan, seed, first, len, &mut ws, Kernel::GroupScalarForce).unwrap();
                 assert!(alone.iter().any(|v| *v != 0.0), "{name}: the trajectories vary");
                 for (c, (a, b)) in lanes.iter().zip(&alone).enumerate() {
                     let (t, m, j) = (c / len / NMETRICS, (c / len) % NMETRICS, c % len);
@@ -1034,14 +1037,8 @@ mod tests {
     fn a_failing_group_reports_the_trajectory_kernels_error() {
         let mut plan = plan_of("baseline");
         plan.citizens.as_mut().expect("a citizen base").net[5] = f64::NAN;
-        let spec = &plan.components.spec;
-        let cols = plan.len() * NMETRICS;
-        let width = 2 * (spec.gap_thresholds.len() + spec.available_thresholds.len());
         let mut ws = Workspace::new(&plan);
-        let mut run = |kernel| {
-            let (mut chunk, mut counts) = (vec![0.0_f32; BLOCK * cols], vec![0u64; plan.len() * width]);
-            run_block_dispatch(&plan, 3, 4 * BLOCK, &mut chunk, &mut counts, &mut ws, kernel).unwrap_err().to_string()
-        };
+        let mut run = |kernel| block(&plan, 3, 4 * BLOCK, BLOCK, &mut ws, kernel).unwrap_err().to_string();
         let (group, one) = (run(Kernel::Auto), run(Kernel::Trajectory));
         assert_eq!(group, one);
         assert!(group.contains(&format!("trajectory {}", 4 * BLOCK)), "{group}");
