@@ -1,16 +1,17 @@
-//! Eight doubles per value: the vector type of the Monte Carlo's group kernel
+//! Eight values per vector: the vector types of the Monte Carlo's group kernel
 //! ([`crate::uncertainty`]'s lanes, where each lane is one trajectory) and of the force
-//! model's lanes ([`crate::force::model`]).
+//! model's lanes ([`crate::force::model`]): [`V`], eight doubles, and [`W`], eight
+//! singles (the group kernel's populations and life tables).
 //!
-//! On x86-64, [`V`] is two AVX2 registers: only to be built and used inside functions
-//! compiled for AVX2 and FMA (the engine checks the CPU before it runs a group). Elsewhere
-//! (and in tests, to compare) it is eight doubles lane by lane with the same IEEE
-//! operations, so that results agree bit for bit across machines.
+//! On x86-64, [`V`] is two AVX2 registers and [`W`] one: only to be built and used inside
+//! functions compiled for AVX2 and FMA (the engine checks the CPU before it runs a group).
+//! Elsewhere (and in tests, to compare) they are eight values lane by lane with the same
+//! IEEE operations, so that results agree bit for bit across machines.
 //!
 //! Every operation is one IEEE operation per lane, the lanes independent: a computation
-//! written with [`V`] gives in each lane the bits the same scalar expressions give (max,
-//! min and the clamps as `f64::max`, `f64::min` and `f64::clamp` take them for values
-//! that are not NaN).
+//! written with [`V`] or [`W`] gives in each lane the bits the same scalar expressions give
+//! (max, min and the clamps as `f64::max`, `f64::min` and `f64::clamp` take them for values
+//! that are not NaN; [`W::widen`] and [`W::narrow`] as `f64::from` and `as f32`).
 
 /// Lanes per vector.
 pub const L: usize = 8;
@@ -21,9 +22,15 @@ pub type Lane = [f64; L];
 /// A lane of zeros.
 pub const ZERO: Lane = [0.0; L];
 
+/// One single-precision value per lane.
+pub type Lane32 = [f32; L];
+
+/// A single-precision lane of zeros.
+pub const ZERO32: Lane32 = [0.0; L];
+
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
-    use super::{L, Lane, ZERO};
+    use super::{L, Lane, Lane32, ZERO, ZERO32};
     use std::arch::x86_64::*;
     use std::ops::{Add, Div, Mul, Sub};
 
@@ -127,9 +134,78 @@ mod avx2 {
     op!(Sub, sub, _mm256_sub_pd);
     op!(Mul, mul, _mm256_mul_pd);
     op!(Div, div, _mm256_div_pd);
+
+    /// Eight singles in one AVX2 register (see the module notes).
+    #[derive(Clone, Copy)]
+    pub struct W(pub(crate) __m256);
+
+    impl W {
+        #[inline(always)]
+        pub fn splat(x: f32) -> W {
+            W(unsafe { _mm256_set1_ps(x) })
+        }
+        #[inline(always)]
+        pub fn load(x: &Lane32) -> W {
+            W(unsafe { _mm256_loadu_ps(x.as_ptr()) })
+        }
+        #[inline(always)]
+        pub fn store(self, to: &mut Lane32) {
+            unsafe { _mm256_storeu_ps(to.as_mut_ptr(), self.0) }
+        }
+        #[cfg_attr(not(test), allow(dead_code))]
+        #[inline(always)]
+        pub fn get(self) -> Lane32 {
+            let mut out = ZERO32;
+            self.store(&mut out);
+            out
+        }
+        /// max(self, 0) as `f32::max` takes it (a NaN gives 0).
+        #[inline(always)]
+        pub fn nonneg(self) -> W {
+            self.max(W::splat(0.0))
+        }
+        /// max(self, y) for y not NaN, as `f32::max` takes it.
+        #[inline(always)]
+        pub fn max(self, y: W) -> W {
+            W(unsafe { _mm256_max_ps(self.0, y.0) })
+        }
+        /// min(self, y) for values not NaN.
+        #[inline(always)]
+        pub fn min(self, y: W) -> W {
+            W(unsafe { _mm256_min_ps(self.0, y.0) })
+        }
+        /// Each lane in double precision (exact).
+        #[inline(always)]
+        pub fn widen(self) -> V {
+            unsafe {
+                V(_mm256_cvtps_pd(_mm256_castps256_ps128(self.0)), _mm256_cvtps_pd(_mm256_extractf128_ps::<1>(self.0)))
+            }
+        }
+        /// Each lane of `v` rounded to the nearest single (ties to even), as `as f32`.
+        #[inline(always)]
+        pub fn narrow(v: V) -> W {
+            W(unsafe { _mm256_set_m128(_mm256_cvtpd_ps(v.1), _mm256_cvtpd_ps(v.0)) })
+        }
+    }
+
+    macro_rules! op32 {
+        ($trait:ident, $f:ident, $intrinsic:ident) => {
+            impl $trait for W {
+                type Output = W;
+                #[inline(always)]
+                fn $f(self, y: W) -> W {
+                    W(unsafe { $intrinsic(self.0, y.0) })
+                }
+            }
+        };
+    }
+    op32!(Add, add, _mm256_add_ps);
+    op32!(Sub, sub, _mm256_sub_ps);
+    op32!(Mul, mul, _mm256_mul_ps);
+    op32!(Div, div, _mm256_div_ps);
 }
 #[cfg(target_arch = "x86_64")]
-pub use avx2::V;
+pub use avx2::{V, W};
 
 /// Eight doubles, lane by lane: the same IEEE operations as the AVX2 vectors (max and min
 /// of values not NaN, a NaN cut to 0 by `nonneg`), so results agree bit for bit across
@@ -137,7 +213,7 @@ pub use avx2::V;
 #[cfg(any(test, not(target_arch = "x86_64")))]
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 pub(crate) mod portable {
-    use super::{L, Lane};
+    use super::{L, Lane, Lane32};
     use std::ops::{Add, Div, Mul, Sub};
 
     #[derive(Clone, Copy, Debug, PartialEq)]
@@ -231,9 +307,78 @@ pub(crate) mod portable {
     op!(Sub, sub, -);
     op!(Mul, mul, *);
     op!(Div, div, /);
+
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    pub struct W(pub Lane32);
+
+    /// `f` on each lane of `a` and `b`.
+    #[inline(always)]
+    fn zip32(a: W, b: W, f: impl Fn(f32, f32) -> f32) -> W {
+        let mut o = a.0;
+        for (o, y) in o.iter_mut().zip(b.0) {
+            *o = f(*o, y);
+        }
+        W(o)
+    }
+
+    impl W {
+        #[inline(always)]
+        pub fn splat(x: f32) -> W {
+            W([x; L])
+        }
+        #[inline(always)]
+        pub fn load(x: &Lane32) -> W {
+            W(*x)
+        }
+        #[inline(always)]
+        pub fn store(self, to: &mut Lane32) {
+            *to = self.0;
+        }
+        #[cfg_attr(not(test), allow(dead_code))]
+        #[inline(always)]
+        pub fn get(self) -> Lane32 {
+            self.0
+        }
+        #[inline(always)]
+        pub fn nonneg(self) -> W {
+            W(self.0.map(|x| x.max(0.0)))
+        }
+        #[inline(always)]
+        pub fn max(self, y: W) -> W {
+            zip32(self, y, f32::max)
+        }
+        #[inline(always)]
+        pub fn min(self, y: W) -> W {
+            zip32(self, y, f32::min)
+        }
+        #[inline(always)]
+        pub fn widen(self) -> V {
+            V(self.0.map(f64::from))
+        }
+        #[inline(always)]
+        pub fn narrow(v: V) -> W {
+            W(v.0.map(|x| x as f32))
+        }
+    }
+
+    macro_rules! op32 {
+        ($trait:ident, $f:ident, $op:tt) => {
+            impl $trait for W {
+                type Output = W;
+                #[inline(always)]
+                fn $f(self, y: W) -> W {
+                    zip32(self, y, |a, b| a $op b)
+                }
+            }
+        };
+    }
+    op32!(Add, add, +);
+    op32!(Sub, sub, -);
+    op32!(Mul, mul, *);
+    op32!(Div, div, /);
 }
 #[cfg(not(target_arch = "x86_64"))]
-pub use portable::V;
+pub use portable::{V, W};
 
 #[cfg(all(test, target_arch = "x86_64"))]
 mod tests {
@@ -276,5 +421,38 @@ mod tests {
         for (k, (got, want)) in pairs.iter().enumerate() {
             assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "operation {k}: {got:?} vs {want:?}");
         }
+    }
+
+    /// The same for the single-precision lanes, their widening and narrowing included
+    /// (a double halfway between two singles, one beyond the singles' range, NaN).
+    #[test]
+    fn portable_single_lanes_agree_with_avx2() {
+        if !(std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")) {
+            return;
+        }
+        let (x, y) = (
+            [-2.5_f32, 0.0, 1.0e-30, f32::NAN, 4.0, -0.0, 3.0e38, 0.1],
+            [3.0, -1.0e10, 7.25, 1.0, 4.0, 2.0, 1.0e-10, 0.3],
+        );
+        let (a, b) = (W::load(&x), W::load(&y));
+        let (pa, pb) = (portable::W(x), portable::W(y));
+        let pairs = [
+            ((a + b).get(), (pa + pb).0),
+            ((a - b).get(), (pa - pb).0),
+            ((a * b).get(), (pa * pb).0),
+            ((b / a).get(), (pb / pa).0),
+            (a.nonneg().get(), pa.nonneg().0),
+            (b.max(W::splat(-1.0)).get(), pb.max(portable::W::splat(-1.0)).0),
+            (b.min(W::splat(2.0)).get(), pb.min(portable::W::splat(2.0)).0),
+        ];
+        for (k, (got, want)) in pairs.iter().enumerate() {
+            assert_eq!(got.map(f32::to_bits), want.map(f32::to_bits), "operation {k}: {got:?} vs {want:?}");
+        }
+        assert_eq!(a.widen().get().map(f64::to_bits), x.map(|v| f64::from(v).to_bits()));
+        assert_eq!(pa.widen().0.map(f64::to_bits), x.map(|v| f64::from(v).to_bits()));
+        let d = [1.0 + f64::EPSILON * 2.0_f64.powi(28), 1.0e39, -1.0e-50, f64::NAN, 0.1, -7.3e5, 1.0 / 3.0, 2.0e-40];
+        let want = d.map(|v| (v as f32).to_bits());
+        assert_eq!(W::narrow(V::load(&d)).get().map(f32::to_bits), want);
+        assert_eq!(portable::W::narrow(portable::V(d)).0.map(f32::to_bits), want);
     }
 }

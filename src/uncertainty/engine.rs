@@ -10,11 +10,14 @@
 //!
 //! ## Kernels
 //! A block is projected by the group kernel (`uncertainty::lanes`: eight trajectories at a
-//! time in the vector lanes; on x86-64 where the CPU has AVX2 and FMA, on other
-//! architectures with portable lanes and the same results), else by the trajectory kernel
-//! (one at a time, the ages in the lanes), which stays the oracle: the two agree to
-//! rounding (tested to 1e-9; measured 2.3e-16 of a value), and the
-//! trajectory kernel is held to the reference projection. A failing block is re-run by
+//! time in the vector lanes, populations and life tables in single precision; on x86-64
+//! where the CPU has AVX2 and FMA, on other architectures with portable lanes and the
+//! same results), else by the trajectory kernel (one at a time, the ages in the lanes,
+//! double precision), which stays the oracle: the two agree within 5e-5 of each
+//! metric's scale (measured 1.9e-5 on net migration, below 1e-6 elsewhere), the
+//! automation's whole systems within one (test
+//! `the_group_kernel_follows_the_trajectory_kernel`), and the trajectory kernel is held to
+//! the reference projection. A failing block is re-run by
 //! the trajectory kernel, so the error reported names the same trajectory either way, and
 //! a run whose demography does not vary takes it too (it reproduces the deterministic
 //! projection bit for bit, so such a run writes the deterministic values).
@@ -960,16 +963,30 @@ mod tests {
         assert_eq!(best_counts, portable_counts);
     }
 
-    /// The group kernel ([`lanes`]) held to the trajectory kernel: every sample of blocks
-    /// of Korea's and Taiwan's baselines (every stochastic component on, and Korea's with
-    /// mortality fixed; a whole block and one of 7 trajectories, so a group is partly
-    /// filled), and the threshold counts.
-    /// The kernels differ only in the order of sums over ages: the levels agree to 1e-9
-    /// of their size (of 1 for levels below 1) plus the f32 rounding of the offsets
-    /// (measured: 2.3e-16), and the threshold counts exactly.
+    /// The group kernel ([`lanes`], single precision) held to the trajectory kernel
+    /// (double precision, itself held to the reference step above): every sample of blocks
+    /// of Korea's, Taiwan's and the UN-medium baselines (every stochastic component on, and
+    /// Korea's with mortality fixed; a whole block and one of 7 trajectories, so a group is
+    /// partly filled), and the threshold counts.
+    ///
+    /// The stated tolerance: every metric within 5e-5 of its scale (the largest size it
+    /// takes in the block) beyond the samples' own f32 rounding, except where the
+    /// automation's whole systems (⌈gap / k⌉) round the other way, a gap lying within
+    /// rounding of a multiple of k: systems needed, fielded and bought then differ by at
+    /// most one, and the cost, density and uncovered gap they carry differ only in such a
+    /// trajectory, from that year on. Threshold counts within one trajectory.
+    /// Measured: net migration 1.9e-5 of its scale (1.2 persons of 65,780: the migrants of
+    /// each age are what the single-precision population receives), every other metric
+    /// below 1e-6; whole systems one apart in 13 of 92 trajectories; counts equal.
     #[test]
     fn the_group_kernel_follows_the_trajectory_kernel() {
-        let mut worst = 0.0_f64;
+        // Metrics fed by the whole systems (SUMMARY_COLUMNS without `year`): systems
+        // needed, fielded, bought, their cost and density, the uncovered gap, the
+        // cumulative and discounted cost.
+        const SYSTEMS: [usize; 3] = [21, 22, 23];
+        const BY_SYSTEMS: [usize; 8] = [21, 22, 23, 24, 25, 26, 37, 38];
+        let (mut worst, mut worst_metric) = (0.0_f64, 0);
+        let (mut flipped, mut trajectories, mut most) = (0usize, 0usize, 0.0_f64);
         let mut without_citizens = 0;
         for (name, fixed_mortality) in
             [("baseline", false), ("taiwan-baseline", false), ("wpp2024-medium", false), ("baseline", true)]
@@ -981,29 +998,67 @@ mod tests {
                 plan.components.mortality_sd = 0.0;
             }
             without_citizens += usize::from(plan.citizens.is_none());
-            let cols = plan.len() * NMETRICS;
+            let years = plan.len();
             for (seed, first, len) in [(5_u64, 2 * BLOCK, BLOCK), (2024, 7 * BLOCK, 7)] {
                 let mut ws = Workspace::new(&plan);
                 let (group, group_counts) = block(&plan, seed, first, len, &mut ws, Kernel::Auto).unwrap();
                 let (one, one_counts) = block(&plan, seed, first, len, &mut ws, Kernel::Trajectory).unwrap();
                 assert!(group.iter().any(|v| *v != 0.0), "{name}: the trajectories vary");
-                for c in 0..cols {
-                    let (t, m) = (c / NMETRICS, c % NMETRICS);
-                    for j in 0..len {
-                        let (a, b) = (group[c * len + j], one[c * len + j]);
-                        let level = plan.det[t][m] + f64::from(b);
-                        let diff = (f64::from(a) - f64::from(b)).abs();
-                        let ulp = f64::from(f32::EPSILON) * f64::from(a.abs().max(b.abs()));
-                        let allowed = 1e-9 * level.abs().max(1.0) + ulp;
-                        assert!(diff <= allowed, "{name}, year {t}, metric {m}, trajectory {j}: {a} vs {b}");
-                        worst = worst.max((diff - ulp).max(0.0) / level.abs().max(1.0));
+                // Samples are offsets from the deterministic value, at [year][metric][trajectory].
+                let level = |v: &[f32], t: usize, m: usize, j: usize| {
+                    plan.det[t][m] + f64::from(v[(t * NMETRICS + m) * len + j])
+                };
+                let mut scale = [0.0_f64; NMETRICS];
+                for t in 0..years {
+                    for (m, sc) in scale.iter_mut().enumerate() {
+                        for j in 0..len {
+                            *sc = sc.max(level(&one, t, m, j).abs());
+                        }
                     }
                 }
-                assert_eq!(group_counts, one_counts, "{name}: threshold counts");
+                for j in 0..len {
+                    trajectories += 1;
+                    let mut off = false;
+                    for t in 0..years {
+                        for m in 0..NMETRICS {
+                            let (a, b) = (level(&group, t, m, j), level(&one, t, m, j));
+                            let ulp =
+                                f64::from(f32::EPSILON) * (a - plan.det[t][m]).abs().max((b - plan.det[t][m]).abs());
+                            let excess = ((a - b).abs() - ulp).max(0.0) / scale[m].max(1.0);
+                            if excess <= 5e-5 {
+                                if excess > worst && !BY_SYSTEMS.contains(&m) {
+                                    (worst, worst_metric) = (excess, m);
+                                }
+                                continue;
+                            }
+                            // Only where the systems differ, this year or before.
+                            let systems = SYSTEMS.contains(&m);
+                            assert!(
+                                systems || (off && BY_SYSTEMS.contains(&m)),
+                                "{name}, year {t}, metric {m}, trajectory {j}: {a} vs {b}"
+                            );
+                            if systems {
+                                off = true;
+                                most = most.max((a - b).abs());
+                                assert!(
+                                    (a - b).abs() <= 1.0,
+                                    "{name}, year {t}, metric {m}, trajectory {j}: {a} vs {b}"
+                                );
+                            }
+                        }
+                    }
+                    flipped += usize::from(off);
+                }
+                for (a, b) in group_counts.iter().zip(&one_counts) {
+                    assert!(a.abs_diff(*b) <= 1, "{name}: threshold counts {a} vs {b}");
+                }
             }
         }
         assert_eq!(without_citizens, 1, "one plan spreads migrants without a citizen base");
-        eprintln!("group kernel against the trajectory kernel: largest relative difference {worst:e}");
+        eprintln!(
+            "group kernel against the trajectory kernel: largest {worst:e} of the scale (metric {worst_metric}), \
+             other whole systems in {flipped} of {trajectories} trajectories (by at most {most})"
+        );
     }
 
     /// The force lanes ([`crate::force::LaneState`]) step each trajectory's force model

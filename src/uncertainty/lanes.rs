@@ -11,21 +11,26 @@
 //! per lane (no horizontal sums), and the life table's products advance eight trajectories
 //! at once.
 //!
-//! The operations are written with explicit AVX2 vectors ([`V`]): written as loops over
-//! the lanes, the compiler unrolled them and vectorised the loop over ages instead, with
-//! a gather per value (measured: no faster than the trajectory kernel).
+//! The operations are written with explicit AVX2 vectors ([`W`], [`V`]): written as loops
+//! over the lanes, the compiler unrolled them and vectorised the loop over ages instead,
+//! with a gather per value (measured: no faster than the trajectory kernel).
 //!
 //! ## Precision and the reference
-//! Everything is double precision as in the trajectory kernel. The life table is the same
-//! operations in the same order, lane by lane (the mortality multipliers in single
-//! precision as there, see [`super::survival`]; the fused multiply-adds of
-//! [`super::special::exp_fast_f32`] fused here too), so survival ratios and e₀ are
-//! identical bit for bit. Only the order of the sums over ages differs (one running sum
-//! per lane instead of eight interleaved partial sums), so totals and the populations
-//! that depend on them (the migration spread's level) differ from the trajectory
-//! kernel's by rounding. A test below holds the two kernels together on every sample of
-//! Korea's and Taiwan's baselines, and the trajectory kernel stays the oracle held to
-//! the reference projection (`demography::step`, `LifeTable`).
+//! The populations, the fertility rates, the survival ratios and the migrants are single
+//! precision ([`W`]: eight trajectories in one AVX2 register), as issue 16 proposed: the
+//! cohort step, the migration spread and the life table are then one instruction per
+//! age for the eight trajectories instead of two, and their data half the size. The life
+//! table's rates are `survival_perturbed_into`'s single-precision rates bit for bit; its
+//! survival ratios and e₀ are formed from them with the same operations in the same order,
+//! in single precision (e₀ widened to double). The population totals are sums of the ages
+//! widened to double, and the flows (births, deaths, net migrants) sums of each age's own
+//! flow, not differences of two totals of 25 million (which single precision would carry
+//! to ±2 persons). The trajectory kernel (double precision) stays
+//! the oracle, itself held to the reference projection (`demography::step`, `LifeTable`);
+//! a test holds the two kernels together on every sample of Korea's, Taiwan's and the UN
+//! medium's baselines within 5e-5 of each metric's scale (measured: 1.9e-5 on net
+//! migration, the migrants each age actually receives once its population is rounded,
+//! below 1e-6 on every other metric), the automation's whole systems within one system.
 //!
 //! The force models step together too, in the force lanes ([`crate::force::LaneState`]:
 //! the scalar step's operations in its order in each lane, so the same bits), on the
@@ -46,24 +51,27 @@ use crate::error::{Error, Result};
 use crate::scenario::AutomationSpec;
 use crate::{AgeVec, NAGES};
 
-/// Trajectories per group: eight doubles, two AVX2 registers (the exponential of the
-/// life table in one single-precision register).
+/// Trajectories per group: eight singles, one AVX2 register (eight doubles, two registers,
+/// where a value is kept in double precision).
 pub use crate::simd::L;
 #[cfg(any(test, not(target_arch = "x86_64")))]
-use crate::simd::portable::V as Vp;
-use crate::simd::{Lane, V, ZERO};
+use crate::simd::portable::W as Wp;
+use crate::simd::{Lane, Lane32, V, W, ZERO, ZERO32};
 #[cfg(target_arch = "x86_64")]
 use std::arch::x86_64::*;
 
-/// Ages × lanes.
-type Ages = [Lane; NAGES];
+/// Ages × lanes, in single precision.
+type Ages = [Lane32; NAGES];
+
+/// One value per age, in single precision (the plan's inputs the group kernel reads).
+type Row = [f32; NAGES];
 
 /// The life table's rates of one age for the eight lanes: m = min(m̂ e^{b d}, 0.999)
-/// and 1 / (1 + m/2), in single precision (one register) with the operations of
-/// [`super::special::exp_fast_f32`] and `survival_perturbed_into`, widened to double.
+/// and 1 / (1 + m/2), in single precision with the operations of
+/// [`super::special::exp_fast_f32`] and `survival_perturbed_into`.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn rates32(m_hat: f32, b: f32, d: &[f32; L]) -> (V, V) {
+fn rates32(m_hat: f32, b: f32, d: &[f32; L]) -> (W, W) {
     const LOG2E: f32 = std::f32::consts::LOG2_E;
     const LN2_HI: f32 = 0.693_145_75;
     const LN2_LO: f32 = 1.428_606_8e-6;
@@ -87,10 +95,7 @@ fn rates32(m_hat: f32, b: f32, d: &[f32; L]) -> (V, V) {
         let e = _mm256_mul_ps(p, _mm256_castsi256_ps(_mm256_slli_epi32::<23>(bits)));
         let m = _mm256_min_ps(_mm256_mul_ps(s(m_hat), e), s(0.999));
         let q = _mm256_div_ps(s(1.0), _mm256_add_ps(s(1.0), _mm256_mul_ps(s(0.5), m)));
-        (
-            V(_mm256_cvtps_pd(_mm256_castps256_ps128(m)), _mm256_cvtps_pd(_mm256_extractf128_ps::<1>(m))),
-            V(_mm256_cvtps_pd(_mm256_castps256_ps128(q)), _mm256_cvtps_pd(_mm256_extractf128_ps::<1>(q))),
-        )
+        (W(m), W(q))
     }
 }
 
@@ -98,14 +103,14 @@ fn rates32(m_hat: f32, b: f32, d: &[f32; L]) -> (V, V) {
 #[cfg(any(test, not(target_arch = "x86_64")))]
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 #[inline(always)]
-fn rates32_portable(m_hat: f32, b: f32, d: &[f32; L]) -> (Vp, Vp) {
+fn rates32_portable(m_hat: f32, b: f32, d: &[f32; L]) -> (Wp, Wp) {
     let (mut m, mut q) = ([0.0; L], [0.0; L]);
     for l in 0..L {
         let v = (m_hat * super::special::exp_fast_f32(b * d[l])).min(0.999);
-        m[l] = f64::from(v);
-        q[l] = f64::from(1.0 / (1.0 + 0.5 * v));
+        m[l] = v;
+        q[l] = 1.0 / (1.0 + 0.5 * v);
     }
-    (Vp(m), Vp(q))
+    (Wp(m), Wp(q))
 }
 #[cfg(not(target_arch = "x86_64"))]
 use rates32_portable as rates32;
@@ -115,11 +120,51 @@ struct Pop {
     s: [Ages; 2],
 }
 
-/// A group's survival: ratios by age, newborn survival and e₀ (per sex, per lane).
+/// A group's survival: ratios by age and newborn survival (per sex, per lane), and e₀
+/// in double precision.
 struct Surv {
     s: [Ages; 2],
-    newborn: [Lane; 2],
+    newborn: [Lane32; 2],
     e0: [Lane; 2],
+}
+
+/// The plan's inputs the cohort step and the migration spread read, in single precision
+/// (each the nearest single to the plan's double).
+struct Singles {
+    /// `Plan::migration` and `Plan::migration_end` per interval and sex.
+    migration: Vec<[Row; 2]>,
+    end: Vec<[Row; 2]>,
+    /// `Plan::departure_intensity` and the migration deviation's profile, per sex.
+    departure: [Row; 2],
+    profile: [Row; 2],
+    /// The citizen profile's rate and intensity (zeros without a citizen base).
+    rate: Row,
+    intensity: Row,
+}
+
+/// The nearest singles to `v`'s ages.
+fn row(v: &AgeVec) -> Row {
+    let mut out = [0.0; NAGES];
+    for (o, &x) in out.iter_mut().zip(v.as_slice()) {
+        *o = x as f32;
+    }
+    out
+}
+
+impl Singles {
+    fn new(plan: &Plan) -> Singles {
+        let sexes = |v: &[AgeVec; 2]| [row(&v[0]), row(&v[1])];
+        let zero = AgeVec::zeros();
+        let citizens = plan.citizens.as_ref().map(|c| &c.profile);
+        Singles {
+            migration: plan.migration.iter().map(sexes).collect(),
+            end: plan.migration_end.iter().map(sexes).collect(),
+            departure: sexes(&plan.departure_intensity),
+            profile: sexes(&plan.components.migration.profile),
+            rate: row(citizens.map_or(&zero, |c| &c.rate)),
+            intensity: row(citizens.map_or(&zero, |c| &c.intensity)),
+        }
+    }
 }
 
 /// Scratch space of one worker for [`run_group`], reused across its groups.
@@ -134,6 +179,7 @@ pub struct LaneWorkspace {
     /// Rates m and 1 / (1 + m/2) of the perturbed life table, per age and lane.
     m: Box<Ages>,
     r: Box<Ages>,
+    singles: Singles,
     /// Each lane's population at 1 July of the year at the ages the force model reads
     /// (`ForcePlan::ages_read`; the older ages are not kept up to date).
     gathered: Vec<Population>,
@@ -150,8 +196,8 @@ pub struct LaneWorkspace {
 impl LaneWorkspace {
     /// Buffers for `plan`.
     pub fn new(plan: &Plan) -> LaneWorkspace {
-        let ages = || Box::new([ZERO; NAGES]);
-        let pop = || Box::new(Pop { s: [[ZERO; NAGES]; 2] });
+        let ages = || Box::new([ZERO32; NAGES]);
+        let pop = || Box::new(Pop { s: [[ZERO32; NAGES]; 2] });
         LaneWorkspace {
             paths: (0..L).map(|_| Paths::new(plan)).collect(),
             automation: vec![plan.automation.clone(); L],
@@ -159,9 +205,10 @@ impl LaneWorkspace {
             draws: Vec::with_capacity(L),
             pops: [pop(), pop()],
             asfr: ages(),
-            surv: Box::new(Surv { s: [[ZERO; NAGES]; 2], newborn: [ZERO; 2], e0: [ZERO; 2] }),
+            surv: Box::new(Surv { s: [[ZERO32; NAGES]; 2], newborn: [ZERO32; 2], e0: [ZERO; 2] }),
             m: ages(),
             r: ages(),
+            singles: Singles::new(plan),
             gathered: vec![plan.base.clone(); L],
             force: crate::force::LaneState::default(),
             force_lane_groups: 0,
@@ -172,12 +219,12 @@ impl LaneWorkspace {
     }
 }
 
-/// Σ over the ages `range` of m + f, per lane.
+/// Σ over the ages `range` of m + f, per lane, in double precision.
 #[inline(always)]
 fn sum_both(p: &Pop, range: std::ops::Range<usize>) -> Lane {
     let mut acc = V::splat(0.0);
     for (m, f) in p.s[0][range.clone()].iter().zip(&p.s[1][range]) {
-        acc = acc + (V::load(m) + V::load(f));
+        acc = acc + W::load(m).widen() + W::load(f).widen();
     }
     acc.get()
 }
@@ -227,7 +274,7 @@ pub fn run_group(
     let p0 = &mut ws.pops[0];
     for s in 0..2 {
         for (row, &v) in p0.s[s].iter_mut().zip(plan.base.sex(s).as_slice()) {
-            *row = [v; L];
+            *row = [v as f32; L];
         }
     }
     let (mut max_gap, mut min_available) = ([f64::NEG_INFINITY; L], [f64::INFINITY; L]);
@@ -239,11 +286,12 @@ pub fn run_group(
         survival(plan, i, ws);
         let [a, b] = &mut ws.pops;
         let (cur, nxt) = if i % 2 == 0 { (&**a, &mut **b) } else { (&**b, &mut **a) };
-        let spread = Spread::new(plan, i, &ws.paths, cur)?;
+        let spread = Spread::new(plan, i, &ws.paths, cur, &ws.singles)?;
+        let end = &ws.singles.end[i];
         let flows = if plan.citizens.is_some() {
-            step::<true>(plan, i, cur, &ws.asfr, &ws.surv, &spread, nxt)
+            step::<true>(plan, i, cur, &ws.asfr, &ws.surv, &spread, end, nxt)
         } else {
-            step::<false>(plan, i, cur, &ws.asfr, &ws.surv, &spread, nxt)
+            step::<false>(plan, i, cur, &ws.asfr, &ws.surv, &spread, end, nxt)
         };
         // Totals and the force model on the population at 1 July of `year`.
         let (young, working, old) = (sum_both(cur, 0..15), sum_both(cur, 15..65), sum_both(cur, 65..NAGES));
@@ -253,8 +301,8 @@ pub fn run_group(
         } else {
             for (l, g) in ws.gathered.iter_mut().enumerate().take(n) {
                 for (x, (m, f)) in cur.s[0][..read].iter().zip(&cur.s[1][..read]).enumerate() {
-                    g.male[x] = m[l];
-                    g.female[x] = f[l];
+                    g.male[x] = f64::from(m[l]);
+                    g.female[x] = f64::from(f[l]);
                 }
             }
             None
@@ -291,7 +339,7 @@ pub fn run_group(
                 0.5 * (tfr[i] + tfr[i + 1]),
                 ws.surv.e0[0][l],
                 ws.surv.e0[1][l],
-                cur.s[0][20][l],
+                f64::from(cur.s[0][20][l]),
             ];
             let row = metrics_row(&demography, &fy);
             let f = &fy.force;
@@ -307,7 +355,7 @@ pub fn run_group(
 /// The group's fertility rates of interval `i` at the fertile ages (zero elsewhere from
 /// the buffer's creation): the plan's where a lane's TFR is the path's at both ends,
 /// else the two years' patterns scaled by half of each year's TFR (as the trajectory
-/// kernel forms them).
+/// kernel forms them), rounded to single precision.
 #[inline(always)]
 fn fertility(plan: &Plan, i: usize, paths: &[Paths], out: &mut Ages) {
     let (mut w0, mut w1, mut own) = (ZERO, ZERO, [false; L]);
@@ -324,13 +372,14 @@ fn fertility(plan: &Plan, i: usize, paths: &[Paths], out: &mut Ages) {
         &plan.pattern[i + 1].as_slice()[f.clone()],
     );
     for (((o, &a), &p0), &p1) in out[f].iter_mut().zip(a).zip(p0).zip(p1) {
-        V::splat(a).select(V::splat(p0) * w0 + V::splat(p1) * w1, own).store(o);
+        W::narrow(V::splat(a).select(V::splat(p0) * w0 + V::splat(p1) * w1, own)).store(o);
     }
 }
 
-/// The group's survival over interval `i` into `ws.surv`: each lane's as
-/// [`survival_perturbed_into`] computes it (bit for bit) where its mortality deviation is
-/// not zero, as [`survival_into`] where it is.
+/// The group's survival over interval `i` into `ws.surv`: where a lane's mortality
+/// deviation is not zero, the perturbed life table of `survival_perturbed_into` (the same
+/// single-precision rates bit for bit) completed in single precision; where it is zero,
+/// [`survival_into`]'s rounded to single precision.
 #[inline(always)]
 fn survival(plan: &Plan, i: usize, ws: &mut LaneWorkspace) {
     let mut d = ZERO;
@@ -373,9 +422,9 @@ fn survival(plan: &Plan, i: usize, ws: &mut LaneWorkspace) {
                 unperturbed = true;
             }
             for (row, &v) in ws.surv.s[s].iter_mut().zip(one.s.as_slice()) {
-                row[l] = v;
+                row[l] = v as f32;
             }
-            ws.surv.newborn[s][l] = one.newborn;
+            ws.surv.newborn[s][l] = one.newborn as f32;
             ws.surv.e0[s][l] = one.e0;
         }
     }
@@ -384,38 +433,43 @@ fn survival(plan: &Plan, i: usize, ws: &mut LaneWorkspace) {
 /// Age segments of the e₀ accumulation, as [`super::survival`] takes them.
 const SEG: [usize; 5] = [1, 26, 51, 76, NAGES - 1];
 
+/// 1 − x/2 (the life table's fraction of a year lived by those who die).
+#[inline(always)]
+fn g(x: W) -> W {
+    W::splat(1.0) - W::splat(0.5) * x
+}
+
 /// [`super::survival`]'s `finish` for the group's lanes: the same operations in the same
-/// order.
+/// order, in single precision (a₀ and the open group's rate rounded from double).
 #[inline(always)]
 fn finish(m: &Ages, r: &Ages, m_open: &Lane, sex: Sex, out: &mut Surv, s: usize) {
     let open = NAGES - 1;
-    let (one, half) = (V::splat(1.0), V::splat(0.5));
-    let g = |x: V| one - half * x;
-    let mut a = ZERO;
+    let one = W::splat(1.0);
+    let mut a = ZERO32;
     for l in 0..L {
-        a[l] = a0(m[0][l], sex);
+        a[l] = a0(f64::from(m[0][l]), sex) as f32;
     }
-    let (a, m0) = (V::load(&a), V::load(&m[0]));
+    let (a, m0) = (W::load(&a), W::load(&m[0]));
     let l0_big = one / (one + (one - a) * m0);
     let so = &mut out.s[s];
-    ((one - a * m0) * V::load(&r[1])).store(&mut so[0]);
+    ((one - a * m0) * W::load(&r[1])).store(&mut so[0]);
     for x in 1..open - 1 {
-        (g(V::load(&m[x])) * V::load(&r[x + 1])).store(&mut so[x]);
+        (g(W::load(&m[x])) * W::load(&r[x + 1])).store(&mut so[x]);
     }
-    let g99 = g(V::load(&m[open - 1]));
-    let m_open = V::load(m_open);
+    let g99 = g(W::load(&m[open - 1]));
+    let m_open = W::narrow(V::load(m_open));
     let s99 = g99 / (m_open + g99);
     s99.store(&mut so[open - 1]);
     s99.store(&mut so[open]);
     let mut prod = [one; 4];
-    let mut sum = [V::splat(0.0); 4];
+    let mut sum = [W::splat(0.0); 4];
     for k in 0..SEG[1] - SEG[0] {
         for j in 0..4 {
             let x = SEG[j] + k;
             if x < SEG[j + 1] {
-                let rx = V::load(&r[x]);
+                let rx = W::load(&r[x]);
                 sum[j] = sum[j] + prod[j] * rx;
-                prod[j] = prod[j] * (g(V::load(&m[x])) * rx);
+                prod[j] = prod[j] * (g(W::load(&m[x])) * rx);
             }
         }
     }
@@ -423,7 +477,7 @@ fn finish(m: &Ages, r: &Ages, m_open: &Lane, sex: Sex, out: &mut Surv, s: usize)
     let tail = sum[0] + prod[0] * (sum[1] + prod[1] * (sum[2] + prod[2] * sum[3]));
     let l100 = l1 * prod[0] * prod[1] * prod[2] * prod[3];
     l0_big.store(&mut out.newborn[s]);
-    (l0_big + l1 * tail + l100 / m_open).store(&mut out.e0[s]);
+    (l0_big + l1 * tail + l100 / m_open).widen().store(&mut out.e0[s]);
 }
 
 /// How a group's net migrants of interval `i` are formed at each age from the population
@@ -435,43 +489,41 @@ fn finish(m: &Ages, r: &Ages, m_open: &Lane, sex: Sex, out: &mut Surv, s: usize)
 /// (`subtract_departures`).
 struct Spread<'a> {
     /// Citizens: rate a and intensity e.
-    rate: &'a [f64],
-    intensity: &'a [f64],
+    rate: &'a [f32],
+    intensity: &'a [f32],
     /// Citizens: level k and deviation z per lane.
-    k: V,
-    z: V,
+    k: W,
+    z: W,
     /// Otherwise: the plan's migrants and the deviation's profile per sex, the deviation
     /// dm, the departures' intensity per sex and their level (departures / Σ e R).
-    base: [&'a [f64]; 2],
-    profile: [&'a [f64]; 2],
-    departure: [&'a [f64]; 2],
-    kd: V,
+    base: [&'a [f32]; 2],
+    profile: [&'a [f32]; 2],
+    departure: [&'a [f32]; 2],
+    kd: W,
 }
 
 impl<'a> Spread<'a> {
     /// The spread of interval `i` for the group's populations `pop` at its start.
     #[inline(always)]
-    fn new(plan: &'a Plan, i: usize, paths: &[Paths], pop: &Pop) -> Result<Spread<'a>> {
+    fn new(plan: &Plan, i: usize, paths: &[Paths], pop: &Pop, singles: &'a Singles) -> Result<Spread<'a>> {
         let mut dm = ZERO;
         for (l, p) in paths.iter().enumerate() {
             dm[l] = p.mig[i];
         }
-        let e = &plan.departure_intensity;
-        let (base, profile) = (&plan.migration[i], &plan.components.migration.profile);
+        let base = &singles.migration[i];
         let mut out = Spread {
-            rate: &[],
-            intensity: &[],
-            k: V::splat(0.0),
-            z: V::load(&dm),
-            base: [base[0].as_slice(), base[1].as_slice()],
-            profile: [profile[0].as_slice(), profile[1].as_slice()],
-            departure: [e[0].as_slice(), e[1].as_slice()],
-            kd: V::splat(0.0),
+            rate: &singles.rate,
+            intensity: &singles.intensity,
+            k: W::splat(0.0),
+            z: W::narrow(V::load(&dm)),
+            base: [&base[0], &base[1]],
+            profile: [&singles.profile[0], &singles.profile[1]],
+            departure: [&singles.departure[0], &singles.departure[1]],
+            kd: W::splat(0.0),
         };
         if let Some(c) = &plan.citizens {
-            let (rate, intensity) = (c.profile.rate.as_slice(), c.profile.intensity.as_slice());
             let net = c.net[i];
-            let [t0, g] = at_risk_dots(pop, [[rate, rate], [intensity, intensity]]);
+            let [t0, g] = at_risk_dots(pop, [[out.rate, out.rate], [out.intensity, out.intensity]]);
             let mut k = ZERO;
             for l in 0..L {
                 if !net.is_finite() || g[l].is_nan() || g[l] <= 0.0 {
@@ -479,7 +531,7 @@ impl<'a> Spread<'a> {
                 }
                 k[l] = (net - t0[l]) / g[l];
             }
-            (out.rate, out.intensity, out.k) = (rate, intensity, V::load(&k));
+            out.k = W::narrow(V::load(&k));
         } else if plan.departures[i] != 0.0 {
             let [w] = at_risk_dots(pop, [out.departure]);
             let mut kd = ZERO;
@@ -488,41 +540,41 @@ impl<'a> Spread<'a> {
                     kd[l] = plan.departures[i] / w[l];
                 }
             }
-            out.kd = V::load(&kd);
+            out.kd = W::narrow(V::load(&kd));
         }
         Ok(out)
     }
 
     /// The migrants of sex s at age x, R the population at risk there.
     #[inline(always)]
-    fn at<const CITIZENS: bool>(&self, s: usize, x: usize, risk: V) -> V {
+    fn at<const CITIZENS: bool>(&self, s: usize, x: usize, risk: W) -> W {
         if CITIZENS {
-            let e = V::splat(self.intensity[x]);
-            risk * (V::splat(self.rate[x]) + e * self.k + e * self.z).max(V::splat(-MAX_DEPARTURE_SHARE))
+            let e = W::splat(self.intensity[x]);
+            risk * (W::splat(self.rate[x]) + e * self.k + e * self.z).max(W::splat(-MAX_DEPARTURE_SHARE as f32))
         } else {
-            (V::splat(self.base[s][x]) + V::splat(self.profile[s][x]) * self.z)
-                - self.kd * V::splat(self.departure[s][x]) * risk
+            (W::splat(self.base[s][x]) + W::splat(self.profile[s][x]) * self.z)
+                - self.kd * W::splat(self.departure[s][x]) * risk
         }
     }
 }
 
 /// Σ w R over both sexes and all ages for each set of weights w (per sex), per lane (R the
-/// population at risk of `pop`).
+/// population at risk of `pop`), summed in single precision.
 #[inline(always)]
-fn at_risk_dots<const N: usize>(pop: &Pop, w: [[&[f64]; 2]; N]) -> [Lane; N] {
-    let mut sums = [V::splat(0.0); N];
+fn at_risk_dots<const N: usize>(pop: &Pop, w: [[&[f32]; 2]; N]) -> [Lane; N] {
+    let mut sums = [W::splat(0.0); N];
     for s in 0..2 {
         let p = &pop.s[s];
         for x in 1..NAGES {
-            let risk = V::load(&p[x]).min(V::load(&p[x - 1]));
+            let risk = W::load(&p[x]).min(W::load(&p[x - 1]));
             for (sum, w) in sums.iter_mut().zip(&w) {
-                *sum = *sum + V::splat(w[s][x]) * risk;
+                *sum = *sum + W::splat(w[s][x]) * risk;
             }
         }
     }
     let mut out = [ZERO; N];
     for (o, sum) in out.iter_mut().zip(sums) {
-        *o = sum.get();
+        sum.widen().store(o);
     }
     out
 }
@@ -535,9 +587,12 @@ struct Flows {
 }
 
 /// The cohort-component step of [`super::step::step_into`] for a group, in one pass over
-/// the ages per sex: half the even migrants join at the start, the start population
-/// survives, the second half joins, births on the mean female exposure (women first),
-/// the end-of-interval migrants last; the migrants formed as [`Spread`] says.
+/// the ages per sex, in single precision: half the even migrants join at the start, the
+/// start population survives, the second half joins, births on the mean female exposure
+/// (women first), the end-of-interval migrants (`end`) last; the migrants formed as
+/// [`Spread`] says. The flows are summed as each age's own (its deaths, its migrants
+/// joined), not as differences of totals, so their rounding is the size of the flows'.
+#[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn step<const CITIZENS: bool>(
     plan: &Plan,
@@ -546,45 +601,44 @@ fn step<const CITIZENS: bool>(
     asfr: &Ages,
     surv: &Surv,
     spread: &Spread<'_>,
+    end: &[Row; 2],
     next: &mut Pop,
 ) -> Flows {
     let open = NAGES - 1;
     let fertile = plan.fertile.clone();
-    let end = &plan.migration_end[i];
-    let zero = V::splat(0.0);
-    let half = V::splat(0.5);
+    let zero = W::splat(0.0);
+    let half = W::splat(0.5);
     let (mut deaths, mut net, mut mig0) = ([zero; 2], [zero; 2], [zero; 2]);
     let mut births = zero;
     for s in [1, 0] {
-        let (p, q, n, e) = (&pop.s[s], &surv.s[s], &mut next.s[s], &end[s].as_slice()[..NAGES]);
+        let (p, q, n, e) = (&pop.s[s], &surv.s[s], &mut next.s[s], &end[s]);
         let m0 = spread.at::<CITIZENS>(s, 0, zero);
-        let p0 = V::load(&p[0]);
+        let p0 = W::load(&p[0]);
         let mut prev = (p0 + half * m0).nonneg();
-        let (mut start_total, mut applied) = (prev, prev - p0);
-        let (mut survived, mut later, mut late) = (zero, zero, zero);
+        let mut applied = prev - p0;
+        let (mut died, mut later, mut late) = (zero, zero, zero);
         let mut p_before = p0;
         for x in 1..NAGES {
-            let px = V::load(&p[x]);
+            let px = W::load(&p[x]);
             let m = spread.at::<CITIZENS>(s, x, px.min(p_before));
             let cur = (px + half * m).nonneg();
-            start_total = start_total + cur;
             applied = applied + (cur - px);
             // The open group holds the survivors of the last two ages.
-            let q = V::load(&q[x - 1]);
-            let sv = if x == open { (prev + cur) * q } else { prev * q };
+            let at_start = if x == open { prev + cur } else { prev };
+            let sv = at_start * W::load(&q[x - 1]);
+            died = died + (at_start - sv);
             let v = (sv + half * m).nonneg();
-            survived = survived + sv;
             later = later + (v - sv);
             if s == 1 && fertile.contains(&x) {
-                births = births + V::load(&asfr[x]) * half * (px + v);
+                births = births + W::load(&asfr[x]) * half * (px + v);
             }
-            let w = (v + V::splat(e[x])).nonneg();
+            let w = (v + W::splat(e[x])).nonneg();
             late = late + (w - v);
             w.store(&mut n[x]);
             prev = cur;
             p_before = px;
         }
-        deaths[s] = start_total - survived;
+        deaths[s] = died;
         net[s] = (applied + later) + late;
         mig0[s] = m0;
     }
@@ -593,16 +647,22 @@ fn step<const CITIZENS: bool>(
     let male_share = srb / (1.0 + srb);
     let mut born = [zero; 2];
     for s in 0..2 {
-        let b = births * V::splat(if s == 0 { male_share } else { 1.0 - male_share });
+        let b = births * W::splat((if s == 0 { male_share } else { 1.0 - male_share }) as f32);
         born[s] = b;
-        let survivors = b * V::load(&surv.newborn[s]);
+        let survivors = b * W::load(&surv.newborn[s]);
         deaths[s] = deaths[s] + (b - survivors);
         let v = (survivors + half * mig0[s]).nonneg();
-        let w = (v + V::splat(end[s][0])).nonneg();
+        let w = (v + W::splat(end[s][0])).nonneg();
         net[s] = net[s] + ((v - survivors) + (w - v));
         w.store(&mut next.s[s][0]);
     }
-    Flows { births: (born[0] + born[1]).get(), deaths: (deaths[0] + deaths[1]).get(), net: (net[0] + net[1]).get() }
+    Flows { births: sexes(born), deaths: sexes(deaths), net: sexes(net) }
+}
+
+/// The sum of both sexes' values, per lane, in double precision.
+#[inline(always)]
+fn sexes(x: [W; 2]) -> Lane {
+    (x[0].widen() + x[1].widen()).get()
 }
 
 #[cfg(all(test, target_arch = "x86_64"))]
@@ -621,8 +681,8 @@ mod tests {
             // SAFETY: the CPU has AVX2 and FMA (checked above).
             let (m, q) = rates32(m_hat, b, &d);
             let (pm, pq) = rates32_portable(m_hat, b, &d);
-            assert_eq!(m.get().map(f64::to_bits), pm.0.map(f64::to_bits));
-            assert_eq!(q.get().map(f64::to_bits), pq.0.map(f64::to_bits));
+            assert_eq!(m.get().map(f32::to_bits), pm.0.map(f32::to_bits));
+            assert_eq!(q.get().map(f32::to_bits), pq.0.map(f32::to_bits));
         }
     }
 }

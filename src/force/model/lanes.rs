@@ -20,7 +20,7 @@
 
 use super::{ForcePlan, ForceState, ForceYear, MAX_BRANCHES, MAX_CORPS, liable};
 use crate::demography::Population;
-use crate::simd::{L, Lane, V, ZERO};
+use crate::simd::{L, Lane, Lane32, V, W, ZERO};
 
 /// The populations at 1 July the lanes step on, by age: each lane's own ([`Each`]), or
 /// one population for all lanes (the history the calibration steps every design point
@@ -32,17 +32,18 @@ pub trait LanePop {
     fn female(&self, a: usize) -> V;
 }
 
-/// Each lane's population: men and women by age, `[a][l]`.
-pub struct Each<'a>(pub &'a [Lane], pub &'a [Lane]);
+/// Each lane's population: men and women by age, `[a][l]`, in single precision (the
+/// Monte Carlo's group kernel's), read exactly as doubles.
+pub struct Each<'a>(pub &'a [Lane32], pub &'a [Lane32]);
 
 impl LanePop for Each<'_> {
     #[inline(always)]
     fn male(&self, a: usize) -> V {
-        V::load(&self.0[a])
+        W::load(&self.0[a]).widen()
     }
     #[inline(always)]
     fn female(&self, a: usize) -> V {
-        V::load(&self.1[a])
+        W::load(&self.1[a]).widen()
     }
 }
 
