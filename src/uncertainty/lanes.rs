@@ -180,6 +180,8 @@ pub struct LaneWorkspace {
     m: Box<Ages>,
     r: Box<Ages>,
     singles: Singles,
+    /// A year's metrics of the group, `[metric][lane]` (for `BlockSink::emit_group`).
+    cols: [Lane; super::plan::NMETRICS],
     /// Each lane's population at 1 July of the year at the ages the force model reads
     /// (`ForcePlan::ages_read`; the older ages are not kept up to date).
     gathered: Vec<Population>,
@@ -209,6 +211,7 @@ impl LaneWorkspace {
             m: ages(),
             r: ages(),
             singles: Singles::new(plan),
+            cols: [ZERO; super::plan::NMETRICS],
             gathered: vec![plan.base.clone(); L],
             force: crate::force::LaneState::default(),
             force_lane_groups: 0,
@@ -219,12 +222,17 @@ impl LaneWorkspace {
     }
 }
 
-/// Σ over the ages `range` of m + f, per lane, in double precision.
+/// Σ over the ages `range` of m + f, per lane: single-precision sums of up to eight
+/// ages added in double precision (a rounding of at most a few persons in a total).
 #[inline(always)]
 fn sum_both(p: &Pop, range: std::ops::Range<usize>) -> Lane {
     let mut acc = V::splat(0.0);
-    for (m, f) in p.s[0][range.clone()].iter().zip(&p.s[1][range]) {
-        acc = acc + W::load(m).widen() + W::load(f).widen();
+    for (m, f) in p.s[0][range.clone()].chunks(8).zip(p.s[1][range].chunks(8)) {
+        let mut part = W::splat(0.0);
+        for (m, f) in m.iter().zip(f) {
+            part = part + (W::load(m) + W::load(f));
+        }
+        acc = acc + part.widen();
     }
     acc.get()
 }
@@ -345,9 +353,12 @@ pub fn run_group(
             let f = &fy.force;
             max_gap[l] = max_gap[l].max(f.gap);
             min_available[l] = min_available[l].min(f.available);
-            sink.j = j0 + l;
-            sink.emit(i, &row, max_gap[l], min_available[l]);
+            sink.count(i, &row, max_gap[l], min_available[l]);
+            for (c, v) in ws.cols.iter_mut().zip(row) {
+                c[l] = v;
+            }
         }
+        sink.emit_group(i, j0, n, &ws.cols);
     }
     Ok(())
 }
