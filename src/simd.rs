@@ -174,6 +174,11 @@ mod avx2 {
         pub fn min(self, y: W) -> W {
             W(unsafe { _mm256_min_ps(self.0, y.0) })
         }
+        /// self × a + b with one rounding (`f32::mul_add`).
+        #[inline(always)]
+        pub fn mul_add(self, a: W, b: W) -> W {
+            W(unsafe { _mm256_fmadd_ps(self.0, a.0, b.0) })
+        }
         /// Each lane in double precision (exact).
         #[inline(always)]
         pub fn widen(self) -> V {
@@ -352,6 +357,14 @@ pub(crate) mod portable {
             zip32(self, y, f32::min)
         }
         #[inline(always)]
+        pub fn mul_add(self, a: W, b: W) -> W {
+            let mut o = self.0;
+            for ((o, a), b) in o.iter_mut().zip(a.0).zip(b.0) {
+                *o = o.mul_add(a, b);
+            }
+            W(o)
+        }
+        #[inline(always)]
         pub fn widen(self) -> V {
             V(self.0.map(f64::from))
         }
@@ -444,6 +457,7 @@ mod tests {
             (a.nonneg().get(), pa.nonneg().0),
             (b.max(W::splat(-1.0)).get(), pb.max(portable::W::splat(-1.0)).0),
             (b.min(W::splat(2.0)).get(), pb.min(portable::W::splat(2.0)).0),
+            (a.mul_add(b, W::splat(0.1)).get(), pa.mul_add(pb, portable::W::splat(0.1)).0),
         ];
         for (k, (got, want)) in pairs.iter().enumerate() {
             assert_eq!(got.map(f32::to_bits), want.map(f32::to_bits), "operation {k}: {got:?} vs {want:?}");

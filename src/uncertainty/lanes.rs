@@ -88,13 +88,12 @@ fn rates32(m_hat: f32, b: f32, d: &[f32; L]) -> (W, W) {
         for c in [1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0, 1.0] {
             p = _mm256_fmadd_ps(p, r, s(c));
         }
-        let bits = _mm256_add_epi32(
-            _mm256_sub_epi32(_mm256_castps_si256(t), _mm256_set1_epi32(SHIFTER.to_bits() as i32)),
-            _mm256_set1_epi32(127),
-        );
+        // 2^n: n + 127 in the exponent field (the shifter's bits less its own, in one add).
+        let bits = _mm256_add_epi32(_mm256_castps_si256(t), _mm256_set1_epi32(127 - SHIFTER.to_bits() as i32));
         let e = _mm256_mul_ps(p, _mm256_castsi256_ps(_mm256_slli_epi32::<23>(bits)));
         let m = _mm256_min_ps(_mm256_mul_ps(s(m_hat), e), s(0.999));
-        let q = _mm256_div_ps(s(1.0), _mm256_add_ps(s(1.0), _mm256_mul_ps(s(0.5), m)));
+        // 1 + m/2 in one rounding either way (m/2 is exact).
+        let q = _mm256_div_ps(s(1.0), _mm256_fmadd_ps(s(0.5), m, s(1.0)));
         (W(m), W(q))
     }
 }
@@ -174,6 +173,7 @@ pub struct LaneWorkspace {
     state: Vec<ForceState>,
     draws: Vec<super::params::ForceDraw>,
     pops: [Box<Pop>; 2],
+    /// Half the fertility rates ([`fertility`]).
     asfr: Box<Ages>,
     surv: Box<Surv>,
     /// Rates m and 1 / (1 + m/2) of the perturbed life table, per age and lane.
@@ -363,10 +363,11 @@ pub fn run_group(
     Ok(())
 }
 
-/// The group's fertility rates of interval `i` at the fertile ages (zero elsewhere from
-/// the buffer's creation): the plan's where a lane's TFR is the path's at both ends,
-/// else the two years' patterns scaled by half of each year's TFR (as the trajectory
-/// kernel forms them), rounded to single precision.
+/// Half the group's fertility rates of interval `i` at the fertile ages (zero elsewhere
+/// from the buffer's creation; halved for the births on the mean of the female
+/// population at the start and at the end): the plan's where a lane's TFR is the path's
+/// at both ends, else the two years' patterns scaled by half of each year's TFR (as the
+/// trajectory kernel forms them), rounded to single precision.
 #[inline(always)]
 fn fertility(plan: &Plan, i: usize, paths: &[Paths], out: &mut Ages) {
     let (mut w0, mut w1, mut own) = (ZERO, ZERO, [false; L]);
@@ -383,7 +384,7 @@ fn fertility(plan: &Plan, i: usize, paths: &[Paths], out: &mut Ages) {
         &plan.pattern[i + 1].as_slice()[f.clone()],
     );
     for (((o, &a), &p0), &p1) in out[f].iter_mut().zip(a).zip(p0).zip(p1) {
-        W::narrow(V::splat(a).select(V::splat(p0) * w0 + V::splat(p1) * w1, own)).store(o);
+        W::narrow(V::splat(0.5) * V::splat(a).select(V::splat(p0) * w0 + V::splat(p1) * w1, own)).store(o);
     }
 }
 
@@ -444,10 +445,11 @@ fn survival(plan: &Plan, i: usize, ws: &mut LaneWorkspace) {
 /// Age segments of the e₀ accumulation, as [`super::survival`] takes them.
 const SEG: [usize; 5] = [1, 26, 51, 76, NAGES - 1];
 
-/// 1 − x/2 (the life table's fraction of a year lived by those who die).
+/// 1 − x/2 (the life table's fraction of a year lived by those who die), in one
+/// rounding as the unfused form (x/2 is exact).
 #[inline(always)]
 fn g(x: W) -> W {
-    W::splat(1.0) - W::splat(0.5) * x
+    W::splat(-0.5).mul_add(x, W::splat(1.0))
 }
 
 /// [`super::survival`]'s `finish` for the group's lanes: the same operations in the same
@@ -502,15 +504,17 @@ struct Spread<'a> {
     /// Citizens: rate a and intensity e.
     rate: &'a [f32],
     intensity: &'a [f32],
-    /// Citizens: level k and deviation z per lane.
-    k: W,
+    /// Citizens: level k plus deviation z per lane.
+    kz: W,
+    /// The deviation z per lane.
     z: W,
     /// Otherwise: the plan's migrants and the deviation's profile per sex, the deviation
     /// dm, the departures' intensity per sex and their level (departures / Σ e R).
     base: [&'a [f32]; 2],
     profile: [&'a [f32]; 2],
     departure: [&'a [f32]; 2],
-    kd: W,
+    /// Minus the departures' level.
+    minus_kd: W,
 }
 
 impl<'a> Spread<'a> {
@@ -525,12 +529,12 @@ impl<'a> Spread<'a> {
         let mut out = Spread {
             rate: &singles.rate,
             intensity: &singles.intensity,
-            k: W::splat(0.0),
+            kz: W::splat(0.0),
             z: W::narrow(V::load(&dm)),
             base: [&base[0], &base[1]],
             profile: [&singles.profile[0], &singles.profile[1]],
             departure: [&singles.departure[0], &singles.departure[1]],
-            kd: W::splat(0.0),
+            minus_kd: W::splat(0.0),
         };
         if let Some(c) = &plan.citizens {
             let net = c.net[i];
@@ -542,16 +546,16 @@ impl<'a> Spread<'a> {
                 }
                 k[l] = (net - t0[l]) / g[l];
             }
-            out.k = W::narrow(V::load(&k));
+            out.kz = W::narrow(V::load(&k)) + out.z;
         } else if plan.departures[i] != 0.0 {
             let [w] = at_risk_dots(pop, [out.departure]);
             let mut kd = ZERO;
             for l in 0..L {
                 if !(w[l].is_nan() || w[l] <= 0.0) {
-                    kd[l] = plan.departures[i] / w[l];
+                    kd[l] = -plan.departures[i] / w[l];
                 }
             }
-            out.kd = W::narrow(V::load(&kd));
+            out.minus_kd = W::narrow(V::load(&kd));
         }
         Ok(out)
     }
@@ -560,11 +564,11 @@ impl<'a> Spread<'a> {
     #[inline(always)]
     fn at<const CITIZENS: bool>(&self, s: usize, x: usize, risk: W) -> W {
         if CITIZENS {
-            let e = W::splat(self.intensity[x]);
-            risk * (W::splat(self.rate[x]) + e * self.k + e * self.z).max(W::splat(-MAX_DEPARTURE_SHARE as f32))
+            let rate = W::splat(self.intensity[x]).mul_add(self.kz, W::splat(self.rate[x]));
+            risk * rate.max(W::splat(-MAX_DEPARTURE_SHARE as f32))
         } else {
-            (W::splat(self.base[s][x]) + W::splat(self.profile[s][x]) * self.z)
-                - self.kd * W::splat(self.departure[s][x]) * risk
+            let known = W::splat(self.profile[s][x]).mul_add(self.z, W::splat(self.base[s][x]));
+            (self.minus_kd * W::splat(self.departure[s][x])).mul_add(risk, known)
         }
     }
 }
@@ -632,16 +636,17 @@ fn step<const CITIZENS: bool>(
         for x in 1..NAGES {
             let px = W::load(&p[x]);
             let m = spread.at::<CITIZENS>(s, x, px.min(p_before));
-            let cur = (px + half * m).nonneg();
+            // (m/2 is exact: the fused forms round as px + m/2 and sv + m/2 do.)
+            let cur = m.mul_add(half, px).nonneg();
             applied = applied + (cur - px);
             // The open group holds the survivors of the last two ages.
             let at_start = if x == open { prev + cur } else { prev };
             let sv = at_start * W::load(&q[x - 1]);
             died = died + (at_start - sv);
-            let v = (sv + half * m).nonneg();
+            let v = m.mul_add(half, sv).nonneg();
             later = later + (v - sv);
             if s == 1 && fertile.contains(&x) {
-                births = births + W::load(&asfr[x]) * half * (px + v);
+                births = W::load(&asfr[x]).mul_add(px + v, births);
             }
             let w = (v + W::splat(e[x])).nonneg();
             late = late + (w - v);
