@@ -4,7 +4,8 @@
 //!
 //! The levers do not change the population, so each trajectory's population is projected
 //! once ([`Trajectories::new`], the same trajectories as `forcecast run --trajectories N
-//! --seed S` of the plan: [`crate::uncertainty::engine::populations`]) together with its
+//! --seed S` of the plan, projected eight at a time by the kernel the run takes:
+//! [`crate::uncertainty::engine::populations_of`]) together with its
 //! force parameter draws. A candidate plan is then evaluated on every stored trajectory by
 //! the force and automation models only, with the same populations and draws for every
 //! candidate (common random numbers: two plans' difference is not noise).
@@ -24,6 +25,7 @@ use crate::demography::Population;
 use crate::error::{Error, Result};
 use crate::force::{Adjust, ForcePlan};
 use crate::scenario::{AutomationSpec, Scenario};
+use crate::simd::L;
 use crate::uncertainty::engine;
 use crate::uncertainty::force_path::{AutomationYear, ForceState};
 use crate::uncertainty::params::apply_mult;
@@ -115,9 +117,17 @@ impl Trajectories {
         let det = crate::run::project(&sc, ctx.inputs)?;
         let mc = McPlan::new(&sc, ctx.inputs, &det)?;
         let pool = engine::pool(threads)?;
-        let pops: Vec<Vec<Population>> = pool.install(|| {
-            (0..n).into_par_iter().map(|i| engine::populations(&mc, seed, i as u64)).collect::<Result<Vec<_>>>()
-        })?;
+        let pops: Vec<Vec<Population>> = pool
+            .install(|| {
+                // Eight at a time, as the run projects them (`engine::populations_of`).
+                let groups = (0..n.div_ceil(L))
+                    .into_par_iter()
+                    .map(|g| engine::populations_of(&mc, seed, g * L, (n - g * L).min(L)));
+                groups.collect::<Result<Vec<_>>>()
+            })?
+            .into_iter()
+            .flatten()
+            .collect();
         let draws = (0..n)
             .map(|i| {
                 let (k, draw) = engine::force_draw(&mc, seed, i as u64);

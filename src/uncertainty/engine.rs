@@ -607,6 +607,55 @@ pub fn populations(plan: &Plan, seed: u64, index: u64) -> Result<Vec<Population>
     Ok(ws.kept.unwrap_or_default())
 }
 
+/// The populations at 1 July of every year (base year first) of trajectories
+/// `first..first + n` (n ≤ [`lanes::L`]), projected by the kernel a run takes for them (the
+/// group kernel where [`run_block_dispatch`] takes it, else the trajectory kernel), so
+/// that they are the very populations of a run with this seed: `forcecast plan` evaluates
+/// force policies on them and its shares must be the run's exactly.
+pub fn populations_of(plan: &Plan, seed: u64, first: usize, n: usize) -> Result<Vec<Vec<Population>>> {
+    assert!((1..=lanes::L).contains(&n), "a group of 1 to {} trajectories", lanes::L);
+    #[cfg(target_arch = "x86_64")]
+    let group = std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma");
+    #[cfg(not(target_arch = "x86_64"))]
+    let group = true;
+    if group && demography_varies(plan) {
+        let spec = &plan.components.spec;
+        let width = 2 * (spec.gap_thresholds.len() + spec.available_thresholds.len());
+        let (mut chunk, mut counts) = (vec![0.0_f32; n * plan.len() * NMETRICS], vec![0u64; plan.len() * width]);
+        let mut sink = BlockSink { plan, chunk: &mut chunk, counts: &mut counts, len: n, j: 0 };
+        let mut ws = LaneWorkspace::new(plan);
+        ws.kept = Some(vec![Vec::with_capacity(plan.len()); n]);
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: the CPU supports AVX2 and FMA (checked above).
+        let done = unsafe { run_group_avx2(plan, seed, first, n, &mut ws, &mut sink) };
+        #[cfg(not(target_arch = "x86_64"))]
+        let done = lanes::run_group(plan, seed, first, n, 0, &mut ws, &mut sink);
+        // A failure: the trajectory kernel reports it, as a run would.
+        if done.is_ok() {
+            return Ok(ws.kept.unwrap_or_default());
+        }
+    }
+    (first..first + n).map(|i| populations(plan, seed, i as u64)).collect()
+}
+
+/// [`lanes::run_group`] of trajectories `first..first + n` into column 0 of `sink`,
+/// compiled for AVX2 and FMA.
+///
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn run_group_avx2(
+    plan: &Plan,
+    seed: u64,
+    first: usize,
+    n: usize,
+    ws: &mut LaneWorkspace,
+    sink: &mut BlockSink<'_>,
+) -> Result<()> {
+    lanes::run_group(plan, seed, first, n, 0, ws, sink)
+}
+
 /// Runs the trajectories of one block, writing their samples and threshold counts: in
 /// groups of [`lanes::L`] unless `kernel` is [`Kernel::Trajectory`] (only where the CPU
 /// has AVX2 and FMA, from [`run_block_avx2`]), else (and to report a failure) one at a
@@ -1091,6 +1140,36 @@ mod tests {
              {worst_other:e} but net migration), \
              other whole systems in {flipped} of {trajectories} trajectories (by at most {most})"
         );
+    }
+
+    /// `populations_of` keeps the populations the run projects: a partly filled group's
+    /// men aged 20 give the run's samples bit for bit, its totals the run's within the
+    /// rounding of their sums (the run adds blocks of ages in single precision), on
+    /// Korea's and the UN-medium baselines.
+    #[test]
+    fn kept_populations_are_the_runs() {
+        for name in ["baseline", "wpp2024-medium"] {
+            let plan = plan_of(name);
+            let (seed, first, n) = (31_u64, 9 * BLOCK + 3, 5);
+            let mut ws = Workspace::new(&plan);
+            let (samples, _) = block(&plan, seed, first, n, &mut ws, Kernel::Auto).unwrap();
+            let kept = populations_of(&plan, seed, first, n).unwrap();
+            assert_eq!(kept.len(), n);
+            for (j, years) in kept.iter().enumerate() {
+                assert_eq!(years.len(), plan.len());
+                for (t, pop) in years.iter().enumerate() {
+                    let sample = |m: usize| samples[(t * NMETRICS + m) * n + j];
+                    let men20 = (pop.male[20] - plan.det[t][9]) as f32;
+                    assert_eq!(men20.to_bits(), sample(9).to_bits(), "{name}, year {t}, trajectory {j}");
+                    let total = plan.det[t][0] + f64::from(sample(0));
+                    assert!(
+                        (pop.total() - total).abs() <= 1e-6 * total,
+                        "{name}, year {t}: {} vs {total}",
+                        pop.total()
+                    );
+                }
+            }
+        }
     }
 
     /// The force lanes ([`crate::force::LaneState`]) step each trajectory's force model

@@ -191,6 +191,9 @@ pub struct LaneWorkspace {
     pub(super) force_lane_groups: u64,
     /// Each force model stepped alone, not in the force lanes (their oracle).
     pub(super) scalar_force: bool,
+    /// When set, each lane's population at 1 July of every year is kept here (widened
+    /// to double precision exactly), as the trajectory kernel keeps one trajectory's.
+    pub(super) kept: Option<Vec<Vec<Population>>>,
     one: Survival,
     lt_scratch: LifeScratch,
 }
@@ -216,6 +219,7 @@ impl LaneWorkspace {
             force: crate::force::LaneState::default(),
             force_lane_groups: 0,
             scalar_force: false,
+            kept: None,
             one: Survival { s: AgeVec::zeros(), newborn: 0.0, e0: 0.0 },
             lt_scratch: LifeScratch::default(),
         }
@@ -285,6 +289,9 @@ pub fn run_group(
             *row = [v as f32; L];
         }
     }
+    if let Some(kept) = ws.kept.as_mut() {
+        kept.iter_mut().for_each(Vec::clear);
+    }
     let (mut max_gap, mut min_available) = ([f64::NEG_INFINITY; L], [f64::INFINITY; L]);
     // The ages the force model reads (the rest of each gathered population is not used).
     let read = plan.force_plan.ages_read();
@@ -301,6 +308,9 @@ pub fn run_group(
         } else {
             step::<false>(plan, i, cur, &ws.asfr, &ws.surv, &spread, end, nxt)
         };
+        if let Some(kept) = ws.kept.as_mut() {
+            keep(cur, &plan.base, kept);
+        }
         // Totals and the force model on the population at 1 July of `year`.
         let (young, working, old) = (sum_both(cur, 0..15), sum_both(cur, 15..65), sum_both(cur, 65..NAGES));
         // (Not `force_lanes.then(|| ..)`: a closure would be compiled without AVX2.)
@@ -361,6 +371,19 @@ pub fn run_group(
         sink.emit_group(i, j0, n, &ws.cols);
     }
     Ok(())
+}
+
+/// Appends each lane's population in `pop` to its list in `kept` (as many lanes as lists),
+/// shaped as `like`.
+fn keep(pop: &Pop, like: &Population, kept: &mut [Vec<Population>]) {
+    for (l, list) in kept.iter_mut().enumerate() {
+        let mut p = like.clone();
+        for (x, (m, f)) in pop.s[0].iter().zip(&pop.s[1]).enumerate() {
+            p.male[x] = f64::from(m[l]);
+            p.female[x] = f64::from(f[l]);
+        }
+        list.push(p);
+    }
 }
 
 /// Half the group's fertility rates of interval `i` at the fertile ages (zero elsewhere
