@@ -297,21 +297,25 @@ pub(crate) mod portable {
         }
     }
 
-    macro_rules! op {
-        ($trait:ident, $f:ident, $op:tt) => {
-            impl $trait for V {
-                type Output = V;
+    /// The four arithmetic operators of the lanes type `$t`, lane by lane through `$zip`.
+    macro_rules! ops {
+        ($t:ident, $zip:ident) => {
+            ops!($t, $zip, Add, add, +);
+            ops!($t, $zip, Sub, sub, -);
+            ops!($t, $zip, Mul, mul, *);
+            ops!($t, $zip, Div, div, /);
+        };
+        ($t:ident, $zip:ident, $trait:ident, $f:ident, $op:tt) => {
+            impl $trait for $t {
+                type Output = $t;
                 #[inline(always)]
-                fn $f(self, y: V) -> V {
-                    zip(self, y, |a, b| a $op b)
+                fn $f(self, y: $t) -> $t {
+                    $zip(self, y, |a, b| a $op b)
                 }
             }
         };
     }
-    op!(Add, add, +);
-    op!(Sub, sub, -);
-    op!(Mul, mul, *);
-    op!(Div, div, /);
+    ops!(V, zip);
 
     #[derive(Clone, Copy, Debug, PartialEq)]
     pub struct W(pub Lane32);
@@ -373,22 +377,7 @@ pub(crate) mod portable {
             W(v.0.map(|x| x as f32))
         }
     }
-
-    macro_rules! op32 {
-        ($trait:ident, $f:ident, $op:tt) => {
-            impl $trait for W {
-                type Output = W;
-                #[inline(always)]
-                fn $f(self, y: W) -> W {
-                    zip32(self, y, |a, b| a $op b)
-                }
-            }
-        };
-    }
-    op32!(Add, add, +);
-    op32!(Sub, sub, -);
-    op32!(Mul, mul, *);
-    op32!(Div, div, /);
+    ops!(W, zip32);
 }
 #[cfg(not(target_arch = "x86_64"))]
 pub use portable::{V, W};
