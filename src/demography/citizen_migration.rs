@@ -226,7 +226,7 @@ impl CitizenProfile {
         (dot(rate, m) + dot(rate, f), dot(intensity, m) + dot(intensity, f))
     }
 
-    /// Σ g R: persons a unit deviation rate moves on `pop` (see [`Self::add_deviation`]).
+    /// Σ g R: persons a unit deviation rate moves on `pop` (see [`Self::spread_with_deviation`]).
     pub fn weight(&self, pop: &Population) -> f64 {
         self.totals(pop).1
     }

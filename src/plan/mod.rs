@@ -3,7 +3,7 @@
 //!
 //! None of the levers changes the population, so the population is projected once
 //! ([`Context::new`]) and a candidate plan is evaluated by the force and automation models
-//! only ([`Context::evaluate`]). Each lever is a path: one value per 5-year period from the
+//! only ([`Context::score`], [`Context::detail`]). Each lever is a path: one value per 5-year period from the
 //! year after the base year, on a grid, with a largest change between periods; values are
 //! interpolated linearly between the period starts, as every policy path of a scenario is.
 //!

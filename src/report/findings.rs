@@ -47,7 +47,8 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-/// [`lower_first`] for the report's other sentences.
+/// `lower_first` (the sentence's first letter in lower case) for the report's other
+/// sentences.
 pub fn lower_first_pub(s: &str) -> String {
     lower_first(s)
 }

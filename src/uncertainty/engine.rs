@@ -608,8 +608,8 @@ pub fn populations(plan: &Plan, seed: u64, index: u64) -> Result<Vec<Population>
 }
 
 /// The populations at 1 July of every year (base year first) of trajectories
-/// `first..first + n` (n ≤ [`lanes::L`]), projected by the kernel a run takes for them (the
-/// group kernel where [`run_block_dispatch`] takes it, else the trajectory kernel), so
+/// `first..first + n` (n ≤ 8, a group), projected by the kernel a run takes for them (the
+/// group kernel where the run's blocks take it, else the trajectory kernel), so
 /// that they are the very populations of a run with this seed: `forcecast plan` evaluates
 /// force policies on them and its shares must be the run's exactly.
 pub fn populations_of(plan: &Plan, seed: u64, first: usize, n: usize) -> Result<Vec<Vec<Population>>> {

@@ -63,7 +63,7 @@ pub fn rank_error_bound(n: usize) -> f64 {
 }
 
 /// A mergeable quantile sketch of f32 samples (see the module notes), kept as the
-/// samples' order keys ([`key_of`]).
+/// samples' order keys (`key_of`: a total order on the f32 values, kept as u32).
 #[derive(Debug, Clone)]
 pub struct Sketch {
     levels: Vec<Vec<u32>>,

@@ -28,7 +28,7 @@
 //! Free parameters ([`Params`]): the conscripts' take-up, the officers' continuation at
 //! the end of their obligated term (the NCOs' is sourced, ~30%), and careerists'
 //! continuation of officers and of NCOs. Objective: the mean over the fitted series
-//! ([`FITTED_SERIES`]) of each series' mean squared relative error, so that a series
+//! ([`fitted_series`]) of each series' mean squared relative error, so that a series
 //! weighs the same whatever its number of anchors. Search: a grid over the three cadre
 //! parameters with the take-up on its own grid for each, then coordinate refinement.
 //! Identification: every parameter set evaluated whose objective RMS is within
