@@ -16,6 +16,13 @@
 /// Lanes per vector.
 pub const L: usize = 8;
 
+/// Whether this x86-64 CPU has AVX2 and FMA, which the AVX2 vectors need (checked once per
+/// call site before entering a function compiled for them).
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn avx2_fma() -> bool {
+    std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
+}
+
 /// One value per lane.
 pub type Lane = [f64; L];
 
@@ -391,7 +398,7 @@ mod tests {
     /// selections included.
     #[test]
     fn portable_lanes_agree_with_avx2() {
-        if !(std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")) {
+        if !avx2_fma() {
             return;
         }
         let (x, y) = (
@@ -429,7 +436,7 @@ mod tests {
     /// (a double halfway between two singles, one beyond the singles' range, NaN).
     #[test]
     fn portable_single_lanes_agree_with_avx2() {
-        if !(std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")) {
+        if !avx2_fma() {
             return;
         }
         let (x, y) = (

@@ -615,7 +615,7 @@ pub fn populations(plan: &Plan, seed: u64, index: u64) -> Result<Vec<Population>
 pub fn populations_of(plan: &Plan, seed: u64, first: usize, n: usize) -> Result<Vec<Vec<Population>>> {
     assert!((1..=lanes::L).contains(&n), "a group of 1 to {} trajectories", lanes::L);
     #[cfg(target_arch = "x86_64")]
-    let group = std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma");
+    let group = crate::simd::avx2_fma();
     #[cfg(not(target_arch = "x86_64"))]
     let group = true;
     if group && demography_varies(plan) {
@@ -749,7 +749,7 @@ fn run_block_dispatch(
 ) -> Result<()> {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+        if crate::simd::avx2_fma() {
             // SAFETY: the CPU supports AVX2 and FMA (checked just above).
             return unsafe { run_block_avx2(plan, seed, first, chunk, counts, ws, kernel) };
         }

@@ -713,7 +713,7 @@ mod tests {
     /// bit for bit over the range of mortality deviations.
     #[test]
     fn portable_rates_agree_with_avx2() {
-        if !(std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")) {
+        if !crate::simd::avx2_fma() {
             return;
         }
         let d = [-60.0_f32, -3.5, 0.25, 41.0, -0.01, 7.0, 0.0, -88.5];

@@ -539,7 +539,7 @@ impl<'a> Setup<'a> {
     ) -> Option<Vec<(f64, force::ForceState)>> {
         #[cfg(target_arch = "x86_64")]
         {
-            if !(std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")) {
+            if !crate::simd::avx2_fma() {
                 return None;
             }
             // SAFETY: the CPU supports AVX2 and FMA (checked just above).
