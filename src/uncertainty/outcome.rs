@@ -120,10 +120,14 @@ pub fn run_with_budget(
         if streaming::passes(options.trajectories, per_trajectory, budget) == 1 {
             let mc: MonteCarlo = engine::run_on(&plan, options, &pool, progress)?;
             laps.lap("monte carlo engine");
-            force_drivers(&mut plan, &mc);
-            laps.lap("monte carlo force drivers (rank correlations)");
-            let quantiles = pool.install(|| summary::quantiles(&plan, &mc));
-            laps.lap("monte carlo quantiles");
+            // The force parameters' correlations and the quantiles read the same samples
+            // and share the pool's threads.
+            let (drivers, quantiles) =
+                pool.install(|| rayon::join(|| force_drivers(&plan, &mc), || summary::quantiles(&plan, &mc)));
+            if let (Some(drivers), Some(s)) = (drivers, plan.components.force_calibration.as_mut()) {
+                drivers.apply(s);
+            }
+            laps.lap("monte carlo quantiles and force drivers (rank correlations)");
             let bytes = mc.samples.bytes();
             let MonteCarlo { exceedance, samples, .. } = mc;
             // Returning 120 MB of samples to the system takes about 10 ms (page by page);
@@ -157,37 +161,58 @@ pub fn run_with_budget(
     Ok(outcome)
 }
 
+/// How each drawn force parameter drives the force available in the force set's driver
+/// year, over every trajectory (see [`force_drivers`]).
+struct Drivers {
+    /// Per parameter: the Spearman rank correlation, the least-squares slope, and the
+    /// range between its 5th and 95th percentiles over the trajectories.
+    rho: Vec<Option<f64>>,
+    slopes: Vec<Option<f64>>,
+    ranges: Vec<f64>,
+}
+
+impl Drivers {
+    /// Writes the drivers into the force calibration's summary.
+    fn apply(self, s: &mut super::force_set::Summary) {
+        for (((p, r), b), range) in s.parameters.iter_mut().zip(self.rho).zip(self.slopes).zip(self.ranges) {
+            p.spearman_force_available = r;
+            p.slope_force_available = b;
+            p.swing_force_available = b.map(|b| b.abs() * range);
+        }
+    }
+}
+
 /// The Spearman rank correlation of each drawn force parameter with the force available
 /// in the force set's driver year, over every trajectory of `mc` (in index order, so the
-/// result does not depend on the thread count), written into the plan's components.
-fn force_drivers(plan: &mut Plan, mc: &MonteCarlo) {
-    use super::force_set::{NDRAWN, spearman};
-    let Some(summary) = plan.components.force_calibration.as_ref() else { return };
-    let Some(t) = plan.years.iter().position(|y| *y == summary.driver_year) else { return };
-    let Some(m) = crate::output::tables::SUMMARY_COLUMNS.iter().position(|c| *c == "force_available") else {
-        return;
-    };
+/// result does not depend on the thread count); `None` without a force calibration.
+///
+/// The draws, the correlations and the regression are spread over the current rayon
+/// pool; each is computed as it would be on one thread (the draws collected in index
+/// order, each correlation and the regression whole), so the result does not depend
+/// on the pool.
+fn force_drivers(plan: &Plan, mc: &MonteCarlo) -> Option<Drivers> {
+    use super::force_set::{NDRAWN, quantile, regression, spearman};
+    use rayon::prelude::*;
+    let summary = plan.components.force_calibration.as_ref()?;
+    let t = plan.years.iter().position(|y| *y == summary.driver_year)?;
+    let m = crate::output::tables::SUMMARY_COLUMNS.iter().position(|c| *c == "force_available")?;
     let mut col = Vec::new();
     mc.samples.column(t * super::plan::NMETRICS + m - 1, &mut col);
     let y: Vec<f64> = col.iter().map(|v| f64::from(*v)).collect();
     let noise = &plan.components.spec.force;
-    let mut x: Vec<Vec<f64>> = (0..NDRAWN).map(|_| Vec::with_capacity(y.len())).collect();
-    for i in 0..y.len() {
-        let (k, draw) = engine::force_draw(plan, mc.options.seed, i as u64);
-        for (p, v) in plan.force_set.trajectory_values(k, &draw, noise).into_iter().enumerate() {
-            x[p].push(v);
-        }
-    }
-    let rho: Vec<Option<f64>> = x.iter().map(|xs| spearman(xs, &y)).collect();
-    let slopes = super::force_set::regression(&x, &y);
-    if let Some(s) = plan.components.force_calibration.as_mut() {
-        for (((p, r), b), xs) in s.parameters.iter_mut().zip(rho).zip(slopes).zip(&x) {
-            p.spearman_force_available = r;
-            p.slope_force_available = b;
-            let range = super::force_set::quantile(xs, 0.95) - super::force_set::quantile(xs, 0.05);
-            p.swing_force_available = b.map(|b| b.abs() * range);
-        }
-    }
+    let values: Vec<[f64; NDRAWN]> = (0..y.len())
+        .into_par_iter()
+        .map(|i| {
+            let (k, draw) = engine::force_draw(plan, mc.options.seed, i as u64);
+            plan.force_set.trajectory_values(k, &draw, noise)
+        })
+        .collect();
+    let x: Vec<Vec<f64>> = (0..NDRAWN).map(|p| values.iter().map(|v| v[p]).collect()).collect();
+    let ((rho, ranges), slopes) = rayon::join(
+        || x.par_iter().map(|xs| (spearman(xs, &y), quantile(xs, 0.95) - quantile(xs, 0.05))).unzip(),
+        || regression(&x, &y),
+    );
+    Some(Drivers { rho, slopes, ranges })
 }
 
 /// One trajectory's values of one year (`trajectories.csv`, written long).
