@@ -30,6 +30,32 @@ fn options() -> &'static usvg::Options<'static> {
     })
 }
 
+/// `svg` with the opacity of every filled shape that has no stroke (plotters writes a
+/// translucent band or swatch as `<polygon opacity="0.3" fill=…>`) moved to the fill:
+/// `fill-opacity`. For one fill without a stroke the two mean the same picture, but an
+/// element's `opacity` makes a rasteriser draw the shape into a layer of its own and
+/// composite that, where a fill's is a plain translucent fill (resvg: a fan chart's
+/// bands took about a third of its rasterising time as layers).
+pub fn fill_opacity(svg: &str) -> String {
+    let mut out = String::with_capacity(svg.len() + 64);
+    let mut rest = svg;
+    while let Some(start) = rest.find('<') {
+        let end = rest[start..].find('>').map_or(rest.len(), |e| start + e + 1);
+        let (before, element) = (&rest[..start], &rest[start..end]);
+        out.push_str(before);
+        let shape = element.starts_with("<polygon ") || element.starts_with("<rect ");
+        let stroked = element.contains(" stroke=\"") && !element.contains(" stroke=\"none\"");
+        if shape && !stroked && element.contains(" fill=\"") && !element.contains("fill-opacity=") {
+            out.push_str(&element.replacen(" opacity=\"", " fill-opacity=\"", 1));
+        } else {
+            out.push_str(element);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `svg` rasterised at its own size, as PNG bytes.
 pub fn svg_to_png(svg: &str) -> std::result::Result<Vec<u8>, String> {
     let tree = usvg::Tree::from_str(svg, options()).map_err(|e| format!("cannot read the chart's SVG: {e}"))?;
@@ -109,6 +135,39 @@ mod tests {
         clear.fill(tiny_skia::Color::from_rgba8(10, 20, 30, 128));
         let (colour, _) = decode(&encode(&clear).unwrap());
         assert_eq!(colour, ::png::ColorType::Rgba);
+    }
+
+    /// A fill's opacity moved from the element to the fill only on filled shapes without
+    /// a stroke, and the picture stays the same (every channel within 1 of 255).
+    #[test]
+    fn element_opacity_becomes_fill_opacity_on_unstroked_fills() {
+        let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60">
+            <rect x="0" y="0" width="120" height="60" opacity="1" fill="#FFFFFF" stroke="none"/>
+            <polygon opacity="0.3" fill="#17375E" points="5,55 60,5 115,55 "/>
+            <rect x="10" y="10" width="40" height="18" opacity="0.5413600000000001" fill="#E69F00" stroke="none"/>
+            <rect x="70" y="10" width="40" height="18" opacity="0.5" fill="#E69F00" stroke="#000000"/>
+            <polyline fill="none" opacity="0.5" stroke="#1A1A1A" stroke-width="2" points="5,5 115,5 "/>
+            <text x="8" y="50" opacity="0.5" font-size="12">opacity="0.5"</text>
+            </svg>"##;
+        let moved = fill_opacity(svg);
+        assert!(moved.contains(r##"<polygon fill-opacity="0.3" fill="#17375E""##), "{moved}");
+        assert!(moved.contains(r##"fill-opacity="0.5413600000000001" fill="#E69F00" stroke="none""##), "{moved}");
+        // Stroked shapes, lines and text keep their element opacity.
+        assert!(moved.contains(r##"opacity="0.5" fill="#E69F00" stroke="#000000""##), "{moved}");
+        assert!(moved.contains(r##"<polyline fill="none" opacity="0.5""##), "{moved}");
+        assert!(moved.contains(r##"<text x="8" y="50" opacity="0.5""##), "{moved}");
+        assert_eq!(moved.len(), svg.len() + 3 * "fill-".len());
+        let pixels = |svg: &str| {
+            let tree = usvg::Tree::from_str(svg, options()).unwrap();
+            let mut pixmap = tiny_skia::Pixmap::new(120, 60).unwrap();
+            pixmap.fill(tiny_skia::Color::WHITE);
+            resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
+            pixmap.data().to_vec()
+        };
+        let (before, after) = (pixels(svg), pixels(&moved));
+        let worst = before.iter().zip(&after).map(|(a, b)| a.abs_diff(*b)).max().unwrap();
+        assert!(worst <= 1, "largest channel difference {worst}");
+        assert!(after.chunks_exact(4).any(|px| px[2] > px[0] + 20), "the translucent fills are drawn");
     }
 
     /// Ink per pixel column of row band `rows` of an RGBA image (0 white, 255 black).

@@ -41,6 +41,7 @@ pub fn render(chart: &Chart, dir: &Path, stem: &str) -> Result<Vec<String>> {
         draw(chart, &root).map_err(|e| drawing_error(&svg_path, e))?;
         root.present().map_err(|e| drawing_error(&svg_path, e))?;
     }
+    let svg = super::raster::fill_opacity(&svg);
     // The PNG is the SVG rasterised, so the two show the same text (`raster`).
     let png_name = format!("{stem}.png");
     super::raster::write_png(&svg, &dir.join(&png_name))?;
