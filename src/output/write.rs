@@ -45,24 +45,25 @@ pub fn write_projection_with(
     let mut laps = crate::timing::Laps::new();
     let dir = AtomicDir::new(dest, origin(p))?;
     let root = dir.path().to_path_buf();
-    let rows = tables::summary_rows(p);
-    let columns = tables::summary_columns(inputs.data.force.structure.as_ref());
-    tables::write_summary(&rows, &columns, &root.join("summary.csv"))?;
-    let json = serde_json::to_string_pretty(&tables::summary_json(&rows, &columns))
-        .map_err(|e| Error::io(root.join("summary.json"), std::io::Error::other(e)))?;
-    std::fs::write(root.join("summary.json"), json + "\n").map_err(|e| Error::io(root.join("summary.json"), e))?;
-    tables::write_population(p, &root.join("population.csv"))?;
-    let mut files = vec!["summary.csv".to_string(), "summary.json".to_string(), "population.csv".to_string()];
-    if let Some(o) = mc {
-        files.extend(monte_carlo::write_tables(o, &root, inputs.data.force.structure.as_ref())?);
-    }
-    laps.lap("tables");
-    if opts.fail_midway {
-        // Stands for a write that fails (a full disk, a lost mount): a failed run, exit 1.
-        let injected = std::io::Error::other("injected write failure midway (FORCECAST_FAIL_MIDWAY)");
-        return Err(Error::io(&root, injected));
-    }
-    if !opts.no_charts {
+    let structure = inputs.data.force.structure.as_ref();
+    let write_tables = || -> Result<Vec<String>> {
+        let rows = tables::summary_rows(p);
+        let columns = tables::summary_columns(structure);
+        tables::write_summary(&rows, &columns, &root.join("summary.csv"))?;
+        let json = serde_json::to_string_pretty(&tables::summary_json(&rows, &columns))
+            .map_err(|e| Error::io(root.join("summary.json"), std::io::Error::other(e)))?;
+        std::fs::write(root.join("summary.json"), json + "\n").map_err(|e| Error::io(root.join("summary.json"), e))?;
+        tables::write_population(p, &root.join("population.csv"))?;
+        let mut files = vec!["summary.csv".to_string(), "summary.json".to_string(), "population.csv".to_string()];
+        if let Some(o) = mc {
+            files.extend(monte_carlo::write_tables(o, &root, structure)?);
+        }
+        Ok(files)
+    };
+    let draw_charts = || -> Result<Vec<String>> {
+        if opts.no_charts {
+            return Ok(Vec::new());
+        }
         let chart_dir = root.join("charts");
         std::fs::create_dir(&chart_dir).map_err(|e| Error::io(&chart_dir, e))?;
         // Deterministic and fan charts drawn together, so that all of them share the cores.
@@ -70,9 +71,20 @@ pub fn write_projection_with(
         if let Some(o) = mc {
             specs.extend(fan_charts::specs_with(p, &inputs.data, o, &opts.years));
         }
-        files.extend(charts::render_all(&specs, &chart_dir)?.into_iter().map(|f| format!("charts/{f}")));
+        Ok(charts::render_all(&specs, &chart_dir)?.into_iter().map(|f| format!("charts/{f}")).collect())
+    };
+    // The tables are written while the charts are drawn (separate files; the charts
+    // spread over the cores): the tables' error, if any, is the one reported, then the
+    // charts'. The folder is committed only once both are done.
+    let (written, drawn) = rayon::join(write_tables, draw_charts);
+    let mut files = written?;
+    if opts.fail_midway {
+        // Stands for a write that fails (a full disk, a lost mount): a failed run, exit 1.
+        let injected = std::io::Error::other("injected write failure midway (FORCECAST_FAIL_MIDWAY)");
+        return Err(Error::io(&root, injected));
     }
-    laps.lap("charts");
+    files.extend(drawn?);
+    laps.lap("tables and charts");
     files.push(super::columns::write(&root, &files, &[])?);
     if opts.xlsx {
         files.push(super::xlsx::write(&root, &files, &[])?);
