@@ -167,7 +167,10 @@ mod tests {
         let (before, after) = (pixels(svg), pixels(&moved));
         let worst = before.iter().zip(&after).map(|(a, b)| a.abs_diff(*b)).max().unwrap();
         assert!(worst <= 1, "largest channel difference {worst}");
-        assert!(after.chunks_exact(4).any(|px| px[2] > px[0] + 20), "the translucent fills are drawn");
+        assert!(
+            after.chunks_exact(4).any(|px| u16::from(px[2]) > u16::from(px[0]) + 20),
+            "the translucent fills are drawn"
+        );
     }
 
     /// Ink per pixel column of row band `rows` of an RGBA image (0 white, 255 black).
