@@ -153,7 +153,9 @@ fn the_plan_and_the_frontier_agree_on_the_same_requirement() {
 
 #[test]
 fn plan_toml_meets_the_requirement_when_run_and_plans_are_reproducible() {
-    let tmp = tempdir();
+    // Removed when the test ends, passed or failed.
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().to_path_buf();
     let input = common::baseline_with(&tmp, "short", "end_year = 2045\n");
     let plan_to = |out: &str| {
         common::forcecast()
@@ -246,13 +248,6 @@ fn pc_cost(path: &std::path::Path, lever: &str, year: i32) -> f64 {
     r[3].parse().unwrap()
 }
 
-fn tempdir() -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("forcecast-plan-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
 /// The share of trajectories with no uncovered gap (within the tolerance) per year, from a
 /// run's trajectories.csv (long: trajectory, year, metric, value).
 fn shares_meeting(path: &std::path::Path) -> std::collections::BTreeMap<i32, (usize, usize)> {
@@ -269,10 +264,9 @@ fn shares_meeting(path: &std::path::Path) -> std::collections::BTreeMap<i32, (us
 
 #[test]
 fn a_probabilistic_plan_meets_the_requirement_with_its_probability_when_run_on_the_same_seed() {
-    // Its own folder: tempdir() empties the other tests' one.
-    let tmp = std::env::temp_dir().join(format!("forcecast-plan-mc-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).unwrap();
+    // Removed when the test ends, passed or failed.
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = dir.path().to_path_buf();
     let input = common::baseline_with(&tmp, "shortmc", "end_year = 2045\n");
     let (n, p, seed) = (200, 0.9, "7");
     let plan_to = |out: &str, threads: &str| {
