@@ -706,10 +706,9 @@ fn solve(a: &[Vec<f64>], b: &[f64], idx: &[usize]) -> Option<(Vec<f64>, Vec<f64>
     Some((beta, pivots))
 }
 
-/// The `q` quantile of `v` (sorted copy, linear between order statistics).
-pub fn quantile(v: &[f64], q: f64) -> f64 {
-    let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
+/// The `q` quantile of the sorted values `s` (linear between order statistics; several
+/// quantiles from one sort).
+pub fn quantile_of_sorted(s: &[f64], q: f64) -> f64 {
     let h = q * (s.len() - 1) as f64;
     let (i, f) = (h.floor() as usize, h - h.floor());
     if i + 1 < s.len() { s[i] + f * (s[i + 1] - s[i]) } else { s[i] }

@@ -191,7 +191,7 @@ impl Drivers {
 /// order, each correlation and the regression whole), so the result does not depend
 /// on the pool.
 fn force_drivers(plan: &Plan, mc: &MonteCarlo) -> Option<Drivers> {
-    use super::force_set::{NDRAWN, quantile, regression, spearman};
+    use super::force_set::{NDRAWN, quantile_of_sorted, regression, spearman};
     use rayon::prelude::*;
     let summary = plan.components.force_calibration.as_ref()?;
     let t = plan.years.iter().position(|y| *y == summary.driver_year)?;
@@ -209,7 +209,15 @@ fn force_drivers(plan: &Plan, mc: &MonteCarlo) -> Option<Drivers> {
         .collect();
     let x: Vec<Vec<f64>> = (0..NDRAWN).map(|p| values.iter().map(|v| v[p]).collect()).collect();
     let ((rho, ranges), slopes) = rayon::join(
-        || x.par_iter().map(|xs| (spearman(xs, &y), quantile(xs, 0.95) - quantile(xs, 0.05))).unzip(),
+        || {
+            x.par_iter()
+                .map(|xs| {
+                    let mut sorted = xs.clone();
+                    sorted.sort_by(f64::total_cmp);
+                    (spearman(xs, &y), quantile_of_sorted(&sorted, 0.95) - quantile_of_sorted(&sorted, 0.05))
+                })
+                .unzip()
+        },
         || regression(&x, &y),
     );
     Some(Drivers { rho, slopes, ranges })
