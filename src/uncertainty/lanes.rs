@@ -439,10 +439,29 @@ fn survival(plan: &Plan, i: usize, ws: &mut LaneWorkspace) {
         }
         if !single.iter().all(|&x| x) {
             let (m, r): (&mut Ages, &mut Ages) = (&mut ws.m, &mut ws.r);
-            for ((m, r), (&a, &b)) in m[..open].iter_mut().zip(&mut r[..open]).zip(mh32.iter().zip(b32)) {
-                let (mv, rv) = rates32(a, b, &d32);
-                mv.store(m);
-                rv.store(r);
+            // Four ages at a time: each age's rates are a chain of about 70 cycles of
+            // latency (the exponential's polynomial, then the division), independent of
+            // the other ages'; four chains side by side keep the units busy where one
+            // chain at a time left them waiting (issue 16). The same operations per age.
+            let (m4, r4) = (m[..open].chunks_exact_mut(4), r[..open].chunks_exact_mut(4));
+            for (k, (m4, r4)) in m4.zip(r4).enumerate() {
+                let x = 4 * k;
+                // (Not `array::from_fn`: its closure would be compiled without AVX2.)
+                let v = [
+                    rates32(mh32[x], b32[x], &d32),
+                    rates32(mh32[x + 1], b32[x + 1], &d32),
+                    rates32(mh32[x + 2], b32[x + 2], &d32),
+                    rates32(mh32[x + 3], b32[x + 3], &d32),
+                ];
+                for (j, (mv, rv)) in v.into_iter().enumerate() {
+                    mv.store(&mut m4[j]);
+                    rv.store(&mut r4[j]);
+                }
+            }
+            for x in open / 4 * 4..open {
+                let (mv, rv) = rates32(mh32[x], b32[x], &d32);
+                mv.store(&mut m[x]);
+                rv.store(&mut r[x]);
             }
             finish(m, r, &m_open, sex, &mut ws.surv, s);
         }
