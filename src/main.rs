@@ -72,6 +72,9 @@ enum Command {
         tables: TableArgs,
         /// Monte Carlo: run N stochastic trajectories besides the deterministic run and
         /// write quantiles.csv, probabilities.csv, calibration.csv and uncertainty.json.
+        /// Quantiles are exact while every sample fits 1 GiB (90,565 trajectories of
+        /// 2025-2100); beyond, one-pass quantile sketches in constant memory, their rank
+        /// error in uncertainty.json
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
         trajectories: Option<u64>,
         /// Random seed of the Monte Carlo run (same seed, same outputs on any thread count).
@@ -741,9 +744,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                     let last = p.years.len() - 1;
                     let runs = match &mc {
                         Some(o) => format!(
-                            " with {} (seed {})",
+                            " with {} (seed {}){}",
                             forcecast::output::numbers::trajectories(o.options.trajectories),
-                            o.options.seed
+                            o.options.seed,
+                            sketch_note(s, o)
                         ),
                         None => String::new(),
                     };
@@ -759,6 +763,21 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+/// For a Monte Carlo run summarised with quantile sketches, what that means for its
+/// quantiles (the rank error it reached, and up to how many trajectories they would be
+/// exact); nothing for a run that kept every sample.
+fn sketch_note(s: &scenario::Scenario, o: &uncertainty::Outcome) -> String {
+    match o.quantile_rank_error {
+        Some(e) => format!(
+            "; quantiles from one-pass sketches (rank error at most {:.2}% of the trajectories; \
+             exact up to {}; see quantile_rank_error in uncertainty.json)",
+            100.0 * e,
+            forcecast::output::numbers::trajectories(uncertainty::outcome::exact_limit(s))
+        ),
+        None => String::new(),
     }
 }
 
@@ -784,7 +803,8 @@ fn monte_carlo(
 ) -> anyhow::Result<uncertainty::Outcome> {
     let threads = worker_threads(threads);
     let options = uncertainty::Options { trajectories: n as usize, seed, threads };
-    // A run too large to keep its samples goes over the trajectories three times.
+    // Passes over the trajectories (one: a run too large to keep its samples summarises
+    // them with quantile sketches as they come).
     let passes = uncertainty::passes(s, &options);
     let bar = if quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()

@@ -404,6 +404,8 @@ fn keeping_samples_too_big_for_memory_is_refused_up_front() {
     // The 1 GiB budget keeps 90,565 trajectories' samples (2^30 / 11,856 bytes).
     assert!(!uncertainty::sketched(&s, &Options { trajectories: 90_565, seed: 1, threads: 1 }));
     assert!(uncertainty::sketched(&s, &Options { trajectories: 90_566, seed: 1, threads: 1 }));
+    // The limit `forcecast run` quotes when it sketches.
+    assert_eq!(uncertainty::outcome::exact_limit(&s), 90_565);
     // Either way the trajectories are run once.
     assert_eq!(uncertainty::passes(&s, &Options { trajectories: 10_000_000, seed: 1, threads: 1 }), 1);
 }

@@ -81,8 +81,14 @@ pub fn passes(_scenario: &Scenario, _options: &Options) -> u64 {
 /// instead of keeping every sample (exact quantiles): when the samples would exceed
 /// [`streaming::SAMPLE_BUDGET`].
 pub fn sketched(scenario: &Scenario, options: &Options) -> bool {
-    let years = (scenario.end_year - scenario.base_year + 1).max(0) as usize;
-    streaming::passes(options.trajectories, engine::bytes_per_trajectory(years), streaming::SAMPLE_BUDGET) > 1
+    options.trajectories > exact_limit(scenario)
+}
+
+/// The most trajectories of `scenario` whose samples [`run`] keeps, with exact quantiles
+/// (90,565 for 2025-2100); more are summarised with quantile sketches ([`sketched`]).
+pub fn exact_limit(scenario: &Scenario) -> usize {
+    let years = (scenario.end_year - scenario.base_year + 1).max(1) as usize;
+    streaming::SAMPLE_BUDGET / engine::bytes_per_trajectory(years)
 }
 
 /// Runs `options.trajectories` trajectories of `scenario` around its deterministic
